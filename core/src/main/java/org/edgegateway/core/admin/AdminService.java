@@ -1,0 +1,53 @@
+package org.edgegateway.core.admin;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.edgegateway.keys.AuditEntry;
+import org.edgegateway.keys.ClientLimits;
+
+/**
+ * Everything an administrator can see and change, as one small interface: the web module, the
+ * local control channel and the CLI talk to the gateway only through it. Implementations are
+ * thread-safe. Every change is a transaction in the key store with an audit row naming the
+ * {@link Actor}, and reaches the running gateway's sockets within a second.
+ *
+ * <p>Failures are {@link AdminException}s whose {@link AdminException.Kind} maps to an HTTP status
+ * or a CLI exit code; their messages name the value at fault and are safe to show an admin.
+ */
+public interface AdminService {
+
+    /** The gateway's CURVE public key, Z85. */
+    String serverPublicKey();
+
+    /** The endpoint clients are told to connect to, e.g. {@code tcp://gateway.example:5555}. */
+    String clientEndpoint();
+
+    List<ClientView> clients();
+
+    Optional<ClientView> client(String name);
+
+    /** Enrols a client's public key (Z85) under a new unique name. */
+    ClientView enrol(String name, String publicKeyZ85, Actor actor);
+
+    /** Revokes a client: new handshakes are refused at once, a live connection is cut within a second. */
+    ClientView revoke(String name, Actor actor);
+
+    /** Quarantines a client for {@code duration}, or indefinitely when it is null. */
+    ClientView quarantine(String name, String reason, Duration duration, Actor actor);
+
+    /** Ends a quarantine. */
+    ClientView release(String name, Actor actor);
+
+    /** Sets per-client limits; null fields fall back to the gateway's defaults. */
+    ClientView setLimits(String name, ClientLimits limits, Actor actor);
+
+    /** The live connections of enrolled clients. */
+    List<ConnectionView> connections();
+
+    /** Audit entries with id below {@code beforeId} (use {@link Long#MAX_VALUE} for the newest), newest first. */
+    List<AuditEntry> audit(long beforeId, int limit);
+
+    /** Gateway-wide counters. */
+    GatewayStats stats();
+}

@@ -1,0 +1,15 @@
+package org.edgegateway.core.admin;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Gateway-wide counters since start.
+ *
+ * @param errorsByCode error replies sent, by protocol error code
+ * @param zapDenialsByReason refused handshakes, by reason
+ */
+public record GatewayStats(Instant startedAt, int connectedClients, long messagesIn, long bytesIn,
+                           long acks, Map<String, Long> errorsByCode, long handshakesAllowed,
+                           Map<String, Long> zapDenialsByReason, long droppedFrames) {
+}
