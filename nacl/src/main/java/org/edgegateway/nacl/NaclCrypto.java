@@ -1,0 +1,234 @@
+package org.edgegateway.nacl;
+
+import java.security.SecureRandom;
+
+import org.bouncycastle.crypto.engines.Salsa20Engine;
+import org.bouncycastle.crypto.engines.XSalsa20Engine;
+import org.bouncycastle.crypto.macs.Poly1305;
+import org.bouncycastle.crypto.params.KeyParameter;
+import org.bouncycastle.crypto.params.ParametersWithIV;
+import org.bouncycastle.math.ec.rfc7748.X25519;
+import org.bouncycastle.util.Arrays;
+import org.bouncycastle.util.Pack;
+
+/**
+ * NaCl's {@code crypto_box} (curve25519xsalsa20poly1305) and {@code crypto_secretbox}
+ * (xsalsa20poly1305) on BouncyCastle's X25519, Salsa20/XSalsa20 and Poly1305. Thread-safe: every
+ * call works on its own engine and MAC instances and keeps no state between calls.
+ *
+ * <p>The functions follow the original NaCl calling convention that JeroMQ 0.6.0 uses through
+ * {@code com.neilalexander.jnacl}: a plaintext starts with {@link #ZERO_BYTES} bytes of padding,
+ * a box starts with {@link #BOX_ZERO_BYTES} zero bytes, lengths count the padding, and the result
+ * is {@code 0} on success or {@code -1} when a box does not authenticate or is shorter than the
+ * padding. The outputs are the same, byte for byte, as those of {@code eu.neilalexander:jnacl}
+ * 1.0.0, with one deliberate difference: a box is authenticated on all 16 bytes of its Poly1305
+ * tag, where jnacl compares only the first 15.
+ *
+ * <p>Public keys are read as NaCl's reference {@code crypto_scalarmult} reads them: all 256 bits
+ * count, so a key with the top bit set stands for {@code u + 2^255} (mod p). Keys made by any
+ * NaCl, libsodium or JeroMQ key generator never have that bit set.
+ *
+ * <p>Exceptions carry only lengths, never key, nonce or message bytes. Nothing here logs.
+ */
+public final class NaclCrypto {
+
+    /** Bytes of a Curve25519 public key, secret key and precomputed shared key. */
+    public static final int KEY_BYTES = 32;
+    /** Bytes of an XSalsa20 nonce. */
+    public static final int NONCE_BYTES = 24;
+    /** Zero bytes in front of a plaintext. */
+    public static final int ZERO_BYTES = 32;
+    /** Zero bytes in front of a box. */
+    public static final int BOX_ZERO_BYTES = 16;
+
+    private static final int TAG_BYTES = 16;
+    private static final int[] SIGMA = {0x61707865, 0x3320646e, 0x79622d32, 0x6b206574};
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private NaclCrypto() {
+    }
+
+    /** {@code crypto_box_keypair}: a random secret key and its public key. */
+    public static int boxKeypair(byte[] pk, byte[] sk) {
+        requireLength("sk", sk, KEY_BYTES);
+        requireLength("pk", pk, KEY_BYTES);
+        RANDOM.nextBytes(sk);
+        X25519.scalarMultBase(sk, 0, pk, 0);
+        return 0;
+    }
+
+    /** {@code crypto_scalarmult_base}: the public key of secret key {@code sk}. */
+    public static int boxPublicKey(byte[] pk, byte[] sk) {
+        requireLength("sk", sk, KEY_BYTES);
+        requireLength("pk", pk, KEY_BYTES);
+        X25519.scalarMultBase(sk, 0, pk, 0);
+        return 0;
+    }
+
+    /** {@code crypto_scalarmult}: Curve25519 of secret {@code n} and public point {@code p} into {@code q}. */
+    public static int scalarMult(byte[] q, byte[] n, byte[] p) {
+        requireLength("n", n, KEY_BYTES);
+        requireLength("p", p, KEY_BYTES);
+        requireLength("q", q, KEY_BYTES);
+        X25519.scalarMult(n, 0, reducedPoint(p), 0, q, 0);
+        return 0;
+    }
+
+    /** {@code crypto_box_beforenm}: HSalsa20 of the Curve25519 shared secret, into {@code k}. */
+    public static int boxBeforenm(byte[] k, byte[] pk, byte[] sk) {
+        requireLength("k", k, KEY_BYTES);
+        byte[] shared = new byte[KEY_BYTES];
+        try {
+            scalarMult(shared, sk, pk);
+            hsalsa20(k, shared, new byte[16]);
+        } finally {
+            java.util.Arrays.fill(shared, (byte) 0);
+        }
+        return 0;
+    }
+
+    /** {@code crypto_box}: {@link #boxBeforenm} then {@link #secretbox}. */
+    public static int box(byte[] c, byte[] m, long mlen, byte[] n, byte[] pk, byte[] sk) {
+        byte[] k = new byte[KEY_BYTES];
+        try {
+            boxBeforenm(k, pk, sk);
+            return secretbox(c, m, mlen, n, k);
+        } finally {
+            java.util.Arrays.fill(k, (byte) 0);
+        }
+    }
+
+    /** {@code crypto_box_open}: {@link #boxBeforenm} then {@link #secretboxOpen}. */
+    public static int boxOpen(byte[] m, byte[] c, long clen, byte[] n, byte[] pk, byte[] sk) {
+        byte[] k = new byte[KEY_BYTES];
+        try {
+            boxBeforenm(k, pk, sk);
+            return secretboxOpen(m, c, clen, n, k);
+        } finally {
+            java.util.Arrays.fill(k, (byte) 0);
+        }
+    }
+
+    /**
+     * {@code crypto_secretbox}: encrypts {@code m[0..mlen)} into {@code c[0..mlen)} with XSalsa20
+     * and puts the Poly1305 tag of {@code c[32..mlen)} into {@code c[16..32)}; {@code c[0..16)}
+     * becomes zero. {@code -1} when {@code mlen < 32}, and then {@code c} is left untouched.
+     */
+    public static int secretbox(byte[] c, byte[] m, long mlen, byte[] n, byte[] k) {
+        if (mlen < ZERO_BYTES) {
+            return -1;
+        }
+        int len = checkedLength("mlen", mlen, m, c);
+        XSalsa20Engine cipher = xsalsa20(n, k);
+        cipher.processBytes(m, 0, len, c, 0);
+        // The one-time key is what the padding became; with zero padding, the first 32 key-stream bytes.
+        byte[] macKey = java.util.Arrays.copyOf(c, ZERO_BYTES);
+        Poly1305 mac = new Poly1305();
+        mac.init(new KeyParameter(macKey));
+        mac.update(c, ZERO_BYTES, len - ZERO_BYTES);
+        mac.doFinal(c, BOX_ZERO_BYTES);
+        java.util.Arrays.fill(c, 0, BOX_ZERO_BYTES, (byte) 0);
+        java.util.Arrays.fill(macKey, (byte) 0);
+        return 0;
+    }
+
+    /**
+     * {@code crypto_secretbox_open}: checks the tag in {@code c[16..32)} over {@code c[32..clen)} in
+     * constant time, then decrypts into {@code m[0..clen)} and zeroes {@code m[0..32)}. {@code -1},
+     * with {@code m} untouched, when {@code clen < 32} or the tag does not match.
+     */
+    public static int secretboxOpen(byte[] m, byte[] c, long clen, byte[] n, byte[] k) {
+        if (clen < ZERO_BYTES) {
+            return -1;
+        }
+        int len = checkedLength("clen", clen, c, m);
+        XSalsa20Engine cipher = xsalsa20(n, k);
+        byte[] macKey = new byte[ZERO_BYTES];
+        cipher.processBytes(macKey, 0, ZERO_BYTES, macKey, 0);
+        Poly1305 mac = new Poly1305();
+        mac.init(new KeyParameter(macKey));
+        mac.update(c, ZERO_BYTES, len - ZERO_BYTES);
+        byte[] expected = new byte[TAG_BYTES];
+        mac.doFinal(expected, 0);
+        java.util.Arrays.fill(macKey, (byte) 0);
+        if (!Arrays.constantTimeAreEqual(TAG_BYTES, expected, 0, c, BOX_ZERO_BYTES)) {
+            return -1;
+        }
+        // The cipher stands at key-stream position 32, where the ciphertext proper starts.
+        cipher.processBytes(c, ZERO_BYTES, len - ZERO_BYTES, m, ZERO_BYTES);
+        java.util.Arrays.fill(m, 0, ZERO_BYTES, (byte) 0);
+        return 0;
+    }
+
+    /** HSalsa20 (NaCl's {@code crypto_core_hsalsa20} with the "expand 32-byte k" constant). */
+    static void hsalsa20(byte[] out, byte[] key, byte[] in16) {
+        int[] state = new int[16];
+        state[0] = SIGMA[0];
+        Pack.littleEndianToInt(key, 0, state, 1, 4);
+        state[5] = SIGMA[1];
+        Pack.littleEndianToInt(in16, 0, state, 6, 4);
+        state[10] = SIGMA[2];
+        Pack.littleEndianToInt(key, 16, state, 11, 4);
+        state[15] = SIGMA[3];
+        int[] x = new int[16];
+        Salsa20Engine.salsaCore(20, state, x);
+        // salsaCore adds the input words back in (the Salsa20 feed-forward); HSalsa20 has none.
+        int[] words = {0, 5, 10, 15, 6, 7, 8, 9};
+        for (int i = 0; i < words.length; i++) {
+            int w = words[i];
+            Pack.intToLittleEndian(x[w] - state[w], out, 4 * i);
+        }
+        java.util.Arrays.fill(state, 0);
+        java.util.Arrays.fill(x, 0);
+    }
+
+    private static XSalsa20Engine xsalsa20(byte[] n, byte[] k) {
+        requireLength("n", n, NONCE_BYTES);
+        requireLength("k", k, KEY_BYTES);
+        XSalsa20Engine cipher = new XSalsa20Engine();
+        cipher.init(true, new ParametersWithIV(new KeyParameter(k, 0, KEY_BYTES), n, 0, NONCE_BYTES));
+        return cipher;
+    }
+
+    /**
+     * The point to hand to RFC 7748 X25519, which ignores bit 255: NaCl's reference code counts it,
+     * so {@code u + 2^255} becomes {@code u + 19} (mod p), the same field element. Branches only on
+     * the public key.
+     */
+    private static byte[] reducedPoint(byte[] p) {
+        if ((p[31] & 0x80) == 0) {
+            return p;
+        }
+        byte[] u = java.util.Arrays.copyOf(p, KEY_BYTES);
+        u[31] &= 0x7f;
+        addNineteen(u);
+        if ((u[31] & 0x80) != 0) {
+            u[31] &= 0x7f;
+            addNineteen(u);
+        }
+        return u;
+    }
+
+    private static void addNineteen(byte[] u) {
+        int carry = 19;
+        for (int i = 0; i < KEY_BYTES && carry != 0; i++) {
+            int sum = (u[i] & 0xff) + carry;
+            u[i] = (byte) sum;
+            carry = sum >>> 8;
+        }
+    }
+
+    private static int checkedLength(String name, long len, byte[] in, byte[] out) {
+        if (len > in.length || len > out.length) {
+            throw new IllegalArgumentException(name + " " + len + " exceeds the input (" + in.length
+                    + " bytes) or output (" + out.length + " bytes)");
+        }
+        return (int) len;
+    }
+
+    private static void requireLength(String name, byte[] array, int min) {
+        if (array.length < min) {
+            throw new IllegalArgumentException(name + " must hold at least " + min + " bytes: " + array.length);
+        }
+    }
+}
