@@ -1,0 +1,781 @@
+package org.edgegateway.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpCookie;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.edgegateway.core.admin.Actor;
+import org.edgegateway.core.admin.AdminException;
+import org.edgegateway.core.admin.AdminService;
+import org.edgegateway.core.admin.ClientView;
+import org.edgegateway.keys.AdminUser;
+import org.edgegateway.keys.ApiToken;
+import org.edgegateway.keys.ClientLimits;
+import org.edgegateway.keys.ClientNames;
+import org.edgegateway.keys.CurveKeyPair;
+import org.edgegateway.keys.KeyStore;
+import org.edgegateway.keys.KeyStoreException;
+import org.edgegateway.keys.ZCert;
+import org.edgegateway.keys.ZCertFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST API under {@code /api} and the Prometheus scrape at {@code /metrics}. Thread-safe: it
+ * keeps no per-request state; sessions, throttle and bundles are thread-safe.
+ *
+ * <p>Who may call: anonymous callers reach only {@code POST /api/session} (login) and get 401
+ * elsewhere. A browser authenticates with the session cookie and must echo the session's CSRF
+ * token in {@code X-CSRF-Token} on every state-changing request; automation sends
+ * {@code Authorization: Bearer TOKEN}, which a browser never adds by itself and so needs no CSRF
+ * token. Until an admin has replaced the first-start password only the session and password
+ * endpoints answer. A state-changing request whose {@code Origin} is not this server is refused,
+ * and a body must be JSON, so a cross-site form cannot post here even if SameSite failed.
+ */
+final class ApiHandler extends Handler.Abstract {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+    static final String SESSION_COOKIE_TLS = "__Host-egw_session";
+    static final String SESSION_COOKIE_PLAIN = "egw_session";
+    static final String CSRF_HEADER = "X-CSRF-Token";
+    private static final int MAX_BODY = 64 * 1024;
+    private static final int MIN_PASSWORD = 12;
+    private static final int MAX_PASSWORD = 256;
+    private static final int MAX_REASON = 500;
+
+    private final ObjectMapper json = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private final AdminService admin;
+    private final KeyStore store;
+    private final ApiTokens tokens;
+    private final Sessions sessions;
+    private final LoginThrottle throttle;
+    private final Bundles bundles;
+    private final PasswordHasher hasher;
+    private final Supplier<String> prometheusScrape;
+    private final Supplier<String> fingerprint;
+    private final boolean tls;
+    private final boolean metricsOpen;
+    private final Clock clock;
+    /** Argon2 takes 19 MiB a call: bound how many run at once so a login flood cannot exhaust the heap. */
+    private final Semaphore hashing = new Semaphore(4);
+    /** Compared against when the user does not exist, so a login takes as long either way. */
+    private final String dummyHash;
+
+    ApiHandler(AdminService admin, KeyStore store, ApiTokens tokens, Sessions sessions, LoginThrottle throttle,
+               Bundles bundles, PasswordHasher hasher, Supplier<String> prometheusScrape,
+               Supplier<String> fingerprint, boolean tls, boolean metricsOpen, Clock clock) {
+        this.admin = admin;
+        this.store = store;
+        this.tokens = tokens;
+        this.sessions = sessions;
+        this.throttle = throttle;
+        this.bundles = bundles;
+        this.hasher = hasher;
+        this.prometheusScrape = prometheusScrape;
+        this.fingerprint = fingerprint;
+        this.tls = tls;
+        this.metricsOpen = metricsOpen;
+        this.clock = clock;
+        this.dummyHash = hasher.hash("not a password".toCharArray());
+    }
+
+    /** Who is calling. {@code session} is null for a Bearer token. */
+    private record Caller(String name, Actor actor, Sessions.Session session) {
+    }
+
+    /** One request's parts the routes need. */
+    private record Call(Request request, Response response, String method, List<String> path, String source) {
+        boolean is(String m, String... segments) {
+            return method.equals(m) && path.equals(List.of(segments));
+        }
+    }
+
+    /** A raw (non-JSON) answer. */
+    private record Raw(int status, String contentType, byte[] body, Map<String, String> headers) {
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String rawPath = request.getHttpURI().getPath();
+        if (rawPath == null) {
+            return false;
+        }
+        boolean metrics = rawPath.equals("/metrics");
+        if (!metrics && !rawPath.equals("/api") && !rawPath.startsWith("/api/")) {
+            return false;
+        }
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        String source = Request.getRemoteAddr(request);
+        int status = 200;
+        Object body;
+        try {
+            if (metrics) {
+                Raw raw = metrics(request);
+                send(response, callback, raw);
+                return true;
+            }
+            List<String> path = segments(rawPath.substring(4));
+            Call call = new Call(request, response, request.getMethod(), path, source);
+            Object result = route(call);
+            if (result instanceof Raw raw) {
+                send(response, callback, raw);
+                return true;
+            }
+            if (result instanceof Created created) {
+                status = 201;
+                body = created.body();
+            } else {
+                body = result;
+            }
+        } catch (ApiException e) {
+            status = e.status();
+            body = error(e.code(), e.getMessage());
+            if (e.retryAfterSeconds() > 0) {
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+            }
+        } catch (AdminException e) {
+            status = switch (e.kind()) {
+                case INVALID -> 400;
+                case NOT_FOUND -> 404;
+                case CONFLICT -> 409;
+                case UNAVAILABLE -> 503;
+            };
+            body = error(e.kind().name(), e.getMessage());
+        } catch (KeyStoreException e) {
+            status = switch (e.reason()) {
+                case INVALID -> 400;
+                case NOT_FOUND -> 404;
+                case DUPLICATE_NAME, DUPLICATE_KEY -> 409;
+                case STORAGE -> 503;
+            };
+            String code = e.reason() == KeyStoreException.Reason.STORAGE ? "UNAVAILABLE"
+                    : e.reason() == KeyStoreException.Reason.NOT_FOUND ? "NOT_FOUND"
+                    : e.reason() == KeyStoreException.Reason.INVALID ? "INVALID" : "CONFLICT";
+            if (status == 503) {
+                LOG.error("admin web: key store failed on {} {}", request.getMethod(), rawPath, e);
+            }
+            body = error(code, status == 503 ? "the key store is unavailable; see the gateway log" : e.getMessage());
+        } catch (IllegalArgumentException e) {
+            status = 400;
+            body = error("INVALID", e.getMessage());
+        } catch (RuntimeException | IOException e) {
+            LOG.error("admin web: {} {} failed", request.getMethod(), rawPath, e);
+            status = 500;
+            body = error("INTERNAL", "internal error; see the gateway log");
+        }
+        sendJson(response, callback, status, body);
+        return true;
+    }
+
+    // ------------------------------------------------------------------ routes
+
+    private Object route(Call c) throws IOException {
+        List<String> p = c.path();
+        if (p.size() >= 1 && p.get(0).equals("session")) {
+            return sessionRoutes(c);
+        }
+        Caller caller = authenticate(c, false);
+        if (p.isEmpty()) {
+            throw ApiException.notFound("no such API endpoint: /api");
+        }
+        switch (p.get(0)) {
+            case "info":
+                requireMethod(c, "GET", p.size() == 1);
+                Map<String, Object> info = new LinkedHashMap<>();
+                info.put("serverPublicKey", admin.serverPublicKey());
+                info.put("clientEndpoint", admin.clientEndpoint());
+                info.put("certificateFingerprint", fingerprint.get());
+                info.put("user", caller.name());
+                return info;
+            case "clients":
+                return clientRoutes(c, caller);
+            case "bundles":
+                requireMethod(c, "GET", p.size() == 2);
+                return bundle(p.get(1), caller);
+            case "connections":
+                requireMethod(c, "GET", p.size() == 1);
+                return admin.connections();
+            case "stats":
+                requireMethod(c, "GET", p.size() == 1);
+                return admin.stats();
+            case "audit":
+                requireMethod(c, "GET", p.size() == 1);
+                return audit(c);
+            case "tokens":
+                return tokenRoutes(c, caller);
+            default:
+                throw ApiException.notFound("no such API endpoint: " + c.request().getHttpURI().getPath());
+        }
+    }
+
+    private Object sessionRoutes(Call c) throws IOException {
+        List<String> p = c.path();
+        if (c.is("POST", "session")) {
+            return login(c);
+        }
+        if (c.is("GET", "session")) {
+            Caller caller = authenticate(c, true);
+            return sessionView(caller);
+        }
+        if (c.is("DELETE", "session")) {
+            Caller caller = authenticate(c, true);
+            if (caller.session() != null) {
+                sessions.remove(caller.session().id());
+                Response.addCookie(c.response(), sessionCookie("", 0));
+                store.audit(caller.name(), "admin.logout", caller.name(), null, c.source());
+            }
+            return Map.of("loggedOut", true);
+        }
+        if (c.is("POST", "session", "password")) {
+            Caller caller = authenticate(c, true);
+            return changePassword(c, caller);
+        }
+        throw notFoundOrMethod(c, p.size() <= 2);
+    }
+
+    private Object clientRoutes(Call c, Caller caller) throws IOException {
+        List<String> p = c.path();
+        if (c.is("GET", "clients")) {
+            return listClients(c);
+        }
+        if (c.is("POST", "clients")) {
+            EnrolRequest r = read(c, EnrolRequest.class);
+            String name = requireName(r.name());
+            String key = r.publicKey();
+            if ((key == null) == (r.certificate() == null)) {
+                throw ApiException.badRequest("give exactly one of publicKey (Z85) or certificate (a .key file)");
+            }
+            if (key == null) {
+                key = publicKeyOf(r.certificate());
+            }
+            return new Created(admin.enrol(name, key.strip(), caller.actor()));
+        }
+        if (c.is("POST", "clients", "generate")) {
+            GenerateRequest r = read(c, GenerateRequest.class);
+            String name = requireName(r.name());
+            if (admin.client(name).isPresent()) {
+                throw new ApiException(409, "CONFLICT", "client '" + name + "' is already enrolled");
+            }
+            CurveKeyPair pair = CurveKeyPair.generate();
+            byte[] zip = Bundles.zip(name, pair, admin.serverPublicKey(), admin.clientEndpoint());
+            ClientView view = admin.enrol(name, pair.publicZ85(), caller.actor());
+            String id = bundles.put(caller.name(), name + ".zip", zip);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("client", view);
+            out.put("bundle", "/api/bundles/" + id);
+            out.put("expiresAt", clock.instant().plus(Bundles.LIFETIME));
+            return new Created(out);
+        }
+        if (p.size() == 2 && c.method().equals("GET")) {
+            String name = p.get(1);
+            return admin.client(name).orElseThrow(() -> ApiException.notFound("no client named '" + name + "'"));
+        }
+        if (p.size() == 3) {
+            String name = p.get(1);
+            switch (p.get(2)) {
+                case "revoke":
+                    requireMethod(c, "POST", true);
+                    return admin.revoke(name, caller.actor());
+                case "release":
+                    requireMethod(c, "POST", true);
+                    return admin.release(name, caller.actor());
+                case "quarantine":
+                    requireMethod(c, "POST", true);
+                    QuarantineRequest q = read(c, QuarantineRequest.class);
+                    String reason = q.reason() == null || q.reason().isBlank() ? "by admin" : q.reason().strip();
+                    if (reason.length() > MAX_REASON) {
+                        throw ApiException.badRequest("reason is " + reason.length() + " characters (at most "
+                                + MAX_REASON + ")");
+                    }
+                    Duration duration = null;
+                    if (q.durationSeconds() != null) {
+                        if (q.durationSeconds() <= 0) {
+                            throw ApiException.badRequest("durationSeconds " + q.durationSeconds() + " must be positive");
+                        }
+                        duration = Duration.ofSeconds(q.durationSeconds());
+                    }
+                    return admin.quarantine(name, reason, duration, caller.actor());
+                case "limits":
+                    requireMethod(c, "PUT", true);
+                    ClientLimits limits = read(c, ClientLimits.class);
+                    return admin.setLimits(name, limits, caller.actor());
+                default:
+                    break;
+            }
+        }
+        throw notFoundOrMethod(c, p.size() <= 3);
+    }
+
+    private Object tokenRoutes(Call c, Caller caller) throws IOException {
+        List<String> p = c.path();
+        if (c.is("GET", "tokens")) {
+            return tokens.list().stream().map(TokenView::of).toList();
+        }
+        if (c.is("POST", "tokens")) {
+            TokenRequest r = read(c, TokenRequest.class);
+            String name = requireName(r.name());
+            String token = tokens.create(name, caller.actor());
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("name", name);
+            out.put("token", token);
+            return new Created(out);
+        }
+        if (p.size() == 2 && c.method().equals("DELETE")) {
+            tokens.revoke(p.get(1), caller.actor());
+            return Map.of("revoked", p.get(1));
+        }
+        throw notFoundOrMethod(c, p.size() <= 2);
+    }
+
+    // ------------------------------------------------------------------ authentication
+
+    private Object login(Call c) throws IOException {
+        checkOrigin(c);
+        LoginRequest r = read(c, LoginRequest.class);
+        if (r.username() == null || r.password() == null) {
+            throw ApiException.badRequest("username and password are required");
+        }
+        String user = r.username().strip();
+        if (user.length() > ClientNames.MAX_LENGTH || r.password().length() > MAX_PASSWORD) {
+            throw new ApiException(401, "BAD_CREDENTIALS", "wrong user name or password");
+        }
+        Optional<Duration> blocked = throttle.blockedFor(c.source(), user);
+        if (blocked.isPresent()) {
+            throw ApiException.throttled(blocked.get());
+        }
+        Optional<AdminUser> found = ClientNames.isValid(user) ? store.findAdminUser(user) : Optional.empty();
+        boolean ok = verify(r.password(), found.map(AdminUser::passwordHash).orElse(dummyHash)) && found.isPresent();
+        if (!ok) {
+            throttle.failure(c.source(), user);
+            String audited = ClientNames.isValid(user) ? user : "(invalid name)";
+            store.audit("anonymous", "admin.login.failed", audited, null, c.source());
+            throw new ApiException(401, "BAD_CREDENTIALS", "wrong user name or password");
+        }
+        throttle.success(c.source(), user);
+        AdminUser account = found.get();
+        Sessions.Session session = sessions.create(account.name(), account.mustChangePassword());
+        Response.addCookie(c.response(), sessionCookie(session.id(), -1));
+        store.audit(account.name(), "admin.login", account.name(), null, c.source());
+        return sessionView(new Caller(account.name(), new Actor(account.name(), c.source()), session));
+    }
+
+    private Object changePassword(Call c, Caller caller) throws IOException {
+        if (caller.session() == null) {
+            throw new ApiException(403, "FORBIDDEN", "an API token cannot change an admin password");
+        }
+        PasswordRequest r = read(c, PasswordRequest.class);
+        if (r.currentPassword() == null || r.newPassword() == null) {
+            throw ApiException.badRequest("currentPassword and newPassword are required");
+        }
+        String user = caller.name();
+        Optional<Duration> blocked = throttle.blockedFor(c.source(), user);
+        if (blocked.isPresent()) {
+            throw ApiException.throttled(blocked.get());
+        }
+        AdminUser account = store.findAdminUser(user)
+                .orElseThrow(() -> new ApiException(401, "UNAUTHENTICATED", "the user no longer exists"));
+        if (r.currentPassword().length() > MAX_PASSWORD || !verify(r.currentPassword(), account.passwordHash())) {
+            throttle.failure(c.source(), user);
+            throw new ApiException(403, "BAD_CREDENTIALS", "the current password is wrong");
+        }
+        String next = r.newPassword();
+        if (next.length() < MIN_PASSWORD || next.length() > MAX_PASSWORD) {
+            throw ApiException.badRequest("the new password must have " + MIN_PASSWORD + " to " + MAX_PASSWORD
+                    + " characters");
+        }
+        if (next.equals(r.currentPassword())) {
+            throw ApiException.badRequest("the new password must differ from the current one");
+        }
+        String hash = hashPassword(next);
+        store.updateAdminPassword(user, hash, false, user, c.source());
+        caller.session().passwordChanged();
+        sessions.removeOthers(user, caller.session().id());
+        return sessionView(caller);
+    }
+
+    /**
+     * The caller, or a 401/403. {@code sessionEndpoint}: the session and password endpoints, which
+     * stay open while the first-start password has not been changed yet.
+     */
+    private Caller authenticate(Call c, boolean sessionEndpoint) {
+        Request request = c.request();
+        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (authorization != null) {
+            if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                throw new ApiException(401, "UNAUTHENTICATED", "only Bearer tokens are accepted");
+            }
+            ApiToken token = tokens.authenticate(authorization.substring(7).strip())
+                    .orElseThrow(() -> new ApiException(401, "INVALID_TOKEN", "the API token is unknown or revoked"));
+            String name = "token:" + token.name();
+            return new Caller(name, new Actor(name, c.source()), null);
+        }
+        Sessions.Session session = sessionCookieValue(request).flatMap(sessions::find)
+                .orElseThrow(() -> new ApiException(401, "UNAUTHENTICATED", "log in first"));
+        if (!isSafe(c.method())) {
+            checkOrigin(c);
+            String sent = request.getHeaders().get(CSRF_HEADER);
+            if (sent == null || !MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8),
+                    session.csrfToken().getBytes(StandardCharsets.UTF_8))) {
+                throw new ApiException(403, "CSRF", "missing or wrong " + CSRF_HEADER + " header");
+            }
+        }
+        if (session.mustChangePassword() && !sessionEndpoint) {
+            throw new ApiException(403, "PASSWORD_CHANGE_REQUIRED", "change the first-start password first");
+        }
+        return new Caller(session.user(), new Actor(session.user(), c.source()), session);
+    }
+
+    private Optional<String> sessionCookieValue(Request request) {
+        String name = cookieName();
+        for (HttpCookie cookie : Request.getCookies(request)) {
+            if (cookie.getName().equals(name)) {
+                return Optional.of(cookie.getValue());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private String cookieName() {
+        // The __Host- prefix makes browsers refuse the cookie unless it is Secure, host-only and Path=/.
+        return tls ? SESSION_COOKIE_TLS : SESSION_COOKIE_PLAIN;
+    }
+
+    private HttpCookie sessionCookie(String value, int maxAge) {
+        HttpCookie.Builder b = HttpCookie.build(cookieName(), value)
+                .path("/")
+                .httpOnly(true)
+                .sameSite(HttpCookie.SameSite.STRICT)
+                .secure(tls);
+        if (maxAge >= 0) {
+            b.maxAge(maxAge);
+        }
+        return b.build();
+    }
+
+    /** A state-changing request whose Origin is another site is refused (CSRF defence in depth). */
+    private void checkOrigin(Call c) {
+        String origin = c.request().getHeaders().get(HttpHeader.ORIGIN);
+        if (origin == null) {
+            return;
+        }
+        String host = c.request().getHeaders().get(HttpHeader.HOST);
+        String expected = (tls ? "https://" : "http://") + host;
+        if (host == null || !origin.equalsIgnoreCase(expected)) {
+            throw new ApiException(403, "BAD_ORIGIN", "cross-origin request refused (Origin " + origin + ")");
+        }
+    }
+
+    private boolean verify(String password, String hash) {
+        acquireHashing();
+        char[] chars = password.toCharArray();
+        try {
+            return hasher.verify(chars, hash);
+        } finally {
+            Arrays.fill(chars, '\0');
+            hashing.release();
+        }
+    }
+
+    private String hashPassword(String password) {
+        acquireHashing();
+        char[] chars = password.toCharArray();
+        try {
+            return hasher.hash(chars);
+        } finally {
+            Arrays.fill(chars, '\0');
+            hashing.release();
+        }
+    }
+
+    private void acquireHashing() {
+        try {
+            if (!hashing.tryAcquire(10, TimeUnit.SECONDS)) {
+                throw new ApiException(503, "BUSY", "too many logins at once; try again");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "BUSY", "interrupted");
+        }
+    }
+
+    private Map<String, Object> sessionView(Caller caller) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("user", caller.name());
+        if (caller.session() != null) {
+            out.put("mustChangePassword", caller.session().mustChangePassword());
+            out.put("csrfToken", caller.session().csrfToken());
+        } else {
+            out.put("mustChangePassword", false);
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ other endpoints
+
+    private Object listClients(Call c) {
+        Fields query = Request.extractQueryParameters(c.request());
+        String q = query.getValue("q");
+        String status = query.getValue("status");
+        List<ClientView> all = admin.clients();
+        List<ClientView> out = new ArrayList<>();
+        String needle = q == null ? null : q.strip().toLowerCase(Locale.ROOT);
+        for (ClientView v : all) {
+            if (needle != null && !needle.isEmpty() && !v.name().toLowerCase(Locale.ROOT).contains(needle)
+                    && !v.publicKey().toLowerCase(Locale.ROOT).contains(needle)) {
+                continue;
+            }
+            if (status != null && !status.isBlank() && !v.status().name().equalsIgnoreCase(status.strip())) {
+                continue;
+            }
+            out.add(v);
+        }
+        return out;
+    }
+
+    private Object audit(Call c) {
+        Fields query = Request.extractQueryParameters(c.request());
+        long before = parseLong(query.getValue("before"), Long.MAX_VALUE, "before");
+        long limit = parseLong(query.getValue("limit"), 50, "limit");
+        if (limit < 1 || limit > 500) {
+            throw ApiException.badRequest("limit " + limit + " is not in 1..500");
+        }
+        return admin.audit(before, (int) limit);
+    }
+
+    private Object bundle(String id, Caller caller) {
+        Bundles.Bundle b = bundles.take(id, caller.name())
+                .orElseThrow(() -> ApiException.notFound("no such bundle: it was downloaded already, has expired,"
+                        + " or belongs to another admin"));
+        store.audit(caller.name(), "client.bundle.download", b.fileName(), null, caller.actor().source());
+        return new Raw(200, "application/zip", b.zip(),
+                Map.of("Content-Disposition", "attachment; filename=\"" + b.fileName() + "\""));
+    }
+
+    private Raw metrics(Request request) {
+        if (!request.getMethod().equals("GET")) {
+            throw new ApiException(405, "METHOD_NOT_ALLOWED", "use GET /metrics");
+        }
+        if (!metricsOpen) {
+            String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+            boolean ok = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                    && tokens.authenticate(authorization.substring(7).strip()).isPresent();
+            if (!ok) {
+                throw new ApiException(401, "UNAUTHENTICATED", "/metrics needs Authorization: Bearer TOKEN");
+            }
+        }
+        String text = prometheusScrape.get();
+        return new Raw(200, "text/plain; version=0.0.4; charset=utf-8",
+                (text == null ? "" : text).getBytes(StandardCharsets.UTF_8), Map.of());
+    }
+
+    private String publicKeyOf(String certificate) throws IOException {
+        if (certificate.length() > MAX_BODY) {
+            throw ApiException.badRequest("certificate is too large");
+        }
+        Path tmp = Files.createTempFile("egw-upload-", ".key");
+        try {
+            Files.writeString(tmp, certificate, StandardCharsets.UTF_8);
+            ZCert cert = ZCertFiles.read(tmp);
+            if (cert.hasSecret()) {
+                throw ApiException.badRequest("this is a secret certificate (.key_secret): upload the public"
+                        + " .key file; the secret key must stay on the client");
+            }
+            return cert.publicZ85();
+        } catch (org.edgegateway.keys.ZCertFormatException e) {
+            throw ApiException.badRequest("not a CURVE certificate: " + e.getMessage()
+                    .replace(tmp.toString(), "the uploaded file"));
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    private static String requireName(String name) {
+        if (name == null) {
+            throw ApiException.badRequest("name is required");
+        }
+        return ClientNames.requireValid(name.strip());
+    }
+
+    private static long parseLong(String value, long fallback, String what) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(what + " '" + value + "' is not a whole number");
+        }
+    }
+
+    private static boolean isSafe(String method) {
+        return method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
+    }
+
+    private static void requireMethod(Call c, String method, boolean pathMatches) {
+        if (!pathMatches) {
+            throw ApiException.notFound("no such API endpoint: " + c.request().getHttpURI().getPath());
+        }
+        if (!c.method().equals(method)) {
+            throw new ApiException(405, "METHOD_NOT_ALLOWED", c.method() + " is not allowed here; use " + method);
+        }
+    }
+
+    private static ApiException notFoundOrMethod(Call c, boolean known) {
+        return ApiException.notFound("no such API endpoint: " + c.method() + " " + c.request().getHttpURI().getPath());
+    }
+
+    private <T> T read(Call c, Class<T> type) throws IOException {
+        String contentType = c.request().getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "send the body as application/json");
+        }
+        long length = c.request().getLength();
+        if (length > MAX_BODY) {
+            throw new ApiException(413, "TOO_LARGE", "body of " + length + " bytes is over " + MAX_BODY);
+        }
+        byte[] bytes;
+        try (InputStream in = Content.Source.asInputStream(c.request())) {
+            bytes = in.readNBytes(MAX_BODY + 1);
+        }
+        if (bytes.length > MAX_BODY) {
+            throw new ApiException(413, "TOO_LARGE", "body is over " + MAX_BODY + " bytes");
+        }
+        if (bytes.length == 0) {
+            throw ApiException.badRequest("a JSON body is required");
+        }
+        try {
+            T value = json.readValue(bytes, type);
+            if (value == null) {
+                throw ApiException.badRequest("a JSON object is required");
+            }
+            return value;
+        } catch (UnrecognizedPropertyException e) {
+            throw ApiException.badRequest("unknown field '" + e.getPropertyName() + "'; known fields: "
+                    + e.getKnownPropertyIds());
+        } catch (JsonProcessingException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IllegalArgumentException iae) {
+                throw ApiException.badRequest(iae.getMessage());
+            }
+            throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    private static List<String> segments(String path) {
+        List<String> out = new ArrayList<>();
+        for (String s : path.split("/")) {
+            if (!s.isEmpty()) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> error(String code, String message) {
+        Map<String, String> e = new LinkedHashMap<>();
+        e.put("error", code);
+        e.put("message", message == null ? code : message);
+        return e;
+    }
+
+    private void sendJson(Response response, Callback callback, int status, Object body) {
+        byte[] bytes;
+        try {
+            bytes = json.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            LOG.error("admin web: cannot write a JSON answer", e);
+            status = 500;
+            bytes = "{\"error\":\"INTERNAL\",\"message\":\"internal error; see the gateway log\"}"
+                    .getBytes(StandardCharsets.UTF_8);
+        }
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+        response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+
+    private static void send(Response response, Callback callback, Raw raw) {
+        response.setStatus(raw.status());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, raw.contentType());
+        raw.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+        response.write(true, ByteBuffer.wrap(raw.body()), callback);
+    }
+
+    /** A 201 answer. */
+    private record Created(Object body) {
+    }
+
+    // ------------------------------------------------------------------ JSON shapes
+
+    record LoginRequest(String username, String password) {
+        @Override
+        public String toString() {
+            return "LoginRequest[username=" + username + ", password=<hidden>]";
+        }
+    }
+
+    record PasswordRequest(String currentPassword, String newPassword) {
+        @Override
+        public String toString() {
+            return "PasswordRequest[<hidden>]";
+        }
+    }
+
+    record EnrolRequest(String name, String publicKey, String certificate) {
+    }
+
+    record GenerateRequest(String name) {
+    }
+
+    record QuarantineRequest(String reason, Long durationSeconds) {
+    }
+
+    record TokenRequest(String name) {
+    }
+
+    /** An API token as shown to admins: never its hash. */
+    record TokenView(String name, Instant createdAt, String createdBy, Instant lastUsedAt, Instant revokedAt,
+                     boolean active) {
+        static TokenView of(ApiToken t) {
+            return new TokenView(t.name(), t.createdAt(), t.createdBy(), t.lastUsedAt(), t.revokedAt(), t.isActive());
+        }
+    }
+}

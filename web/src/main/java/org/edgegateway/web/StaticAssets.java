@@ -1,0 +1,70 @@
+package org.edgegateway.web;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The admin UI's files, read once from the jar and served by exact path. Immutable and thread-safe.
+ *
+ * <p>A fixed list rather than a resource directory: nothing else on the class path (the key
+ * store's database driver, its console) can ever be reached by a crafted path.
+ */
+final class StaticAssets extends Handler.Abstract.NonBlocking {
+
+    private static final String BASE = "/org/edgegateway/web/ui/";
+    private static final Map<String, String> FILES = Map.of(
+            "index.html", "text/html; charset=utf-8",
+            "app.js", "text/javascript; charset=utf-8",
+            "app.css", "text/css; charset=utf-8",
+            "favicon.svg", "image/svg+xml");
+
+    private record Asset(String contentType, byte[] bytes) {
+    }
+
+    private final Map<String, Asset> assets;
+
+    StaticAssets() {
+        java.util.HashMap<String, Asset> loaded = new java.util.HashMap<>();
+        FILES.forEach((name, type) -> loaded.put("/" + name, new Asset(type, load(name))));
+        loaded.put("/", loaded.get("/index.html"));
+        this.assets = Map.copyOf(loaded);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String method = request.getMethod();
+        Asset asset = assets.get(request.getHttpURI().getPath());
+        if (asset == null || !(method.equals("GET") || method.equals("HEAD"))) {
+            return false;
+        }
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, asset.contentType());
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, asset.bytes().length);
+        if (method.equals("HEAD")) {
+            response.write(true, null, callback);
+        } else {
+            response.write(true, ByteBuffer.wrap(asset.bytes()), callback);
+        }
+        return true;
+    }
+
+    private static byte[] load(String name) {
+        try (InputStream in = StaticAssets.class.getResourceAsStream(BASE + name)) {
+            if (in == null) {
+                throw new IllegalStateException("admin UI file " + BASE + name + " is missing from the jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read admin UI file " + BASE + name, e);
+        }
+    }
+}
