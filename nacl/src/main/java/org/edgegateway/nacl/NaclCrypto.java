@@ -26,7 +26,8 @@ import org.bouncycastle.util.Pack;
  *
  * <p>Public keys are read as NaCl's reference {@code crypto_scalarmult} reads them: all 256 bits
  * count, so a key with the top bit set stands for {@code u + 2^255} (mod p). Keys made by any
- * NaCl, libsodium or JeroMQ key generator never have that bit set.
+ * NaCl, libsodium or JeroMQ key generator never have that bit set. A point of small order gives
+ * the shared secret {@code 2^255 - 19} as in jnacl, where libsodium would refuse it.
  *
  * <p>Exceptions carry only lengths, never key, nonce or message bytes. Nothing here logs.
  */
@@ -44,6 +45,10 @@ public final class NaclCrypto {
     private static final int TAG_BYTES = 16;
     private static final int[] SIGMA = {0x61707865, 0x3320646e, 0x79622d32, 0x6b206574};
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** p = 2^255 - 19, little-endian. */
+    private static final byte[] P_LE = {
+        (byte) 0xed, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0x7f};
 
     private NaclCrypto() {
     }
@@ -71,7 +76,25 @@ public final class NaclCrypto {
         requireLength("p", p, KEY_BYTES);
         requireLength("q", q, KEY_BYTES);
         X25519.scalarMult(n, 0, reducedPoint(p), 0, q, 0);
+        zeroAsP(q);
         return 0;
+    }
+
+    /**
+     * NaCl's reference code (and jnacl) leave the result of a point of small order as
+     * {@code 2^255 - 19}, not reduced to 0; libsodium refuses such points. Kept so that every
+     * result is the same as jnacl's; selected without a branch on the result.
+     */
+    private static void zeroAsP(byte[] q) {
+        int any = 0;
+        for (int i = 0; i < KEY_BYTES; i++) {
+            any |= q[i];
+        }
+        // mask is -1 when every byte was zero, else 0.
+        int mask = ((any & 0xff) - 1) >> 8;
+        for (int i = 0; i < KEY_BYTES; i++) {
+            q[i] |= (byte) (mask & P_LE[i]);
+        }
     }
 
     /** {@code crypto_box_beforenm}: HSalsa20 of the Curve25519 shared secret, into {@code k}. */
