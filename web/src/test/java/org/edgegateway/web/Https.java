@@ -1,0 +1,145 @@
+package org.edgegateway.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * A test HTTPS client of the admin API that trusts exactly the server's certificate and keeps
+ * one session (cookie and CSRF token). Not thread-safe.
+ */
+final class Https {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A response with its body parsed when it is JSON. */
+    record Reply(int status, String body, java.net.http.HttpHeaders headers) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON: " + body, e);
+            }
+        }
+
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+    }
+
+    private final HttpClient client;
+    private final String base;
+    String cookie;
+    String csrf;
+
+    Https(X509Certificate trusted, String base) {
+        this.base = base;
+        try {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("admin-web", trusted);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext ssl = SSLContext.getInstance("TLS");
+            ssl.init(null, tmf.getTrustManagers(), null);
+            this.client = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(10)).build();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    Https(TestGateway gw) {
+        this(gw.web.certificate(), gw.baseUrl());
+    }
+
+    Reply login(String user, String password) {
+        Reply r = send("POST", "/api/session", Map.of("username", user, "password", password), Map.of());
+        if (r.status() == 200) {
+            String setCookie = r.header("set-cookie");
+            cookie = setCookie.substring(0, setCookie.indexOf(';'));
+            csrf = r.json().get("csrfToken").asText();
+        }
+        return r;
+    }
+
+    Reply get(String path) {
+        return send("GET", path, null, Map.of());
+    }
+
+    Reply post(String path, Object body) {
+        return send("POST", path, body, Map.of());
+    }
+
+    Reply send(String method, String path, Object body, Map<String, String> extraHeaders) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+            if (body == null) {
+                b.method(method, HttpRequest.BodyPublishers.noBody());
+            } else {
+                String text = body instanceof String s ? s : JSON.writeValueAsString(body);
+                b.method(method, HttpRequest.BodyPublishers.ofString(text));
+                if (!extraHeaders.containsKey("Content-Type")) {
+                    b.header("Content-Type", "application/json");
+                }
+            }
+            if (cookie != null) {
+                b.header("Cookie", cookie);
+            }
+            if (csrf != null && !extraHeaders.containsKey("X-CSRF-Token")) {
+                b.header("X-CSRF-Token", csrf);
+            }
+            extraHeaders.forEach((k, v) -> {
+                if (v != null) {
+                    b.header(k, v);
+                }
+            });
+            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(r.statusCode(), r.body(), r.headers());
+        } catch (IOException e) {
+            throw new AssertionError(method + " " + path + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    HttpResponse<byte[]> getBytes(String path, Map<String, String> headers) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+            if (cookie != null) {
+                b.header("Cookie", cookie);
+            }
+            headers.forEach(b::header);
+            return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new AssertionError("GET " + path + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Logs in with the first-start password and replaces it with {@code newPassword}. */
+    static Https admin(TestGateway gw, String newPassword) throws IOException {
+        Https h = new Https(gw);
+        Reply login = h.login("admin", gw.initialPassword());
+        if (login.status() != 200) {
+            throw new AssertionError("login failed: " + login.body());
+        }
+        Reply changed = h.post("/api/session/password",
+                Map.of("currentPassword", gw.initialPassword(), "newPassword", newPassword));
+        if (changed.status() != 200) {
+            throw new AssertionError("password change failed: " + changed.body());
+        }
+        return h;
+    }
+}

@@ -1,0 +1,44 @@
+package org.edgegateway.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class PasswordHasherTest {
+
+    private final PasswordHasher hasher = new PasswordHasher();
+
+    @Test
+    void hashesVerifyAndAreSalted() {
+        String a = hasher.hash("s3cret password".toCharArray());
+        String b = hasher.hash("s3cret password".toCharArray());
+        assertThat(a).matches("\\$argon2id\\$v=19\\$m=19456,t=2,p=1\\$[A-Za-z0-9+/]{22}\\$[A-Za-z0-9+/]{43}");
+        assertThat(a).isNotEqualTo(b);
+        assertThat(hasher.verify("s3cret password".toCharArray(), a)).isTrue();
+        assertThat(hasher.verify("s3cret passworD".toCharArray(), a)).isFalse();
+    }
+
+    @Test
+    void verifiesTheReferenceImplementationsArgon2idVector() {
+        // From the Argon2 reference implementation's test suite (phc-winner-argon2, src/test.c).
+        String reference = "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc";
+        assertThat(hasher.verify("password".toCharArray(), reference)).isTrue();
+        assertThat(hasher.verify("passwore".toCharArray(), reference)).isFalse();
+    }
+
+    @Test
+    void malformedOrHostileHashesNeverVerify() {
+        assertThat(hasher.verify("x".toCharArray(), null)).isFalse();
+        assertThat(hasher.verify("x".toCharArray(), "plain")).isFalse();
+        assertThat(hasher.verify("x".toCharArray(), "$argon2i$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc")).isFalse();
+        assertThat(hasher.verify("x".toCharArray(), "$argon2id$v=19$m=9999999,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc"))
+                .as("memory cost above the cap").isFalse();
+    }
+
+    @Test
+    void refusesWeakParameters() {
+        assertThatThrownBy(() -> new PasswordHasher(4, 1, 1)).hasMessageContaining("memory 4");
+        assertThatThrownBy(() -> new PasswordHasher(19_456, 0, 1)).hasMessageContaining("iterations 0");
+    }
+}
