@@ -1,0 +1,18 @@
+package org.edgegateway.keys;
+
+/** The audit actions the key store writes itself; callers may write others with {@code audit}. */
+public final class AuditActions {
+
+    public static final String CLIENT_ENROL = "client.enrol";
+    public static final String CLIENT_REVOKE = "client.revoke";
+    public static final String CLIENT_QUARANTINE = "client.quarantine";
+    public static final String CLIENT_RELEASE = "client.release";
+    public static final String CLIENT_LIMITS = "client.limits";
+    public static final String ADMIN_CREATE = "admin.create";
+    public static final String ADMIN_PASSWORD = "admin.password";
+    public static final String TOKEN_CREATE = "token.create";
+    public static final String TOKEN_REVOKE = "token.revoke";
+
+    private AuditActions() {
+    }
+}

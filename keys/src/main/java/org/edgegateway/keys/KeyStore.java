@@ -1,0 +1,1255 @@
+package org.edgegateway.keys;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.h2.api.ErrorCode;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's store of enrolled clients, admin users, API tokens and the audit log: thread-safe,
+ * JDBC on an embedded H2 database. Every change is one transaction that includes its audit row, so
+ * the log never misses a change and never records one that did not happen.
+ *
+ * <p>Durability: {@link #open} sets H2's {@code WRITE_DELAY} to 0 (and {@link #fileUrl(Path)}
+ * says so too), so a transaction is in the database file when its commit returns and survives
+ * the JVM being killed ({@code KeyStoreCrashTest} fails without it). H2 locks the file: a
+ * second process opening the same store gets {@link KeyStoreException.Reason#STORAGE}
+ * "... is in use by another process". No H2 server (TCP, web console, AUTO_SERVER) is started.
+ *
+ * <p>Schema: the migrations {@code db/migration/V1.sql}, {@code V2.sql}, ... are looked up on the
+ * class path in order until one is missing, and those not yet recorded in {@code schema_version}
+ * run at {@link #open}, each in its own transaction. A new version is a new file: never edit one
+ * that has shipped. A store whose schema is newer than the code is refused.
+ *
+ * <p>Times come from the {@link Clock} given to {@link #open(String, Clock)}, truncated to
+ * microseconds (the precision of the columns), so a record read back equals the one returned.
+ *
+ * <p>SQL is portable (standard types, {@code SELECT ... FOR UPDATE}, JDBC {@code setMaxRows} for
+ * paging); only {@link #backup} and {@link #restore} are H2-specific.
+ */
+public final class KeyStore implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeyStore.class);
+
+    static final String MIGRATION_PATH = "db/migration/V";
+    private static final Object MIGRATION_LOCK = new Object();
+    private static final String USER = "sa";
+    private static final String PASSWORD = "";
+    private static final int MAX_CONNECTIONS = 8;
+    private static final int MAX_PAGE = 1000;
+
+    private static final int MAX_ACTOR = 128;
+    private static final int MAX_ACTION = 64;
+    private static final int MAX_SUBJECT = 128;
+    private static final int MAX_DETAIL = 4000;
+    private static final int MAX_SOURCE = 256;
+    private static final int MAX_REASON = 500;
+    private static final int MAX_HASH = 512;
+
+    private static final String CLIENT_COLUMNS = "id, name, public_key, status, enrolled_at, enrolled_by,"
+            + " revoked_at, last_seen, msg_rate, msg_burst, byte_rate, quarantine_reason,"
+            + " quarantined_at, quarantine_until";
+    private static final String ADMIN_COLUMNS =
+            "name, password_hash, must_change_password, created_at, password_changed_at";
+    private static final String TOKEN_COLUMNS =
+            "id, name, token_hash, created_at, created_by, last_used_at, revoked_at";
+    private static final String AUDIT_COLUMNS = "id, at, actor, action, subject, detail, source";
+
+    private final JdbcConnectionPool pool;
+    private final Clock clock;
+    private final String location;
+    private final int schemaVersion;
+    private final AtomicLong clientChanges = new AtomicLong();
+    private volatile boolean closed;
+
+    private KeyStore(JdbcConnectionPool pool, Clock clock, String location, int schemaVersion) {
+        this.pool = pool;
+        this.clock = clock;
+        this.location = location;
+        this.schemaVersion = schemaVersion;
+    }
+
+    // ================================================================== opening
+
+    /**
+     * The H2 URL of the key store kept in {@code dataDir/keystore.mv.db}, with the settings this
+     * class relies on: commits written through at once ({@code WRITE_DELAY=0}) and a lock timeout
+     * long enough for a batch of last-seen updates.
+     */
+    public static String fileUrl(Path dataDir) {
+        String path = dataDir.toAbsolutePath().normalize().resolve("keystore").toString();
+        if (path.indexOf(';') >= 0) {
+            throw new KeyStoreException(KeyStoreException.Reason.INVALID,
+                    "data directory " + dataDir + " contains ';', which an H2 URL cannot hold");
+        }
+        return "jdbc:h2:file:" + path + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000";
+    }
+
+    /** Opens (creating and migrating as needed) the store at {@code jdbcUrl}, on the system UTC clock. */
+    public static KeyStore open(String jdbcUrl) {
+        return open(jdbcUrl, Clock.systemUTC());
+    }
+
+    /** Opens (creating and migrating as needed) the store at {@code jdbcUrl}, reading time from {@code clock}. */
+    public static KeyStore open(String jdbcUrl, Clock clock) {
+        return open(jdbcUrl, clock, Integer.MAX_VALUE);
+    }
+
+    /** Opens the store applying migrations up to {@code maxVersion} only (for migration tests). */
+    static KeyStore open(String jdbcUrl, Clock clock, int maxVersion) {
+        if (clock == null) {
+            throw new KeyStoreException(KeyStoreException.Reason.INVALID, "clock is null");
+        }
+        String location = checkUrl(jdbcUrl);
+        JdbcConnectionPool pool = JdbcConnectionPool.create(jdbcUrl, USER, PASSWORD);
+        pool.setMaxConnections(MAX_CONNECTIONS);
+        try {
+            int version;
+            try (Connection c = pool.getConnection()) {
+                try (Statement s = c.createStatement()) {
+                    // durable commits whatever URL the caller gave (a persistent H2 setting)
+                    s.execute("SET WRITE_DELAY 0");
+                }
+                version = migrate(c, location, clock, maxVersion);
+            }
+            LOG.info("KeyStore {}: open, schema version {}", location, version);
+            return new KeyStore(pool, clock, location, version);
+        } catch (SQLException e) {
+            pool.dispose();
+            throw openFailure(location, e);
+        } catch (RuntimeException | Error e) {
+            pool.dispose();
+            throw e;
+        }
+    }
+
+    private static String checkUrl(String jdbcUrl) {
+        if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:h2:")) {
+            throw new KeyStoreException(KeyStoreException.Reason.INVALID,
+                    "key store URL must be an H2 URL (jdbc:h2:...), got "
+                            + (jdbcUrl == null ? "null" : ClientNames.quote(jdbcUrl)));
+        }
+        if (jdbcUrl.toUpperCase(Locale.ROOT).replace(" ", "").contains("AUTO_SERVER=TRUE")) {
+            throw new KeyStoreException(KeyStoreException.Reason.INVALID,
+                    "key store URL must not use AUTO_SERVER: the gateway never starts an H2 server");
+        }
+        String location = jdbcUrl.substring("jdbc:h2:".length());
+        int semi = location.indexOf(';');
+        if (semi >= 0) {
+            location = location.substring(0, semi);
+        }
+        return location.startsWith("file:") ? location.substring("file:".length()) : location;
+    }
+
+    private static KeyStoreException openFailure(String location, SQLException e) {
+        int code = errorCode(e);
+        String message;
+        if (code == ErrorCode.DATABASE_ALREADY_OPEN_1) {
+            message = "key store " + location + " is in use by another process"
+                    + " (is a gateway or another tool already running on this data directory?)";
+        } else if (code == ErrorCode.FILE_CORRUPTED_1) {
+            message = "key store " + location + " is corrupted; restore it from a backup";
+        } else if (code == ErrorCode.WRONG_USER_OR_PASSWORD) {
+            message = "key store " + location + " is not an Edge Gateway key store (it refused our user)";
+        } else {
+            message = "cannot open key store " + location + ": " + describe(e);
+        }
+        return new KeyStoreException(KeyStoreException.Reason.STORAGE, message, e);
+    }
+
+    private static int errorCode(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getErrorCode() != 0) {
+                return s.getErrorCode();
+            }
+        }
+        return 0;
+    }
+
+    /** The driver's message without any SQL text. */
+    private static String describe(SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        int sql = m.indexOf("; SQL statement:");
+        if (sql >= 0) {
+            m = m.substring(0, sql);
+        }
+        int nl = m.indexOf('\n');
+        if (nl >= 0) {
+            m = m.substring(0, nl);
+        }
+        return m.trim() + " [SQLState " + e.getSQLState() + "]";
+    }
+
+    // ================================================================== migrations
+
+    private static int migrate(Connection c, String location, Clock clock, int maxVersion) throws SQLException {
+        synchronized (MIGRATION_LOCK) {
+            c.setAutoCommit(true);
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS schema_version ("
+                        + " version INTEGER NOT NULL PRIMARY KEY,"
+                        + " description VARCHAR(200),"
+                        + " applied_at TIMESTAMP(6) WITH TIME ZONE NOT NULL)");
+            }
+            TreeSet<Integer> applied = new TreeSet<>();
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT version FROM schema_version")) {
+                while (rs.next()) {
+                    applied.add(rs.getInt(1));
+                }
+            }
+            int current = applied.isEmpty() ? 0 : applied.last();
+            if (applied.size() != current || (!applied.isEmpty() && applied.first() != 1)) {
+                throw new KeyStoreException(KeyStoreException.Reason.STORAGE, "key store " + location
+                        + " has schema versions " + applied + " with gaps; it was not made by Edge Gateway"
+                        + " or was damaged");
+            }
+            int known = 0;
+            while (migrationResource(known + 1) != null) {
+                known++;
+            }
+            if (current > known) {
+                throw new KeyStoreException(KeyStoreException.Reason.STORAGE, "key store " + location
+                        + " has schema version " + current + ", newer than this Edge Gateway supports ("
+                        + known + "); run a newer release or restore a backup made with this one");
+            }
+            int target = Math.min(known, maxVersion);
+            for (int v = current + 1; v <= target; v++) {
+                applyMigration(c, location, clock, v);
+            }
+            return Math.max(current, target);
+        }
+    }
+
+    /** The migration resource for version {@code v}, or null; refuses two resources of one version. */
+    private static URL migrationResource(int v) throws SQLException {
+        String name = MIGRATION_PATH + v + ".sql";
+        ClassLoader loader = KeyStore.class.getClassLoader();
+        try {
+            List<URL> found = Collections.list(loader.getResources(name));
+            if (found.size() > 1) {
+                throw new KeyStoreException(KeyStoreException.Reason.STORAGE,
+                        "two migrations " + name + " on the class path: " + found);
+            }
+            return found.isEmpty() ? null : found.get(0);
+        } catch (IOException e) {
+            throw new SQLException("cannot list migration " + name + ": " + e, e);
+        }
+    }
+
+    private static void applyMigration(Connection c, String location, Clock clock, int v) throws SQLException {
+        URL url = migrationResource(v);
+        String text;
+        try (InputStream in = url.openStream()) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new KeyStoreException(KeyStoreException.Reason.STORAGE,
+                    "cannot read migration " + url + ": " + e.getMessage(), e);
+        }
+        List<String> statements = splitStatements(text);
+        String description = firstComment(text);
+        c.setAutoCommit(false);
+        try {
+            try (Statement s = c.createStatement()) {
+                for (String sql : statements) {
+                    s.execute(sql);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)")) {
+                ps.setInt(1, v);
+                ps.setString(2, description);
+                ps.setObject(3, OffsetDateTime.ofInstant(clock.instant().truncatedTo(ChronoUnit.MICROS),
+                        ZoneOffset.UTC));
+                ps.executeUpdate();
+            }
+            c.commit();
+            LOG.info("KeyStore {}: applied migration V{} ({})", location, v, description);
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(c);
+            throw new KeyStoreException(KeyStoreException.Reason.STORAGE, "key store " + location
+                    + ": migration V" + v + " failed: "
+                    + (e instanceof SQLException s ? describe(s) : e.toString()), e);
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** Statements of a migration: '--' comment lines dropped, split at ';' ending a line. */
+    static List<String> splitStatements(String text) {
+        List<String> out = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : text.split("\r?\n")) {
+            String trimmed = line.trim();
+            if (trimmed.startsWith("--") || trimmed.isEmpty()) {
+                continue;
+            }
+            if (trimmed.endsWith(";")) {
+                current.append(trimmed, 0, trimmed.length() - 1);
+                out.add(current.toString().trim());
+                current.setLength(0);
+            } else {
+                current.append(trimmed).append('\n');
+            }
+        }
+        if (!current.toString().isBlank()) {
+            out.add(current.toString().trim());
+        }
+        return out;
+    }
+
+    private static String firstComment(String text) {
+        for (String line : text.split("\r?\n")) {
+            String t = line.trim();
+            if (t.startsWith("--")) {
+                String d = t.substring(2).trim();
+                return d.length() > 200 ? d.substring(0, 200) : d;
+            }
+            if (!t.isEmpty()) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    // ================================================================== accessors
+
+    /** The highest migration applied to this store. */
+    public int schemaVersion() {
+        return schemaVersion;
+    }
+
+    /** Where the store is, for messages (the file path of a file store). */
+    public String location() {
+        return location;
+    }
+
+    /**
+     * A counter that moves whenever a change to the clients (enrol, revoke, quarantine, release,
+     * limits) is committed through this instance; a key cache reloads when it has moved.
+     * Last-seen updates do not move it.
+     */
+    public long clientChanges() {
+        return clientChanges.get();
+    }
+
+    // ================================================================== clients
+
+    /**
+     * Enrols a client with its CURVE public key.
+     *
+     * @throws KeyStoreException DUPLICATE_NAME or DUPLICATE_KEY naming the client that has it;
+     *                           INVALID for a bad name or key
+     */
+    public ClientRecord enrol(String name, String publicKeyZ85, String actor, String source) {
+        requireName("client name", name);
+        requireKeyArg(name, publicKeyZ85);
+        requireText("actor", actor, MAX_ACTOR, true);
+        requireText("source", source, MAX_SOURCE, false);
+        Instant now = now();
+        ClientRecord record;
+        try {
+            record = inTransaction("enrol client '" + name + "'", c -> {
+                checkNewClient(c, name, publicKeyZ85);
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO clients"
+                        + " (name, public_key, status, enrolled_at, enrolled_by) VALUES (?, ?, ?, ?, ?)")) {
+                    ps.setString(1, name);
+                    ps.setString(2, publicKeyZ85);
+                    ps.setString(3, ClientStatus.ACTIVE.name());
+                    setInstant(ps, 4, now);
+                    ps.setString(5, actor);
+                    ps.executeUpdate();
+                }
+                insertAudit(c, now, actor, AuditActions.CLIENT_ENROL, name, "key " + publicKeyZ85, source);
+                return selectClient(c, "name", name, false).orElseThrow();
+            });
+        } catch (KeyStoreException e) {
+            if (isUniqueViolation(e)) {
+                // another transaction enrolled the same name or key between our check and insert
+                query("enrol client '" + name + "'", c -> {
+                    checkNewClient(c, name, publicKeyZ85);
+                    return null;
+                });
+            }
+            throw e;
+        }
+        clientChanges.incrementAndGet();
+        return record;
+    }
+
+    private static void checkNewClient(Connection c, String name, String key) throws SQLException {
+        if (selectClient(c, "name", name, false).isPresent()) {
+            throw new KeyStoreException(KeyStoreException.Reason.DUPLICATE_NAME,
+                    "a client named '" + name + "' is already enrolled");
+        }
+        Optional<ClientRecord> holder = selectClient(c, "public_key", key, false);
+        if (holder.isPresent()) {
+            throw new KeyStoreException(KeyStoreException.Reason.DUPLICATE_KEY,
+                    "public key " + key + " is already enrolled as client '" + holder.get().name() + "'");
+        }
+    }
+
+    /**
+     * Revokes a client for good: its key no longer authenticates.
+     *
+     * @throws KeyStoreException NOT_FOUND; INVALID if it is already revoked
+     */
+    public ClientRecord revoke(String name, String actor, String source) {
+        requireName("client name", name);
+        requireText("actor", actor, MAX_ACTOR, true);
+        requireText("source", source, MAX_SOURCE, false);
+        Instant now = now();
+        return changeClient("revoke client '" + name + "'", name, (c, current) -> {
+            if (current.status() == ClientStatus.REVOKED) {
+                throw new KeyStoreException(KeyStoreException.Reason.INVALID, "client '" + name
+                        + "' is already revoked (since " + current.revokedAt() + ")");
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE clients SET status = ?, revoked_at = ?,"
+                    + " quarantine_reason = NULL, quarantined_at = NULL, quarantine_until = NULL WHERE id = ?")) {
+                ps.setString(1, ClientStatus.REVOKED.name());
+                setInstant(ps, 2, now);
+                ps.setLong(3, current.id());
+                ps.executeUpdate();
+            }
+            insertAudit(c, now, actor, AuditActions.CLIENT_REVOKE, name,
+                    "key " + current.publicKey() + ", was " + current.status().label(), source);
+        });
+    }
+
+    /**
+     * Quarantines a client until {@code until} ({@code null}: until released). A quarantined
+     * client may be quarantined again, which replaces the reason and the end.
+     *
+     * @throws KeyStoreException NOT_FOUND; INVALID if it is revoked, the reason is blank or
+     *                           {@code until} is not in the future
+     */
+    public ClientRecord quarantine(String name, String reason, Instant until, String actor, String source) {
+        requireName("client name", name);
+        requireText("quarantine reason", reason, MAX_REASON, true);
+        requireText("actor", actor, MAX_ACTOR, true);
+        requireText("source", source, MAX_SOURCE, false);
+        Instant now = now();
+        Instant end = until == null ? null : until.truncatedTo(ChronoUnit.MICROS);
+        if (end != null && !end.isAfter(now)) {
+            throw new KeyStoreException(KeyStoreException.Reason.INVALID,
+                    "quarantine end " + until + " for client '" + name + "' is not after now (" + now + ")");
+        }
+        return changeClient("quarantine client '" + name + "'", name, (c, current) -> {
+            if (current.status() == ClientStatus.REVOKED) {
+                throw new KeyStoreException(KeyStoreException.Reason.INVALID,
+                        "client '" + name + "' is revoked; a revoked client cannot be quarantined");
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE clients SET status = ?,"
+                    + " quarantine_reason = ?, quarantined_at = ?, quarantine_until = ? WHERE id = ?")) {
+                ps.setString(1, ClientStatus.QUARANTINED.name());
+                ps.setString(2, reason);
+                setInstant(ps, 3, now);
+                setInstant(ps, 4, end);
+                ps.setLong(5, current.id());
+                ps.executeUpdate();
+            }
+            insertAudit(c, now, actor, AuditActions.CLIENT_QUARANTINE, name,
+                    (end == null ? "until released" : "until " + end) + ": " + reason, source);
+        });
+    }
+
+    /**
+     * Ends a client's quarantine (whether or not its end time has passed).
+     *
+     * @throws KeyStoreException NOT_FOUND; INVALID if it is not quarantined
+     */
+    public ClientRecord release(String name, String actor, String source) {
+        requireName("client name", name);
+        requireText("actor", actor, MAX_ACTOR, true);
+        requireText("source", source, MAX_SOURCE, false);
+        Instant now = now();
+        return changeClient("release client '" + name + "'", name, (c, current) -> {
+            if (current.status() != ClientStatus.QUARANTINED) {
+                throw new KeyStoreException(KeyStoreException.Reason.INVALID,
+                        "client '" + name + "' is not quarantined (it is " + current.status().label() + ")");
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE clients SET status = ?,"
+                    + " quarantine_reason = NULL, quarantined_at = NULL, quarantine_until = NULL WHERE id = ?")) {
+                ps.setString(1, ClientStatus.ACTIVE.name());
+                ps.setLong(2, current.id());
+                ps.executeUpdate();
+            }
+            insertAudit(c, now, actor, AuditActions.CLIENT_RELEASE, name,
+                    "was quarantined since " + current.quarantinedAt() + ": " + current.quarantineReason(),
+                    source);
+        });
+    }
+
+    /**
+     * Sets a client's rate limits; {@code null} or {@link ClientLimits#DEFAULTS} returns it to
+     * the gateway's defaults.
+     *
+     * @throws KeyStoreException NOT_FOUND; INVALID if it is revoked
+     */
+    public ClientRecord setLimits(String name, ClientLimits limits, String actor, String source) {
+        requireName("client name", name);
+        requireText("actor", actor, MAX_ACTOR, true);
+        requireText("source", source, MAX_SOURCE, false);
+        ClientLimits l = limits == null ? ClientLimits.DEFAULTS : limits;
+        Instant now = now();
+        return changeClient("set limits of client '" + name + "'", name, (c, current) -> {
+            if (current.status() == ClientStatus.REVOKED) {
+                throw new KeyStoreException(KeyStoreException.Reason.INVALID,
+                        "client '" + name + "' is revoked; its limits cannot be changed");
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE clients SET msg_rate = ?, msg_burst = ?, byte_rate = ? WHERE id = ?")) {
+                ps.setObject(1, l.messagesPerSecond(), Types.DOUBLE);
+                ps.setObject(2, l.burst(), Types.INTEGER);
+                ps.setObject(3, l.bytesPerSecond(), Types.BIGINT);
+                ps.setLong(4, current.id());
+                ps.executeUpdate();
+            }
+            insertAudit(c, now, actor, AuditActions.CLIENT_LIMITS, name, describeLimits(l), source);
+        });
+    }
+
+    private static String describeLimits(ClientLimits l) {
+        return "messagesPerSecond=" + orDefault(l.messagesPerSecond()) + ", burst=" + orDefault(l.burst())
+                + ", bytesPerSecond=" + orDefault(l.bytesPerSecond());
+    }
+
+    private static String orDefault(Object v) {
+        return v == null ? "default" : v.toString();
+    }
+
+    @FunctionalInterface
+    private interface ClientChange {
+        void apply(Connection c, ClientRecord current) throws SQLException;
+    }
+
+    /** Locks the client's row, applies {@code change}, returns the row as committed. */
+    private ClientRecord changeClient(String what, String name, ClientChange change) {
+        ClientRecord r = inTransaction(what, c -> {
+            ClientRecord current = selectClient(c, "name", name, true).orElseThrow(() -> notFound(name));
+            change.apply(c, current);
+            return selectClient(c, "name", name, false).orElseThrow();
+        });
+        clientChanges.incrementAndGet();
+        return r;
+    }
+
+    private static KeyStoreException notFound(String name) {
+        return new KeyStoreException(KeyStoreException.Reason.NOT_FOUND, "no client named '" + name + "'");
+    }
+
+    /** The client named {@code name}; empty for an unknown or malformed name. */
+    public Optional<ClientRecord> findByName(String name) {
+        if (!ClientNames.isValid(name)) {
+            return Optional.empty();
+        }
+        return query("find client '" + name + "'", c -> selectClient(c, "name", name, false));
+    }
+
+    /** The client whose public key is {@code z85}; empty for an unknown or malformed key. */
+    public Optional<ClientRecord> findByKey(String z85) {
+        if (!Z85.isValidKey(z85)) {
+            return Optional.empty();
+        }
+        return query("find client by key", c -> selectClient(c, "public_key", z85, false));
+    }
+
+    /** Every client, revoked ones included, ordered by name. */
+    public List<ClientRecord> listClients() {
+        return query("list clients", c -> {
+            List<ClientRecord> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + CLIENT_COLUMNS + " FROM clients ORDER BY name");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(client(rs));
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Records when clients were last seen, in one transaction and without audit rows. Unknown
+     * names and times older than the stored one are ignored.
+     */
+    public void touchLastSeen(Map<String, Instant> lastSeenByName) {
+        if (lastSeenByName == null || lastSeenByName.isEmpty()) {
+            return;
+        }
+        inTransaction("update last-seen times", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE clients SET last_seen = ?"
+                    + " WHERE name = ? AND (last_seen IS NULL OR last_seen < ?)")) {
+                for (Map.Entry<String, Instant> e : lastSeenByName.entrySet()) {
+                    if (e.getKey() == null || e.getValue() == null) {
+                        continue;
+                    }
+                    Instant at = e.getValue().truncatedTo(ChronoUnit.MICROS);
+                    setInstant(ps, 1, at);
+                    ps.setString(2, e.getKey());
+                    setInstant(ps, 3, at);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    private static Optional<ClientRecord> selectClient(Connection c, String column, String value,
+                                                       boolean forUpdate) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + CLIENT_COLUMNS + " FROM clients WHERE "
+                + column + " = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
+            ps.setString(1, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(client(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static ClientRecord client(ResultSet rs) throws SQLException {
+        double rate = rs.getDouble(9);
+        Double msgRate = rs.wasNull() ? null : rate;
+        int burst = rs.getInt(10);
+        Integer msgBurst = rs.wasNull() ? null : burst;
+        long bytes = rs.getLong(11);
+        Long byteRate = rs.wasNull() ? null : bytes;
+        return new ClientRecord(rs.getLong(1), rs.getString(2), rs.getString(3),
+                ClientStatus.valueOf(rs.getString(4)), instant(rs, 5), rs.getString(6),
+                instant(rs, 7), instant(rs, 8), new ClientLimits(msgRate, msgBurst, byteRate),
+                rs.getString(12), instant(rs, 13), instant(rs, 14));
+    }
+
+    // ================================================================== audit
+
+    /** Appends an audit row (for actions the store does not audit itself, e.g. a login). */
+    public void audit(String actor, String action, String subject, String detail, String source) {
+        requireText("actor", actor, MAX_ACTOR, true);
+        requireText("action", action, MAX_ACTION, true);
+        requireText("subject", subject, MAX_SUBJECT, false);
+        requireText("detail", detail, MAX_DETAIL, false);
+        requireText("source", source, MAX_SOURCE, false);
+        Instant now = now();
+        inTransaction("append audit row", c -> {
+            insertAudit(c, now, actor, action, subject, detail, source);
+            return null;
+        });
+    }
+
+    /**
+     * Up to {@code limit} (1 to 1000) audit rows with an id below {@code beforeId}, newest first.
+     * Start with {@code Long.MAX_VALUE}, then pass the smallest id of the previous page.
+     */
+    public List<AuditEntry> auditPage(long beforeId, int limit) {
+        requirePage(limit);
+        return query("read audit log", c -> auditRows(c,
+                "SELECT " + AUDIT_COLUMNS + " FROM audit_log WHERE id < ? ORDER BY id DESC",
+                limit, ps -> ps.setLong(1, beforeId)));
+    }
+
+    /** Like {@link #auditPage} for the rows about one subject (a client, user or token name). */
+    public List<AuditEntry> auditPageFor(String subject, long beforeId, int limit) {
+        requirePage(limit);
+        requireText("subject", subject, MAX_SUBJECT, true);
+        return query("read audit log of '" + subject + "'", c -> auditRows(c,
+                "SELECT " + AUDIT_COLUMNS + " FROM audit_log WHERE subject = ? AND id < ? ORDER BY id DESC",
+                limit, ps -> {
+                    ps.setString(1, subject);
+                    ps.setLong(2, beforeId);
+                }));
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private static List<AuditEntry> auditRows(Connection c, String sql, int limit, Binder binder)
+            throws SQLException {
+        List<AuditEntry> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            ps.setMaxRows(limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next() && out.size() < limit) {
+                    out.add(new AuditEntry(rs.getLong(1), instant(rs, 2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), rs.getString(7)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void requirePage(int limit) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new KeyStoreException(KeyStoreException.Reason.INVALID,
+                    "page size must be 1 to " + MAX_PAGE + ", got " + limit);
+        }
+    }
+
+    private static void insertAudit(Connection c, Instant at, String actor, String action, String subject,
+                                    String detail, String source) throws SQLException {
+        String d = detail;
+        if (d != null && d.length() > MAX_DETAIL) {
+            d = d.substring(0, MAX_DETAIL - 3) + "...";
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO audit_log (at, actor, action, subject, detail, source) VALUES (?, ?, ?, ?, ?, ?)")) {
+            setInstant(ps, 1, at);
+            ps.setString(2, actor);
+            ps.setString(3, action);
+            ps.setString(4, subject);
+            ps.setString(5, d);
+            ps.setString(6, source);
+            ps.executeUpdate();
+        }
+    }
+
+    // ================================================================== admin users
+
+    /**
+     * Creates an admin user; {@code passwordHash} is computed by the caller.
+     *
+     * @throws KeyStoreException DUPLICATE_NAME if the user exists; INVALID for a bad name or hash
+     */
+    public AdminUser createAdminUser(String name, String passwordHash, boolean mustChange, String actor,
+                                     String source) {
+        requireName("admin user name", name);
+        requireText("password hash", passwordHash, MAX_HASH, true);
+        requireText("actor", actor, MAX_ACTOR, true);
+        requireText("source", source, MAX_SOURCE, false);
+        Instant now = now();
+        try {
+            return inTransaction("create admin user '" + name + "'", c -> {
+                if (selectAdmin(c, name, false).isPresent()) {
+                    throw duplicateAdmin(name);
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO admin_users"
+                        + " (name, password_hash, must_change_password, created_at) VALUES (?, ?, ?, ?)")) {
+                    ps.setString(1, name);
+                    ps.setString(2, passwordHash);
+                    ps.setBoolean(3, mustChange);
+                    setInstant(ps, 4, now);
+                    ps.executeUpdate();
+                }
+                insertAudit(c, now, actor, AuditActions.ADMIN_CREATE, name,
+                        mustChange ? "must change password" : null, source);
+                return selectAdmin(c, name, false).orElseThrow();
+            });
+        } catch (KeyStoreException e) {
+            throw isUniqueViolation(e) ? duplicateAdmin(name) : e;
+        }
+    }
+
+    private static KeyStoreException duplicateAdmin(String name) {
+        return new KeyStoreException(KeyStoreException.Reason.DUPLICATE_NAME,
+                "an admin user named '" + name + "' already exists");
+    }
+
+    /** The admin user named {@code name}; empty for an unknown or malformed name. */
+    public Optional<AdminUser> findAdminUser(String name) {
+        if (!ClientNames.isValid(name)) {
+            return Optional.empty();
+        }
+        return query("find admin user '" + name + "'", c -> selectAdmin(c, name, false));
+    }
+
+    /**
+     * Sets an admin user's password hash and whether it must be changed at next login.
+     *
+     * @throws KeyStoreException NOT_FOUND
+     */
+    public void updateAdminPassword(String name, String passwordHash, boolean mustChange, String actor,
+                                    String source) {
+        requireName("admin user name", name);
+        requireText("password hash", passwordHash, MAX_HASH, true);
+        requireText("actor", actor, MAX_ACTOR, true);
+        requireText("source", source, MAX_SOURCE, false);
+        Instant now = now();
+        inTransaction("change password of admin user '" + name + "'", c -> {
+            if (selectAdmin(c, name, true).isEmpty()) {
+                throw new KeyStoreException(KeyStoreException.Reason.NOT_FOUND,
+                        "no admin user named '" + name + "'");
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE admin_users SET password_hash = ?,"
+                    + " must_change_password = ?, password_changed_at = ? WHERE name = ?")) {
+                ps.setString(1, passwordHash);
+                ps.setBoolean(2, mustChange);
+                setInstant(ps, 3, now);
+                ps.setString(4, name);
+                ps.executeUpdate();
+            }
+            insertAudit(c, now, actor, AuditActions.ADMIN_PASSWORD, name,
+                    mustChange ? "must change password" : null, source);
+            return null;
+        });
+    }
+
+    /** Every admin user, ordered by name. */
+    public List<AdminUser> listAdminUsers() {
+        return query("list admin users", c -> {
+            List<AdminUser> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + ADMIN_COLUMNS + " FROM admin_users ORDER BY name");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(admin(rs));
+                }
+            }
+            return out;
+        });
+    }
+
+    private static Optional<AdminUser> selectAdmin(Connection c, String name, boolean forUpdate)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + ADMIN_COLUMNS
+                + " FROM admin_users WHERE name = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(admin(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static AdminUser admin(ResultSet rs) throws SQLException {
+        return new AdminUser(rs.getString(1), rs.getString(2), rs.getBoolean(3), instant(rs, 4), instant(rs, 5));
+    }
+
+    // ================================================================== API tokens
+
+    /**
+     * Records a new API token by its hash (computed by the caller; the token itself is never
+     * stored).
+     *
+     * @throws KeyStoreException DUPLICATE_NAME; DUPLICATE_KEY if the hash is already recorded
+     */
+    public ApiToken createApiToken(String name, String tokenHash, String actor, String source) {
+        requireName("API token name", name);
+        requireText("token hash", tokenHash, MAX_HASH, true);
+        requireText("actor", actor, MAX_ACTOR, true);
+        requireText("source", source, MAX_SOURCE, false);
+        Instant now = now();
+        try {
+            return inTransaction("create API token '" + name + "'", c -> {
+                checkNewToken(c, name, tokenHash);
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_tokens"
+                        + " (name, token_hash, created_at, created_by) VALUES (?, ?, ?, ?)")) {
+                    ps.setString(1, name);
+                    ps.setString(2, tokenHash);
+                    setInstant(ps, 3, now);
+                    ps.setString(4, actor);
+                    ps.executeUpdate();
+                }
+                insertAudit(c, now, actor, AuditActions.TOKEN_CREATE, name, null, source);
+                return selectToken(c, "name", name, false).orElseThrow();
+            });
+        } catch (KeyStoreException e) {
+            if (isUniqueViolation(e)) {
+                query("create API token '" + name + "'", c -> {
+                    checkNewToken(c, name, tokenHash);
+                    return null;
+                });
+            }
+            throw e;
+        }
+    }
+
+    private static void checkNewToken(Connection c, String name, String hash) throws SQLException {
+        if (selectToken(c, "name", name, false).isPresent()) {
+            throw new KeyStoreException(KeyStoreException.Reason.DUPLICATE_NAME,
+                    "an API token named '" + name + "' already exists");
+        }
+        Optional<ApiToken> holder = selectToken(c, "token_hash", hash, false);
+        if (holder.isPresent()) {
+            throw new KeyStoreException(KeyStoreException.Reason.DUPLICATE_KEY,
+                    "that token hash is already recorded for API token '" + holder.get().name() + "'");
+        }
+    }
+
+    /** The active (not revoked) token whose hash is {@code tokenHash}. */
+    public Optional<ApiToken> findActiveApiTokenByHash(String tokenHash) {
+        if (tokenHash == null || tokenHash.isEmpty() || tokenHash.length() > MAX_HASH) {
+            return Optional.empty();
+        }
+        return query("find API token", c -> selectToken(c, "token_hash", tokenHash, false)
+                .filter(ApiToken::isActive));
+    }
+
+    /** Every API token, revoked ones included, ordered by name. */
+    public List<ApiToken> listApiTokens() {
+        return query("list API tokens", c -> {
+            List<ApiToken> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + TOKEN_COLUMNS + " FROM api_tokens ORDER BY name");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(token(rs));
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Revokes an API token.
+     *
+     * @throws KeyStoreException NOT_FOUND; INVALID if it is already revoked
+     */
+    public void revokeApiToken(String name, String actor, String source) {
+        requireName("API token name", name);
+        requireText("actor", actor, MAX_ACTOR, true);
+        requireText("source", source, MAX_SOURCE, false);
+        Instant now = now();
+        inTransaction("revoke API token '" + name + "'", c -> {
+            ApiToken t = selectToken(c, "name", name, true).orElseThrow(() -> new KeyStoreException(
+                    KeyStoreException.Reason.NOT_FOUND, "no API token named '" + name + "'"));
+            if (!t.isActive()) {
+                throw new KeyStoreException(KeyStoreException.Reason.INVALID,
+                        "API token '" + name + "' is already revoked (since " + t.revokedAt() + ")");
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE api_tokens SET revoked_at = ? WHERE id = ?")) {
+                setInstant(ps, 1, now);
+                ps.setLong(2, t.id());
+                ps.executeUpdate();
+            }
+            insertAudit(c, now, actor, AuditActions.TOKEN_REVOKE, name, null, source);
+            return null;
+        });
+    }
+
+    /** Records that token {@code id} was used at {@code at} (no audit row; unknown ids ignored). */
+    public void touchApiToken(long id, Instant at) {
+        if (at == null) {
+            throw new KeyStoreException(KeyStoreException.Reason.INVALID, "time of use is null");
+        }
+        Instant t = at.truncatedTo(ChronoUnit.MICROS);
+        inTransaction("update API token use", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE api_tokens SET last_used_at = ?"
+                    + " WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)")) {
+                setInstant(ps, 1, t);
+                ps.setLong(2, id);
+                setInstant(ps, 3, t);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    private static Optional<ApiToken> selectToken(Connection c, String column, String value, boolean forUpdate)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + TOKEN_COLUMNS + " FROM api_tokens WHERE "
+                + column + " = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
+            ps.setString(1, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(token(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static ApiToken token(ResultSet rs) throws SQLException {
+        return new ApiToken(rs.getLong(1), rs.getString(2), rs.getString(3), instant(rs, 4), rs.getString(5),
+                instant(rs, 6), instant(rs, 7));
+    }
+
+    // ================================================================== backup and restore
+
+    /**
+     * Writes a consistent copy of the open store to {@code zipFile} (H2 {@code BACKUP TO}; the
+     * store stays usable meanwhile). Refuses to replace an existing file.
+     *
+     * @throws KeyStoreException INVALID if {@code zipFile} exists or its directory does not;
+     *                           STORAGE if the backup fails
+     */
+    public void backup(Path zipFile) {
+        Path target = zipFile.toAbsolutePath().normalize();
+        Path dir = target.getParent();
+        if (Files.exists(target)) {
+            throw new KeyStoreException(KeyStoreException.Reason.INVALID,
+                    "backup file " + target + " already exists; choose a new name");
+        }
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new KeyStoreException(KeyStoreException.Reason.INVALID,
+                    "backup directory " + dir + " does not exist");
+        }
+        Path temp = dir.resolve("." + target.getFileName() + "." + System.nanoTime() + ".tmp");
+        String path = temp.toString();
+        if (path.indexOf('\'') >= 0) {
+            throw new KeyStoreException(KeyStoreException.Reason.INVALID,
+                    "backup file " + target + " has a quote in its path");
+        }
+        try {
+            query("back up to " + target, c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("BACKUP TO '" + path + "'");
+                }
+                return null;
+            });
+            try {
+                Files.move(temp, target); // no REPLACE_EXISTING: fails if the target appeared meanwhile
+            } catch (FileAlreadyExistsException e) {
+                throw new KeyStoreException(KeyStoreException.Reason.INVALID,
+                        "backup file " + target + " already exists; choose a new name", e);
+            } catch (IOException e) {
+                throw new KeyStoreException(KeyStoreException.Reason.STORAGE,
+                        "cannot write backup file " + target + ": " + e, e);
+            }
+            LOG.info("KeyStore {}: backed up to {}", location, target);
+        } finally {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException e) {
+                LOG.warn("KeyStore {}: cannot delete temporary backup file {}: {}", location, temp, e.toString());
+            }
+        }
+    }
+
+    /**
+     * Restores a backup made by {@link #backup} into {@code dataDir}, which must be empty or
+     * missing; {@link #open}{@code (}{@link #fileUrl}{@code (dataDir))} then opens it.
+     *
+     * @throws KeyStoreException INVALID if {@code dataDir} is not empty or the file is not a key
+     *                           store backup; STORAGE if it cannot be written
+     */
+    public static void restore(Path zipFile, Path dataDir) {
+        Path dir = dataDir.toAbsolutePath().normalize();
+        try {
+            if (Files.exists(dir)) {
+                if (!Files.isDirectory(dir)) {
+                    throw new KeyStoreException(KeyStoreException.Reason.INVALID,
+                            "restore target " + dir + " is not a directory");
+                }
+                try (Stream<Path> entries = Files.list(dir)) {
+                    if (entries.findAny().isPresent()) {
+                        throw new KeyStoreException(KeyStoreException.Reason.INVALID, "data directory " + dir
+                                + " is not empty; restore only into an empty or new directory");
+                    }
+                }
+            } else {
+                Files.createDirectories(dir);
+            }
+            Path db = dir.resolve("keystore.mv.db");
+            boolean found = false;
+            try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(zipFile))) {
+                for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                    String entry = e.getName();
+                    if (e.isDirectory() || !entry.endsWith(".mv.db")) {
+                        continue;
+                    }
+                    if (found) {
+                        throw new KeyStoreException(KeyStoreException.Reason.INVALID,
+                                zipFile + " holds more than one database; it is not a key store backup");
+                    }
+                    found = true;
+                    try (OutputStream out = Files.newOutputStream(Files.createFile(db,
+                            db.getFileSystem().supportedFileAttributeViews().contains("posix")
+                                    ? new java.nio.file.attribute.FileAttribute<?>[] {
+                                        PosixFilePermissions.asFileAttribute(
+                                                PosixFilePermissions.fromString("rw-------"))}
+                                    : new java.nio.file.attribute.FileAttribute<?>[0]),
+                            StandardOpenOption.WRITE)) {
+                        zip.transferTo(out);
+                    }
+                }
+            } catch (IOException e) {
+                Files.deleteIfExists(db);
+                throw new KeyStoreException(KeyStoreException.Reason.INVALID,
+                        "cannot read backup " + zipFile + ": " + e.getMessage(), e);
+            }
+            if (!found) {
+                throw new KeyStoreException(KeyStoreException.Reason.INVALID,
+                        zipFile + " holds no database file; it is not a key store backup");
+            }
+            try {
+                checkIsKeyStore(dir);
+            } catch (KeyStoreException e) {
+                try (Stream<Path> files = Files.list(dir)) {
+                    for (Path p : (Iterable<Path>) files::iterator) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+                throw e;
+            }
+            LOG.info("KeyStore: restored {} into {}", zipFile, dir);
+        } catch (IOException e) {
+            throw new KeyStoreException(KeyStoreException.Reason.STORAGE,
+                    "cannot restore " + zipFile + " into " + dir + ": " + e, e);
+        }
+    }
+
+    private static void checkIsKeyStore(Path dir) {
+        String url = fileUrl(dir) + ";IFEXISTS=TRUE";
+        try (Connection c = DriverManager.getConnection(url, USER, PASSWORD);
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+            if (!rs.next() || rs.getInt(1) < 1) {
+                throw new SQLException("no schema version");
+            }
+        } catch (SQLException e) {
+            throw new KeyStoreException(KeyStoreException.Reason.INVALID,
+                    "the restored file is not an Edge Gateway key store: " + describe(e), e);
+        }
+    }
+
+    // ================================================================== plumbing
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T inTransaction(String what, Work<T> work) {
+        checkOpen();
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                rollbackQuietly(c);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
+    private <T> T query(String what, Work<T> work) {
+        checkOpen();
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(true);
+            return work.run(c);
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
+    private KeyStoreException failure(String what, SQLException e) {
+        return new KeyStoreException(KeyStoreException.Reason.STORAGE,
+                "key store " + location + ": cannot " + what + ": " + describe(e), e);
+    }
+
+    private static boolean isUniqueViolation(KeyStoreException e) {
+        return e.reason() == KeyStoreException.Reason.STORAGE
+                && e.getCause() instanceof SQLException s && "23505".equals(s.getSQLState());
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            LOG.warn("KeyStore: rollback failed: {}", e.toString());
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new KeyStoreException(KeyStoreException.Reason.STORAGE, "key store " + location + " is closed");
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static void setInstant(PreparedStatement ps, int index, Instant at) throws SQLException {
+        if (at == null) {
+            ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            ps.setObject(index, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
+        }
+    }
+
+    private static Instant instant(ResultSet rs, int index) throws SQLException {
+        OffsetDateTime t = rs.getObject(index, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static void requireName(String what, String name) {
+        try {
+            ClientNames.requireValid(what, name);
+        } catch (IllegalArgumentException e) {
+            throw new KeyStoreException(KeyStoreException.Reason.INVALID, e.getMessage(), e);
+        }
+    }
+
+    private static void requireKeyArg(String name, String z85) {
+        try {
+            byte[] key = Z85.decodeKey(z85);
+            boolean zero = true;
+            for (byte b : key) {
+                zero &= b == 0;
+            }
+            if (zero) {
+                throw new IllegalArgumentException("the all-zero key is not a CURVE public key");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new KeyStoreException(KeyStoreException.Reason.INVALID,
+                    "public key of client '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireText(String what, String value, int max, boolean required) {
+        if (value == null || value.isBlank()) {
+            if (required) {
+                throw new KeyStoreException(KeyStoreException.Reason.INVALID, what + " is missing");
+            }
+            return;
+        }
+        if (value.length() > max) {
+            throw new KeyStoreException(KeyStoreException.Reason.INVALID,
+                    what + " is " + value.length() + " characters long (at most " + max + ")");
+        }
+    }
+
+    /** Closes the store; operations afterwards fail with STORAGE. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pool.dispose();
+        LOG.info("KeyStore {}: closed", location);
+    }
+
+    @Override
+    public String toString() {
+        return "KeyStore[" + location + ", schema V" + schemaVersion + (closed ? ", closed" : "") + "]";
+    }
+}

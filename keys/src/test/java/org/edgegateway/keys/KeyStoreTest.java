@@ -1,0 +1,437 @@
+package org.edgegateway.keys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KeyStoreTest {
+
+    private static final Instant T0 = Instant.parse("2025-06-01T10:00:00.123456789Z");
+
+    @TempDir
+    Path dir;
+
+    private final MutableClock clock = new MutableClock(T0);
+    private KeyStore store;
+
+    @BeforeEach
+    void open() {
+        store = KeyStore.open(KeyStore.fileUrl(dir.resolve("data")), clock);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private static String key() {
+        return CurveKeyPair.generate().publicZ85();
+    }
+
+    private static void assertFails(ThrowingCallable call, KeyStoreException.Reason reason, String message) {
+        assertThatThrownBy(call)
+                .isInstanceOfSatisfying(KeyStoreException.class, e -> assertThat(e.reason()).isEqualTo(reason))
+                .hasMessage(message);
+    }
+
+    @Test
+    void opensAtTheLatestSchemaVersion() {
+        assertThat(store.schemaVersion()).isEqualTo(2);
+        assertThat(store.location()).isEqualTo(dir.resolve("data").resolve("keystore").toString());
+        assertThat(dir.resolve("data").resolve("keystore.mv.db")).exists();
+    }
+
+    @Test
+    void enrolsAndFindsClients() {
+        String k = key();
+        ClientRecord r = store.enrol("sensor-1", k, "alice", "10.0.0.1");
+        assertThat(r.id()).isPositive();
+        assertThat(r.name()).isEqualTo("sensor-1");
+        assertThat(r.publicKey()).isEqualTo(k);
+        assertThat(r.status()).isEqualTo(ClientStatus.ACTIVE);
+        assertThat(r.enrolledAt()).isEqualTo(Instant.parse("2025-06-01T10:00:00.123456Z"));
+        assertThat(r.enrolledBy()).isEqualTo("alice");
+        assertThat(r.limits()).isEqualTo(ClientLimits.DEFAULTS);
+        assertThat(r.revokedAt()).isNull();
+        assertThat(r.lastSeen()).isNull();
+
+        assertThat(store.findByName("sensor-1")).contains(r);
+        assertThat(store.findByKey(k)).contains(r);
+        assertThat(store.findByName("nobody")).isEmpty();
+        assertThat(store.findByName("bad name")).isEmpty();
+        assertThat(store.findByKey("short")).isEmpty();
+
+        store.enrol("a-first", key(), "alice", null);
+        assertThat(store.listClients()).extracting(ClientRecord::name).containsExactly("a-first", "sensor-1");
+
+        List<AuditEntry> audit = store.auditPage(Long.MAX_VALUE, 10);
+        assertThat(audit).hasSize(2);
+        AuditEntry enrol = audit.get(1);
+        assertThat(enrol.action()).isEqualTo(AuditActions.CLIENT_ENROL);
+        assertThat(enrol.subject()).isEqualTo("sensor-1");
+        assertThat(enrol.actor()).isEqualTo("alice");
+        assertThat(enrol.source()).isEqualTo("10.0.0.1");
+        assertThat(enrol.detail()).contains(k);
+        assertThat(enrol.at()).isEqualTo(r.enrolledAt());
+    }
+
+    @Test
+    void refusesDuplicatesNamingThem() {
+        String k = key();
+        store.enrol("dup", k, "alice", null);
+        assertFails(() -> store.enrol("dup", key(), "bob", null),
+                KeyStoreException.Reason.DUPLICATE_NAME, "a client named 'dup' is already enrolled");
+        assertFails(() -> store.enrol("other", k, "bob", null),
+                KeyStoreException.Reason.DUPLICATE_KEY,
+                "public key " + k + " is already enrolled as client 'dup'");
+        assertThat(store.listClients()).hasSize(1);
+        assertThat(store.auditPage(Long.MAX_VALUE, 10)).hasSize(1);
+    }
+
+    @Test
+    void refusesBadInput() {
+        assertFails(() -> store.enrol("bad name", key(), "a", null), KeyStoreException.Reason.INVALID,
+                "client name 'bad name' may only contain A-Z a-z 0-9 . _ -");
+        assertFails(() -> store.enrol("x", key().substring(1), "a", null), KeyStoreException.Reason.INVALID,
+                "public key of client 'x': Z85 key must be 40 characters, got 39");
+        assertFails(() -> store.enrol("x", Z85.encode(new byte[32]), "a", null), KeyStoreException.Reason.INVALID,
+                "public key of client 'x': the all-zero key is not a CURVE public key");
+        assertFails(() -> store.enrol("x", key(), " ", null), KeyStoreException.Reason.INVALID, "actor is missing");
+        assertFails(() -> store.audit("a", "x", null, "d".repeat(4001), null), KeyStoreException.Reason.INVALID,
+                "detail is 4001 characters long (at most 4000)");
+        assertFails(() -> store.auditPage(Long.MAX_VALUE, 0), KeyStoreException.Reason.INVALID,
+                "page size must be 1 to 1000, got 0");
+        assertThat(store.listClients()).isEmpty();
+    }
+
+    @Test
+    void revokes() {
+        store.enrol("c", key(), "alice", null);
+        clock.advance(Duration.ofMinutes(1));
+        ClientRecord r = store.revoke("c", "bob", "cli");
+        assertThat(r.status()).isEqualTo(ClientStatus.REVOKED);
+        assertThat(r.revokedAt()).isEqualTo(Instant.parse("2025-06-01T10:01:00.123456Z"));
+        assertThat(r.isAdmittedAt(clock.instant())).isFalse();
+        assertFails(() -> store.revoke("c", "bob", "cli"), KeyStoreException.Reason.INVALID,
+                "client 'c' is already revoked (since 2025-06-01T10:01:00.123456Z)");
+        assertFails(() -> store.revoke("nope", "bob", "cli"), KeyStoreException.Reason.NOT_FOUND,
+                "no client named 'nope'");
+        assertFails(() -> store.quarantine("c", "flood", null, "bob", null), KeyStoreException.Reason.INVALID,
+                "client 'c' is revoked; a revoked client cannot be quarantined");
+        assertFails(() -> store.setLimits("c", new ClientLimits(1.0, null, null), "bob", null),
+                KeyStoreException.Reason.INVALID, "client 'c' is revoked; its limits cannot be changed");
+        AuditEntry last = store.auditPage(Long.MAX_VALUE, 1).get(0);
+        assertThat(last.action()).isEqualTo(AuditActions.CLIENT_REVOKE);
+        assertThat(last.actor()).isEqualTo("bob");
+        assertThat(last.source()).isEqualTo("cli");
+    }
+
+    @Test
+    void quarantinesAndReleases() {
+        store.enrol("c", key(), "alice", null);
+        assertFails(() -> store.release("c", "bob", null), KeyStoreException.Reason.INVALID,
+                "client 'c' is not quarantined (it is active)");
+        Instant until = clock.instant().plus(Duration.ofMinutes(10));
+        ClientRecord q = store.quarantine("c", "flooding", until, "system", "gateway");
+        assertThat(q.status()).isEqualTo(ClientStatus.QUARANTINED);
+        assertThat(q.quarantineReason()).isEqualTo("flooding");
+        assertThat(q.quarantinedAt()).isEqualTo(Instant.parse("2025-06-01T10:00:00.123456Z"));
+        assertThat(q.quarantineUntil()).isEqualTo(Instant.parse("2025-06-01T10:10:00.123456Z"));
+        assertThat(q.isQuarantinedAt(clock.instant())).isTrue();
+        assertThat(q.isQuarantinedAt(until.plusSeconds(1))).isFalse();
+        assertThat(q.isAdmittedAt(until.plusSeconds(1))).isTrue();
+
+        ClientRecord again = store.quarantine("c", "manual", null, "alice", null);
+        assertThat(again.quarantineUntil()).isNull();
+        assertThat(again.quarantineReason()).isEqualTo("manual");
+
+        ClientRecord released = store.release("c", "alice", null);
+        assertThat(released.status()).isEqualTo(ClientStatus.ACTIVE);
+        assertThat(released.quarantineReason()).isNull();
+        assertThat(released.quarantinedAt()).isNull();
+        assertThat(released.quarantineUntil()).isNull();
+
+        assertFails(() -> store.quarantine("c", "x", clock.instant(), "a", null), KeyStoreException.Reason.INVALID,
+                "quarantine end 2025-06-01T10:00:00.123456789Z for client 'c' is not after now"
+                        + " (2025-06-01T10:00:00.123456Z)");
+        assertFails(() -> store.quarantine("c", " ", null, "a", null), KeyStoreException.Reason.INVALID,
+                "quarantine reason is missing");
+        assertThat(store.auditPage(Long.MAX_VALUE, 10)).extracting(AuditEntry::action).containsExactly(
+                AuditActions.CLIENT_RELEASE, AuditActions.CLIENT_QUARANTINE, AuditActions.CLIENT_QUARANTINE,
+                AuditActions.CLIENT_ENROL);
+    }
+
+    @Test
+    void setsLimits() {
+        store.enrol("c", key(), "alice", null);
+        ClientRecord r = store.setLimits("c", new ClientLimits(2.5, 10, null), "alice", null);
+        assertThat(r.limits()).isEqualTo(new ClientLimits(2.5, 10, null));
+        assertThat(store.findByName("c").orElseThrow().limits()).isEqualTo(new ClientLimits(2.5, 10, null));
+        assertThat(store.auditPage(Long.MAX_VALUE, 1).get(0).detail())
+                .isEqualTo("messagesPerSecond=2.5, burst=10, bytesPerSecond=default");
+        assertThat(store.setLimits("c", null, "alice", null).limits()).isEqualTo(ClientLimits.DEFAULTS);
+        assertThat(store.setLimits("c", new ClientLimits(null, null, 1L << 40), "a", null).limits().bytesPerSecond())
+                .isEqualTo(1L << 40);
+    }
+
+    @Test
+    void clientChangesMoveOnlyOnCommittedChanges() {
+        long before = store.clientChanges();
+        store.enrol("c", key(), "alice", null);
+        assertThat(store.clientChanges()).isEqualTo(before + 1);
+        assertThatThrownBy(() -> store.release("c", "a", null)).isInstanceOf(KeyStoreException.class);
+        store.touchLastSeen(Map.of("c", clock.instant()));
+        assertThat(store.clientChanges()).isEqualTo(before + 1);
+        store.revoke("c", "a", null);
+        assertThat(store.clientChanges()).isEqualTo(before + 2);
+    }
+
+    @Test
+    void touchesLastSeenInABatchWithoutAudit() {
+        store.enrol("a", key(), "alice", null);
+        store.enrol("b", key(), "alice", null);
+        Instant t1 = Instant.parse("2025-06-01T11:00:00.000001Z");
+        Map<String, Instant> seen = new LinkedHashMap<>();
+        seen.put("a", t1);
+        seen.put("b", t1.plusSeconds(5));
+        seen.put("ghost", t1);
+        store.touchLastSeen(seen);
+        assertThat(store.findByName("a").orElseThrow().lastSeen()).isEqualTo(t1);
+        assertThat(store.findByName("b").orElseThrow().lastSeen()).isEqualTo(t1.plusSeconds(5));
+        store.touchLastSeen(Map.of("a", t1.minusSeconds(60)));
+        assertThat(store.findByName("a").orElseThrow().lastSeen()).isEqualTo(t1);
+        store.touchLastSeen(Map.of());
+        assertThat(store.auditPage(Long.MAX_VALUE, 10)).hasSize(2);
+    }
+
+    @Test
+    void pagesTheAuditLogNewestFirst() {
+        for (int i = 0; i < 25; i++) {
+            store.audit("alice", "login", "alice", "n" + i, "1.2.3.4");
+        }
+        store.audit("bob", "login", "bob", null, null);
+        List<AuditEntry> all = new ArrayList<>();
+        long before = Long.MAX_VALUE;
+        while (true) {
+            List<AuditEntry> page = store.auditPage(before, 10);
+            if (page.isEmpty()) {
+                break;
+            }
+            assertThat(page.size()).isLessThanOrEqualTo(10);
+            all.addAll(page);
+            before = page.get(page.size() - 1).id();
+        }
+        assertThat(all).hasSize(26);
+        assertThat(all.get(0).actor()).isEqualTo("bob");
+        assertThat(all.get(1).detail()).isEqualTo("n24");
+        assertThat(all.get(25).detail()).isEqualTo("n0");
+        assertThat(all).extracting(AuditEntry::id).isSortedAccordingTo((a, b) -> Long.compare(b, a));
+
+        List<AuditEntry> alice = store.auditPageFor("alice", Long.MAX_VALUE, 5);
+        assertThat(alice).hasSize(5).allSatisfy(e -> assertThat(e.subject()).isEqualTo("alice"));
+        assertThat(alice.get(0).detail()).isEqualTo("n24");
+    }
+
+    @Test
+    void adminUsers() {
+        AdminUser u = store.createAdminUser("admin", "hash1", true, "setup", "cli");
+        assertThat(u.mustChangePassword()).isTrue();
+        assertThat(u.createdAt()).isEqualTo(Instant.parse("2025-06-01T10:00:00.123456Z"));
+        assertThat(u.passwordChangedAt()).isNull();
+        assertThat(u.toString()).doesNotContain("hash1");
+        assertFails(() -> store.createAdminUser("admin", "h", false, "setup", null),
+                KeyStoreException.Reason.DUPLICATE_NAME, "an admin user named 'admin' already exists");
+
+        clock.advance(Duration.ofHours(1));
+        store.updateAdminPassword("admin", "hash2", false, "admin", "10.0.0.2");
+        AdminUser changed = store.findAdminUser("admin").orElseThrow();
+        assertThat(changed.passwordHash()).isEqualTo("hash2");
+        assertThat(changed.mustChangePassword()).isFalse();
+        assertThat(changed.passwordChangedAt()).isEqualTo(Instant.parse("2025-06-01T11:00:00.123456Z"));
+        assertFails(() -> store.updateAdminPassword("ghost", "h", false, "admin", null),
+                KeyStoreException.Reason.NOT_FOUND, "no admin user named 'ghost'");
+
+        store.createAdminUser("aaron", "h", false, "admin", null);
+        assertThat(store.listAdminUsers()).extracting(AdminUser::name).containsExactly("aaron", "admin");
+        assertThat(store.findAdminUser("nobody")).isEmpty();
+        assertThat(store.auditPage(Long.MAX_VALUE, 10)).extracting(AuditEntry::action).containsExactly(
+                AuditActions.ADMIN_CREATE, AuditActions.ADMIN_PASSWORD, AuditActions.ADMIN_CREATE);
+        assertThat(store.auditPage(Long.MAX_VALUE, 10)).allSatisfy(
+                e -> assertThat(String.valueOf(e.detail())).doesNotContain("hash"));
+    }
+
+    @Test
+    void apiTokens() {
+        ApiToken t = store.createApiToken("ci", "h-ci", "admin", "cli");
+        assertThat(t.isActive()).isTrue();
+        assertThat(t.createdBy()).isEqualTo("admin");
+        assertThat(t.toString()).doesNotContain("h-ci");
+        assertFails(() -> store.createApiToken("ci", "other", "admin", null),
+                KeyStoreException.Reason.DUPLICATE_NAME, "an API token named 'ci' already exists");
+        assertFails(() -> store.createApiToken("ci2", "h-ci", "admin", null),
+                KeyStoreException.Reason.DUPLICATE_KEY, "that token hash is already recorded for API token 'ci'");
+
+        assertThat(store.findActiveApiTokenByHash("h-ci")).contains(t);
+        assertThat(store.findActiveApiTokenByHash("unknown")).isEmpty();
+        Instant used = clock.instant().plusSeconds(30);
+        store.touchApiToken(t.id(), used);
+        assertThat(store.findActiveApiTokenByHash("h-ci").orElseThrow().lastUsedAt())
+                .isEqualTo(used.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+
+        store.revokeApiToken("ci", "admin", null);
+        assertThat(store.findActiveApiTokenByHash("h-ci")).isEmpty();
+        assertThat(store.listApiTokens()).singleElement().satisfies(x -> assertThat(x.revokedAt()).isNotNull());
+        assertFails(() -> store.revokeApiToken("ci", "admin", null), KeyStoreException.Reason.INVALID,
+                "API token 'ci' is already revoked (since 2025-06-01T10:00:00.123456Z)");
+        assertFails(() -> store.revokeApiToken("zz", "admin", null), KeyStoreException.Reason.NOT_FOUND,
+                "no API token named 'zz'");
+    }
+
+    @Test
+    void survivesReopening() {
+        String k = key();
+        store.enrol("kept", k, "alice", null);
+        store.close();
+        store = KeyStore.open(KeyStore.fileUrl(dir.resolve("data")), clock);
+        assertThat(store.findByKey(k).orElseThrow().name()).isEqualTo("kept");
+        assertThat(store.schemaVersion()).isEqualTo(2);
+    }
+
+    @Test
+    void closedStoreRefusesWork() {
+        store.close();
+        store.close();
+        assertThatThrownBy(() -> store.listClients())
+                .isInstanceOfSatisfying(KeyStoreException.class,
+                        e -> assertThat(e.reason()).isEqualTo(KeyStoreException.Reason.STORAGE))
+                .hasMessageEndingWith("is closed");
+    }
+
+    @Test
+    void refusesUrlsThatWouldStartAServerOrAreNotH2() {
+        assertFails(() -> KeyStore.open("jdbc:h2:file:" + dir.resolve("x") + ";AUTO_SERVER=TRUE"),
+                KeyStoreException.Reason.INVALID,
+                "key store URL must not use AUTO_SERVER: the gateway never starts an H2 server");
+        assertFails(() -> KeyStore.open("jdbc:postgresql://db/x"), KeyStoreException.Reason.INVALID,
+                "key store URL must be an H2 URL (jdbc:h2:...), got 'jdbc:postgresql://db/x'");
+    }
+
+    @Test
+    void migratesAStoreMadeWithOnlyV1() {
+        Path old = dir.resolve("old");
+        String url = KeyStore.fileUrl(old);
+        String k = key();
+        try (KeyStore v1 = KeyStore.open(url, clock, 1)) {
+            assertThat(v1.schemaVersion()).isEqualTo(1);
+            v1.enrol("legacy", k, "alice", "cli");
+            v1.createAdminUser("admin", "h", true, "setup", null);
+        }
+        try (KeyStore current = KeyStore.open(url, clock)) {
+            assertThat(current.schemaVersion()).isEqualTo(2);
+            assertThat(current.findByName("legacy").orElseThrow().publicKey()).isEqualTo(k);
+            assertThat(current.findAdminUser("admin")).isPresent();
+            assertThat(current.auditPageFor("legacy", Long.MAX_VALUE, 10)).hasSize(1);
+        }
+    }
+
+    @Test
+    void refusesASchemaNewerThanTheCode() throws Exception {
+        store.close();
+        String url = KeyStore.fileUrl(dir.resolve("data"));
+        try (Connection c = DriverManager.getConnection(url, "sa", "");
+             Statement s = c.createStatement()) {
+            s.execute("INSERT INTO schema_version (version, description, applied_at)"
+                    + " VALUES (3, 'future', CURRENT_TIMESTAMP)");
+        }
+        assertThatThrownBy(() -> KeyStore.open(url, clock))
+                .isInstanceOfSatisfying(KeyStoreException.class,
+                        e -> assertThat(e.reason()).isEqualTo(KeyStoreException.Reason.STORAGE))
+                .hasMessageContaining("has schema version 3, newer than this Edge Gateway supports (2)");
+        store = KeyStore.open("jdbc:h2:mem:unused", clock); // for @AfterEach
+    }
+
+    @Test
+    void splitsMigrationStatements() {
+        assertThat(KeyStore.splitStatements("-- comment\nCREATE TABLE a (\n  x INT\n);\n\n-- more\nDROP TABLE a;\n"))
+                .containsExactly("CREATE TABLE a (\nx INT\n)", "DROP TABLE a");
+    }
+
+    @Test
+    void backsUpAndRestores() throws Exception {
+        String k = key();
+        store.enrol("backed-up", k, "alice", null);
+        Path zip = dir.resolve("backup.zip");
+        store.backup(zip);
+        assertThat(zip).exists();
+        assertFails(() -> store.backup(zip), KeyStoreException.Reason.INVALID,
+                "backup file " + zip + " already exists; choose a new name");
+        store.enrol("after-backup", key(), "alice", null);
+
+        Path restored = dir.resolve("restored");
+        KeyStore.restore(zip, restored);
+        try (KeyStore r = KeyStore.open(KeyStore.fileUrl(restored), clock)) {
+            assertThat(r.findByName("backed-up").orElseThrow().publicKey()).isEqualTo(k);
+            assertThat(r.findByName("after-backup")).isEmpty();
+        }
+        assertFails(() -> KeyStore.restore(zip, restored), KeyStoreException.Reason.INVALID,
+                "data directory " + restored + " is not empty; restore only into an empty or new directory");
+
+        Path notABackup = dir.resolve("junk.zip");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(notABackup))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("readme.txt"));
+            out.write(1);
+        }
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        assertFails(() -> KeyStore.restore(notABackup, empty), KeyStoreException.Reason.INVALID,
+                notABackup + " holds no database file; it is not a key store backup");
+    }
+
+    @Test
+    void concurrentEnrolmentsAllLandOnceEach() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                String name = "c" + (i % 20); // every name twice
+                results.add(pool.submit(() -> {
+                    try {
+                        store.enrol(name, key(), "t", null);
+                        return "ok";
+                    } catch (KeyStoreException e) {
+                        return e.reason().name();
+                    }
+                }));
+            }
+            List<String> outcomes = new ArrayList<>();
+            for (Future<String> f : results) {
+                outcomes.add(f.get(60, TimeUnit.SECONDS));
+            }
+            assertThat(outcomes).filteredOn("ok"::equals).hasSize(20);
+            assertThat(outcomes).filteredOn(o -> !o.equals("ok")).containsOnly("DUPLICATE_NAME");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.listClients()).hasSize(20);
+        assertThat(store.auditPage(Long.MAX_VALUE, 100)).hasSize(20);
+    }
+}
