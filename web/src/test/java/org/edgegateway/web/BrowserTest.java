@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.edgegateway.keys.CurveKeyPair;
 import org.junit.jupiter.api.AfterEach;
@@ -133,10 +132,9 @@ class BrowserTest {
             wait.until(d -> !d.findElement(By.id("stat-connected")).getText().equals("–"));
             assertThat(driver.findElement(By.id("stat-connected")).getText()).isEqualTo("1");
             shot("03-dashboard-connected");
-            driver.manage().window().setSize(new Dimension(390, 844));
-            Thread.sleep(300); // let the layout settle before the picture; nothing is asserted on time
+            resize(390, 844);
             shot("04-dashboard-phone");
-            driver.manage().window().setSize(new Dimension(1280, 1000));
+            resize(1280, 1000);
 
             driver.findElement(By.cssSelector("#nav a[data-page=clients]")).click();
             By revoke = By.cssSelector("#clients-table tr[data-client='sensor-7'] button[data-action=revoke]");
@@ -200,10 +198,9 @@ class BrowserTest {
         assertThat(gw.store.findByName("made-here")).isPresent();
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#clients-table tr[data-client='made-here']")));
         shot("09-clients-generated");
-        driver.manage().window().setSize(new Dimension(390, 844));
-        Thread.sleep(300);
+        resize(390, 844);
         shot("10-clients-phone");
-        driver.manage().window().setSize(new Dimension(1280, 1000));
+        resize(1280, 1000);
 
         driver.findElement(By.cssSelector("#nav a[data-page=settings]")).click();
         type("token-name", "grafana");
@@ -218,8 +215,7 @@ class BrowserTest {
         driver.findElement(By.cssSelector("#nav a[data-page=audit]")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audit-table"), "token.create"));
         shot("12-audit");
-        driver.manage().window().setSize(new Dimension(390, 844));
-        Thread.sleep(300);
+        resize(390, 844);
         shot("13-audit-phone");
     }
 
@@ -230,6 +226,13 @@ class BrowserTest {
         type("login-password", PASSWORD);
         click("login-submit");
         visible("page-dashboard");
+    }
+
+    /** Resizes the window and waits until the page lays out at the new width. */
+    private void resize(int width, int height) {
+        driver.manage().window().setSize(new Dimension(width, height));
+        wait.until(d -> ((Number) ((JavascriptExecutor) d).executeScript("return window.innerWidth")).intValue() <= width
+                && ((Number) ((JavascriptExecutor) d).executeScript("return window.innerWidth")).intValue() > width - 40);
     }
 
     private void visible(String id) {
@@ -249,10 +252,5 @@ class BrowserTest {
     private void shot(String name) throws Exception {
         File f = driver.getScreenshotAs(OutputType.FILE);
         Files.copy(f.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    @SuppressWarnings("unused")
-    private static List<String> texts(List<WebElement> elements) {
-        return elements.stream().map(WebElement::getText).toList();
     }
 }

@@ -189,6 +189,7 @@
     if (page === 'password') {
       for (const id of ['pw-current', 'pw-new', 'pw-again']) $(id).value = '';
       $('pw-error').textContent = '';
+      $('pw-cancel').hidden = !state.session || state.session.mustChangePassword;
     }
     if (page === 'audit') {
       state.auditBefore = null;
@@ -264,7 +265,7 @@
 
     const oldest = state.samples[0].errorsByCode;
     const errors = clear($('errors-by-code'));
-    const codes = Object.entries(stats.errorsByCode || {}).sort((a, b) => b[1] - a[1]);
+    const codes = Object.entries(stats.errorsByCode || {}).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
     for (const [code, total] of codes) {
       const recent = total - (oldest[code] || 0);
       errors.append(el('li', null, el('span', { class: 'mono', text: code }),
@@ -273,7 +274,7 @@
     if (!codes.length) errors.append(el('li', { class: 'muted', text: 'no errors sent' }));
 
     const denials = clear($('denials'));
-    const reasons = Object.entries(stats.zapDenialsByReason || {}).sort((a, b) => b[1] - a[1]);
+    const reasons = Object.entries(stats.zapDenialsByReason || {}).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
     for (const [reason, n] of reasons) denials.append(el('li', null, reason + ': ' + fmtNum(n)));
     if (!reasons.length) denials.append(el('li', { class: 'muted', text: 'none' }));
   }
@@ -358,7 +359,7 @@
         el('td', null, badge(c.status), c.quarantineReason ? el('div', { class: 'small muted', text: c.quarantineReason }) : null),
         el('td', null, el('span', { class: 'dot' + (c.connected ? ' on' : '') }),
           c.connected ? (c.peerAddress || 'connected') : 'offline'),
-        el('td', { class: 'opt', text: fmtAgo(c.lastSeen) }),
+        el('td', { class: 'opt', text: c.connected ? 'now' : fmtAgo(c.lastSeen) }),
         el('td', { class: 'opt', text: fmtNum(c.messages) }),
         el('td', { class: 'opt small', text: fmtLimits(c.limits) }),
         actions));
@@ -577,6 +578,8 @@
     $('client-search').addEventListener('input', renderClients);
     $('logout').addEventListener('click', logout);
     $('settings-password').addEventListener('click', () => show('password'));
+    $('pw-cancel').addEventListener('click', route);
+    window.addEventListener('resize', () => { if (state.page === 'dashboard') drawChart(rateSeries()); });
     $('audit-newest').addEventListener('click', () => { state.auditBefore = null; refresh(); });
     $('audit-older').addEventListener('click', () => { if (state.auditLast) { state.auditBefore = state.auditLast; refresh(); } });
     window.addEventListener('hashchange', route);
