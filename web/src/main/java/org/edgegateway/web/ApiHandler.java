@@ -265,7 +265,7 @@ final class ApiHandler extends Handler.Abstract {
             Caller caller = authenticate(c, true);
             return changePassword(c, caller);
         }
-        throw notFoundOrMethod(c, p.size() <= 2);
+        throw notFound(c);
     }
 
     private Object clientRoutes(Call c, Caller caller) throws IOException {
@@ -338,7 +338,7 @@ final class ApiHandler extends Handler.Abstract {
                     break;
             }
         }
-        throw notFoundOrMethod(c, p.size() <= 3);
+        throw notFound(c);
     }
 
     private Object tokenRoutes(Call c, Caller caller) throws IOException {
@@ -359,7 +359,7 @@ final class ApiHandler extends Handler.Abstract {
             tokens.revoke(p.get(1), caller.actor());
             return Map.of("revoked", p.get(1));
         }
-        throw notFoundOrMethod(c, p.size() <= 2);
+        throw notFound(c);
     }
 
     // ------------------------------------------------------------------ authentication
@@ -657,7 +657,7 @@ final class ApiHandler extends Handler.Abstract {
         }
     }
 
-    private static ApiException notFoundOrMethod(Call c, boolean known) {
+    private static ApiException notFound(Call c) {
         return ApiException.notFound("no such API endpoint: " + c.method() + " " + c.request().getHttpURI().getPath());
     }
 
