@@ -74,8 +74,8 @@ class CurveInteropTest {
             router.setLinger(0);
             router.setReceiveTimeOut(500);
             router.setSendTimeOut(10_000);
-            router.setCurveServer(true);
-            router.setCurveSecretKey(ZMQ.Curve.z85Decode(server.secretKey));
+            assertThat(router.setCurveServer(true)).isTrue();
+            assertThat(router.setCurveSecretKey(ZMQ.Curve.z85Decode(server.secretKey))).isTrue();
             int port = router.bindToRandomPort("tcp://127.0.0.1");
 
             Path log = dir.resolve("client.log");
@@ -139,9 +139,9 @@ class CurveInteropTest {
             dealer.setLinger(0);
             dealer.setReceiveTimeOut(20_000);
             dealer.setSendTimeOut(20_000);
-            dealer.setCurveServerKey(ZMQ.Curve.z85Decode(serverPublic));
-            dealer.setCurvePublicKey(ZMQ.Curve.z85Decode(client.publicKey));
-            dealer.setCurveSecretKey(ZMQ.Curve.z85Decode(client.secretKey));
+            assertThat(dealer.setCurveServerKey(ZMQ.Curve.z85Decode(serverPublic))).isTrue();
+            assertThat(dealer.setCurvePublicKey(ZMQ.Curve.z85Decode(client.publicKey))).isTrue();
+            assertThat(dealer.setCurveSecretKey(ZMQ.Curve.z85Decode(client.secretKey))).isTrue();
             assertThat(dealer.connect(endpoint)).isTrue();
 
             Random random = new Random(7);
@@ -190,9 +190,9 @@ class CurveInteropTest {
             ZMQ.Socket dealer = ctx.createSocket(SocketType.DEALER);
             dealer.setLinger(0);
             dealer.setReceiveTimeOut(2_000);
-            dealer.setCurveServerKey(ZMQ.Curve.z85Decode(ready[2]));
-            dealer.setCurvePublicKey(ZMQ.Curve.z85Decode(stranger.publicKey));
-            dealer.setCurveSecretKey(ZMQ.Curve.z85Decode(stranger.secretKey));
+            assertThat(dealer.setCurveServerKey(ZMQ.Curve.z85Decode(ready[2]))).isTrue();
+            assertThat(dealer.setCurvePublicKey(ZMQ.Curve.z85Decode(stranger.publicKey))).isTrue();
+            assertThat(dealer.setCurveSecretKey(ZMQ.Curve.z85Decode(stranger.secretKey))).isTrue();
             dealer.connect(ready[1]);
             ZMsg request = new ZMsg();
             request.add("echo");
@@ -220,9 +220,13 @@ class CurveInteropTest {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         while (System.nanoTime() < deadline) {
             String output = Files.exists(log) ? Files.readString(log) : "";
-            for (String line : output.split("\n")) {
-                if (line.startsWith("READY ")) {
-                    return line.trim().split(" ");
+            // Only whole lines: the file may be read while the line is still being written.
+            String complete = output.substring(0, output.lastIndexOf('\n') + 1);
+            for (String line : complete.split("\n")) {
+                String[] fields = line.trim().split(" ");
+                if (fields.length == 3 && fields[0].equals("READY")) {
+                    assertThat(fields[2]).as("server public key in Z85").hasSize(40);
+                    return fields;
                 }
             }
             if (!python.isAlive()) {
