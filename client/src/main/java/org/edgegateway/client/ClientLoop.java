@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
-import org.zeromq.ZMonitor;
 
 /**
  * The I/O loop of one {@link GatewayClient}: its thread is the only one that ever touches the
@@ -128,7 +127,7 @@ final class ClientLoop implements Runnable {
     }
 
     private void wakeUp() {
-        if (wakePending.compareAndSet(false, true)) {
+        if (wakePending.compareAndSet(false, true) && wakePipe.sink().isOpen()) {
             try {
                 wakePipe.sink().write(ByteBuffer.wrap(new byte[] {1}));
             } catch (IOException e) {
@@ -194,7 +193,9 @@ final class ClientLoop implements Runnable {
             s.setHeartbeatTimeout((int) config.heartbeatTimeout().toMillis());
             s.setHeartbeatTtl((int) config.heartbeatTimeout().toMillis());
         }
-        int hwm = Math.max(1000, config.maxInFlight() * 2);
+        // Generous receive room: JeroMQ 0.6.0 can hand over an undecrypted CURVE frame when a pipe
+        // hits its high-water mark (zeromq/jeromq#1009), so the client never lets replies back up.
+        int hwm = Math.max(10_000, config.maxInFlight() * 4);
         s.setSndHWM(hwm);
         s.setRcvHWM(hwm);
         s.setEventHook(link, LinkState.EVENTS);
@@ -241,15 +242,15 @@ final class ClientLoop implements Runnable {
         }
     }
 
-    /** After each successful handshake: announce ourselves, and resend what may have been lost. */
+    /** After each new connection: announce ourselves, and resend what may have been lost. */
     private void onLinkChange(long now) {
-        long generation = link.generation();
+        long generation = link.connects();
         if (generation == seenGeneration) {
             return;
         }
         boolean reconnect = seenGeneration != 0;
         seenGeneration = generation;
-        LOG.info("gateway client {}: {} {}", config.bundle().name(), reconnect ? "reconnected to" : "connected to",
+        LOG.info("gateway client {}: {} {}", config.bundle().name(), reconnect ? "reconnecting to" : "connecting to",
                 config.endpoint());
         announce(now);
         if (reconnect && config.retryPolicy().resendOnReconnect()) {
@@ -261,7 +262,10 @@ final class ClientLoop implements Runnable {
         }
     }
 
-    /** A PING right after the handshake, so that the gateway knows where to push even before data. */
+    /**
+     * A PING right after the TCP connect (ZeroMQ sends it once the handshake is done): its PONG proves
+     * the link is up, and the gateway learns where to push before any data is sent.
+     */
     private void announce(long now) {
         Pending ping = Pending.internalPing(now, now + config.requestTimeout().toNanos());
         inFlightCount.incrementAndGet();
@@ -346,6 +350,7 @@ final class ClientLoop implements Runnable {
                 continue;
             }
             if (message instanceof Push push) {
+                link.markAlive();
                 callbacks.execute(() -> pushSink.accept(push));
             } else if (message instanceof Reply reply) {
                 onReply(reply);
@@ -354,6 +359,7 @@ final class ClientLoop implements Runnable {
     }
 
     private void onReply(Reply reply) {
+        link.markAlive();
         Envelope envelope = reply.envelope();
         if (!envelope.versioned()) {
             LOG.warn("gateway client {}: dropped an unversioned reply {}", config.bundle().name(), reply);
@@ -381,9 +387,13 @@ final class ClientLoop implements Runnable {
         callbacks.execute(() -> future.completeExceptionally(e));
     }
 
+    /** The gateway refused our key, or the handshake failed again and again before it ever worked. */
     private boolean giveUpOnHandshake() {
-        return !link.handshakenEver() && link.consecutiveHandshakeFailures() >= config.handshakeFailuresBeforeGivingUp()
-                && !inFlight.isEmpty();
+        if (inFlight.isEmpty() || link.alive()) {
+            return false;
+        }
+        return link.refused() || (!link.aliveEver()
+                && link.consecutiveHandshakeFailures() >= config.handshakeFailuresBeforeGivingUp());
     }
 
     private void checkTimers(long now) {
@@ -404,7 +414,7 @@ final class ClientLoop implements Runnable {
                 p.attempt++;
                 p.nextAttemptNanos = now + config.retryPolicy().jitteredTimeoutNanos(p.attempt,
                         ThreadLocalRandom.current().nextDouble());
-                if (link.handshaken()) {
+                if (link.alive()) {
                     LOG.debug("gateway client {}: resending {} (attempt {})", config.bundle().name(),
                             Frames.printable(p.key.array()), p.attempt + 1);
                     write(p);
@@ -420,17 +430,17 @@ final class ClientLoop implements Runnable {
         String name = config.bundle().name();
         String endpoint = config.endpoint();
         long millis = waitedNanos / 1_000_000;
-        ZMonitor.Event handshakeFailure = link.lastHandshakeFailure();
-        if (link.handshaken()) {
+        String handshakeFailure = link.lastHandshakeFailure();
+        if (link.alive()) {
             return new GatewayClientException(GatewayClientException.Kind.TIMEOUT,
                     "no reply from the gateway at " + endpoint + " within " + millis + " ms (connected as " + name + ")");
         }
-        if (handshakeFailure == ZMonitor.Event.HANDSHAKE_FAILED_AUTH) {
+        if (link.refused()) {
             return new GatewayClientException(GatewayClientException.Kind.HANDSHAKE_FAILED,
                     "the gateway at " + endpoint + " refused the key of client " + name
                             + " during the CURVE handshake (not enrolled, revoked or banned)");
         }
-        if (handshakeFailure != null || (link.tcpConnectedEver() && !link.handshakenEver())) {
+        if (handshakeFailure != null || (link.tcpConnectedEver() && !link.aliveEver())) {
             return new GatewayClientException(GatewayClientException.Kind.HANDSHAKE_FAILED,
                     "the CURVE handshake with " + endpoint + " did not complete"
                             + (gaveUp ? " after " + link.consecutiveHandshakeFailures() + " attempts" : " within " + millis + " ms")

@@ -118,9 +118,9 @@ public final class GatewayClient implements AutoCloseable {
         return config.endpoint();
     }
 
-    /** True while the CURVE handshake with the gateway is complete and the link is up. */
+    /** True once the gateway answered on the current connection (so the CURVE handshake is done), until it is lost. */
     public boolean isConnected() {
-        return loop.link().handshaken();
+        return loop.link().alive();
     }
 
     /** Requests sent and not yet answered, failed or timed out. */
@@ -276,7 +276,7 @@ public final class GatewayClient implements AutoCloseable {
         private Duration heartbeatInterval = Duration.ofSeconds(10);
         private Duration heartbeatTimeout = Duration.ofSeconds(30);
         private Duration handshakeTimeout = Duration.ofSeconds(10);
-        private int maxInFlight = 10_000;
+        private int maxInFlight = 500;
         private int handshakeFailuresBeforeGivingUp = 3;
         private ZContext context;
         private final List<Consumer<Push>> pushListeners = new CopyOnWriteArrayList<>();
@@ -340,7 +340,10 @@ public final class GatewayClient implements AutoCloseable {
             return this;
         }
 
-        /** How many requests may wait for a reply at once; more fail with OVERLOADED. Default 10,000. */
+        /**
+         * How many requests may wait for a reply at once; more fail with OVERLOADED. Default 500: keep it
+         * below the gateway's receive high-water mark (1,000 by default in ZeroMQ).
+         */
         public Builder maxInFlight(int max) {
             this.maxInFlight = max;
             return this;

@@ -7,24 +7,32 @@ import org.zeromq.ZMQ;
 import org.zeromq.ZMonitor;
 
 /**
- * What the client knows about its connection, fed by the socket's event hook. Thread-safe: the
- * hook runs on a JeroMQ I/O thread and only writes volatile fields and wakes the owner thread;
- * the owner thread and callers read.
+ * What the client knows about its connection. Thread-safe: the socket's event hook calls
+ * {@link #consume} on a JeroMQ I/O thread, which only writes volatile fields and wakes the owner
+ * thread; the owner thread calls {@link #markAlive()}; anyone reads.
+ *
+ * <p>JeroMQ 0.6.0 reports TCP connects and losses, and a refused key as
+ * {@code HANDSHAKE_FAILED_AUTH}, but no {@code HANDSHAKE_SUCCEEDED}, and a peer that cannot
+ * decrypt our HELLO (a wrong server key) just closes the connection. So the link counts as up
+ * once a message from the gateway arrived on the current connection (the client sends a PING
+ * right after each connect), and a connection lost before any message counts as a failed
+ * handshake.
  */
 final class LinkState implements ZEvent.ZEventConsummer {
 
     /** The socket events the hook asks for. */
-    static final int EVENTS = ZMQ.EVENT_CONNECTED | ZMQ.EVENT_DISCONNECTED | ZMQ.EVENT_CONNECT_RETRIED
-            | zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_SUCCEEDED | zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL
-            | zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
+    static final int EVENTS = ZMQ.EVENT_CONNECTED | ZMQ.EVENT_DISCONNECTED
+            | zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL
+            | zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
 
     private final Runnable wakeUp;
     private volatile boolean tcpConnectedEver;
-    private volatile boolean handshaken;
-    private volatile boolean handshakenEver;
-    private volatile ZMonitor.Event lastHandshakeFailure;
+    private volatile boolean tcpUp;
+    private volatile boolean alive;
+    private volatile boolean aliveEver;
+    private volatile String lastHandshakeFailure;
     private final AtomicInteger consecutiveHandshakeFailures = new AtomicInteger();
-    private final AtomicLong generation = new AtomicLong();
+    private final AtomicLong connects = new AtomicLong();
 
     LinkState(Runnable wakeUp) {
         this.wakeUp = wakeUp;
@@ -34,20 +42,24 @@ final class LinkState implements ZEvent.ZEventConsummer {
     public void consume(ZEvent event) {
         ZMonitor.Event type = event.getEvent();
         switch (type) {
-            case CONNECTED -> tcpConnectedEver = true;
-            case HANDSHAKE_SUCCEEDED -> {
-                lastHandshakeFailure = null;
-                consecutiveHandshakeFailures.set(0);
-                handshakenEver = true;
-                handshaken = true;
-                generation.incrementAndGet();
+            case CONNECTED -> {
+                alive = false;
+                tcpUp = true;
+                tcpConnectedEver = true;
+                connects.incrementAndGet();
             }
-            case HANDSHAKE_FAILED_NO_DETAIL, HANDSHAKE_FAILED_PROTOCOL, HANDSHAKE_FAILED_AUTH -> {
-                handshaken = false;
-                lastHandshakeFailure = type;
-                consecutiveHandshakeFailures.incrementAndGet();
+            case HANDSHAKE_FAILED_NO_DETAIL, HANDSHAKE_FAILED_PROTOCOL, HANDSHAKE_FAILED_AUTH ->
+                    lastHandshakeFailure = type.name();
+            case DISCONNECTED -> {
+                if (tcpUp && !alive) {
+                    consecutiveHandshakeFailures.incrementAndGet();
+                    if (lastHandshakeFailure == null) {
+                        lastHandshakeFailure = "connection closed during the handshake";
+                    }
+                }
+                tcpUp = false;
+                alive = false;
             }
-            case DISCONNECTED -> handshaken = false;
             default -> {
                 return;
             }
@@ -55,20 +67,36 @@ final class LinkState implements ZEvent.ZEventConsummer {
         wakeUp.run();
     }
 
-    boolean handshaken() {
-        return handshaken;
+    /** A message from the gateway arrived: the handshake on the current connection is complete. */
+    void markAlive() {
+        if (!alive) {
+            alive = true;
+            aliveEver = true;
+            lastHandshakeFailure = null;
+            consecutiveHandshakeFailures.set(0);
+        }
     }
 
-    boolean handshakenEver() {
-        return handshakenEver;
+    /** True once a message arrived on the current connection, until it is lost. */
+    boolean alive() {
+        return alive;
+    }
+
+    boolean aliveEver() {
+        return aliveEver;
     }
 
     boolean tcpConnectedEver() {
         return tcpConnectedEver;
     }
 
-    /** The last handshake failure since the last success, or null. */
-    ZMonitor.Event lastHandshakeFailure() {
+    /** True when the gateway refused our key: {@code HANDSHAKE_FAILED_AUTH} since the last success. */
+    boolean refused() {
+        return ZMonitor.Event.HANDSHAKE_FAILED_AUTH.name().equals(lastHandshakeFailure);
+    }
+
+    /** What went wrong with the last handshake since the last success, or null. */
+    String lastHandshakeFailure() {
         return lastHandshakeFailure;
     }
 
@@ -76,8 +104,8 @@ final class LinkState implements ZEvent.ZEventConsummer {
         return consecutiveHandshakeFailures.get();
     }
 
-    /** How many handshakes have succeeded; a change means the link came (back) up. */
-    long generation() {
-        return generation.get();
+    /** How many TCP connections were made; a change means the link came (back) up. */
+    long connects() {
+        return connects.get();
     }
 }
