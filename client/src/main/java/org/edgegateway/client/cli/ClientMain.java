@@ -1,0 +1,88 @@
+package org.edgegateway.client.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionException;
+import org.edgegateway.client.BundleException;
+import org.edgegateway.client.GatewayClientException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code edge-gateway-client}: send, ping, listen and bench against an Edge Gateway with a client
+ * bundle. The entry point of {@code bin/edge-gateway-client}. Failures are reported as one line on
+ * stderr and an exit code ({@link ExitCodes}), never as a stack trace.
+ */
+@Command(name = "edge-gateway-client", mixinStandardHelpOptions = true, version = "edge-gateway-client 0.1.0",
+        description = "Talk to an Edge Gateway with the client bundle written by 'clients add --generate'.",
+        subcommands = {SendCommand.class, PingCommand.class, ListenCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class})
+public final class ClientMain implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private ClientMain() {
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: send, ping, listen or bench");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(System.out, System.err, args));
+    }
+
+    /** Runs the command line with the given streams and returns the exit code. */
+    public static int execute(PrintStream out, PrintStream err, String... args) {
+        PrintWriter outWriter = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        PrintWriter errWriter = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        CommandLine cli = new CommandLine(new ClientMain());
+        cli.setOut(outWriter);
+        cli.setErr(errWriter);
+        cli.setExitCodeExceptionMapper(ClientMain::exitCode);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            commandLine.getErr().println("edge-gateway-client: " + message(cause));
+            commandLine.getErr().flush();
+            return exitCode(cause);
+        });
+        cli.getCommandSpec().usageMessage().footer(footer());
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            sub.getCommandSpec().usageMessage().footer(footer());
+        }
+        int code = cli.execute(args);
+        outWriter.flush();
+        errWriter.flush();
+        return code;
+    }
+
+    private static String[] footer() {
+        String[] lines = new String[ExitCodes.DESCRIPTION.length + 2];
+        lines[0] = "";
+        lines[1] = "Exit codes:";
+        System.arraycopy(ExitCodes.DESCRIPTION, 0, lines, 2, ExitCodes.DESCRIPTION.length);
+        return lines;
+    }
+
+    private static String message(Throwable t) {
+        String text = t.getMessage();
+        return text == null || text.isBlank() ? t.getClass().getSimpleName() : text;
+    }
+
+    static int exitCode(Throwable t) {
+        if (t instanceof GatewayClientException g) {
+            return switch (g.kind()) {
+                case ERROR_REPLY -> ExitCodes.ERROR_REPLY;
+                case OVERLOADED, CLOSED, INTERRUPTED, TIMEOUT, UNREACHABLE, HANDSHAKE_FAILED -> ExitCodes.UNREACHABLE;
+            };
+        }
+        if (t instanceof BundleException || t instanceof IllegalArgumentException
+                || t instanceof CommandLine.ParameterException) {
+            return ExitCodes.USAGE;
+        }
+        return ExitCodes.UNREACHABLE;
+    }
+}
