@@ -31,7 +31,7 @@ import org.zeromq.ZMQ;
  * (never answers), {@code drop-first} (processed and recorded, but the first answer is not sent, so
  * only a retry gets it), anything else ACK "ok".
  */
-final class StubGateway implements AutoCloseable {
+public final class StubGateway implements AutoCloseable {
     private final ZContext context = new ZContext(1);
     private final Thread zapThread;
     private final Thread routerThread;
@@ -43,14 +43,16 @@ final class StubGateway implements AutoCloseable {
     final Map<String, AtomicInteger> processed = new ConcurrentHashMap<>();
     final AtomicInteger received = new AtomicInteger();
     final AtomicInteger pings = new AtomicInteger();
+    private final Set<String> allowed = ConcurrentHashMap.newKeySet();
     private final Map<String, Reply> dedup = new ConcurrentHashMap<>();
     private final Map<String, byte[]> routingIds = new ConcurrentHashMap<>();
     private final Queue<Object[]> pushes = new ConcurrentLinkedQueue<>();
 
-    StubGateway(byte[] serverPublic, byte[] serverSecret, Set<String> allowedZ85, int port) throws InterruptedException {
+    public StubGateway(byte[] serverPublic, byte[] serverSecret, Set<String> allowedZ85, int port) throws InterruptedException {
         ZMQ.Socket zap = context.createSocket(SocketType.REP);
         zap.bind("inproc://zeromq.zap.01");
-        zapThread = new Thread(() -> zapLoop(zap, allowedZ85), "stub-zap");
+        allowed.addAll(allowedZ85);
+        zapThread = new Thread(() -> zapLoop(zap, allowed), "stub-zap");
         zapThread.start();
         ZMQ.Socket router = context.createSocket(SocketType.ROUTER);
         router.setLinger(0);
@@ -71,26 +73,31 @@ final class StubGateway implements AutoCloseable {
         }
     }
 
-    String endpoint() {
+    public String endpoint() {
         return endpoint;
     }
 
-    int port() {
+    public int port() {
         return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
     }
 
     /** Total times messages with this correlation id were processed, over all clients. */
-    int processedCount(byte[] correlationId) {
+    public int processedCount(byte[] correlationId) {
         String suffix = "/" + hex(correlationId);
         return processed.entrySet().stream().filter(e -> e.getKey().endsWith(suffix))
                 .mapToInt(e -> e.getValue().get()).sum();
     }
 
-    boolean knows(String clientZ85) {
+    /** Admits one more client key. */
+    public void allow(String clientZ85) {
+        allowed.add(clientZ85);
+    }
+
+    public boolean knows(String clientZ85) {
         return routingIds.containsKey(clientZ85);
     }
 
-    void push(String clientZ85, String type, byte[] payload) {
+    public void push(String clientZ85, String type, byte[] payload) {
         pushes.add(new Object[] {clientZ85, type, payload});
     }
 

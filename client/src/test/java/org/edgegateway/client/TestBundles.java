@@ -8,15 +8,15 @@ import org.zeromq.ZCert;
 import org.zeromq.ZMQ;
 
 /** Writes client bundle folders the way {@code clients add --generate} does (czmq zcert format). */
-final class TestBundles {
+public final class TestBundles {
 
     /** A server key pair and the helpers to make bundles for it. */
-    record Server(ZMQ.Curve.KeyPair keys) {
-        byte[] publicKey() {
+    public record Server(ZMQ.Curve.KeyPair keys) {
+        public byte[] publicKey() {
             return ZMQ.Curve.z85Decode(keys.publicKey);
         }
 
-        byte[] secretKey() {
+        public byte[] secretKey() {
             return ZMQ.Curve.z85Decode(keys.secretKey);
         }
     }
@@ -24,16 +24,16 @@ final class TestBundles {
     private TestBundles() {
     }
 
-    static Server newServer() {
+    public static Server newServer() {
         return new Server(ZMQ.Curve.generateKeyPair());
     }
 
     /** Writes DIR/NAME.key, DIR/NAME.key_secret (0600) and DIR/server.key; returns the client's public key, Z85. */
-    static String write(Path dir, String name, Server server, String endpoint) throws IOException {
+    public static String write(Path dir, String name, Server server, String endpoint) throws IOException {
         return write(dir, name, server.keys().publicKey, endpoint);
     }
 
-    static String write(Path dir, String name, String serverPublicZ85, String endpoint) throws IOException {
+    public static String write(Path dir, String name, String serverPublicZ85, String endpoint) throws IOException {
         Files.createDirectories(dir);
         ZMQ.Curve.KeyPair client = ZMQ.Curve.generateKeyPair();
         ZCert cert = new ZCert(client.publicKey, client.secretKey);
