@@ -275,7 +275,7 @@ public final class GatewayClient implements AutoCloseable {
         private Duration reconnectIntervalMax = Duration.ofSeconds(10);
         private Duration heartbeatInterval = Duration.ofSeconds(10);
         private Duration heartbeatTimeout = Duration.ofSeconds(30);
-        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Duration handshakeTimeout = Duration.ofSeconds(5);
         private int maxInFlight = 500;
         private int handshakeFailuresBeforeGivingUp = 3;
         private ZContext context;
@@ -334,7 +334,11 @@ public final class GatewayClient implements AutoCloseable {
             return this;
         }
 
-        /** How long one CURVE handshake may take. Default 10 s. */
+        /**
+         * How long one ZMTP/CURVE handshake may take before ZeroMQ drops the connection and reconnects.
+         * Default 5 s: short enough that a handshake stalled on a lossy link is retried well within the
+         * request timeout.
+         */
         public Builder handshakeTimeout(Duration timeout) {
             this.handshakeTimeout = timeout;
             return this;

@@ -2,6 +2,8 @@ package org.edgegateway.client;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.zeromq.ZEvent;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMonitor;
@@ -19,6 +21,7 @@ import org.zeromq.ZMonitor;
  * handshake.
  */
 final class LinkState implements ZEvent.ZEventConsummer {
+    private static final Logger LOG = LoggerFactory.getLogger(LinkState.class);
 
     /** The socket events the hook asks for. */
     static final int EVENTS = ZMQ.EVENT_CONNECTED | ZMQ.EVENT_DISCONNECTED
@@ -41,6 +44,7 @@ final class LinkState implements ZEvent.ZEventConsummer {
     @Override
     public void consume(ZEvent event) {
         ZMonitor.Event type = event.getEvent();
+        LOG.debug("gateway client link: {} {}", type, event.getAddress());
         switch (type) {
             case CONNECTED -> {
                 alive = false;

@@ -32,6 +32,7 @@ import org.zeromq.ZMQ;
  * only a retry gets it), anything else ACK "ok".
  */
 public final class StubGateway implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StubGateway.class);
     private final ZContext context = new ZContext(1);
     private final Thread zapThread;
     private final Thread routerThread;
@@ -60,6 +61,7 @@ public final class StubGateway implements AutoCloseable {
         router.setCurvePublicKey(serverPublic);
         router.setCurveSecretKey(serverSecret);
         router.setZAPDomain("global");
+        router.setEventHook(e -> LOG.debug("stub router: {} {}", e.getEvent(), e.getValue()), ZMQ.EVENT_ALL);
         // Never let the inbound pipe fill: JeroMQ 0.6.0 can then deliver an undecrypted CURVE frame
         // (zeromq/jeromq#1009).
         router.setRcvHWM(0);
@@ -102,24 +104,21 @@ public final class StubGateway implements AutoCloseable {
     }
 
     private void zapLoop(ZMQ.Socket zap, Set<String> allowed) {
-        zap.setReceiveTimeOut(100);
+        ZMQ.Poller poller = context.createPoller(1);
+        poller.register(zap, ZMQ.Poller.POLLIN);
         ready.countDown();
         while (!stopping) {
+            if (poller.poll(50) <= 0) {
+                continue;
+            }
             List<byte[]> request = new ArrayList<>();
-            try {
-                byte[] first = zap.recv();
-                if (first == null) {
-                    continue;
-                }
-                request.add(first);
-                while (zap.hasReceiveMore()) {
-                    request.add(zap.recv());
-                }
-            } catch (RuntimeException e) {
-                break;
+            request.add(zap.recv());
+            while (zap.hasReceiveMore()) {
+                request.add(zap.recv());
             }
             String key = request.size() >= 7 ? ZMQ.Curve.z85Encode(request.get(6)) : "";
             boolean ok = allowed.contains(key);
+            LOG.debug("stub zap: {} frames, key {} -> {}", request.size(), key, ok);
             zap.sendMore("1.0");
             zap.sendMore(request.get(1));
             zap.sendMore(ok ? "200" : "400");
@@ -127,6 +126,7 @@ public final class StubGateway implements AutoCloseable {
             zap.sendMore(ok ? key : "");
             zap.send(new byte[0]);
         }
+        poller.close();
         zap.close();
     }
 
