@@ -47,16 +47,17 @@ public final class Frames {
         }
         int at = 0;
         boolean delimiter = false;
-        if (frames.get(0).length == 0) {
+        if (frames.get(0).length == 0 && frames.size() > 1) {
+            // REQ sockets put an empty delimiter frame first; a lone empty frame is just empty.
             delimiter = true;
             at = 1;
         }
         Envelope classic = new Envelope(delimiter, 0, EMPTY);
         int remaining = frames.size() - at;
-        if (remaining == 0) {
+        byte[] first = frames.get(at);
+        if (remaining == 1 && first.length == 0) {
             return new Inbound.Malformed(classic, ErrorCode.BAD_FRAME, "empty message");
         }
-        byte[] first = frames.get(at);
         if (startsWith(first, PREFIX)) {
             return decodeVersioned(frames, at, delimiter, first);
         }

@@ -1,0 +1,215 @@
+package org.edgegateway.core;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.edgegateway.core.admin.AdminService;
+import org.edgegateway.core.admin.ConnectionView;
+import org.edgegateway.core.router.Router;
+import org.edgegateway.core.zap.ZapHandler;
+import org.edgegateway.keys.CurveKeyPair;
+import org.edgegateway.keys.KeyStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.ZContext;
+
+/**
+ * A running gateway: the ZeroMQ context, the ZAP handler, the router with its workers, and the admin
+ * service over them. Thread-safe. Built by {@link #start} and stopped by {@link #close()}; the key
+ * store is the caller's and stays open.
+ *
+ * <p>Start order matters for security: the key cache is loaded, the ZAP handler bound, then the
+ * ROUTER bound, then a self-test proves that an unknown key is refused before the gateway is handed
+ * out. Shutdown runs in reverse: the router stops reading and answers what its workers finish, then
+ * ZAP stops, then the context closes.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final ZContext context;
+    private final ZapHandler zap;
+    private final Router router;
+    private final AuditTrail audit;
+    private final GatewayAdmin admin;
+    private final GatewayMetrics metrics;
+    private final KeyStore store;
+    private final ScheduledExecutorService housekeeping;
+    private final String boundEndpoint;
+    private final String clientEndpoint;
+    private volatile boolean closed;
+
+    private Gateway(ZContext context, ZapHandler zap, Router router, AuditTrail audit, GatewayAdmin admin,
+                    GatewayMetrics metrics, KeyStore store, ScheduledExecutorService housekeeping,
+                    String boundEndpoint, String clientEndpoint) {
+        this.context = context;
+        this.zap = zap;
+        this.router = router;
+        this.audit = audit;
+        this.admin = admin;
+        this.metrics = metrics;
+        this.store = store;
+        this.housekeeping = housekeeping;
+        this.boundEndpoint = boundEndpoint;
+        this.clientEndpoint = clientEndpoint;
+    }
+
+    /**
+     * Starts a gateway, or fails with an {@link IllegalStateException} saying why (endpoint in use,
+     * self-test failed), leaving nothing running.
+     */
+    public static Gateway start(GatewayConfig config, KeyStore store, CurveKeyPair serverKeys,
+                                HandlerLookup handlers, Clock clock) {
+        GatewayMetrics metrics = new GatewayMetrics();
+        ZContext context = new ZContext(1);
+        context.setUncaughtExceptionHandler((t, e) -> {
+            metrics.transportFault();
+            LOG.warn("transport: fault on {}: {}", t.getName(), e.toString());
+        });
+        context.setNotificationExceptionHandler((t, e) -> {
+            metrics.transportFault();
+            LOG.warn("transport: fault on {}: {}", t.getName(), e.toString());
+        });
+        KeyCache keys = new KeyCache();
+        AuditTrail audit = null;
+        ZapHandler zap = null;
+        Router router = null;
+        try {
+            keys.load(store.listClients());
+            audit = new AuditTrail(store, clock, Duration.ofMinutes(1), 10_000);
+            router = new Router(context, config, serverKeys, keys, handlers, metrics, clock);
+            StartupSelfTest selfTest = new StartupSelfTest();
+            zap = new ZapHandler(context, keys, ZapHandler.AddressGate.OPEN,
+                    new ZapEvents(router, metrics, audit, selfTest), clock);
+            zap.start();
+            String bound = router.start();
+            selfTest.run(bound, serverKeys.publicKey());
+            String clientEndpoint = config.publicEndpoint().isEmpty() ? advertised(bound) : config.publicEndpoint();
+            GatewayAdmin admin = new GatewayAdmin(store, keys, router, metrics, serverKeys.publicZ85(),
+                    () -> clientEndpoint, clock);
+            ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "egw-housekeeping");
+                t.setDaemon(true);
+                return t;
+            });
+            Router r = router;
+            long every = config.lastSeenFlush().toMillis();
+            housekeeping.scheduleWithFixedDelay(() -> flushLastSeen(store, r), every, every, TimeUnit.MILLISECONDS);
+            LOG.info("gateway: serving on {} with {} enrolled clients; server key {}", bound, keys.size(),
+                    serverKeys.publicZ85());
+            return new Gateway(context, zap, router, audit, admin, metrics, store, housekeeping, bound, clientEndpoint);
+        } catch (RuntimeException e) {
+            if (router != null) {
+                router.shutdown(Duration.ZERO);
+            }
+            if (zap != null) {
+                zap.close();
+            }
+            context.close();
+            if (audit != null) {
+                audit.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The ZAP handler's events, routed to the connection table, the metrics and the audit log. */
+    private record ZapEvents(Router router, GatewayMetrics metrics, AuditTrail audit, StartupSelfTest selfTest)
+            implements ZapHandler.Listener {
+        @Override
+        public void allowed(KeyCache.Entry client, String address) {
+            metrics.countHandshakeAllowed();
+            router.authenticated(client, address);
+        }
+
+        @Override
+        public void denied(String reason, String keyZ85, String address) {
+            if (keyZ85 != null && keyZ85.equals(selfTest.probeKey())) {
+                selfTest.refusedByZap();
+                return;
+            }
+            metrics.countZapDenied(reason);
+            audit.record("zap", "auth.denied", keyZ85 == null ? "-" : keyZ85, reason, address);
+        }
+    }
+
+    private static void flushLastSeen(KeyStore store, Router router) {
+        Map<String, Instant> seen = new HashMap<>();
+        for (ConnectionView c : router.connections()) {
+            if (c.lastMessageAt() != null) {
+                seen.merge(c.clientName(), c.lastMessageAt(), (a, b) -> a.isAfter(b) ? a : b);
+            }
+        }
+        if (seen.isEmpty()) {
+            return;
+        }
+        try {
+            store.touchLastSeen(seen);
+        } catch (RuntimeException e) {
+            LOG.warn("gateway: cannot record last-seen times: {}", e.getMessage());
+        }
+    }
+
+    /** The endpoint to give clients when none is configured: the bound one with a wildcard replaced by the host name. */
+    static String advertised(String bound) {
+        if (!bound.contains("://0.0.0.0:") && !bound.contains("://*:") && !bound.contains("://[::]:")) {
+            return bound;
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "127.0.0.1";
+        }
+        return bound.replace("0.0.0.0", host).replace("*", host).replace("[::]", host);
+    }
+
+    public AdminService admin() {
+        return admin;
+    }
+
+    /** The endpoint the ROUTER is bound to, with the real port. */
+    public String boundEndpoint() {
+        return boundEndpoint;
+    }
+
+    /** The endpoint written into client bundles. */
+    public String clientEndpoint() {
+        return clientEndpoint;
+    }
+
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    /** Graceful stop: stop reading, finish handlers in flight within {@code grace}, answer, close. */
+    public void shutdown(Duration grace) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("gateway: stopping");
+        router.shutdown(grace);
+        housekeeping.shutdownNow();
+        flushLastSeen(store, router);
+        zap.close();
+        context.close();
+        audit.close();
+        LOG.info("gateway: stopped");
+    }
+
+    @Override
+    public void close() {
+        shutdown(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,187 @@
+package org.edgegateway.core;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.edgegateway.core.admin.Actor;
+import org.edgegateway.core.admin.AdminException;
+import org.edgegateway.core.admin.AdminService;
+import org.edgegateway.core.admin.ClientView;
+import org.edgegateway.core.admin.ConnectionView;
+import org.edgegateway.core.admin.GatewayStats;
+import org.edgegateway.core.router.Router;
+import org.edgegateway.keys.AuditEntry;
+import org.edgegateway.keys.ClientLimits;
+import org.edgegateway.keys.ClientRecord;
+import org.edgegateway.keys.KeyStore;
+import org.edgegateway.keys.KeyStoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin service of a running gateway. Thread-safe: each change is a key store transaction
+ * (with its audit row), then the key cache is updated in the same call, then the router is told to
+ * act on live connections; so a change is in force for new handshakes when the call returns and for
+ * live connections within the router's next turn.
+ */
+final class GatewayAdmin implements AdminService {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayAdmin.class);
+
+    private final KeyStore store;
+    private final KeyCache keys;
+    private final Router router;
+    private final GatewayMetrics metrics;
+    private final String serverPublicKey;
+    private final Supplier<String> clientEndpoint;
+    private final Instant startedAt;
+    private final Clock clock;
+
+    GatewayAdmin(KeyStore store, KeyCache keys, Router router, GatewayMetrics metrics, String serverPublicKey,
+                 Supplier<String> clientEndpoint, Clock clock) {
+        this.store = store;
+        this.keys = keys;
+        this.router = router;
+        this.metrics = metrics;
+        this.serverPublicKey = serverPublicKey;
+        this.clientEndpoint = clientEndpoint;
+        this.clock = clock;
+        this.startedAt = clock.instant();
+    }
+
+    @Override
+    public String serverPublicKey() {
+        return serverPublicKey;
+    }
+
+    @Override
+    public String clientEndpoint() {
+        return clientEndpoint.get();
+    }
+
+    @Override
+    public List<ClientView> clients() {
+        Map<String, ConnectionView> live = liveByName();
+        List<ClientView> out = new ArrayList<>();
+        for (ClientRecord r : call(store::listClients)) {
+            out.add(view(r, live.get(r.name())));
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<ClientView> client(String name) {
+        return call(() -> store.findByName(name)).map(r -> view(r, liveByName().get(r.name())));
+    }
+
+    @Override
+    public ClientView enrol(String name, String publicKeyZ85, Actor actor) {
+        ClientRecord r = call(() -> store.enrol(name, publicKeyZ85, actor.name(), actor.source()));
+        keys.put(r);
+        LOG.info("admin: {} enrolled client {} ({})", actor.name(), r.name(), r.publicKey());
+        return view(r, null);
+    }
+
+    @Override
+    public ClientView revoke(String name, Actor actor) {
+        ClientRecord r = call(() -> store.revoke(name, actor.name(), actor.source()));
+        keys.put(r);
+        cut(r.publicKey());
+        LOG.info("admin: {} revoked client {}", actor.name(), r.name());
+        return view(r, null);
+    }
+
+    @Override
+    public ClientView quarantine(String name, String reason, Duration duration, Actor actor) {
+        if (duration != null && (duration.isNegative() || duration.isZero())) {
+            throw new AdminException(AdminException.Kind.INVALID, "quarantine duration must be positive, got " + duration);
+        }
+        Instant until = duration == null ? null : clock.instant().plus(duration);
+        ClientRecord r = call(() -> store.quarantine(name, reason, until, actor.name(), actor.source()));
+        keys.put(r);
+        cut(r.publicKey());
+        LOG.info("admin: {} quarantined client {} until {}", actor.name(), r.name(), until == null ? "released" : until);
+        return view(r, null);
+    }
+
+    @Override
+    public ClientView release(String name, Actor actor) {
+        ClientRecord r = call(() -> store.release(name, actor.name(), actor.source()));
+        keys.put(r);
+        LOG.info("admin: {} released client {}", actor.name(), r.name());
+        return view(r, liveByName().get(r.name()));
+    }
+
+    @Override
+    public ClientView setLimits(String name, ClientLimits limits, Actor actor) {
+        ClientRecord r = call(() -> store.setLimits(name, limits, actor.name(), actor.source()));
+        keys.put(r);
+        return view(r, liveByName().get(r.name()));
+    }
+
+    @Override
+    public List<ConnectionView> connections() {
+        return router.connections();
+    }
+
+    @Override
+    public List<AuditEntry> audit(long beforeId, int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw new AdminException(AdminException.Kind.INVALID, "limit must be 1..1000, got " + limit);
+        }
+        return call(() -> store.auditPage(beforeId, limit));
+    }
+
+    @Override
+    public GatewayStats stats() {
+        return new GatewayStats(startedAt, router.connections().size(), metrics.messagesIn(), metrics.bytesIn(),
+                metrics.acks(), metrics.errorsByCode(), metrics.handshakesAllowed(), metrics.zapDenialsByReason(),
+                metrics.dropped());
+    }
+
+    private void cut(String publicKey) {
+        try {
+            router.cut(publicKey).get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // The key cache already refuses the key; the router cuts the connection on its next message.
+            LOG.warn("admin: live connections of {} not confirmed cut: {}", publicKey, e.toString());
+        }
+    }
+
+    private Map<String, ConnectionView> liveByName() {
+        Map<String, ConnectionView> live = new HashMap<>();
+        for (ConnectionView c : router.connections()) {
+            live.putIfAbsent(c.clientName(), c);
+        }
+        return live;
+    }
+
+    private static ClientView view(ClientRecord r, ConnectionView c) {
+        return new ClientView(r.name(), r.publicKey(), r.status(), r.enrolledAt(), r.enrolledBy(),
+                c != null && c.lastMessageAt() != null ? c.lastMessageAt() : r.lastSeen(), r.limits(),
+                r.quarantineReason(), r.quarantineUntil(), c != null, c == null ? null : c.peerAddress(),
+                c == null ? 0 : c.messages(), c == null ? 0 : c.bytes());
+    }
+
+    /** Runs a store call, translating its failures into admin failures. */
+    static <T> T call(Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (KeyStoreException e) {
+            throw new AdminException(switch (e.reason()) {
+                case DUPLICATE_NAME, DUPLICATE_KEY -> AdminException.Kind.CONFLICT;
+                case NOT_FOUND -> AdminException.Kind.NOT_FOUND;
+                case INVALID -> AdminException.Kind.INVALID;
+                case STORAGE -> AdminException.Kind.UNAVAILABLE;
+            }, e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(AdminException.Kind.INVALID, e.getMessage(), e);
+        }
+    }
+}

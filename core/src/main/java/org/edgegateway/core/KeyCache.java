@@ -1,0 +1,63 @@
+package org.edgegateway.core;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.edgegateway.keys.ClientLimits;
+import org.edgegateway.keys.ClientRecord;
+import org.edgegateway.keys.ClientStatus;
+
+/**
+ * Thread-safe in-memory copy of every enrolled key, so that neither a handshake nor a message costs a
+ * database round trip. It holds all enrolled keys, so a key it does not know is unknown to the store
+ * as well: refusals are as cheap as admissions (libzmq clients retry refused handshakes forever).
+ *
+ * <p>Coherence: loaded whole at start; every admin change goes through the store and then
+ * {@link #put} in the same call, so the cache never lags a committed change made by this gateway.
+ */
+public final class KeyCache {
+
+    /** One enrolled client, as admission needs it. Immutable. */
+    public record Entry(String name, String publicKey, ClientStatus status, ClientLimits limits,
+                        Instant quarantineUntil) {
+
+        /** Whether the client may connect and send at {@code now}. */
+        public Verdict verdict(Instant now) {
+            return switch (status) {
+                case ACTIVE -> Verdict.ALLOWED;
+                case REVOKED -> Verdict.REVOKED;
+                case QUARANTINED -> quarantineUntil != null && !now.isBefore(quarantineUntil)
+                        ? Verdict.ALLOWED : Verdict.QUARANTINED;
+            };
+        }
+    }
+
+    /** The admission decision for a key. */
+    public enum Verdict { ALLOWED, UNKNOWN, REVOKED, QUARANTINED }
+
+    private final Map<String, Entry> byKey = new ConcurrentHashMap<>();
+
+    public void load(Collection<ClientRecord> records) {
+        byKey.clear();
+        records.forEach(this::put);
+    }
+
+    public void put(ClientRecord r) {
+        byKey.put(r.publicKey(), new Entry(r.name(), r.publicKey(), r.status(), r.limits(), r.quarantineUntil()));
+    }
+
+    /** The entry of a Z85 public key, or null when it is not enrolled. */
+    public Entry lookup(String publicKeyZ85) {
+        return publicKeyZ85 == null ? null : byKey.get(publicKeyZ85);
+    }
+
+    public Verdict verdict(String publicKeyZ85, Instant now) {
+        Entry e = lookup(publicKeyZ85);
+        return e == null ? Verdict.UNKNOWN : e.verdict(now);
+    }
+
+    public int size() {
+        return byKey.size();
+    }
+}

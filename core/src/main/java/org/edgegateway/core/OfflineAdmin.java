@@ -1,0 +1,106 @@
+package org.edgegateway.core;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.edgegateway.core.admin.Actor;
+import org.edgegateway.core.admin.AdminException;
+import org.edgegateway.core.admin.AdminService;
+import org.edgegateway.core.admin.ClientView;
+import org.edgegateway.core.admin.ConnectionView;
+import org.edgegateway.core.admin.GatewayStats;
+import org.edgegateway.keys.AuditEntry;
+import org.edgegateway.keys.ClientLimits;
+import org.edgegateway.keys.ClientRecord;
+import org.edgegateway.keys.KeyStore;
+
+/**
+ * The admin service of a gateway that is not running: the same changes, made straight in its key
+ * store (which only one process can open), with nobody connected. The next start loads them.
+ * Thread-safe as the store is.
+ */
+public final class OfflineAdmin implements AdminService {
+    private final KeyStore store;
+    private final String serverPublicKey;
+    private final String clientEndpoint;
+    private final Clock clock;
+
+    public OfflineAdmin(KeyStore store, String serverPublicKey, String clientEndpoint, Clock clock) {
+        this.store = store;
+        this.serverPublicKey = serverPublicKey;
+        this.clientEndpoint = clientEndpoint;
+        this.clock = clock;
+    }
+
+    @Override
+    public String serverPublicKey() {
+        return serverPublicKey;
+    }
+
+    @Override
+    public String clientEndpoint() {
+        return clientEndpoint;
+    }
+
+    @Override
+    public List<ClientView> clients() {
+        return GatewayAdmin.call(store::listClients).stream().map(OfflineAdmin::view).toList();
+    }
+
+    @Override
+    public Optional<ClientView> client(String name) {
+        return GatewayAdmin.call(() -> store.findByName(name)).map(OfflineAdmin::view);
+    }
+
+    @Override
+    public ClientView enrol(String name, String publicKeyZ85, Actor actor) {
+        return view(GatewayAdmin.call(() -> store.enrol(name, publicKeyZ85, actor.name(), actor.source())));
+    }
+
+    @Override
+    public ClientView revoke(String name, Actor actor) {
+        return view(GatewayAdmin.call(() -> store.revoke(name, actor.name(), actor.source())));
+    }
+
+    @Override
+    public ClientView quarantine(String name, String reason, Duration duration, Actor actor) {
+        if (duration != null && (duration.isNegative() || duration.isZero())) {
+            throw new AdminException(AdminException.Kind.INVALID, "quarantine duration must be positive, got " + duration);
+        }
+        Instant until = duration == null ? null : clock.instant().plus(duration);
+        return view(GatewayAdmin.call(() -> store.quarantine(name, reason, until, actor.name(), actor.source())));
+    }
+
+    @Override
+    public ClientView release(String name, Actor actor) {
+        return view(GatewayAdmin.call(() -> store.release(name, actor.name(), actor.source())));
+    }
+
+    @Override
+    public ClientView setLimits(String name, ClientLimits limits, Actor actor) {
+        return view(GatewayAdmin.call(() -> store.setLimits(name, limits, actor.name(), actor.source())));
+    }
+
+    @Override
+    public List<ConnectionView> connections() {
+        return List.of();
+    }
+
+    @Override
+    public List<AuditEntry> audit(long beforeId, int limit) {
+        return GatewayAdmin.call(() -> store.auditPage(beforeId, limit));
+    }
+
+    @Override
+    public GatewayStats stats() {
+        return new GatewayStats(null, 0, 0, 0, 0, Map.of(), 0, Map.of(), 0);
+    }
+
+    private static ClientView view(ClientRecord r) {
+        return new ClientView(r.name(), r.publicKey(), r.status(), r.enrolledAt(), r.enrolledBy(), r.lastSeen(),
+                r.limits(), r.quarantineReason(), r.quarantineUntil(), false, null, 0, 0);
+    }
+}

@@ -1,0 +1,197 @@
+package org.edgegateway.core.control;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.edgegateway.core.admin.Actor;
+import org.edgegateway.core.admin.AdminException;
+import org.edgegateway.core.admin.AdminService;
+import org.edgegateway.core.admin.ClientView;
+import org.edgegateway.core.admin.ConnectionView;
+import org.edgegateway.core.admin.GatewayStats;
+import org.edgegateway.keys.AuditEntry;
+import org.edgegateway.keys.ClientLimits;
+
+/**
+ * The {@link AdminService} of a running gateway, reached over its local control socket. One request
+ * at a time over one connection: thread-safe by synchronising every call. The actor named in each
+ * change is the one given here (the CLI passes {@code cli:<os user>}), since {@link Actor} objects
+ * passed to the methods are only used for their name.
+ */
+public final class ControlClient implements AdminService, AutoCloseable {
+    private final ObjectMapper json = ControlProtocol.mapper();
+    private final SocketChannel channel;
+    private final BufferedReader in;
+    private final OutputStream out;
+
+    private ControlClient(SocketChannel channel) {
+        this.channel = channel;
+        this.in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
+        this.out = Channels.newOutputStream(channel);
+    }
+
+    /** Connects, or returns empty when no gateway answers on {@code path}. */
+    public static Optional<ControlClient> connect(Path path) {
+        if (!Files.exists(path)) {
+            return Optional.empty();
+        }
+        try {
+            SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                channel.connect(UnixDomainSocketAddress.of(path));
+            } catch (IOException e) {
+                channel.close();
+                return Optional.empty();
+            }
+            return Optional.of(new ControlClient(channel));
+        } catch (IOException | UnsupportedOperationException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether a gateway answers on {@code path}. */
+    public static boolean reachable(Path path) {
+        Optional<ControlClient> c = connect(path);
+        c.ifPresent(ControlClient::close);
+        return c.isPresent();
+    }
+
+    private synchronized JsonNode call(String op, Actor actor, Object... args) {
+        ObjectNode request = json.createObjectNode();
+        request.put("op", op);
+        request.put("actor", actor == null ? "cli" : actor.name());
+        for (int i = 0; i < args.length; i += 2) {
+            request.set((String) args[i], json.valueToTree(args[i + 1]));
+        }
+        String line;
+        try {
+            out.write((json.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            line = in.readLine();
+        } catch (IOException e) {
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, "the gateway's control channel failed: " + e.getMessage(), e);
+        }
+        if (line == null) {
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, "the gateway closed its control channel");
+        }
+        JsonNode response;
+        try {
+            response = json.readTree(line);
+        } catch (IOException e) {
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, "the gateway answered something that is not JSON");
+        }
+        if (!response.path("ok").asBoolean(false)) {
+            AdminException.Kind kind;
+            try {
+                kind = AdminException.Kind.valueOf(response.path("kind").asText("UNAVAILABLE"));
+            } catch (IllegalArgumentException e) {
+                kind = AdminException.Kind.UNAVAILABLE;
+            }
+            throw new AdminException(kind, response.path("message").asText("request failed"));
+        }
+        return response.get("result");
+    }
+
+    private <T> T as(JsonNode node, Class<T> type) {
+        try {
+            return node == null || node.isNull() ? null : json.treeToValue(node, type);
+        } catch (IOException e) {
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, "unexpected answer from the gateway: " + e.getMessage(), e);
+        }
+    }
+
+    private <T> List<T> list(JsonNode node, Class<T> type) {
+        JavaType t = json.getTypeFactory().constructCollectionType(List.class, type);
+        try {
+            return json.readerFor(t).readValue(node);
+        } catch (IOException e) {
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, "unexpected answer from the gateway: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String serverPublicKey() {
+        return call("serverPublicKey", null).asText();
+    }
+
+    @Override
+    public String clientEndpoint() {
+        return call("clientEndpoint", null).asText();
+    }
+
+    @Override
+    public List<ClientView> clients() {
+        return list(call("clients", null), ClientView.class);
+    }
+
+    @Override
+    public Optional<ClientView> client(String name) {
+        return Optional.ofNullable(as(call("client", null, "name", name), ClientView.class));
+    }
+
+    @Override
+    public ClientView enrol(String name, String publicKeyZ85, Actor actor) {
+        return as(call("enrol", actor, "name", name, "publicKey", publicKeyZ85), ClientView.class);
+    }
+
+    @Override
+    public ClientView revoke(String name, Actor actor) {
+        return as(call("revoke", actor, "name", name), ClientView.class);
+    }
+
+    @Override
+    public ClientView quarantine(String name, String reason, Duration duration, Actor actor) {
+        return as(call("quarantine", actor, "name", name, "reason", reason,
+                "seconds", duration == null ? null : duration.toSeconds()), ClientView.class);
+    }
+
+    @Override
+    public ClientView release(String name, Actor actor) {
+        return as(call("release", actor, "name", name), ClientView.class);
+    }
+
+    @Override
+    public ClientView setLimits(String name, ClientLimits limits, Actor actor) {
+        return as(call("setLimits", actor, "name", name, "limits", limits), ClientView.class);
+    }
+
+    @Override
+    public List<ConnectionView> connections() {
+        return list(call("connections", null), ConnectionView.class);
+    }
+
+    @Override
+    public List<AuditEntry> audit(long beforeId, int limit) {
+        return list(call("audit", null, "beforeId", beforeId, "limit", limit), AuditEntry.class);
+    }
+
+    @Override
+    public GatewayStats stats() {
+        return as(call("stats", null), GatewayStats.class);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // nothing to do: the gateway drops the connection too
+        }
+    }
+
+}

@@ -1,0 +1,213 @@
+package org.edgegateway.core.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.edgegateway.core.admin.Actor;
+import org.edgegateway.core.admin.AdminException;
+import org.edgegateway.core.admin.AdminService;
+import org.edgegateway.keys.ClientLimits;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the {@link AdminService} of a running gateway to local tools over a Unix domain socket,
+ * {@code HOME/run/control.sock}, so that the CLI changes a running gateway without opening its key
+ * store (which the gateway holds locked). Owns its accept thread, {@code egw-control}, and up to four
+ * connection threads. Thread-safe.
+ *
+ * <p>Security: the socket file is owner-only (0600) inside an owner-only folder, so only the account
+ * that runs the gateway (and root) can connect; the channel is never exposed on the network. Every
+ * change is audited as {@code actor} from source {@code local}.
+ */
+public final class ControlServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
+
+    private final Path path;
+    private final AdminService admin;
+    private final ObjectMapper json = ControlProtocol.mapper();
+    private final ServerSocketChannel server;
+    private final ExecutorService connections;
+    private final Thread acceptor;
+    private volatile boolean running = true;
+
+    private ControlServer(Path path, AdminService admin, ServerSocketChannel server) {
+        this.path = path;
+        this.admin = admin;
+        this.server = server;
+        AtomicInteger n = new AtomicInteger();
+        this.connections = new ThreadPoolExecutor(0, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(16), r -> {
+            Thread t = new Thread(r, "egw-control-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.acceptor = new Thread(this::accept, "egw-control");
+        this.acceptor.setDaemon(true);
+    }
+
+    /**
+     * Binds the socket (replacing a stale file left by a gateway that died) and starts serving.
+     *
+     * @throws IllegalStateException when the socket cannot be bound, or another gateway answers on it
+     */
+    public static ControlServer start(Path path, AdminService admin) {
+        if (ControlClient.reachable(path)) {
+            throw new IllegalStateException("another gateway is running on this home (it answers on " + path + ")");
+        }
+        try {
+            Files.deleteIfExists(path);
+            ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(path));
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+            ControlServer c = new ControlServer(path, admin, server);
+            c.acceptor.start();
+            LOG.info("control: listening on {}", path);
+            return c;
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new IllegalStateException("control: cannot listen on " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void accept() {
+        while (running) {
+            SocketChannel channel;
+            try {
+                channel = server.accept();
+            } catch (IOException e) {
+                if (running) {
+                    LOG.warn("control: accept failed: {}", e.toString());
+                }
+                return;
+            }
+            try {
+                connections.execute(() -> serve(channel));
+            } catch (RuntimeException e) {
+                closeQuietly(channel);
+            }
+        }
+    }
+
+    private void serve(SocketChannel channel) {
+        try (channel;
+             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
+             OutputStream out = Channels.newOutputStream(channel)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                ObjectNode response = line.length() > ControlProtocol.MAX_LINE
+                        ? error("INVALID", "request longer than " + ControlProtocol.MAX_LINE + " characters")
+                        : handle(line);
+                out.write((json.writeValueAsString(response) + "\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        } catch (IOException e) {
+            LOG.debug("control: connection ended: {}", e.toString());
+        }
+    }
+
+    ObjectNode handle(String line) {
+        JsonNode request;
+        try {
+            request = json.readTree(line);
+        } catch (IOException e) {
+            return error("INVALID", "request is not JSON");
+        }
+        if (request == null || !request.isObject()) {
+            return error("INVALID", "request is not a JSON object");
+        }
+        String op = request.path("op").asText("");
+        Actor actor;
+        try {
+            actor = new Actor(request.path("actor").asText(""), "local");
+        } catch (IllegalArgumentException e) {
+            return error("INVALID", "request has no actor");
+        }
+        try {
+            Object result = switch (op) {
+                case "serverPublicKey" -> admin.serverPublicKey();
+                case "clientEndpoint" -> admin.clientEndpoint();
+                case "clients" -> admin.clients();
+                case "client" -> admin.client(text(request, "name")).orElse(null);
+                case "enrol" -> admin.enrol(text(request, "name"), text(request, "publicKey"), actor);
+                case "revoke" -> admin.revoke(text(request, "name"), actor);
+                case "quarantine" -> admin.quarantine(text(request, "name"), request.path("reason").asText("manual"),
+                        request.hasNonNull("seconds") ? Duration.ofSeconds(request.get("seconds").asLong()) : null, actor);
+                case "release" -> admin.release(text(request, "name"), actor);
+                case "setLimits" -> admin.setLimits(text(request, "name"), json.treeToValue(request.get("limits"), ClientLimits.class), actor);
+                case "connections" -> admin.connections();
+                case "audit" -> admin.audit(request.path("beforeId").asLong(Long.MAX_VALUE), request.path("limit").asInt(50));
+                case "stats" -> admin.stats();
+                default -> throw new AdminException(AdminException.Kind.INVALID, "unknown operation '" + op + "'");
+            };
+            ObjectNode ok = json.createObjectNode();
+            ok.put("ok", true);
+            ok.set("result", json.valueToTree(result));
+            return ok;
+        } catch (AdminException e) {
+            return error(e.kind().name(), e.getMessage());
+        } catch (IllegalArgumentException | IOException e) {
+            return error("INVALID", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("control: {} failed", op, e);
+            return error("UNAVAILABLE", op + " failed inside the gateway; see its log");
+        }
+    }
+
+    private static String text(JsonNode request, String field) {
+        JsonNode v = request.get(field);
+        if (v == null || !v.isTextual()) {
+            throw new IllegalArgumentException("request needs a text field '" + field + "'");
+        }
+        return v.asText();
+    }
+
+    private ObjectNode error(String kind, String message) {
+        ObjectNode e = json.createObjectNode();
+        e.put("ok", false);
+        e.put("kind", kind);
+        e.put("message", message);
+        return e;
+    }
+
+    private static void closeQuietly(SocketChannel c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            LOG.debug("control: close failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.debug("control: close failed", e);
+        }
+        connections.shutdownNow();
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            LOG.debug("control: cannot remove {}", path, e);
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package org.edgegateway.core.zap;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.edgegateway.core.KeyCache;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+import zmq.ZError;
+import zmq.util.Z85;
+
+/**
+ * The ZAP handler (RFC 27): owns the REP socket on {@code inproc://zeromq.zap.01} on its own thread,
+ * {@code egw-zap}; nothing else touches that socket. Other threads only call {@link #start()} and
+ * {@link #close()}.
+ *
+ * <p>Every request gets an answer, and only a CURVE client whose public key is enrolled and allowed
+ * gets {@code 200}: an unknown, revoked or quarantined key, any other mechanism, a malformed request
+ * and any exception inside the handler are all refused. The user id of an allowed client is its
+ * public key in Z85, which the transport attaches to every message of that connection as
+ * {@code User-Id}; the gateway derives identity from that and never from the routing id.
+ *
+ * <p>JeroMQ's CURVE server lets everyone in when no ZAP handler is bound, so this handler must be
+ * bound before the ROUTER: {@link #start()} returns only once the socket is bound.
+ */
+public final class ZapHandler implements AutoCloseable {
+    public static final String ENDPOINT = "inproc://zeromq.zap.01";
+    private static final Logger LOG = LoggerFactory.getLogger(ZapHandler.class);
+
+    /** What the handler decided, for the connection table, metrics and the audit log. Called on egw-zap: must not block. */
+    public interface Listener {
+        void allowed(KeyCache.Entry client, String address);
+
+        /**
+         * @param reason   a stable word: unknown-key, revoked, quarantined, banned, mechanism, malformed, error
+         * @param keyZ85   the offered public key, or null when there was none
+         */
+        void denied(String reason, String keyZ85, String address);
+    }
+
+    /** Consulted first for every request: a banned address is refused without a key look-up. */
+    public interface AddressGate {
+        AddressGate OPEN = address -> false;
+
+        boolean banned(String address);
+    }
+
+    private final ZContext context;
+    private final KeyCache keys;
+    private final AddressGate gate;
+    private final Listener listener;
+    private final Clock clock;
+    private final CountDownLatch bound = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private volatile RuntimeException startFailure;
+    private Thread thread;
+
+    public ZapHandler(ZContext context, KeyCache keys, AddressGate gate, Listener listener, Clock clock) {
+        this.context = context;
+        this.keys = keys;
+        this.gate = gate;
+        this.listener = listener;
+        this.clock = clock;
+    }
+
+    /** Starts the thread and waits until the ZAP socket is bound. */
+    public void start() {
+        thread = new Thread(this::run, "egw-zap");
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            if (!bound.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("ZAP handler did not bind " + ENDPOINT + " within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the ZAP handler", e);
+        }
+        if (startFailure != null) {
+            throw startFailure;
+        }
+    }
+
+    private void run() {
+        ZMQ.Socket socket;
+        try {
+            socket = context.createSocket(SocketType.REP);
+            socket.setLinger(0);
+            socket.setReceiveTimeOut(250);
+            socket.bind(ENDPOINT);
+        } catch (RuntimeException e) {
+            startFailure = new IllegalStateException("cannot bind the ZAP handler on " + ENDPOINT + ": " + e.getMessage(), e);
+            bound.countDown();
+            stopped.countDown();
+            return;
+        }
+        bound.countDown();
+        try {
+            while (running) {
+                List<byte[]> request;
+                try {
+                    request = receive(socket);
+                } catch (ZMQException e) {
+                    if (e.getErrorCode() == ZError.ETERM) {
+                        break;
+                    }
+                    LOG.warn("zap: receive failed: {}", e.getMessage());
+                    continue;
+                } catch (RuntimeException e) {
+                    if (!running) {
+                        break;
+                    }
+                    LOG.error("zap: receive failed", e);
+                    continue;
+                }
+                if (request == null) {
+                    continue;
+                }
+                List<byte[]> reply;
+                try {
+                    reply = answer(request);
+                } catch (RuntimeException e) {
+                    // Fail closed: whatever went wrong, this request is refused.
+                    LOG.error("zap: handler error, request refused", e);
+                    listener.denied("error", null, "");
+                    reply = reply(request.size() > 1 ? request.get(1) : new byte[0], "500", "Internal error", "");
+                }
+                try {
+                    for (int i = 0; i < reply.size(); i++) {
+                        socket.send(reply.get(i), i < reply.size() - 1 ? ZMQ.SNDMORE : 0);
+                    }
+                } catch (ZMQException e) {
+                    if (e.getErrorCode() == ZError.ETERM) {
+                        break;
+                    }
+                    LOG.warn("zap: reply failed: {}", e.getMessage());
+                } catch (RuntimeException e) {
+                    LOG.error("zap: reply failed", e);
+                }
+            }
+        } finally {
+            try {
+                socket.close();
+            } catch (RuntimeException e) {
+                LOG.debug("zap: close failed", e);
+            }
+            stopped.countDown();
+        }
+    }
+
+    private static List<byte[]> receive(ZMQ.Socket socket) {
+        byte[] first = socket.recv(0);
+        if (first == null) {
+            return null;
+        }
+        List<byte[]> frames = new ArrayList<>(8);
+        frames.add(first);
+        while (socket.hasReceiveMore()) {
+            frames.add(socket.recv(0));
+        }
+        return frames;
+    }
+
+    /**
+     * Decides one request: {@code [version, request id, domain, address, identity, mechanism, credentials...]}.
+     */
+    List<byte[]> answer(List<byte[]> request) {
+        if (request.size() < 6 || !"1.0".equals(text(request.get(0)))) {
+            listener.denied("malformed", null, "");
+            return reply(request.size() > 1 ? request.get(1) : new byte[0], "400", "Malformed ZAP request", "");
+        }
+        byte[] requestId = request.get(1);
+        String address = text(request.get(3));
+        String mechanism = text(request.get(5));
+        if (gate.banned(address)) {
+            listener.denied("banned", null, address);
+            return reply(requestId, "400", "Address banned", "");
+        }
+        if (!"CURVE".equals(mechanism)) {
+            listener.denied("mechanism", null, address);
+            return reply(requestId, "400", "Mechanism not allowed: only CURVE", "");
+        }
+        if (request.size() != 7 || request.get(6).length != 32) {
+            listener.denied("malformed", null, address);
+            return reply(requestId, "400", "Malformed CURVE credentials", "");
+        }
+        String key = Z85.encode(request.get(6), 32);
+        KeyCache.Entry entry = keys.lookup(key);
+        KeyCache.Verdict verdict = entry == null ? KeyCache.Verdict.UNKNOWN : entry.verdict(clock.instant());
+        switch (verdict) {
+            case ALLOWED -> {
+                listener.allowed(entry, address);
+                return reply(requestId, "200", "OK", key);
+            }
+            case REVOKED -> {
+                listener.denied("revoked", key, address);
+                return reply(requestId, "400", "Key revoked", "");
+            }
+            case QUARANTINED -> {
+                listener.denied("quarantined", key, address);
+                return reply(requestId, "400", "Client quarantined", "");
+            }
+            default -> {
+                listener.denied("unknown-key", key, address);
+                return reply(requestId, "400", "Unknown key", "");
+            }
+        }
+    }
+
+    private static List<byte[]> reply(byte[] requestId, String status, String text, String userId) {
+        return List.of(bytes("1.0"), requestId, bytes(status), bytes(text), bytes(userId), new byte[0]);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** Stops the thread, which closes its socket; call before closing the context. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            if (!stopped.await(5, TimeUnit.SECONDS)) {
+                LOG.warn("zap: handler thread did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
