@@ -51,6 +51,17 @@ public interface PluginContext {
      */
     Path dataFolder();
 
+    /**
+     * The folder of one client inside {@link #dataFolder()}, created if missing. The client name is
+     * made safe for a path first: characters outside {@code [A-Za-z0-9_.-]} become {@code _}, names
+     * made only of dots are prefixed, long names are cut and suffixed with a hash so that two names
+     * never share a folder. Use this instead of {@code dataFolder().resolve(clientName)}, which lets a
+     * name such as {@code ../../keys} escape the data folder.
+     *
+     * @throws java.io.UncheckedIOException when the folder cannot be created
+     */
+    Path clientFolder(String clientName);
+
     /** A logger named after the plugin; the gateway's logging configuration decides where it goes. */
     Logger logger();
 
