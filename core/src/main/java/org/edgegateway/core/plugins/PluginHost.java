@@ -1,0 +1,810 @@
+package org.edgegateway.core.plugins;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.edgegateway.core.HandlerLookup;
+import org.edgegateway.plugin.api.HandlerMessage;
+import org.edgegateway.plugin.api.HandlerResult;
+import org.edgegateway.plugin.api.MessageHandler;
+import org.edgegateway.plugin.api.PluginContext;
+import org.edgegateway.plugin.api.Spi;
+import org.edgegateway.protocol.TypeNames;
+import org.pf4j.PluginWrapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's plugins: loads the verified ones with PF4J, serves their types to the router, and
+ * starts, stops, reloads, installs and unloads them while the gateway runs. Thread-safe.
+ *
+ * <p>The router calls {@link #handlerFor} on every message from its I/O thread: that is one read of
+ * a volatile immutable map, no lock and no plugin code. Everything else (admin operations, the
+ * circuit breaker's stop) is serialised on this object's lock, so two admins cannot race one
+ * plugin; plugin code that runs then (constructors, {@link MessageHandler#stop()}) runs on the
+ * {@code egw-plugin-admin} thread under a time limit, so a hanging plugin delays the admin's answer
+ * by that limit at most and never the message flow.
+ *
+ * <p>Loading one plugin file, in order: copy it to the staging folder (so the bytes checked are the
+ * bytes loaded), check its detached signature against the trusted publisher keys, check
+ * {@code plugin.requires} against {@link Spi#VERSION}, hand the copy to PF4J, build each
+ * {@link MessageHandler} extension once with its {@link PluginContext}, check its types against the
+ * other plugins', then publish them. A failure at any step leaves the plugin listed as refused or
+ * failed with the reason, and the other plugins running.
+ *
+ * <p>PF4J has no sandbox. What the host enforces: a time limit and a bound on calls per plugin
+ * ({@link PluginLane}), a circuit breaker, a watchdog that fails a plugin whose call allocates more
+ * than {@link PluginHostConfig#maxCallAllocation()} and, on JDKs that still allow it (up to 19),
+ * stops such a call's thread, as it does with calls still running once their plugin stopped. A
+ * plugin can still harm the process in ways no host can prevent (native code, {@code System.exit},
+ * reading the key store): trust decides who may run here, isolation only limits accidents.
+ */
+public final class PluginHost implements HandlerLookup, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PluginHost.class);
+    private static final long STOP_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final PluginHostConfig config;
+    private final ClientPush push;
+    private final TrustedPublishers publishers;
+    private final GatewayPluginManager pf4j;
+    private final ExecutorService admin;
+    private final ScheduledExecutorService watchdog;
+    private final Map<Path, Slot> slots = new LinkedHashMap<>();
+    private final List<PluginLane> closing = new ArrayList<>();
+    private final Map<String, PluginCounters> counters = new HashMap<>();
+    private volatile Map<String, MessageHandler> byType = Map.of();
+    private int staged;
+    private boolean closed;
+
+    private PluginHost(PluginHostConfig config, ClientPush push) {
+        this.config = config;
+        this.push = push;
+        this.publishers = new TrustedPublishers(config.publishers());
+        this.pf4j = new GatewayPluginManager(config.staging());
+        this.admin = Executors.newSingleThreadExecutor(r -> daemon(r, "egw-plugin-admin"));
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "egw-plugin-watchdog"));
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * Loads and starts every plugin of the bundle's folder, then of {@code HOME/plugins}, each folder
+     * in file-name order. A plugin that cannot be loaded is listed as refused or failed; only a
+     * folder that cannot be created or read fails the start.
+     */
+    public static PluginHost start(PluginHostConfig config, ClientPush push) {
+        PluginHost host = new PluginHost(config, push);
+        try {
+            for (Path dir : List.of(config.installed(), config.dataRoot(), config.configFolder())) {
+                Files.createDirectories(dir);
+            }
+            deleteTree(config.staging());
+            Files.createDirectories(config.staging());
+        } catch (IOException e) {
+            host.close();
+            throw new UncheckedIOException("plugins: cannot prepare folders: " + e.getMessage(), e);
+        }
+        synchronized (host) {
+            if (config.bundled() != null) {
+                for (Path f : pluginFiles(config.bundled())) {
+                    host.load(f, true);
+                }
+            }
+            for (Path f : pluginFiles(config.installed())) {
+                host.load(f, false);
+            }
+        }
+        host.watchdog.scheduleWithFixedDelay(host::watch, 100, 100, TimeUnit.MILLISECONDS);
+        LOG.info("plugins: {} started, serving types {}", host.list().stream()
+                .filter(p -> p.state() == PluginState.STARTED).count(), host.types());
+        return host;
+    }
+
+    // ---- HandlerLookup: lock-free, called by the router on every message -------------------------
+
+    @Override
+    public MessageHandler handlerFor(String type) {
+        return byType.get(type);
+    }
+
+    @Override
+    public Set<String> types() {
+        return byType.keySet();
+    }
+
+    // ---- admin operations ----------------------------------------------------------------------------
+
+    /** Every plugin file found or installed, with its state; {@code plugins list}. */
+    public synchronized List<PluginInfo> list() {
+        List<PluginInfo> out = new ArrayList<>();
+        for (Slot s : slots.values()) {
+            out.add(s.info());
+        }
+        return out;
+    }
+
+    /** One plugin by id. */
+    public synchronized Optional<PluginInfo> plugin(String id) {
+        return Optional.ofNullable(slotOf(id)).map(Slot::info);
+    }
+
+    /** Starts a stopped or failed plugin (a fresh handler instance and context); a refused one is re-checked from its file. */
+    public synchronized PluginInfo start(String id) {
+        Slot s = require(id);
+        switch (s.state) {
+            case STARTED -> {
+                return s.info();
+            }
+            case REFUSED -> {
+                return reload(id);
+            }
+            default -> {
+                if (s.loadedId == null) {
+                    return reload(id);
+                }
+                startLoaded(s);
+                return s.info();
+            }
+        }
+    }
+
+    /** Stops a plugin: its types get UNKNOWN_TYPE from now on; it stays loaded and listed as stopped. */
+    public synchronized PluginInfo stop(String id) {
+        Slot s = require(id);
+        if (s.state == PluginState.STARTED) {
+            halt(s, PluginState.STOPPED, "stopped by an admin", true);
+        }
+        return s.info();
+    }
+
+    /**
+     * Loads a plugin again from its file (verifying it again), e.g. after the file was replaced.
+     * While it reloads its types answer BUSY, so a client that retries loses nothing.
+     */
+    public synchronized PluginInfo reload(String id) {
+        Slot s = require(id);
+        Set<String> held = s.lane == null ? Set.of() : s.lane.types();
+        MessageHandler placeholder = new Reloading(id, held);
+        Map<String, MessageHandler> next = new HashMap<>(byType);
+        for (String t : held) {
+            next.put(t, placeholder);
+        }
+        byType = Map.copyOf(next);
+        if (s.state == PluginState.STARTED) {
+            halt(s, PluginState.STOPPED, "reloading", false);
+        }
+        forget(s);
+        Slot fresh = load(s.file, s.builtin);
+        Map<String, MessageHandler> after = new HashMap<>(byType);
+        after.values().removeIf(h -> h == placeholder);
+        byType = Map.copyOf(after);
+        return fresh.info();
+    }
+
+    /** Stops a plugin and forgets it until the next start of the gateway or {@link #rescan()}; its file stays. */
+    public synchronized void unload(String id) {
+        Slot s = require(id);
+        if (s.state == PluginState.STARTED) {
+            halt(s, PluginState.STOPPED, "unloaded", true);
+        }
+        forget(s);
+        slots.remove(s.file);
+        LOG.info("plugins: {} unloaded", id);
+    }
+
+    /** Loads plugin files that appeared in the plugin folders since the start; returns what it loaded. */
+    public synchronized List<PluginInfo> rescan() {
+        List<PluginInfo> found = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        if (config.bundled() != null) {
+            files.addAll(pluginFiles(config.bundled()));
+        }
+        files.addAll(pluginFiles(config.installed()));
+        for (Path f : files) {
+            if (!slots.containsKey(f)) {
+                found.add(load(f, config.bundled() != null && f.startsWith(config.bundled())).info());
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Installs an uploaded plugin into {@code HOME/plugins} and loads it, replacing a plugin loaded
+     * from a file of the same name. The signature is the content of its {@code .sig} file (null when
+     * there is none). The file is written whatever the verdict, so that {@code plugins list} shows
+     * why it was refused; a refused upload serves nothing.
+     *
+     * @throws IllegalArgumentException when the file name is not a plain {@code NAME.zip} or {@code NAME.jar}
+     */
+    public synchronized PluginInfo install(String fileName, byte[] plugin, byte[] signature) {
+        if (fileName == null || !fileName.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}\\.(zip|jar)")) {
+            throw new IllegalArgumentException("plugin file name must be NAME.zip or NAME.jar with [A-Za-z0-9._-], got "
+                    + fileName);
+        }
+        Path target = config.installed().resolve(fileName);
+        Path sig = PluginSignatures.signatureFile(target);
+        try {
+            Files.createDirectories(config.installed());
+            writeAtomically(target, plugin);
+            if (signature != null) {
+                writeAtomically(sig, signature);
+            } else {
+                Files.deleteIfExists(sig);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+        Slot existing = slots.get(target);
+        if (existing != null) {
+            return reload(existing.id);
+        }
+        return load(target, false).info();
+    }
+
+    /** {@code plugins trust PUBLIC_KEY_FILE}; the key counts for the next load or reload. */
+    public PluginSignatures.PublicKey trust(Path publicKeyFile) {
+        return publishers.trust(publicKeyFile);
+    }
+
+    public TrustedPublishers publishers() {
+        return publishers;
+    }
+
+    /** The last messages of one client that a plugin handled, oldest first; empty when unknown. */
+    public synchronized List<RecentMessage> recent(String pluginId, String clientName) {
+        Slot s = slotOf(pluginId);
+        return s == null || s.lane == null ? List.of() : s.lane.recent(clientName);
+    }
+
+    /** The clients a plugin has recent messages of. */
+    public synchronized Set<String> recentClients(String pluginId) {
+        Slot s = slotOf(pluginId);
+        return s == null || s.lane == null ? Set.of() : s.lane.recentClients();
+    }
+
+    /** The counters of one plugin: its own and the host's ({@code host_calls}, {@code host_failures}, ...). */
+    public synchronized Map<String, Long> metrics(String pluginId) {
+        PluginCounters c = counters.get(pluginId);
+        return c == null ? Map.of() : c.snapshot();
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (Slot s : new ArrayList<>(slots.values())) {
+                if (s.state == PluginState.STARTED) {
+                    halt(s, PluginState.STOPPED, "gateway stopping", true);
+                }
+                forget(s);
+            }
+            byType = Map.of();
+        }
+        watchdog.shutdownNow();
+        admin.shutdownNow();
+        LOG.info("plugins: stopped");
+    }
+
+    // ---- loading ----------------------------------------------------------------------------------
+
+    private Slot load(Path file, boolean builtin) {
+        Slot s = new Slot(file, builtin);
+        slots.put(file, s);
+        Path dir = config.staging().resolve((++staged) + "-" + file.getFileName().toString().replaceAll("\\.(zip|jar)$", ""));
+        Path copy = dir.resolve(file.getFileName());
+        String signature;
+        try {
+            Files.createDirectories(dir);
+            Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+            Path sig = PluginSignatures.signatureFile(file);
+            signature = Files.exists(sig) ? Files.readString(sig, StandardCharsets.US_ASCII) : null;
+        } catch (IOException e) {
+            return s.refuse("cannot read " + file + ": " + e.getMessage());
+        }
+        s.staged = dir;
+        Properties descriptor;
+        try {
+            descriptor = descriptor(copy);
+        } catch (IOException | RuntimeException e) {
+            return s.refuse("not a plugin file: " + e.getMessage());
+        }
+        s.id = descriptor.getProperty("plugin.id", "");
+        s.version = descriptor.getProperty("plugin.version", "");
+        s.provider = descriptor.getProperty("plugin.provider", "");
+        if (s.id.isBlank()) {
+            return s.refuse("not a plugin file: no plugin.id in its plugin.properties or manifest");
+        }
+        PluginSignatures.Verdict verdict = PluginSignatures.verify(copy, signature, publishers.keys());
+        if (verdict.valid()) {
+            s.publisher = verdict.signer().fingerprint();
+        } else if (config.allowUnsigned()) {
+            LOG.warn("plugins: LOADING UNVERIFIED plugin {} from {} because plugins.allow-unsigned is on: {}", s.id,
+                    file, verdict.reason());
+        } else {
+            LOG.warn("plugins: refused {} from {}: {}", s.id, file, verdict.reason());
+            return s.refuse(verdict.reason());
+        }
+        for (Slot other : slots.values()) {
+            if (other != s && s.id.equals(other.id) && other.loadedId != null) {
+                return s.refuse("plugin id " + s.id + " is already loaded from " + other.file);
+            }
+        }
+        String requires = descriptor.getProperty("plugin.requires", "*").trim();
+        if (!requires.isEmpty() && !requires.equals("*")
+                && !pf4j.getVersionManager().checkVersionConstraint(Spi.VERSION, requires)) {
+            String reason = "requires plugin SPI " + requires + " but this gateway provides " + Spi.VERSION;
+            LOG.warn("plugins: refused {} from {}: {}", s.id, file, reason);
+            return s.refuse(reason);
+        }
+        try {
+            Path loadable = copy;
+            if (copy.getFileName().toString().endsWith(".jar")) {
+                loadable = jarAsFolder(copy, dir.resolve("expanded"), descriptor);
+            }
+            s.loadedId = pf4j.loadPlugin(loadable);
+        } catch (RuntimeException | IOException e) {
+            LOG.warn("plugins: cannot load {} from {}: {}", s.id, file, e.toString());
+            return s.fail("cannot load: " + e.getMessage());
+        }
+        if (s.loadedId == null) {
+            return s.fail("cannot load: PF4J could not read the plugin");
+        }
+        startLoaded(s);
+        return s;
+    }
+
+    private void startLoaded(Slot s) {
+        PluginWrapper wrapper = pf4j.getPlugin(s.loadedId);
+        if (wrapper.getPluginState().isDisabled()) {
+            s.fail("disabled by PF4J (incompatible plugin.requires?)");
+            return;
+        }
+        try {
+            if (!pf4j.startPlugin(s.loadedId).isStarted()) {
+                Throwable why = wrapper.getFailedException();
+                s.fail("PF4J could not start it" + (why == null ? "" : ": " + why));
+                return;
+            }
+            List<Class<? extends MessageHandler>> classes = pf4j.getExtensionClasses(MessageHandler.class, s.loadedId);
+            if (classes.isEmpty()) {
+                pf4j.stopPlugin(s.loadedId);
+                s.fail("no MessageHandler extension found (is META-INF/extensions.idx in the plugin?)");
+                return;
+            }
+            PluginCounters c = counters.computeIfAbsent(s.id, PluginCounters::new);
+            HostContext context = new HostContext(s.id, s.version, pluginConfig(s.id),
+                    config.dataRoot().resolve(s.id), c, push);
+            Files.createDirectories(context.dataFolder());
+            List<MessageHandler> handlers;
+            try {
+                handlers = bounded(() -> instantiate(classes, context));
+            } catch (Exception e) {
+                context.close();
+                pf4j.stopPlugin(s.loadedId);
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                LOG.warn("plugins: {} failed to start: {}", s.id, String.valueOf(cause));
+                s.fail("failed to start: " + cause);
+                return;
+            }
+            Map<String, MessageHandler> ownTypes = new LinkedHashMap<>();
+            for (MessageHandler h : handlers) {
+                for (String t : h.types()) {
+                    if (!TypeNames.isValid(t)) {
+                        stopHandlers(s.id, handlers, context);
+                        s.fail("type is not a token [A-Za-z0-9_.-]{1,32}: " + t);
+                        return;
+                    }
+                    if (ownTypes.putIfAbsent(t, h) != null) {
+                        stopHandlers(s.id, handlers, context);
+                        s.fail("type " + t + " is claimed by two handlers of the plugin");
+                        return;
+                    }
+                }
+            }
+            String conflict = claim(s, ownTypes.keySet());
+            if (conflict != null) {
+                stopHandlers(s.id, handlers, context);
+                LOG.warn("plugins: refused {}: {}", s.id, conflict);
+                s.refuse(conflict);
+                return;
+            }
+            PluginLane lane = new PluginLane(s.id, ownTypes, config, c, System::nanoTime, this::tripped);
+            s.lane = lane;
+            s.handlers = handlers;
+            s.context = context;
+            s.state = PluginState.STARTED;
+            s.reason = "";
+            Map<String, MessageHandler> next = new HashMap<>(byType);
+            for (String t : ownTypes.keySet()) {
+                next.put(t, lane);
+            }
+            byType = Map.copyOf(next);
+            LOG.info("plugins: {} {} started from {}, serving {}{}", s.id, s.version, s.file, ownTypes.keySet(),
+                    s.publisher.isEmpty() ? " (UNVERIFIED)" : ", signed by " + s.publisher);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("plugins: {} failed to start: {}", s.id, e.toString());
+            s.fail("failed to start: " + e.getMessage());
+        }
+    }
+
+    /** Null when {@code s} may serve {@code types}, else why not; displaces a started plugin when plugins.type-owners says so. */
+    private String claim(Slot s, Set<String> types) {
+        for (String t : types) {
+            MessageHandler current = byType.get(t);
+            if (!(current instanceof PluginLane other) || other.pluginId().equals(s.id)) {
+                continue;
+            }
+            Slot holder = slotOf(other.pluginId());
+            String owner = config.typeOwners().get(t);
+            if (s.id.equals(owner) && holder != null) {
+                halt(holder, PluginState.REFUSED, "type " + t + " belongs to plugin " + s.id + " (plugins.type-owners)", true);
+                continue;
+            }
+            return "type " + t + " is claimed by both plugin " + other.pluginId()
+                    + (holder == null ? "" : " (" + holder.file.getFileName() + ")") + " and plugin " + s.id + " ("
+                    + s.file.getFileName() + "); set plugins.type-owners to choose";
+        }
+        return null;
+    }
+
+    private static List<MessageHandler> instantiate(List<Class<? extends MessageHandler>> classes, PluginContext context)
+            throws ReflectiveOperationException {
+        List<MessageHandler> out = new ArrayList<>();
+        for (Class<? extends MessageHandler> c : classes) {
+            MessageHandler h;
+            try {
+                h = c.getConstructor(PluginContext.class).newInstance(context);
+            } catch (NoSuchMethodException e) {
+                h = c.getConstructor().newInstance();
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause() instanceof Exception ex ? new ReflectiveOperationException(ex.getMessage(), ex) : e;
+            }
+            out.add(h);
+        }
+        return out;
+    }
+
+    /** Takes a started plugin out of service. */
+    private void halt(Slot s, PluginState state, String reason, boolean removeTypes) {
+        PluginLane lane = s.lane;
+        if (lane != null) {
+            lane.close(reason);
+            if (removeTypes) {
+                Map<String, MessageHandler> next = new HashMap<>(byType);
+                next.values().removeIf(h -> h == lane);
+                byType = Map.copyOf(next);
+            }
+            lane.interruptAll();
+            closing.add(lane);
+        }
+        stopHandlers(s.id, s.handlers, s.context);
+        if (s.loadedId != null) {
+            try {
+                pf4j.stopPlugin(s.loadedId);
+            } catch (RuntimeException e) {
+                LOG.warn("plugins: PF4J could not stop {}: {}", s.id, e.toString());
+            }
+        }
+        s.lane = null;
+        s.handlers = List.of();
+        s.context = null;
+        s.state = state;
+        s.reason = state == PluginState.STOPPED ? "" : reason;
+        LOG.info("plugins: {} {}: {}", s.id, state.name().toLowerCase(java.util.Locale.ROOT), reason);
+    }
+
+    private void stopHandlers(String id, List<MessageHandler> handlers, HostContext context) {
+        for (MessageHandler h : handlers) {
+            try {
+                bounded(() -> {
+                    h.stop();
+                    return null;
+                });
+            } catch (Exception e) {
+                LOG.warn("plugins: {} did not stop cleanly: {}", id, String.valueOf(
+                        e instanceof ExecutionException ? e.getCause() : e));
+            }
+        }
+        if (context != null) {
+            context.close();
+        }
+    }
+
+    /** Unloads a slot's plugin from PF4J and deletes its staged copy; the slot stays listed. */
+    private void forget(Slot s) {
+        if (s.loadedId != null) {
+            try {
+                pf4j.unloadPlugin(s.loadedId);
+            } catch (RuntimeException e) {
+                LOG.warn("plugins: PF4J could not unload {}: {}", s.id, e.toString());
+            }
+            s.loadedId = null;
+        }
+        if (s.staged != null) {
+            try {
+                deleteTree(s.staged);
+            } catch (IOException e) {
+                LOG.debug("plugins: cannot delete {}: {}", s.staged, e.toString());
+            }
+        }
+    }
+
+    /**
+     * Called by a lane whose breaker opened, on whichever thread saw the last failure. The lane
+     * already answers BUSY; the plugin is stopped on the watchdog thread, never on a worker.
+     */
+    private void tripped(PluginLane lane, String reason) {
+        watchdog.execute(() -> {
+            synchronized (this) {
+                Slot s = slotOf(lane.pluginId());
+                if (s != null && s.lane == lane) {
+                    halt(s, PluginState.FAILED, reason, true);
+                }
+            }
+        });
+    }
+
+    /** Runs every 100 ms: fails plugins whose calls allocate too much, stops threads of stopped plugins. */
+    private void watch() {
+        try {
+            List<PluginLane> lanes = new ArrayList<>();
+            synchronized (this) {
+                for (Slot s : slots.values()) {
+                    if (s.lane != null) {
+                        lanes.add(s.lane);
+                    }
+                }
+                closing.removeIf(l -> l.running().isEmpty());
+                lanes.addAll(closing);
+            }
+            long now = System.nanoTime();
+            for (PluginLane lane : lanes) {
+                for (PluginLane.Call call : lane.running()) {
+                    Thread t = call.thread;
+                    if (t == null) {
+                        continue;
+                    }
+                    long allocated = PluginLane.allocatedBytes(t);
+                    if (allocated >= 0 && call.allocatedAtStart >= 0
+                            && allocated - call.allocatedAtStart > config.maxCallAllocation()) {
+                        lane.trip("a call allocated more than " + config.maxCallAllocation() + " bytes");
+                        kill(lane, t);
+                    } else if (!lane.isOpen() && now - call.startedAt > config.callTimeout().toNanos() + STOP_GRACE_NANOS) {
+                        kill(lane, t);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("plugins: watchdog: {}", e.toString());
+        }
+    }
+
+    /**
+     * The last resort against a plugin thread that ignores interruption: {@code Thread.stop()}, which
+     * JDK 17 to 19 still honour. Only ever applied to a thread of a plugin that has already been
+     * taken out of service, whose state no longer matters.
+     */
+    @SuppressWarnings({"deprecation", "removal"})
+    private static void kill(PluginLane lane, Thread t) {
+        LOG.warn("plugins: stopping thread {} of plugin {}, which ignores interruption", t.getName(), lane.pluginId());
+        t.interrupt();
+        try {
+            t.stop();
+        } catch (UnsupportedOperationException e) {
+            LOG.warn("plugins: this JDK cannot stop thread {}; it stays until it returns", t.getName());
+        }
+    }
+
+    private <T> T bounded(Callable<T> task) throws Exception {
+        Future<T> f = admin.submit(task);
+        try {
+            return f.get(Math.max(5_000, config.callTimeout().toMillis()), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new TimeoutException("plugin code did not return in time");
+        }
+    }
+
+    private Map<String, String> pluginConfig(String id) throws IOException {
+        Path file = config.configFolder().resolve(id + ".properties");
+        Map<String, String> out = new LinkedHashMap<>();
+        if (Files.isRegularFile(file)) {
+            Properties p = new Properties();
+            try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(in);
+            }
+            for (String k : p.stringPropertyNames()) {
+                out.put(k, p.getProperty(k).trim());
+            }
+        }
+        return out;
+    }
+
+    // ---- plugin files -------------------------------------------------------------------------------
+
+    private static List<Path> pluginFiles(Path dir) {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.{zip,jar}")) {
+            for (Path f : files) {
+                if (Files.isRegularFile(f)) {
+                    out.add(f.toAbsolutePath().normalize());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("plugins: cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /** The plugin.properties of a zip, or of a jar (else its manifest's Plugin-* attributes). */
+    static Properties descriptor(Path file) throws IOException {
+        Properties p = new Properties();
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            ZipEntry e = zip.getEntry("plugin.properties");
+            if (e != null) {
+                try (InputStream in = zip.getInputStream(e)) {
+                    p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+                }
+                return p;
+            }
+        }
+        if (file.getFileName().toString().endsWith(".jar")) {
+            try (JarFile jar = new JarFile(file.toFile())) {
+                Manifest m = jar.getManifest();
+                if (m != null) {
+                    Attributes a = m.getMainAttributes();
+                    put(p, "plugin.id", a.getValue("Plugin-Id"));
+                    put(p, "plugin.version", a.getValue("Plugin-Version"));
+                    put(p, "plugin.provider", a.getValue("Plugin-Provider"));
+                    put(p, "plugin.requires", a.getValue("Plugin-Requires"));
+                    put(p, "plugin.description", a.getValue("Plugin-Description"));
+                    put(p, "plugin.class", a.getValue("Plugin-Class"));
+                    put(p, "plugin.dependencies", a.getValue("Plugin-Dependencies"));
+                    put(p, "plugin.license", a.getValue("Plugin-License"));
+                }
+            }
+            return p;
+        }
+        throw new IOException(file.getFileName() + " has no plugin.properties");
+    }
+
+    private static void put(Properties p, String key, String value) {
+        if (value != null) {
+            p.setProperty(key, value);
+        }
+    }
+
+    /** A plugin jar as a PF4J plugin folder: {@code plugin.properties} and {@code lib/<the jar>}. */
+    private static Path jarAsFolder(Path jar, Path folder, Properties descriptor) throws IOException {
+        Files.createDirectories(folder.resolve("lib"));
+        Files.copy(jar, folder.resolve("lib").resolve(jar.getFileName()));
+        try (var out = Files.newBufferedWriter(folder.resolve("plugin.properties"), StandardCharsets.UTF_8)) {
+            descriptor.store(out, null);
+        }
+        return folder;
+    }
+
+    private static void writeAtomically(Path target, byte[] content) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".part");
+        Files.write(tmp, content);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private Slot require(String id) {
+        Slot s = slotOf(id);
+        if (s == null) {
+            throw new IllegalArgumentException("no plugin with id " + id);
+        }
+        return s;
+    }
+
+    private Slot slotOf(String id) {
+        Slot found = null;
+        for (Slot s : slots.values()) {
+            if (s.id.equals(id)) {
+                if (s.loadedId != null) {
+                    return s;
+                }
+                found = found == null ? s : found;
+            }
+        }
+        return found;
+    }
+
+    /** One plugin file and what became of it. Guarded by the host's lock. */
+    private static final class Slot {
+        final Path file;
+        final boolean builtin;
+        String id;
+        String version = "";
+        String provider = "";
+        String publisher = "";
+        String loadedId;
+        Path staged;
+        PluginState state = PluginState.REFUSED;
+        String reason = "";
+        PluginLane lane;
+        List<MessageHandler> handlers = List.of();
+        HostContext context;
+
+        Slot(Path file, boolean builtin) {
+            this.file = file;
+            this.builtin = builtin;
+            this.id = file.getFileName().toString();
+        }
+
+        Slot refuse(String why) {
+            state = PluginState.REFUSED;
+            reason = why;
+            return this;
+        }
+
+        Slot fail(String why) {
+            state = PluginState.FAILED;
+            reason = why;
+            return this;
+        }
+
+        PluginInfo info() {
+            Set<String> types = lane == null ? Set.of() : new LinkedHashSet<>(lane.types());
+            return new PluginInfo(id, version, provider, file, builtin, types, state, reason, publisher);
+        }
+    }
+
+    /** Answers BUSY for the types of a plugin that is reloading. */
+    private record Reloading(String pluginId, Set<String> types) implements MessageHandler {
+        @Override
+        public HandlerResult handle(HandlerMessage message) {
+            return HandlerResult.busy("plugin " + pluginId + " is reloading, retry later");
+        }
+    }
+}
