@@ -10,7 +10,7 @@ import java.time.Instant;
 final class Connection {
     final String peer;
     final String host;
-    final SocketChannel channel;
+    SocketChannel channel;
     final Instant acceptedAt;
     RoutingId routingId;
     String key;

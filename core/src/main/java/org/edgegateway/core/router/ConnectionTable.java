@@ -35,7 +35,13 @@ final class ConnectionTable {
     private boolean dirty;
 
     void accepted(String peer, SocketChannel channel, Instant at) {
-        byPeer.put(peer, new Connection(peer, channel, at));
+        Connection known = byPeer.get(peer);
+        if (known != null && known.channel == null) {
+            // Its first message was read before the monitor's report: keep what it learnt.
+            known.channel = channel;
+        } else {
+            byPeer.put(peer, new Connection(peer, channel, at));
+        }
         dirty = true;
     }
 
@@ -47,18 +53,22 @@ final class ConnectionTable {
         dirty = true;
     }
 
-    /** A ZAP admission of {@code key} from {@code host}: marks the oldest unauthenticated connection from there. */
+    /**
+     * A ZAP admission of {@code key} from {@code host}: marks the newest unauthenticated connection
+     * from there (connections stuck earlier in their handshake are older), until its first message
+     * says for certain.
+     */
     void authenticated(String key, String name, String host, Instant at) {
-        Connection oldest = null;
+        Connection newest = null;
         for (Connection c : byPeer.values()) {
-            if (c.key == null && c.host.equals(host) && (oldest == null || c.acceptedAt.isBefore(oldest.acceptedAt))) {
-                oldest = c;
+            if (c.key == null && c.host.equals(host) && (newest == null || c.acceptedAt.isAfter(newest.acceptedAt))) {
+                newest = c;
             }
         }
-        if (oldest != null) {
-            oldest.key = key;
-            oldest.name = name;
-            oldest.authenticatedAt = at;
+        if (newest != null) {
+            newest.key = key;
+            newest.name = name;
+            newest.authenticatedAt = at;
             dirty = true;
         }
     }
@@ -76,6 +86,14 @@ final class ConnectionTable {
         if (c == null) {
             c = new Connection(peer == null ? "unknown:" + id : peer, null, at);
             byPeer.put(c.peer, c);
+        }
+        for (Connection other : byPeer.values()) {
+            if (other != c && other.routingId == null && key.equals(other.key)) {
+                // A tentative mark from the ZAP admission that went to the wrong connection.
+                other.key = null;
+                other.name = null;
+                other.authenticatedAt = null;
+            }
         }
         c.routingId = id;
         c.key = key;
@@ -99,6 +117,7 @@ final class ConnectionTable {
             if (key.equals(c.key) && !c.cut) {
                 c.cut = true;
                 n++;
+                LOG.debug("connections: cutting {} ({})", c.peer, c.channel == null ? "no channel" : "channel");
                 shutdown(c.channel);
             }
         }

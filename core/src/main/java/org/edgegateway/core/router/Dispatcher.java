@@ -1,7 +1,10 @@
 package org.edgegateway.core.router;
 
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -19,11 +22,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs handlers on a bounded pool of {@code egw-worker-N} threads, never on the router thread, with a
- * time limit per call. Thread-safe. Each job ends in exactly one reply handed to {@code replies}:
- * the handler's answer, {@code HANDLER_FAILED} for an exception or a call past the time limit
- * (whose worker is interrupted), or nothing at all when {@link #submit} refuses the job because the
- * queue is full (the caller answers {@code BUSY}).
+ * Runs handlers on a pool of {@code egw-worker-N} threads, never on the router thread, with a time
+ * limit per call. Thread-safe. Each job ends in exactly one reply handed to {@code replies}: the
+ * handler's answer, or {@code HANDLER_FAILED} for an exception or a call past the time limit (whose
+ * worker is interrupted); or nothing at all when {@link #submit} refuses it because {@code queue}
+ * jobs are already waiting (the caller answers {@code BUSY}).
+ *
+ * <p>Jobs of one connection run one after the other, in arrival order, so that a client that
+ * pipelines without correlation ids gets its answers in order; jobs of different connections run in
+ * parallel. A call past its time limit releases its connection's next job at once, even though its
+ * worker may stay busy until the handler returns.
  */
 final class Dispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -32,15 +40,18 @@ final class Dispatcher implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Duration timeout;
     private final BiConsumer<Job, Reply> replies;
+    private final int limit;
+    private final AtomicInteger pending = new AtomicInteger();
+    private final Map<RoutingId, ArrayDeque<Call>> lanes = new ConcurrentHashMap<>();
 
     Dispatcher(int threads, int queue, Duration timeout, BiConsumer<Job, Reply> replies) {
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(queue), r -> {
+                new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "egw-worker-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
-                }, new ThreadPoolExecutor.AbortPolicy());
+                });
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "egw-handler-timer");
             t.setDaemon(true);
@@ -48,18 +59,62 @@ final class Dispatcher implements AutoCloseable {
         });
         this.timeout = timeout;
         this.replies = replies;
+        this.limit = queue;
     }
 
-    /** Queues a job; false when the pool's queue is full. */
+    /** Queues a job; false when {@code queue} jobs are already waiting or running. */
     boolean submit(Job job) {
-        Call call = new Call(job);
-        try {
-            call.running = workers.submit(call);
-        } catch (RejectedExecutionException e) {
+        if (workers.isShutdown()) {
             return false;
         }
-        call.deadline = timer.schedule(call::expire, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (pending.incrementAndGet() > limit) {
+            pending.decrementAndGet();
+            return false;
+        }
+        Call call = new Call(job);
+        ArrayDeque<Call> lane = lanes.computeIfAbsent(job.routingId(), k -> new ArrayDeque<>());
+        boolean first;
+        synchronized (lane) {
+            lane.add(call);
+            first = lane.size() == 1;
+            if (first) {
+                lanes.putIfAbsent(job.routingId(), lane);
+            }
+        }
+        if (first) {
+            start(call);
+        }
         return true;
+    }
+
+    private void start(Call call) {
+        try {
+            call.running = workers.submit(call);
+            call.deadline = timer.schedule(call::expire, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            call.finish(Reply.error(call.job.envelope(), ErrorCode.BUSY, "the gateway is stopping"));
+        }
+    }
+
+    /** Called once per call, by whichever of completion and deadline came first: starts the lane's next call. */
+    private void advance(Call done) {
+        pending.decrementAndGet();
+        RoutingId key = done.job.routingId();
+        ArrayDeque<Call> lane = lanes.get(key);
+        if (lane == null) {
+            return;
+        }
+        Call next;
+        synchronized (lane) {
+            lane.remove(done);
+            next = lane.peek();
+            if (next == null) {
+                lanes.remove(key, lane);
+            }
+        }
+        if (next != null) {
+            start(next);
+        }
     }
 
     /** One handler call: whichever of completion and deadline comes first answers. */
@@ -87,26 +142,38 @@ final class Dispatcher implements AutoCloseable {
                         job.message().clientName(), e.toString());
                 reply = Reply.error(job.envelope(), ErrorCode.HANDLER_FAILED, "handler for " + job.message().type() + " failed");
             }
-            if (done.compareAndSet(false, true)) {
-                ScheduledFuture<?> d = deadline;
-                if (d != null) {
-                    d.cancel(false);
-                }
-                replies.accept(job, reply);
+            ScheduledFuture<?> d = deadline;
+            if (d != null) {
+                d.cancel(false);
             }
+            finish(reply);
         }
 
         void expire() {
-            if (done.compareAndSet(false, true)) {
-                Future<?> r = running;
-                if (r != null) {
-                    r.cancel(true);
-                }
+            if (done.get()) {
+                return;
+            }
+            Future<?> r = running;
+            if (r != null) {
+                r.cancel(true);
+            }
+            if (finish(Reply.error(job.envelope(), ErrorCode.HANDLER_FAILED,
+                    "handler for " + job.message().type() + " timed out after " + timeout.toMillis() + " ms"))) {
                 LOG.warn("dispatch: handler for {} from {} exceeded {} ms", job.message().type(),
                         job.message().clientName(), timeout.toMillis());
-                replies.accept(job, Reply.error(job.envelope(), ErrorCode.HANDLER_FAILED,
-                        "handler for " + job.message().type() + " timed out after " + timeout.toMillis() + " ms"));
             }
+        }
+
+        boolean finish(Reply reply) {
+            if (!done.compareAndSet(false, true)) {
+                return false;
+            }
+            try {
+                replies.accept(job, reply);
+            } finally {
+                advance(this);
+            }
+            return true;
         }
     }
 
@@ -122,9 +189,9 @@ final class Dispatcher implements AutoCloseable {
         };
     }
 
-    /** Jobs waiting for a worker. */
-    int queued() {
-        return workers.getQueue().size();
+    /** Jobs admitted and not answered yet. */
+    int pending() {
+        return pending.get();
     }
 
     /** Stops taking jobs and waits up to {@code grace} for running ones. */

@@ -167,6 +167,7 @@ public final class Router implements AutoCloseable {
         } else if (type == ZMonitor.Event.DISCONNECTED) {
             // The channel may be closed by now, so its address comes from the ACCEPTED event.
             String peer = peers.remove(channel);
+            LOG.debug("router: {} disconnected", peer);
             if (peer != null) {
                 execute(() -> connections.disconnected(peer));
             }
@@ -294,7 +295,7 @@ public final class Router implements AutoCloseable {
         while (n++ < 10_000 && (r = commands.poll()) != null) {
             try {
                 r.run();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 LOG.error("router: command failed", e);
             }
         }
@@ -328,7 +329,7 @@ public final class Router implements AutoCloseable {
             }
             try {
                 onMessage(new RoutingId(first.data()), frames, extra, metadata, size);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 metrics.countDropped();
                 LOG.error("router: message dropped after an internal error", e);
             }
