@@ -1,0 +1,187 @@
+package org.edgegateway.core.plugins;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import org.edgegateway.core.config.GatewayHome;
+import org.edgegateway.core.plugins.testplugins.EchoHandler;
+import org.edgegateway.core.plugins.testplugins.SecondEchoHandler;
+import org.edgegateway.plugin.api.HandlerMessage;
+import org.edgegateway.plugin.api.HandlerResult;
+import org.edgegateway.plugin.api.MessageHandler;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The plugin host over real PF4J plugin zips, without a gateway around it. */
+class PluginHostTest {
+    static final String REQUIRES = ">=1.1.0 & <2.0.0";
+
+    @TempDir
+    Path dir;
+    GatewayHome home;
+    Path publisherKey;
+
+    @BeforeEach
+    void setUp() {
+        home = new GatewayHome(dir.resolve("home"));
+        publisherKey = dir.resolve("publisher.key");
+        PluginSignatures.generate(publisherKey, dir.resolve("publisher.pub"), "tests");
+    }
+
+    PluginHost start(PluginHostConfig config) {
+        return PluginHost.start(config, ClientPush.NONE);
+    }
+
+    PluginHostConfig config() {
+        return PluginHostConfig.defaults(home, null);
+    }
+
+    void trustPublisher() {
+        new TrustedPublishers(home.keys().resolve("publishers")).trust(dir.resolve("publisher.pub"));
+    }
+
+    Path echoPlugin(String version) {
+        Path zip = TestPlugins.zip(home.plugins(), "echo", version, REQUIRES, EchoHandler.class);
+        PluginSignatures.sign(zip, publisherKey);
+        return zip;
+    }
+
+    static HandlerMessage message(String type, String payload) {
+        return new HandlerMessage("sensor-1", "key", type, payload.getBytes(StandardCharsets.UTF_8), Instant.now(),
+                "127.0.0.1:1");
+    }
+
+    static HandlerResult call(PluginHost host, String type, String payload) throws Exception {
+        MessageHandler h = host.handlerFor(type);
+        assertThat(h).as("handler for " + type).isNotNull();
+        return h.handle(message(type, payload));
+    }
+
+    @Test
+    void aSignedTrustedPluginServesItsTypeWithOneCachedHandler() throws Exception {
+        trustPublisher();
+        echoPlugin("1.0.0");
+        try (PluginHost host = start(config())) {
+            assertThat(host.list()).singleElement().satisfies(p -> {
+                assertThat(p.id()).isEqualTo("echo");
+                assertThat(p.state()).isEqualTo(PluginState.STARTED);
+                assertThat(p.types()).containsExactly("ECHO");
+                assertThat(p.publisher()).hasSize(32);
+            });
+            assertThat(call(host, "ECHO", "hi")).isEqualTo(HandlerResult.ack("v1.0.0 hi"));
+            assertThat(host.handlerFor("ECHO")).isSameAs(host.handlerFor("ECHO"));
+            assertThat(host.recent("echo", "sensor-1")).singleElement()
+                    .satisfies(m -> assertThat(m.preview()).isEqualTo("hi"));
+            assertThat(host.metrics("echo")).containsEntry("host_calls", 1L);
+        }
+    }
+
+    @Test
+    void unsignedTamperedAndUntrustedPluginsAreRefusedAndListedWithTheReason() throws Exception {
+        Path unsigned = TestPlugins.zip(home.plugins(), "a-unsigned", "1.0.0", REQUIRES, EchoHandler.class);
+        Path tampered = TestPlugins.zip(home.plugins(), "b-tampered", "1.0.0", REQUIRES, EchoHandler.class);
+        PluginSignatures.sign(tampered, publisherKey);
+        byte[] bytes = Files.readAllBytes(tampered);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(tampered, bytes);
+        Path untrusted = TestPlugins.zip(home.plugins(), "c-untrusted", "1.0.0", REQUIRES, EchoHandler.class);
+        PluginSignatures.generate(dir.resolve("stranger.key"), dir.resolve("stranger.pub"), null);
+        PluginSignatures.sign(untrusted, dir.resolve("stranger.key"));
+        trustPublisher();
+
+        try (PluginHost host = start(config())) {
+            assertThat(host.list()).extracting(PluginInfo::state).containsOnly(PluginState.REFUSED);
+            assertThat(host.list()).extracting(PluginInfo::reason).satisfiesExactly(
+                    r -> assertThat(r).startsWith("unsigned"),
+                    r -> assertThat(r).contains("does not match the file"),
+                    r -> assertThat(r).startsWith("signed by untrusted publisher key"));
+            assertThat(host.types()).isEmpty();
+            assertThat(host.handlerFor("ECHO")).isNull();
+        }
+        try (PluginHost host = start(config().withAllowUnsigned(true))) {
+            assertThat(host.handlerFor("ECHO")).isNotNull();
+        }
+    }
+
+    @Test
+    void aPluginForAnotherSpiVersionIsRefusedNamingBoth() {
+        trustPublisher();
+        Path zip = TestPlugins.zip(home.plugins(), "future", "1.0.0", ">=2.0.0", EchoHandler.class);
+        PluginSignatures.sign(zip, publisherKey);
+        try (PluginHost host = start(config())) {
+            assertThat(host.list()).singleElement().satisfies(p -> {
+                assertThat(p.state()).isEqualTo(PluginState.REFUSED);
+                assertThat(p.reason()).isEqualTo("requires plugin SPI >=2.0.0 but this gateway provides "
+                        + org.edgegateway.plugin.api.Spi.VERSION);
+            });
+        }
+    }
+
+    @Test
+    void theSecondPluginClaimingATypeIsRefusedUnlessConfigurationChoosesIt() throws Exception {
+        trustPublisher();
+        echoPlugin("1.0.0");
+        Path second = TestPlugins.zip(home.plugins(), "echo2", "1.0.0", REQUIRES, SecondEchoHandler.class);
+        PluginSignatures.sign(second, publisherKey);
+        try (PluginHost host = start(config())) {
+            assertThat(host.plugin("echo2").orElseThrow().reason())
+                    .isEqualTo("type ECHO is claimed by both plugin echo (echo.zip) and plugin echo2 (echo2.zip); "
+                            + "set plugins.type-owners to choose");
+            assertThat(call(host, "ECHO", "x").detail()).isEqualTo("v1.0.0 x");
+        }
+        try (PluginHost host = start(config().withTypeOwners(Map.of("ECHO", "echo2")))) {
+            assertThat(call(host, "ECHO", "x").detail()).isEqualTo("second x");
+            assertThat(host.plugin("echo").orElseThrow().state()).isEqualTo(PluginState.REFUSED);
+        }
+    }
+
+    @Test
+    void stopStartReloadUnloadAndInstallWhileRunning() throws Exception {
+        trustPublisher();
+        try (PluginHost host = start(config())) {
+            assertThat(host.list()).isEmpty();
+            Path built = TestPlugins.zip(dir.resolve("upload"), "echo", "1.0.0", REQUIRES, EchoHandler.class);
+            Path sig = PluginSignatures.sign(built, publisherKey);
+            PluginInfo installed = host.install("echo.zip", Files.readAllBytes(built), Files.readAllBytes(sig));
+            assertThat(installed.state()).isEqualTo(PluginState.STARTED);
+            assertThat(call(host, "ECHO", "a").detail()).isEqualTo("v1.0.0 a");
+
+            MessageHandler old = host.handlerFor("ECHO");
+            assertThat(host.stop("echo").state()).isEqualTo(PluginState.STOPPED);
+            assertThat(host.handlerFor("ECHO")).isNull();
+            assertThat(old.handle(message("ECHO", "late")).outcome()).isEqualTo(HandlerResult.Outcome.BUSY);
+
+            assertThat(host.start("echo").state()).isEqualTo(PluginState.STARTED);
+            assertThat(call(host, "ECHO", "b").detail()).isEqualTo("v1.0.0 b");
+
+            echoPlugin("1.0.1");
+            assertThat(host.reload("echo").version()).isEqualTo("1.0.1");
+            assertThat(call(host, "ECHO", "c").detail()).isEqualTo("v1.0.1 c");
+
+            Path forged = TestPlugins.zip(dir.resolve("forged"), "echo", "6.6.6", REQUIRES, EchoHandler.class);
+            PluginInfo refused = host.install("echo.zip", Files.readAllBytes(forged), Files.readAllBytes(sig));
+            assertThat(refused.state()).isEqualTo(PluginState.REFUSED);
+            assertThat(host.handlerFor("ECHO")).isNull();
+
+            host.unload("echo");
+            assertThat(host.list()).isEmpty();
+            assertThatThrownBy(() -> host.stop("echo")).hasMessage("no plugin with id echo");
+            assertThatThrownBy(() -> host.install("../x.zip", new byte[0], null)).hasMessageContaining("../x.zip");
+        }
+    }
+
+    @Test
+    void clientNamesBecomeSafeFolderNames() {
+        assertThat(HostContext.safeName("sensor-1")).isEqualTo("sensor-1");
+        assertThat(HostContext.safeName("../../keys")).startsWith("_._.._keys-").doesNotContain("/");
+        assertThat(HostContext.safeName("..")).startsWith("_.-");
+        assertThat(HostContext.safeName("a/b")).isNotEqualTo(HostContext.safeName("a\\b"));
+        assertThat(HostContext.safeName("x".repeat(300))).hasSizeLessThanOrEqualTo(64);
+    }
+}
