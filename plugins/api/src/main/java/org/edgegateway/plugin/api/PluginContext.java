@@ -25,8 +25,9 @@ import org.slf4j.Logger;
  * {@link #dataFolder()} for files and {@link #scheduler()} for background work, never threads of
  * your own: the gateway cannot stop threads it does not own, and a plugin whose threads outlive
  * {@code stop()} keeps its class loader (and the old version of its code) alive.</li>
- * <li>Client names come from the administrator, not from the network, but a plugin that builds a
- * path from one must still sanitise it: names are Unicode and may contain separators.</li>
+ * <li>Client names come from the administrator, not from the network, and the key store accepts
+ * only {@code [A-Za-z0-9][A-Za-z0-9._-]{0,63}} today; a plugin that builds a path from one still
+ * goes through {@link #clientFolder(String)} rather than rely on that rule staying as it is.</li>
  * </ul>
  */
 public interface PluginContext {
