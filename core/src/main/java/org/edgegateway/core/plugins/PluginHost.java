@@ -578,7 +578,11 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
         });
     }
 
-    /** Runs every 100 ms: fails plugins whose calls allocate too much, stops threads of stopped plugins. */
+    /**
+     * Runs every 100 ms: fails plugins whose calls allocate too much or whose calls stay stuck past
+     * their time limit (all their slow-call room used up, so they could only ever answer BUSY), and
+     * stops the threads of plugins already taken out of service.
+     */
     private void watch() {
         try {
             List<PluginLane> lanes = new ArrayList<>();
@@ -593,6 +597,16 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
             }
             long now = System.nanoTime();
             for (PluginLane lane : lanes) {
+                int stuck = 0;
+                for (PluginLane.Call call : lane.running()) {
+                    if (now - call.startedAt > config.callTimeout().toNanos() + STOP_GRACE_NANOS) {
+                        stuck++;
+                    }
+                }
+                if (lane.isOpen() && stuck >= config.maxSlow()) {
+                    lane.trip(stuck + " calls still running past the time limit of " + config.callTimeout().toMillis()
+                            + " ms; the plugin answers nothing but BUSY");
+                }
                 for (PluginLane.Call call : lane.running()) {
                     Thread t = call.thread;
                     if (t == null) {
