@@ -157,7 +157,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The endpoint to give clients when none is configured: the bound one with a wildcard replaced by the host name. */
-    static String advertised(String bound) {
+    public static String advertised(String bound) {
         if (!bound.contains("://0.0.0.0:") && !bound.contains("://*:") && !bound.contains("://[::]:")) {
             return bound;
         }

@@ -1,0 +1,70 @@
+# Shared by bin/edge-gateway and bin/edge-gateway-client (POSIX sh, sourced).
+# Expects: main_class, and optionally logback (a file name under BASE/conf).
+
+# The install folder, following symbolic links to the script.
+self=$0
+while [ -h "$self" ]; do
+  link=$(readlink "$self")
+  case $link in
+    /*) self=$link ;;
+    *) self=$(dirname "$self")/$link ;;
+  esac
+done
+base=$(cd "$(dirname "$self")/.." && pwd)
+name=$(basename "$0")
+
+# Java 17 or newer, from JAVA_HOME or PATH.
+if [ -n "${JAVA_HOME:-}" ]; then
+  java=$JAVA_HOME/bin/java
+  if [ ! -x "$java" ]; then
+    echo "$name: JAVA_HOME is $JAVA_HOME but $java is not an executable; point JAVA_HOME at a Java 17 or newer installation" >&2
+    exit 1
+  fi
+elif command -v java >/dev/null 2>&1; then
+  java=$(command -v java)
+else
+  echo "$name: Java 17 or newer is required but none was found: install it (e.g. apt-get install openjdk-17-jre-headless) or set JAVA_HOME" >&2
+  exit 1
+fi
+version=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')
+major=${version%%.*}
+if [ "$major" = "1" ]; then
+  major=$(echo "$version" | cut -d. -f2)
+fi
+case $major in
+  ''|*[!0-9]*)
+    echo "$name: cannot tell the version of $java; Java 17 or newer is required" >&2
+    exit 1 ;;
+esac
+if [ "$major" -lt 17 ]; then
+  echo "$name: $java is Java $version; Java 17 or newer is required (set JAVA_HOME to a newer one)" >&2
+  exit 1
+fi
+
+# The home, for its jvm.options: --home DIR or --home=DIR, else EDGE_GATEWAY_HOME, else ~/.edge-gateway.
+home=${EDGE_GATEWAY_HOME:-${HOME:-.}/.edge-gateway}
+previous=
+for arg in "$@"; do
+  if [ "$previous" = "--home" ]; then
+    home=$arg
+  fi
+  case $arg in
+    --home=*) home=${arg#--home=} ;;
+  esac
+  previous=$arg
+done
+
+opts=
+for f in "$home/conf/jvm.options" "$base/conf/jvm.options"; do
+  if [ -f "$f" ]; then
+    opts=$(grep -v '^[[:space:]]*#' "$f" | grep -v '^[[:space:]]*$' | tr '\n' ' ')
+    break
+  fi
+done
+
+jvm_props=
+if [ -n "${logback:-}" ]; then
+  jvm_props="-Dlogback.configurationFile=$base/conf/$logback"
+fi
+# shellcheck disable=SC2086 # opts are whitespace-separated JVM options on purpose
+exec "$java" $opts ${EGW_JAVA_OPTS:-} -Degw.base="$base" $jvm_props -cp "$base/lib/*" "$main_class" "$@"

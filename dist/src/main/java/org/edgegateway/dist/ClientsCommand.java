@@ -1,0 +1,249 @@
+package org.edgegateway.dist;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.edgegateway.core.admin.AdminException;
+import org.edgegateway.core.admin.ClientView;
+import org.edgegateway.core.config.Settings;
+import org.edgegateway.keys.ClientLimits;
+import org.edgegateway.keys.ClientNames;
+import org.edgegateway.keys.CurveKeyPair;
+import org.edgegateway.keys.Z85;
+import org.edgegateway.keys.ZCert;
+import org.edgegateway.keys.ZCertFiles;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code clients}: enrol, list, revoke, quarantine, release and limit sensors. */
+@Command(name = "clients", description = "Enrolled clients (sensors).",
+        subcommands = {ClientsCommand.Add.class, ClientsCommand.ListClients.class, ClientsCommand.Revoke.class,
+                ClientsCommand.Quarantine.class, ClientsCommand.Release.class, ClientsCommand.Limit.class})
+final class ClientsCommand {
+    @ParentCommand
+    Main main;
+
+    AdminSession session() {
+        return AdminSession.open(main.home());
+    }
+
+    /** {@code clients add NAME (--public-key Z85 | --generate --out DIR)}. */
+    @Command(name = "add", description = "Enrol a client's CURVE public key, or generate a key pair and a bundle for it.")
+    static final class Add implements Callable<Integer> {
+        @ParentCommand
+        ClientsCommand clients;
+
+        @Parameters(paramLabel = "NAME", description = "Unique client name: letters, digits, '.', '_' or '-', up to 64")
+        String name;
+
+        @ArgGroup(multiplicity = "1")
+        KeySource source;
+
+        static final class KeySource {
+            @Option(names = "--public-key", paramLabel = "Z85", description = "The client's public key (40 Z85 characters)")
+            String publicKey;
+
+            @ArgGroup(exclusive = false)
+            Generate generate;
+        }
+
+        static final class Generate {
+            @Option(names = "--generate", required = true,
+                    description = "Generate a key pair; the secret is written to the bundle only, never kept by the gateway")
+            boolean generate;
+
+            @Option(names = "--out", required = true, paramLabel = "DIR",
+                    description = "Folder for NAME.key, NAME.key_secret and server.key")
+            Path out;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            ClientNames.requireValid(name);
+            try (AdminSession session = clients.session()) {
+                if (source.publicKey != null) {
+                    Z85.decodeKey(source.publicKey);
+                    ClientView v = session.admin().enrol(name, source.publicKey, AdminSession.actor());
+                    System.out.println("enrolled " + v.name() + " " + v.publicKey() + note(session));
+                    return Main.OK;
+                }
+                return generate(session, source.generate.out);
+            }
+        }
+
+        private int generate(AdminSession session, Path out) throws IOException {
+            Files.createDirectories(out);
+            Path publicFile = out.resolve(name + ZCertFiles.PUBLIC_SUFFIX);
+            Path secretFile = out.resolve(name + ZCertFiles.SECRET_SUFFIX);
+            Path serverFile = out.resolve("server" + ZCertFiles.PUBLIC_SUFFIX);
+            for (Path p : List.of(publicFile, secretFile, serverFile)) {
+                if (Files.exists(p)) {
+                    throw new AdminException(AdminException.Kind.CONFLICT, p + " already exists; choose an empty folder");
+                }
+            }
+            if (session.admin().client(name).isPresent()) {
+                throw new AdminException(AdminException.Kind.CONFLICT, "client '" + name + "' is already enrolled");
+            }
+            CurveKeyPair pair = CurveKeyPair.generate();
+            String endpoint = session.admin().clientEndpoint();
+            ZCertFiles.writePair(out, name, pair, Map.of("name", name));
+            ZCertFiles.writePublic(serverFile, ZCert.ofPublic(Z85.decodeKey(session.admin().serverPublicKey()),
+                    Map.of("endpoint", endpoint)));
+            try {
+                session.admin().enrol(name, pair.publicZ85(), AdminSession.actor());
+            } catch (RuntimeException e) {
+                for (Path p : List.of(publicFile, secretFile, serverFile)) {
+                    Files.deleteIfExists(p);
+                }
+                throw e;
+            }
+            System.out.println("enrolled " + name + " " + pair.publicZ85() + note(session));
+            System.out.println("bundle written to " + out.toAbsolutePath() + ": " + publicFile.getFileName() + ", "
+                    + secretFile.getFileName() + " (secret, mode 0600), " + serverFile.getFileName()
+                    + " (gateway " + endpoint + ")");
+            return Main.OK;
+        }
+    }
+
+    /** {@code clients list}. */
+    @Command(name = "list", description = "List enrolled clients with their status and connection.")
+    static final class ListClients implements Callable<Integer> {
+        @ParentCommand
+        ClientsCommand clients;
+
+        @Override
+        public Integer call() {
+            try (AdminSession session = clients.session()) {
+                print(System.out, session.admin().clients(), session.live());
+            }
+            return Main.OK;
+        }
+
+        static void print(PrintStream out, List<ClientView> views, boolean live) {
+            String format = "%-24s %-12s %-14s %-22s %s%n";
+            out.printf(format, "NAME", "STATUS", "CONNECTED", "PEER", "LAST SEEN");
+            for (ClientView v : views) {
+                String connected = live ? (v.connected() ? "connected" : "disconnected") : "gateway down";
+                out.printf(format, v.name(), v.status().label(), connected,
+                        v.peerAddress() == null ? "-" : v.peerAddress(),
+                        v.lastSeen() == null ? "never" : DateTimeFormatter.ISO_INSTANT.format(v.lastSeen().truncatedTo(ChronoUnit.SECONDS)));
+            }
+        }
+    }
+
+    /** {@code clients revoke NAME}. */
+    @Command(name = "revoke", description = "Revoke a client: refused from now on, cut off if connected.")
+    static final class Revoke implements Callable<Integer> {
+        @ParentCommand
+        ClientsCommand clients;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            try (AdminSession session = clients.session()) {
+                ClientView v = session.admin().revoke(name, AdminSession.actor());
+                System.out.println("revoked " + v.name() + note(session));
+            }
+            return Main.OK;
+        }
+    }
+
+    /** {@code clients quarantine NAME [--for DURATION] [--reason TEXT]}. */
+    @Command(name = "quarantine", description = "Quarantine a client: its key is refused until released or expired.")
+    static final class Quarantine implements Callable<Integer> {
+        @ParentCommand
+        ClientsCommand clients;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--for", paramLabel = "DURATION", description = "e.g. 15m, 2h; default: until released")
+        String duration;
+
+        @Option(names = "--reason", defaultValue = "manual", description = "Recorded in the audit log")
+        String reason;
+
+        @Override
+        public Integer call() {
+            Duration d = duration == null ? null : Settings.duration(duration);
+            try (AdminSession session = clients.session()) {
+                ClientView v = session.admin().quarantine(name, reason, d, AdminSession.actor());
+                System.out.println("quarantined " + v.name() + (v.quarantineUntil() == null ? " until released"
+                        : " until " + v.quarantineUntil()) + note(session));
+            }
+            return Main.OK;
+        }
+    }
+
+    /** {@code clients release NAME}. */
+    @Command(name = "release", description = "End a client's quarantine.")
+    static final class Release implements Callable<Integer> {
+        @ParentCommand
+        ClientsCommand clients;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            try (AdminSession session = clients.session()) {
+                ClientView v = session.admin().release(name, AdminSession.actor());
+                System.out.println("released " + v.name() + note(session));
+            }
+            return Main.OK;
+        }
+    }
+
+    /** {@code clients limit NAME [--rate R] [--burst B] [--bytes-rate N]}. */
+    @Command(name = "limit", description = "Set a client's own rate limits; leave an option out to use the gateway default.")
+    static final class Limit implements Callable<Integer> {
+        @ParentCommand
+        ClientsCommand clients;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--rate", paramLabel = "MSGS_PER_S")
+        Double rate;
+
+        @Option(names = "--burst", paramLabel = "MSGS")
+        Integer burst;
+
+        @Option(names = "--bytes-rate", paramLabel = "BYTES_PER_S")
+        Long bytesRate;
+
+        @Override
+        public Integer call() {
+            try (AdminSession session = clients.session()) {
+                ClientView v = session.admin().setLimits(name, new ClientLimits(rate, burst, bytesRate), AdminSession.actor());
+                System.out.println("limits of " + v.name() + ": " + describe(v.limits()) + note(session));
+            }
+            return Main.OK;
+        }
+
+        static String describe(ClientLimits l) {
+            if (l == null || l.isDefault()) {
+                return "gateway defaults";
+            }
+            return "rate " + (l.messagesPerSecond() == null ? "default" : l.messagesPerSecond() + "/s")
+                    + ", burst " + (l.burst() == null ? "default" : l.burst())
+                    + ", bytes " + (l.bytesPerSecond() == null ? "default" : l.bytesPerSecond() + "/s");
+        }
+    }
+
+    static String note(AdminSession session) {
+        return session.live() ? "" : " (gateway not running: takes effect at its next start)";
+    }
+}

@@ -1,0 +1,158 @@
+package org.edgegateway.dist;
+
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.edgegateway.core.Gateway;
+import org.edgegateway.core.GatewayConfig;
+import org.edgegateway.core.HandlerLookup;
+import org.edgegateway.core.config.GatewayHome;
+import org.edgegateway.core.config.Setting;
+import org.edgegateway.core.config.Settings;
+import org.edgegateway.core.control.ControlServer;
+import org.edgegateway.core.handlers.BuiltinHandlers;
+import org.edgegateway.keys.CurveKeyPair;
+import org.edgegateway.keys.KeyStore;
+import org.edgegateway.keys.ZCertFiles;
+import org.edgegateway.web.AdminWebServer;
+import org.edgegateway.web.WebConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: the one place that builds the concrete parts of a running gateway from its
+ * home and configuration and wires them together, and takes them down in reverse. Used by one thread
+ * (the one that runs {@code edge-gateway run}).
+ */
+final class GatewayApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
+
+    /** Every configuration key of the gateway. */
+    static List<Setting<?>> knownSettings() {
+        return new ArrayList<>(Settings.CORE);
+    }
+
+    private final KeyStore store;
+    private final Gateway gateway;
+    private final ControlServer control;
+    private final AdminWebServer web;
+
+    private GatewayApp(KeyStore store, Gateway gateway, ControlServer control, AdminWebServer web) {
+        this.store = store;
+        this.gateway = gateway;
+        this.control = control;
+        this.web = web;
+    }
+
+    /** The server key pair of a home: HOME/keys/server.key and server.key_secret, generated on first use. */
+    static CurveKeyPair serverKeys(GatewayHome home) {
+        try {
+            return ZCertFiles.loadOrGenerate(home.keys(), "server");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load the server key from " + home.keys() + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String storeUrl(GatewayHome home, Settings settings) {
+        String url = settings.get(Settings.STORE_URL);
+        return url == null || url.isBlank() ? KeyStore.fileUrl(home.data()) : url;
+    }
+
+    /** Starts everything, or fails leaving nothing running. */
+    static GatewayApp start(GatewayHome home, Map<String, String> environment) {
+        List<Setting<?>> known = knownSettings();
+        home.create(known);
+        Settings settings = home.loadSettings(known, environment);
+        GatewayConfig config = GatewayConfig.from(settings);
+        CurveKeyPair serverKeys = serverKeys(home);
+        KeyStore store = KeyStore.open(storeUrl(home, settings));
+        Gateway gateway = null;
+        ControlServer control = null;
+        AdminWebServer web = null;
+        try {
+            HandlerLookup handlers = HandlerLookup.of(BuiltinHandlers.all());
+            gateway = Gateway.start(config, store, serverKeys, handlers, Clock.systemUTC());
+            if (settings.get(Settings.CONTROL_ENABLED)) {
+                control = ControlServer.start(home.controlSocket(), gateway.admin());
+            }
+            PrometheusMeterRegistry meters = meters(gateway);
+            int adminPort = settings.get(Settings.ADMIN_PORT);
+            if (adminPort != 0) {
+                String keystore = settings.get(Settings.ADMIN_KEYSTORE);
+                String keystorePassword = settings.get(Settings.ADMIN_KEYSTORE_PASSWORD);
+                WebConfig defaults = WebConfig.defaults(home.root());
+                WebConfig webConfig = new WebConfig(settings.get(Settings.ADMIN_BIND), adminPort,
+                        settings.get(Settings.ADMIN_TLS),
+                        keystore.isBlank() ? null : java.nio.file.Path.of(keystore),
+                        keystorePassword.isBlank() ? null : keystorePassword,
+                        home.keys(), defaults.initialPasswordFile(), settings.get(Settings.ADMIN_SESSION_IDLE),
+                        defaults.loginMaxFailures(), defaults.loginWindow(), settings.get(Settings.METRICS_OPEN));
+                web = new AdminWebServer(webConfig, gateway.admin(), store, meters::scrape, Clock.systemUTC());
+                web.start();
+                LOG.info("admin UI on {}://{}:{}/ (certificate SHA-256 {})", webConfig.tls() ? "https" : "http",
+                        webConfig.bindAddress(), web.port(), web.certificateFingerprint());
+            }
+            LOG.info("server public key {}", serverKeys.publicZ85());
+            LOG.info("clients connect to {}", gateway.clientEndpoint());
+            return new GatewayApp(store, gateway, control, web);
+        } catch (RuntimeException e) {
+            closeAll(web, control, gateway, store);
+            throw e;
+        }
+    }
+
+    static PrometheusMeterRegistry meters(Gateway gateway) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        GatewayMeters.bind(registry, gateway);
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        return registry;
+    }
+
+    Gateway gateway() {
+        return gateway;
+    }
+
+    /** Stops in reverse order of start: web, control channel, gateway (finishing work in flight), store. */
+    @Override
+    public void close() {
+        closeAll(web, control, gateway, store);
+    }
+
+    private static void closeAll(AdminWebServer web, ControlServer control, Gateway gateway, KeyStore store) {
+        List<AutoCloseable> parts = new ArrayList<>();
+        if (web != null) {
+            parts.add(web);
+        }
+        if (control != null) {
+            parts.add(control);
+        }
+        if (gateway != null) {
+            parts.add(() -> gateway.shutdown(Duration.ofSeconds(10)));
+        }
+        parts.add(store);
+        for (AutoCloseable part : parts) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.warn("stopping {} failed: {}", part, e.toString());
+            }
+        }
+    }
+}

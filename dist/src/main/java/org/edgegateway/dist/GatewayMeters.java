@@ -1,0 +1,49 @@
+package org.edgegateway.dist;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import org.edgegateway.core.Gateway;
+import org.edgegateway.core.GatewayMetrics;
+import org.edgegateway.protocol.ErrorCode;
+
+/** Exposes a gateway's counters as meters (for /metrics); the meters read the counters when scraped. */
+final class GatewayMeters {
+    /** The reasons the ZAP handler gives for a refusal. */
+    static final List<String> DENIAL_REASONS = List.of("unknown-key", "revoked", "quarantined", "banned",
+            "mechanism", "malformed", "error");
+
+    private GatewayMeters() {
+    }
+
+    static void bind(MeterRegistry registry, Gateway gateway) {
+        GatewayMetrics m = gateway.metrics();
+        FunctionCounter.builder("egw.messages.received", m, GatewayMetrics::messagesIn)
+                .description("Messages received from authenticated clients").register(registry);
+        FunctionCounter.builder("egw.bytes.received", m, GatewayMetrics::bytesIn)
+                .baseUnit("bytes").description("Payload bytes received").register(registry);
+        FunctionCounter.builder("egw.replies.ack", m, GatewayMetrics::acks)
+                .description("ACK replies sent").register(registry);
+        for (ErrorCode code : ErrorCode.values()) {
+            FunctionCounter.builder("egw.replies.error", m, g -> g.errors(code))
+                    .tag("code", code.name()).description("ERROR replies sent, by code").register(registry);
+        }
+        for (String reason : DENIAL_REASONS) {
+            FunctionCounter.builder("egw.zap.denials", m, g -> g.zapDenialsByReason().getOrDefault(reason, 0L))
+                    .tag("reason", reason).description("Refused handshakes, by reason").register(registry);
+        }
+        FunctionCounter.builder("egw.zap.allowed", m, GatewayMetrics::handshakesAllowed)
+                .description("Handshakes admitted").register(registry);
+        FunctionCounter.builder("egw.messages.dropped", m, GatewayMetrics::dropped)
+                .description("Messages dropped without an answer").register(registry);
+        FunctionCounter.builder("egw.replies.unroutable", m, GatewayMetrics::repliesUnroutable)
+                .description("Answers that could not be delivered (client gone or its queue full)").register(registry);
+        FunctionCounter.builder("egw.messages.duplicate", m, GatewayMetrics::duplicates)
+                .description("Retries answered from the de-duplication window").register(registry);
+        FunctionCounter.builder("egw.transport.faults", m, GatewayMetrics::transportFaults)
+                .description("Faults raised inside the transport's threads").register(registry);
+        Gauge.builder("egw.clients.connected", gateway, g -> g.admin().connections().size())
+                .description("Authenticated connections").register(registry);
+    }
+}
