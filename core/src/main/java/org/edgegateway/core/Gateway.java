@@ -12,6 +12,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.edgegateway.core.admin.AdminService;
 import org.edgegateway.core.admin.ConnectionView;
+import org.edgegateway.core.admission.AdmissionConfig;
+import org.edgegateway.core.admission.AdmissionControl;
+import org.edgegateway.core.admission.BanList;
+import org.edgegateway.core.admission.QuarantineQueue;
+import org.edgegateway.core.admission.Quarantiner;
 import org.edgegateway.core.router.Router;
 import org.edgegateway.core.zap.ZapHandler;
 import org.edgegateway.keys.CurveKeyPair;
@@ -21,14 +26,14 @@ import org.slf4j.LoggerFactory;
 import org.zeromq.ZContext;
 
 /**
- * A running gateway: the ZeroMQ context, the ZAP handler, the router with its workers, and the admin
- * service over them. Thread-safe. Built by {@link #start} and stopped by {@link #close()}; the key
+ * A running gateway: the ZeroMQ context, the ZAP handler with its address bans, the router with its
+ * admission control and workers, the quarantine thread, and the admin service over them. Thread-safe. Built by {@link #start} and stopped by {@link #close()}; the key
  * store is the caller's and stays open.
  *
  * <p>Start order matters for security: the key cache is loaded, the ZAP handler bound, then the
  * ROUTER bound, then a self-test proves that an unknown key is refused before the gateway is handed
- * out. Shutdown runs in reverse: the router stops reading and answers what its workers finish, then
- * ZAP stops, then the context closes.
+ * out. Shutdown runs in reverse: quarantines already decided are stored, the router stops reading
+ * and answers what its workers finish, then ZAP stops, then the context closes.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
@@ -36,6 +41,7 @@ public final class Gateway implements AutoCloseable {
     private final ZContext context;
     private final ZapHandler zap;
     private final Router router;
+    private final Quarantiner quarantiner;
     private final AuditTrail audit;
     private final GatewayAdmin admin;
     private final GatewayMetrics metrics;
@@ -45,12 +51,13 @@ public final class Gateway implements AutoCloseable {
     private final String clientEndpoint;
     private volatile boolean closed;
 
-    private Gateway(ZContext context, ZapHandler zap, Router router, AuditTrail audit, GatewayAdmin admin,
-                    GatewayMetrics metrics, KeyStore store, ScheduledExecutorService housekeeping,
+    private Gateway(ZContext context, ZapHandler zap, Router router, Quarantiner quarantiner, AuditTrail audit,
+                    GatewayAdmin admin, GatewayMetrics metrics, KeyStore store, ScheduledExecutorService housekeeping,
                     String boundEndpoint, String clientEndpoint) {
         this.context = context;
         this.zap = zap;
         this.router = router;
+        this.quarantiner = quarantiner;
         this.audit = audit;
         this.admin = admin;
         this.metrics = metrics;
@@ -60,12 +67,18 @@ public final class Gateway implements AutoCloseable {
         this.clientEndpoint = clientEndpoint;
     }
 
+    /** {@link #start(GatewayConfig, AdmissionConfig, KeyStore, CurveKeyPair, HandlerLookup, Clock)} with {@link AdmissionConfig#defaults()}. */
+    public static Gateway start(GatewayConfig config, KeyStore store, CurveKeyPair serverKeys,
+                                HandlerLookup handlers, Clock clock) {
+        return start(config, AdmissionConfig.defaults(), store, serverKeys, handlers, clock);
+    }
+
     /**
      * Starts a gateway, or fails with an {@link IllegalStateException} saying why (endpoint in use,
      * self-test failed), leaving nothing running.
      */
-    public static Gateway start(GatewayConfig config, KeyStore store, CurveKeyPair serverKeys,
-                                HandlerLookup handlers, Clock clock) {
+    public static Gateway start(GatewayConfig config, AdmissionConfig admission, KeyStore store,
+                                CurveKeyPair serverKeys, HandlerLookup handlers, Clock clock) {
         GatewayMetrics metrics = new GatewayMetrics();
         ZContext context = new ZContext(1);
         context.setUncaughtExceptionHandler((t, e) -> {
@@ -80,19 +93,29 @@ public final class Gateway implements AutoCloseable {
         AuditTrail audit = null;
         ZapHandler zap = null;
         Router router = null;
+        Quarantiner quarantiner = null;
         try {
             keys.load(store.listClients());
-            audit = new AuditTrail(store, clock, Duration.ofMinutes(1), 10_000);
-            router = new Router(context, config, serverKeys, keys, handlers, metrics, clock);
+            AuditTrail trail = new AuditTrail(store, clock, Duration.ofMinutes(1), 10_000);
+            audit = trail;
+            QuarantineQueue quarantines = new QuarantineQueue(1024);
+            router = new Router(context, config, serverKeys, keys, handlers, metrics, clock,
+                    new AdmissionControl(admission, metrics, quarantines, System::nanoTime));
+            BanList bans = new BanList(admission, clock, ban -> {
+                metrics.countBan();
+                LOG.warn("gateway: banned {} until {}: {}", ban.address(), ban.until(), ban.reason());
+                trail.record("gateway", "address.ban", ban.address(), ban.reason(), ban.address());
+            });
             StartupSelfTest selfTest = new StartupSelfTest();
-            zap = new ZapHandler(context, keys, ZapHandler.AddressGate.OPEN,
-                    new ZapEvents(router, metrics, audit, selfTest), clock);
+            zap = new ZapHandler(context, keys, bans, new ZapEvents(router, metrics, trail, selfTest, bans), clock);
             zap.start();
             String bound = router.start();
             selfTest.run(bound, serverKeys.publicKey());
             String clientEndpoint = config.publicEndpoint().isEmpty() ? advertised(bound) : config.publicEndpoint();
-            GatewayAdmin admin = new GatewayAdmin(store, keys, router, metrics, serverKeys.publicZ85(),
+            GatewayAdmin admin = new GatewayAdmin(store, keys, router, metrics, bans, serverKeys.publicZ85(),
                     () -> clientEndpoint, clock);
+            quarantiner = new Quarantiner(quarantines, admin, keys, router::quarantineSettled, admission, metrics, clock);
+            quarantiner.start();
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "egw-housekeeping");
                 t.setDaemon(true);
@@ -103,8 +126,12 @@ public final class Gateway implements AutoCloseable {
             housekeeping.scheduleWithFixedDelay(() -> flushLastSeen(store, r), every, every, TimeUnit.MILLISECONDS);
             LOG.info("gateway: serving on {} with {} enrolled clients; server key {}", bound, keys.size(),
                     serverKeys.publicZ85());
-            return new Gateway(context, zap, router, audit, admin, metrics, store, housekeeping, bound, clientEndpoint);
+            return new Gateway(context, zap, router, quarantiner, audit, admin, metrics, store, housekeeping, bound,
+                    clientEndpoint);
         } catch (RuntimeException e) {
+            if (quarantiner != null) {
+                quarantiner.close();
+            }
             if (router != null) {
                 router.shutdown(Duration.ZERO);
             }
@@ -119,9 +146,9 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** The ZAP handler's events, routed to the connection table, the metrics and the audit log. */
-    private record ZapEvents(Router router, GatewayMetrics metrics, AuditTrail audit, StartupSelfTest selfTest)
-            implements ZapHandler.Listener {
+    /** The ZAP handler's events, routed to the connection table, the metrics, the bans and the audit log. */
+    private record ZapEvents(Router router, GatewayMetrics metrics, AuditTrail audit, StartupSelfTest selfTest,
+                             BanList bans) implements ZapHandler.Listener {
         @Override
         public void allowed(KeyCache.Entry client, String address) {
             metrics.countHandshakeAllowed();
@@ -135,6 +162,10 @@ public final class Gateway implements AutoCloseable {
                 return;
             }
             metrics.countZapDenied(reason);
+            if (reason.equals("unknown-key") || reason.equals("malformed") || reason.equals("mechanism")) {
+                // A failed authentication; revoked and quarantined keys are counted as handshakes only.
+                bans.failed(address);
+            }
             audit.record("zap", "auth.denied", keyZ85 == null ? "-" : keyZ85, reason, address);
         }
     }
@@ -199,6 +230,7 @@ public final class Gateway implements AutoCloseable {
         }
         closed = true;
         LOG.info("gateway: stopping");
+        quarantiner.close();
         router.shutdown(grace);
         housekeeping.shutdownNow();
         flushLastSeen(store, router);

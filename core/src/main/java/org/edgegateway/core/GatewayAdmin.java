@@ -13,9 +13,11 @@ import java.util.function.Supplier;
 import org.edgegateway.core.admin.Actor;
 import org.edgegateway.core.admin.AdminException;
 import org.edgegateway.core.admin.AdminService;
+import org.edgegateway.core.admin.BanView;
 import org.edgegateway.core.admin.ClientView;
 import org.edgegateway.core.admin.ConnectionView;
 import org.edgegateway.core.admin.GatewayStats;
+import org.edgegateway.core.admission.BanList;
 import org.edgegateway.core.router.Router;
 import org.edgegateway.keys.AuditEntry;
 import org.edgegateway.keys.ClientLimits;
@@ -38,13 +40,15 @@ final class GatewayAdmin implements AdminService {
     private final KeyCache keys;
     private final Router router;
     private final GatewayMetrics metrics;
+    private final BanList bans;
     private final String serverPublicKey;
     private final Supplier<String> clientEndpoint;
     private final Instant startedAt;
     private final Clock clock;
 
-    GatewayAdmin(KeyStore store, KeyCache keys, Router router, GatewayMetrics metrics, String serverPublicKey,
-                 Supplier<String> clientEndpoint, Clock clock) {
+    GatewayAdmin(KeyStore store, KeyCache keys, Router router, GatewayMetrics metrics, BanList bans,
+                 String serverPublicKey, Supplier<String> clientEndpoint, Clock clock) {
+        this.bans = bans;
         this.store = store;
         this.keys = keys;
         this.router = router;
@@ -105,6 +109,7 @@ final class GatewayAdmin implements AdminService {
         Instant until = duration == null ? null : clock.instant().plus(duration);
         ClientRecord r = call(() -> store.quarantine(name, reason, until, actor.name(), actor.source()));
         keys.put(r);
+        metrics.countQuarantine();
         cut(r.publicKey());
         LOG.info("admin: {} quarantined client {} until {}", actor.name(), r.name(), until == null ? "released" : until);
         return view(r, null);
@@ -114,6 +119,7 @@ final class GatewayAdmin implements AdminService {
     public ClientView release(String name, Actor actor) {
         ClientRecord r = call(() -> store.release(name, actor.name(), actor.source()));
         keys.put(r);
+        metrics.countRelease();
         LOG.info("admin: {} released client {}", actor.name(), r.name());
         return view(r, liveByName().get(r.name()));
     }
@@ -123,6 +129,35 @@ final class GatewayAdmin implements AdminService {
         ClientRecord r = call(() -> store.setLimits(name, limits, actor.name(), actor.source()));
         keys.put(r);
         return view(r, liveByName().get(r.name()));
+    }
+
+    @Override
+    public List<BanView> bans() {
+        return bans.list();
+    }
+
+    @Override
+    public void removeBan(String address, Actor actor) {
+        String a = requireAddress(address);
+        if (!bans.remove(a)) {
+            throw new AdminException(AdminException.Kind.NOT_FOUND, "no ban on address '" + a + "'");
+        }
+        metrics.countBanRemoved();
+        LOG.info("admin: {} lifted the ban on {}", actor.name(), a);
+        call(() -> {
+            store.audit(actor.name(), "address.unban", a, "ban lifted", actor.source());
+            return null;
+        });
+    }
+
+    /** A peer address as the transport reports it: trimmed, non-empty, short, no spaces. */
+    static String requireAddress(String address) {
+        String a = address == null ? "" : address.trim();
+        if (a.isEmpty() || a.length() > 64 || !a.matches("[0-9A-Fa-f:.%a-zA-Z_-]+")) {
+            throw new AdminException(AdminException.Kind.INVALID, "not a peer address: '"
+                    + (a.length() > 64 ? a.substring(0, 64) + "..." : a) + "'");
+        }
+        return a;
     }
 
     @Override

@@ -22,6 +22,15 @@ public final class GatewayMetrics {
     private final LongAdder repliesUnroutable = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder transportFaults = new LongAdder();
+    private final LongAdder rateLimited = new LongAdder();
+    private final LongAdder rateLimitedSilently = new LongAdder();
+    private final LongAdder quarantinedDiscarded = new LongAdder();
+    private final LongAdder quarantines = new LongAdder();
+    private final LongAdder quarantinesAutomatic = new LongAdder();
+    private final LongAdder releases = new LongAdder();
+    private final LongAdder releasesByExpiry = new LongAdder();
+    private final LongAdder bans = new LongAdder();
+    private final LongAdder bansRemoved = new LongAdder();
     private final Map<ErrorCode, LongAdder> errors = new EnumMap<>(ErrorCode.class);
     private final Map<String, LongAdder> zapDenials = new ConcurrentHashMap<>();
 
@@ -71,6 +80,87 @@ public final class GatewayMetrics {
     /** Counts a fault raised inside the transport's own threads (e.g. a malformed frame from a raw TCP peer). */
     public void transportFault() {
         transportFaults.increment();
+    }
+
+    /** A message dropped for being over its client's rate limit (answered or not). */
+    public void countRateLimited() {
+        rateLimited.increment();
+    }
+
+    /** A rate-limited message dropped without an answer (the answers are throttled). */
+    public void countRateLimitedSilently() {
+        rateLimitedSilently.increment();
+    }
+
+    /** A message of a quarantined client, discarded. */
+    public void countQuarantinedDiscarded() {
+        quarantinedDiscarded.increment();
+    }
+
+    /** A quarantine stored, by an admin or automatically. */
+    public void countQuarantine() {
+        quarantines.increment();
+    }
+
+    /** A quarantine the gateway imposed by itself (also counted by {@link #countQuarantine()}). */
+    public void countAutomaticQuarantine() {
+        quarantinesAutomatic.increment();
+    }
+
+    /** A quarantine ended, by an admin or by expiry. */
+    public void countRelease() {
+        releases.increment();
+    }
+
+    /** A quarantine ended by expiry (also counted by {@link #countRelease()}). */
+    public void countReleaseByExpiry() {
+        releasesByExpiry.increment();
+    }
+
+    /** An address banned at the handshake. */
+    public void countBan() {
+        bans.increment();
+    }
+
+    /** A ban lifted by an admin. */
+    public void countBanRemoved() {
+        bansRemoved.increment();
+    }
+
+    public long rateLimitedMessages() {
+        return rateLimited.sum();
+    }
+
+    public long rateLimitedSilently() {
+        return rateLimitedSilently.sum();
+    }
+
+    public long quarantinedDiscarded() {
+        return quarantinedDiscarded.sum();
+    }
+
+    public long quarantines() {
+        return quarantines.sum();
+    }
+
+    public long quarantinesAutomatic() {
+        return quarantinesAutomatic.sum();
+    }
+
+    public long releases() {
+        return releases.sum();
+    }
+
+    public long releasesByExpiry() {
+        return releasesByExpiry.sum();
+    }
+
+    public long bans() {
+        return bans.sum();
+    }
+
+    public long bansRemoved() {
+        return bansRemoved.sum();
     }
 
     public long messagesIn() {

@@ -57,6 +57,11 @@ public final class KeyCache {
         return e == null ? Verdict.UNKNOWN : e.verdict(now);
     }
 
+    /** Every entry, as of now (a weakly consistent view). */
+    public Collection<Entry> entries() {
+        return java.util.List.copyOf(byKey.values());
+    }
+
     public int size() {
         return byKey.size();
     }

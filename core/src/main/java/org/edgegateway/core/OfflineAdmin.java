@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.edgegateway.core.admin.Actor;
 import org.edgegateway.core.admin.AdminException;
 import org.edgegateway.core.admin.AdminService;
+import org.edgegateway.core.admin.BanView;
 import org.edgegateway.core.admin.ClientView;
 import org.edgegateway.core.admin.ConnectionView;
 import org.edgegateway.core.admin.GatewayStats;
@@ -82,6 +83,19 @@ public final class OfflineAdmin implements AdminService {
     @Override
     public ClientView setLimits(String name, ClientLimits limits, Actor actor) {
         return view(GatewayAdmin.call(() -> store.setLimits(name, limits, actor.name(), actor.source())));
+    }
+
+    /** Bans live in a running gateway's memory: none while it is stopped. */
+    @Override
+    public List<BanView> bans() {
+        return List.of();
+    }
+
+    @Override
+    public void removeBan(String address, Actor actor) {
+        String a = GatewayAdmin.requireAddress(address);
+        throw new AdminException(AdminException.Kind.NOT_FOUND, "no ban on address '" + a
+                + "': bans live in a running gateway's memory and this gateway is not running");
     }
 
     @Override

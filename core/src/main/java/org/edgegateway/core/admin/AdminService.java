@@ -42,6 +42,19 @@ public interface AdminService {
     /** Sets per-client limits; null fields fall back to the gateway's defaults. */
     ClientView setLimits(String name, ClientLimits limits, Actor actor);
 
+    /**
+     * The peer addresses banned at the handshake now (repeated authentication failures or too many
+     * handshakes), oldest first. Bans live in the running gateway's memory: empty when it is stopped.
+     */
+    List<BanView> bans();
+
+    /**
+     * Lifts the ban on {@code address} (as listed by {@link #bans()}) and forgets its counts; audited.
+     *
+     * @throws AdminException NOT_FOUND when the address is not banned; INVALID when it is not an address
+     */
+    void removeBan(String address, Actor actor);
+
     /** The live connections of enrolled clients. */
     List<ConnectionView> connections();
 

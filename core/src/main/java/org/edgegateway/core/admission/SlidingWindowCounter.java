@@ -30,7 +30,7 @@ final class SlidingWindowCounter {
     double estimate(long now) {
         roll(now);
         double overlap = 1.0 - (double) (now - start) / window;
-        return current + previous * Math.max(0, overlap);
+        return current + previous * Math.min(1, Math.max(0, overlap));
     }
 
     void reset(long now) {

@@ -21,6 +21,7 @@ import java.util.Optional;
 import org.edgegateway.core.admin.Actor;
 import org.edgegateway.core.admin.AdminException;
 import org.edgegateway.core.admin.AdminService;
+import org.edgegateway.core.admin.BanView;
 import org.edgegateway.core.admin.ClientView;
 import org.edgegateway.core.admin.ConnectionView;
 import org.edgegateway.core.admin.GatewayStats;
@@ -168,6 +169,16 @@ public final class ControlClient implements AdminService, AutoCloseable {
     @Override
     public ClientView setLimits(String name, ClientLimits limits, Actor actor) {
         return as(call("setLimits", actor, "name", name, "limits", limits), ClientView.class);
+    }
+
+    @Override
+    public List<BanView> bans() {
+        return list(call("bans", null), BanView.class);
+    }
+
+    @Override
+    public void removeBan(String address, Actor actor) {
+        call("removeBan", actor, "address", address);
     }
 
     @Override

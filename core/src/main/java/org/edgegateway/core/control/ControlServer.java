@@ -152,6 +152,11 @@ public final class ControlServer implements AutoCloseable {
                         request.hasNonNull("seconds") ? Duration.ofSeconds(request.get("seconds").asLong()) : null, actor);
                 case "release" -> admin.release(text(request, "name"), actor);
                 case "setLimits" -> admin.setLimits(text(request, "name"), json.treeToValue(request.get("limits"), ClientLimits.class), actor);
+                case "bans" -> admin.bans();
+                case "removeBan" -> {
+                    admin.removeBan(text(request, "address"), actor);
+                    yield null;
+                }
                 case "connections" -> admin.connections();
                 case "audit" -> admin.audit(request.path("beforeId").asLong(Long.MAX_VALUE), request.path("limit").asInt(50));
                 case "stats" -> admin.stats();

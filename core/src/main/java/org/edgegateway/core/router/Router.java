@@ -22,6 +22,7 @@ import org.edgegateway.core.GatewayConfig;
 import org.edgegateway.core.GatewayMetrics;
 import org.edgegateway.core.HandlerLookup;
 import org.edgegateway.core.KeyCache;
+import org.edgegateway.core.admission.AdmissionControl;
 import org.edgegateway.core.admin.ConnectionView;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.plugin.api.HandlerMessage;
@@ -52,8 +53,10 @@ import zmq.io.Metadata;
  *
  * <p>Per message the loop does O(1) work without I/O: it takes the client's identity from the
  * {@code User-Id} the ZAP handler set (never from the routing id, which a client can choose),
- * checks the key's standing in the {@link KeyCache}, decodes the frames, answers pings and bad
- * input itself and hands data to the {@link Dispatcher}. It never calls a handler and never blocks.
+ * checks the key's standing in the {@link KeyCache}, asks {@link AdmissionControl} (quarantine,
+ * then the client's token buckets) before anything is decoded, decodes the frames, answers pings and
+ * bad input itself and hands data to the {@link Dispatcher}. It never calls a handler and never
+ * blocks.
  */
 public final class Router implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
@@ -68,6 +71,7 @@ public final class Router implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final Clock clock;
     private final Dispatcher dispatcher;
+    private final AdmissionControl admission;
     private final ConnectionTable connections = new ConnectionTable();
     private final DedupWindows dedup;
     private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
@@ -82,8 +86,9 @@ public final class Router implements AutoCloseable {
     private Thread thread;
 
     public Router(ZContext context, GatewayConfig config, CurveKeyPair serverKeys, KeyCache keys,
-                  HandlerLookup handlers, GatewayMetrics metrics, Clock clock) {
+                  HandlerLookup handlers, GatewayMetrics metrics, Clock clock, AdmissionControl admission) {
         this.context = context;
+        this.admission = admission;
         this.config = config;
         this.serverKeys = serverKeys;
         this.keys = keys;
@@ -189,6 +194,14 @@ public final class Router implements AutoCloseable {
     public void authenticated(KeyCache.Entry client, String host) {
         Instant at = clock.instant();
         execute(() -> connections.authenticated(client.publicKey(), client.name(), host, at));
+    }
+
+    /**
+     * Tells admission that the quarantine it asked for {@code publicKey} has been stored (or has
+     * failed), so the key cache decides again. Thread-safe; never blocks.
+     */
+    public void quarantineSettled(String publicKey) {
+        execute(() -> admission.settled(publicKey));
     }
 
     /** Cuts the live connections of a key; completes with how many there were. */
@@ -361,31 +374,64 @@ public final class Router implements AutoCloseable {
         c.lastMessageAt = now;
         connections.touched(c);
 
-        Inbound in = extraFrames > 0
-                ? new Inbound.Malformed(Frames.decodeRequest(frames).envelope(), ErrorCode.BAD_FRAME,
-                        "too many frames: " + (frames.size() + extraFrames))
-                : Frames.decodeRequest(frames);
-        Envelope envelope = in.envelope();
         KeyCache.Verdict verdict = entry == null ? KeyCache.Verdict.REVOKED : entry.verdict(now);
-        if (verdict == KeyCache.Verdict.REVOKED || c.cut) {
-            reply(c, Reply.error(envelope, ErrorCode.REVOKED, "the key of this client has been revoked"));
+        if (verdict == KeyCache.Verdict.REVOKED) {
+            reply(c, Reply.error(decode(frames, extraFrames).envelope(), ErrorCode.REVOKED,
+                    "the key of this client has been revoked"));
             if (!c.cut) {
                 connections.cut(userId);
+                admission.forget(userId);
             }
             return;
         }
-        if (verdict == KeyCache.Verdict.QUARANTINED) {
-            reply(c, Reply.error(envelope, ErrorCode.QUARANTINED, "this client is quarantined"));
-            return;
+        // Admission before decoding: a flood costs a bucket check per message, nothing more.
+        switch (admission.admit(entry, size, verdict == KeyCache.Verdict.QUARANTINED)) {
+            case PASS -> {
+                if (c.cut) {
+                    // Cut by an admin action that has since been undone: the connection is going away.
+                    metrics.countDropped();
+                    return;
+                }
+            }
+            case DROP -> {
+                return;
+            }
+            case RATE_LIMITED -> {
+                reply(c, Reply.error(decode(frames, extraFrames).envelope(), ErrorCode.RATE_LIMITED,
+                        "over the rate limit of this client; message dropped"));
+                return;
+            }
+            case QUARANTINED -> {
+                quarantineNotice(c, frames, extraFrames);
+                return;
+            }
         }
+        Inbound in = decode(frames, extraFrames);
+        Envelope envelope = in.envelope();
         if (in instanceof Inbound.Data d) {
             dispatch(c, d, entry, now, metadata);
         } else if (in instanceof Inbound.Malformed m) {
-            reply(c, Reply.error(envelope, m.code(), m.detail()));
+            if (admission.malformed(entry) == AdmissionControl.Decision.QUARANTINED) {
+                quarantineNotice(c, frames, extraFrames);
+            } else {
+                reply(c, Reply.error(envelope, m.code(), m.detail()));
+            }
         } else {
             metrics.countPong();
             reply(c, Reply.pong(envelope));
         }
+    }
+
+    private static Inbound decode(List<byte[]> frames, int extraFrames) {
+        return extraFrames > 0
+                ? new Inbound.Malformed(Frames.decodeRequest(frames).envelope(), ErrorCode.BAD_FRAME,
+                        "too many frames: " + (frames.size() + extraFrames))
+                : Frames.decodeRequest(frames);
+    }
+
+    private void quarantineNotice(Connection c, List<byte[]> frames, int extraFrames) {
+        reply(c, Reply.error(decode(frames, extraFrames).envelope(), ErrorCode.QUARANTINED,
+                "this client is quarantined; its messages are discarded"));
     }
 
     private void dispatch(Connection c, Inbound.Data d, KeyCache.Entry entry, Instant now, Metadata metadata) {

@@ -11,6 +11,7 @@ import org.edgegateway.core.Gateway;
 import org.edgegateway.core.GatewayConfig;
 import org.edgegateway.core.HandlerLookup;
 import org.edgegateway.core.admin.Actor;
+import org.edgegateway.core.admission.AdmissionConfig;
 import org.edgegateway.core.handlers.BuiltinHandlers;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.KeyStore;
@@ -33,12 +34,14 @@ public final class GatewayFixture implements AutoCloseable {
     private final ZContext clients = new ZContext(1);
     private final List<ZMQ.Socket> sockets = new ArrayList<>();
     private final GatewayConfig config;
+    private final AdmissionConfig admission;
     private final List<MessageHandler> handlers;
     private Gateway gateway;
 
-    private GatewayFixture(Path dir, GatewayConfig config, List<MessageHandler> handlers) {
+    private GatewayFixture(Path dir, GatewayConfig config, AdmissionConfig admission, List<MessageHandler> handlers) {
         this.dir = dir;
         this.config = config;
+        this.admission = admission;
         this.handlers = handlers;
         this.store = KeyStore.open(KeyStore.fileUrl(dir.resolve("data")));
         this.serverKeys = CurveKeyPair.generate();
@@ -50,10 +53,18 @@ public final class GatewayFixture implements AutoCloseable {
     }
 
     public static GatewayFixture start(Path dir, UnaryOperator<GatewayConfig> tweak, MessageHandler... extra) {
+        return start(dir, tweak, AdmissionConfig.defaults(), extra);
+    }
+
+    /** A started gateway with flood defence set by {@code admission} (tests set thresholds to suit them). */
+    public static GatewayFixture start(Path dir, UnaryOperator<GatewayConfig> tweak, AdmissionConfig admission,
+                                       MessageHandler... extra) {
         List<MessageHandler> handlers = new ArrayList<>(BuiltinHandlers.all());
         handlers.addAll(Arrays.asList(extra));
-        GatewayFixture f = new GatewayFixture(dir, tweak.apply(GatewayConfig.defaults("tcp://127.0.0.1:*")), handlers);
-        f.gateway = Gateway.start(f.config, f.store, f.serverKeys, HandlerLookup.of(handlers), Clock.systemUTC());
+        GatewayFixture f = new GatewayFixture(dir, tweak.apply(GatewayConfig.defaults("tcp://127.0.0.1:*")), admission,
+                handlers);
+        f.gateway = Gateway.start(f.config, f.admission, f.store, f.serverKeys, HandlerLookup.of(handlers),
+                Clock.systemUTC());
         return f;
     }
 
@@ -61,7 +72,7 @@ public final class GatewayFixture implements AutoCloseable {
     public void restart() {
         String endpoint = gateway.boundEndpoint();
         gateway.close();
-        gateway = Gateway.start(config.withEndpoint(endpoint), store, serverKeys, HandlerLookup.of(handlers),
+        gateway = Gateway.start(config.withEndpoint(endpoint), admission, store, serverKeys, HandlerLookup.of(handlers),
                 Clock.systemUTC());
     }
 
