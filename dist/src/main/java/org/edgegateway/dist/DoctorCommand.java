@@ -1,0 +1,244 @@
+package org.edgegateway.dist;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.edgegateway.core.config.GatewayHome;
+import org.edgegateway.core.config.Settings;
+import org.edgegateway.core.control.ControlClient;
+import org.edgegateway.keys.CurveKeyPair;
+import org.edgegateway.keys.ZCertFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code doctor}: checks an installation and says what is wrong and how to fix it; exits 1 when
+ * something is wrong (warnings alone exit 0).
+ */
+@Command(name = "doctor", description = "Check Java, files and permissions, configuration, ports, key store and certificates.")
+final class DoctorCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    enum Level { OK, WARN, FAIL }
+
+    record Finding(Level level, String what, String fix) {
+    }
+
+    private final List<Finding> findings = new ArrayList<>();
+
+    private void ok(String what) {
+        findings.add(new Finding(Level.OK, what, null));
+    }
+
+    private void warn(String what, String fix) {
+        findings.add(new Finding(Level.WARN, what, fix));
+    }
+
+    private void fail(String what, String fix) {
+        findings.add(new Finding(Level.FAIL, what, fix));
+    }
+
+    @Override
+    public Integer call() {
+        GatewayHome home = main.home();
+        checkJava();
+        if (!home.exists()) {
+            fail("no gateway home at " + home, "run `edge-gateway --home " + home + " run` once to create it, or pass --home");
+            return report();
+        }
+        ok("home " + home);
+        Settings settings = null;
+        try {
+            settings = home.loadSettings(GatewayApp.knownSettings(), System.getenv());
+            ok("configuration " + home.configFile());
+        } catch (RuntimeException e) {
+            fail("configuration: " + e.getMessage(), "fix " + home.configFile() + " or the EGW_ variable named");
+        }
+        checkOwnerOnly(home.keys(), true, "keys folder");
+        checkOwnerOnly(home.data(), true, "data folder");
+        checkOwnerOnly(home.run(), true, "run folder");
+        checkServerKey(home);
+        checkOwnerOnly(home.root().resolve("admin-password.txt"), false, "initial admin password file");
+        boolean running = ControlClient.reachable(home.controlSocket());
+        if (running) {
+            ok("a gateway is running on this home (control socket answers)");
+        }
+        if (settings != null) {
+            checkPorts(settings, running);
+            checkStore(home, settings, running);
+            checkCertificate(home, settings);
+        }
+        return report();
+    }
+
+    private void checkJava() {
+        int feature = Runtime.version().feature();
+        if (feature < 17) {
+            fail("Java " + Runtime.version() + " is too old", "install Java 17 or newer and set JAVA_HOME");
+        } else {
+            ok("Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")");
+        }
+    }
+
+    private void checkOwnerOnly(Path path, boolean directory, String what) {
+        if (!Files.exists(path)) {
+            if (directory) {
+                fail(what + " " + path + " is missing", "start the gateway once to create it");
+            }
+            return;
+        }
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path);
+            List<PosixFilePermission> open = new ArrayList<>();
+            for (PosixFilePermission p : perms) {
+                if (p.name().startsWith("GROUP") || p.name().startsWith("OTHERS")) {
+                    open.add(p);
+                }
+            }
+            if (open.isEmpty()) {
+                ok(what + " " + path + " is owner-only");
+            } else {
+                Collections.sort(open);
+                fail(what + " " + path + " is open to " + open, "chmod " + (directory ? "700 " : "600 ") + path);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            warn("cannot read the permissions of " + path + ": " + e.getMessage(), "check it by hand");
+        }
+    }
+
+    private void checkServerKey(GatewayHome home) {
+        Path secret = home.keys().resolve("server" + ZCertFiles.SECRET_SUFFIX);
+        if (!Files.exists(secret)) {
+            fail("server key " + secret + " is missing", "start the gateway once to generate it, or restore a backup");
+            return;
+        }
+        checkOwnerOnly(secret, false, "server secret key");
+        try {
+            var cert = ZCertFiles.read(secret);
+            CurveKeyPair pair = new CurveKeyPair(cert.publicKey(), cert.secretKey());
+            ok("server key " + pair.publicZ85() + " (public and secret halves match)");
+        } catch (IOException | RuntimeException e) {
+            fail("server key " + secret + " is unreadable: " + e.getMessage(), "restore it from a backup; a new key means re-enrolling every sensor's server.key");
+        }
+    }
+
+    private void checkPorts(Settings settings, boolean running) {
+        String endpoint = settings.get(Settings.ENDPOINT);
+        int colon = endpoint.lastIndexOf(':');
+        String host = endpoint.substring("tcp://".length(), colon);
+        String port = endpoint.substring(colon + 1);
+        if (!port.equals("*")) {
+            checkPort("gateway.endpoint", host, Integer.parseInt(port), running);
+        }
+        int admin = settings.get(Settings.ADMIN_PORT);
+        if (admin != 0) {
+            checkPort("admin.port", settings.get(Settings.ADMIN_BIND), admin, running);
+        }
+    }
+
+    private void checkPort(String key, String host, int port, boolean running) {
+        String bindHost = host.equals("*") ? "0.0.0.0" : host;
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getByName(bindHost), port));
+            ok(key + ": port " + port + " on " + bindHost + " is free");
+        } catch (IOException e) {
+            if (running) {
+                ok(key + ": port " + port + " is in use by this gateway");
+            } else {
+                fail(key + ": port " + port + " on " + bindHost + " is in use by another program",
+                        "stop that program, or set " + key + " (or its EGW_ variable) to another port");
+            }
+        }
+    }
+
+    private void checkStore(GatewayHome home, Settings settings, boolean running) {
+        if (running) {
+            try (ControlClient c = ControlClient.connect(home.controlSocket()).orElseThrow()) {
+                ok("key store answers through the gateway: " + c.clients().size() + " enrolled clients");
+            } catch (RuntimeException e) {
+                fail("the running gateway did not answer: " + e.getMessage(), "look at HOME/logs/gateway.log");
+            }
+            return;
+        }
+        try (org.edgegateway.keys.KeyStore store = org.edgegateway.keys.KeyStore.open(GatewayApp.storeUrl(home, settings))) {
+            int clients = store.listClients().size();
+            store.auditPage(Long.MAX_VALUE, 1);
+            ok("key store " + store.location() + ": schema version " + store.schemaVersion() + ", " + clients + " enrolled clients");
+        } catch (RuntimeException e) {
+            fail("key store: " + e.getMessage(), "restore the last backup with `edge-gateway restore FILE` into an empty home");
+        }
+    }
+
+    private void checkCertificate(GatewayHome home, Settings settings) {
+        if (settings.get(Settings.ADMIN_PORT) == 0 || !settings.get(Settings.ADMIN_TLS)) {
+            return;
+        }
+        String configured = settings.get(Settings.ADMIN_KEYSTORE);
+        Path file = configured.isBlank() ? home.keys().resolve("admin-web.p12") : Path.of(configured);
+        if (!Files.exists(file)) {
+            if (configured.isBlank()) {
+                ok("admin UI certificate: generated at the next start");
+            } else {
+                fail("admin.tls.keystore " + file + " does not exist", "fix admin.tls.keystore");
+            }
+            return;
+        }
+        try {
+            String password = configured.isBlank()
+                    ? Files.readString(home.keys().resolve("admin-web.p12.password"), StandardCharsets.UTF_8).strip()
+                    : settings.get(Settings.ADMIN_KEYSTORE_PASSWORD);
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(file)) {
+                ks.load(in, password.toCharArray());
+            }
+            Instant notAfter = null;
+            for (String alias : Collections.list(ks.aliases())) {
+                if (ks.getCertificate(alias) instanceof X509Certificate c) {
+                    notAfter = c.getNotAfter().toInstant();
+                }
+            }
+            if (notAfter == null) {
+                fail("admin UI certificate " + file + " holds no X.509 certificate", "replace it");
+            } else if (notAfter.isBefore(Instant.now())) {
+                fail("admin UI certificate " + file + " expired on " + notAfter,
+                        configured.isBlank() ? "delete it; the gateway generates a new one at its next start" : "install a new certificate");
+            } else if (notAfter.isBefore(Instant.now().plus(Duration.ofDays(30)))) {
+                warn("admin UI certificate " + file + " expires on " + notAfter, "renew it before then");
+            } else {
+                ok("admin UI certificate valid until " + notAfter);
+            }
+        } catch (Exception e) {
+            fail("admin UI certificate " + file + " cannot be read: " + e.getMessage(), "check admin.tls.keystore-password, or replace the file");
+        }
+    }
+
+    private int report() {
+        boolean failed = false;
+        for (Finding f : findings) {
+            System.out.println(f.level() + "  " + f.what());
+            if (f.fix() != null) {
+                System.out.println("      fix: " + f.fix());
+            }
+            failed |= f.level() == Level.FAIL;
+        }
+        System.out.println(failed ? "something is wrong: see FAIL above" : "all checks passed");
+        return failed ? Main.FAILED : Main.OK;
+    }
+}
