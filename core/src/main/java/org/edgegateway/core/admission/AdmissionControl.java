@@ -85,9 +85,9 @@ public final class AdmissionControl {
         metrics.countRateLimited();
         double violations = s.violations.add(now);
         if (violations >= config.violations()) {
-            return quarantine(client, s, "rate limit exceeded: " + (long) violations + " messages over "
-                    + s.limits.messagesPerSecond() + "/s (burst " + s.limits.burst() + ") or "
-                    + s.limits.bytesPerSecond() + " B/s within " + config.window().toSeconds() + " s");
+            return quarantine(client, s, "rate limit exceeded: " + (long) violations + " messages over the limit ("
+                    + s.limits.messagesPerSecond() + " msg/s, burst " + s.limits.burst() + ", "
+                    + s.limits.bytesPerSecond() + " B/s) within " + config.window().toSeconds() + " s");
         }
         if (!s.answered || now - s.lastAnswer >= replyInterval) {
             s.answered = true;
