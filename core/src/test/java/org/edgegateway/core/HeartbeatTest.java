@@ -1,0 +1,112 @@
+package org.edgegateway.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.edgegateway.core.testing.GatewayFixture.await;
+import static org.edgegateway.core.testing.GatewayFixture.receiveText;
+import static org.edgegateway.core.testing.GatewayFixture.send;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.edgegateway.core.testing.GatewayFixture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.zeromq.SocketType;
+import org.zeromq.ZMQ;
+
+/** A peer that goes silent (a dead link, not a closed socket) leaves the connection table on its own. */
+class HeartbeatTest {
+
+    /** A TCP relay on loopback that can be frozen: it then stops forwarding but keeps both sockets open. */
+    static final class FreezableRelay implements AutoCloseable {
+        private final ServerSocket server;
+        private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+        private volatile boolean frozen;
+
+        FreezableRelay(int targetPort) throws IOException {
+            server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        Socket in = server.accept();
+                        Socket out = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                        sockets.add(in);
+                        sockets.add(out);
+                        pump(in, out);
+                        pump(out, in);
+                    }
+                } catch (IOException e) {
+                    // closed
+                }
+            }, "relay-accept");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        private void pump(Socket from, Socket to) {
+            Thread t = new Thread(() -> {
+                byte[] buf = new byte[8192];
+                try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                    int n;
+                    while ((n = in.read(buf)) >= 0) {
+                        while (frozen) {
+                            Thread.sleep(50);
+                        }
+                        out.write(buf, 0, n);
+                        out.flush();
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // closed
+                }
+            }, "relay-pump");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        void freeze() {
+            frozen = true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            for (Socket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void silentPeerLeavesTheTableWithinTheHeartbeatTimeout(@TempDir Path dir) throws Exception {
+        try (GatewayFixture gw = GatewayFixture.start(dir, c -> new GatewayConfig(c.endpoint(), "", c.maxMessageSize(),
+                Duration.ofMillis(500), Duration.ofSeconds(2), c.handshakeTimeout(), c.sendHwm(), c.receiveHwm(),
+                c.workers(), c.queue(), c.handlerTimeout(), c.dedupWindow(), c.lastSeenFlush()));
+             FreezableRelay relay = new FreezableRelay(port(gw.endpoint()))) {
+            ZMQ.Socket s = gw.clientSocket(SocketType.DEALER, gw.enrol("fragile"));
+            s.connect("tcp://127.0.0.1:" + relay.port());
+            send(s, "PING");
+            assertThat(receiveText(s)).containsExactly("PONG", "");
+            assertThat(await(Duration.ofSeconds(10), () -> gw.gateway().admin().connections().size() == 1)).isTrue();
+
+            relay.freeze();
+            // The gateway's heartbeats go unanswered; within the 2 s timeout (polled generously) it drops the peer.
+            assertThat(await(Duration.ofSeconds(20), () -> gw.gateway().admin().connections().isEmpty())).isTrue();
+            assertThat(gw.gateway().admin().client("fragile").orElseThrow().connected()).isFalse();
+        }
+    }
+
+    static int port(String endpoint) {
+        return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+    }
+}
