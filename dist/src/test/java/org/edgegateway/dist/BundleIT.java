@@ -52,6 +52,12 @@ class BundleIT {
         assertThat(base.resolve("bin/edge-gateway")).isExecutable();
         assertThat(base.resolve("bin/edge-gateway-client")).isExecutable();
         assertThat(base.resolve("systemd/edge-gateway.service")).exists();
+        assertThat(base.resolve("THIRD-PARTY.txt")).content().contains("org.zeromq:jeromq").contains("Bouncy Castle");
+        try (var libs = Files.list(base.resolve("lib"))) {
+            List<String> jars = libs.map(p -> p.getFileName().toString()).toList();
+            assertThat(jars).anyMatch(j -> j.startsWith("edge-gateway-nacl-"))
+                    .noneMatch(j -> j.startsWith("jnacl"));
+        }
         int port = BundleProcess.freePort();
         String endpoint = "tcp://127.0.0.1:" + port;
         try (BundleProcess bundle = new BundleProcess(base, dir.resolve("home"),
@@ -89,10 +95,10 @@ class BundleIT {
                 assumeTrue(!"true".equals(System.getenv("CI")), "python3-zmq must be installed in CI");
             }
 
-            BundleProcess.Result java = bundle.runWith("edge-gateway-client", "send", "--bundle", sensor.toString(),
+            BundleProcess.Result javaClient = bundle.runWith("edge-gateway-client", "send", "--bundle", sensor.toString(),
                     "--endpoint", endpoint, "--type", "STRING", "--data", "hello");
-            assertThat(java.exitCode()).as(java.out() + java.err()).isZero();
-            assertThat(java.out()).contains("ACK");
+            assertThat(javaClient.exitCode()).as(javaClient.out() + javaClient.err()).isZero();
+            assertThat(javaClient.out()).contains("ACK");
 
             BundleProcess.Result list = bundle.run("clients", "list");
             assertThat(list.exitCode()).isZero();
@@ -115,7 +121,16 @@ class BundleIT {
             bundle.startGateway();
             assertThat(bundle.run("keys", "show").out().strip()).isEqualTo(serverKey);
             assertThat(bundle.run("clients", "list").out()).containsPattern("sensor-1\\s+revoked\\s+disconnected");
+            BundleProcess.Result doctor = bundle.run("doctor");
+            assertThat(doctor.out()).contains("a gateway is running on this home").contains("all checks passed");
+            assertThat(doctor.exitCode()).isZero();
             assertThat(bundle.stopGateway()).isZero();
+
+            Path secret = dir.resolve("home/keys/server.key_secret");
+            Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            BundleProcess.Result sick = bundle.run("doctor");
+            assertThat(sick.exitCode()).isEqualTo(Main.FAILED);
+            assertThat(sick.out()).contains("FAIL  server secret key").contains("chmod 600 " + secret);
         }
     }
 
