@@ -117,4 +117,16 @@ public final class OfflineAdmin implements AdminService {
         return new ClientView(r.name(), r.publicKey(), r.status(), r.enrolledAt(), r.enrolledBy(), r.lastSeen(),
                 r.limits(), r.quarantineReason(), r.quarantineUntil(), false, null, 0, 0);
     }
+
+    @Override
+    public void backupStore(java.nio.file.Path zipFile, Actor actor) {
+        if (java.nio.file.Files.exists(zipFile)) {
+            throw new AdminException(AdminException.Kind.CONFLICT, zipFile + " already exists");
+        }
+        GatewayAdmin.call(() -> {
+            store.backup(zipFile);
+            store.audit(actor.name(), "store.backup", "key store", zipFile.toString(), actor.source());
+            return null;
+        });
+    }
 }

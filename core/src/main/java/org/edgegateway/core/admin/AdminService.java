@@ -63,4 +63,10 @@ public interface AdminService {
 
     /** Gateway-wide counters. */
     GatewayStats stats();
+
+    /**
+     * Writes a consistent copy of the key store (clients, quarantines, audit log, admin users,
+     * tokens) to {@code zipFile}, which must not exist, while the gateway keeps serving. Audited.
+     */
+    void backupStore(java.nio.file.Path zipFile, Actor actor);
 }

@@ -197,6 +197,11 @@ public final class ControlClient implements AdminService, AutoCloseable {
     }
 
     @Override
+    public void backupStore(java.nio.file.Path zipFile, Actor actor) {
+        call("backupStore", actor, "file", zipFile.toAbsolutePath().toString());
+    }
+
+    @Override
     public synchronized void close() {
         try {
             channel.close();

@@ -160,6 +160,10 @@ public final class ControlServer implements AutoCloseable {
                 case "connections" -> admin.connections();
                 case "audit" -> admin.audit(request.path("beforeId").asLong(Long.MAX_VALUE), request.path("limit").asInt(50));
                 case "stats" -> admin.stats();
+                case "backupStore" -> {
+                    admin.backupStore(java.nio.file.Path.of(text(request, "file")), actor);
+                    yield "done";
+                }
                 default -> throw new AdminException(AdminException.Kind.INVALID, "unknown operation '" + op + "'");
             };
             ObjectNode ok = json.createObjectNode();

@@ -498,7 +498,11 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
         return out;
     }
 
-    /** Takes a started plugin out of service. */
+    /**
+     * Takes a started plugin out of service. Its lane answers BUSY from now on; calls already
+     * running finish (a failed plugin's are interrupted at once), and the watchdog stops those that
+     * still run past the time limit and a grace second.
+     */
     private void halt(Slot s, PluginState state, String reason, boolean removeTypes) {
         PluginLane lane = s.lane;
         if (lane != null) {
@@ -508,7 +512,9 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
                 next.values().removeIf(h -> h == lane);
                 byType = Map.copyOf(next);
             }
-            lane.interruptAll();
+            if (state == PluginState.FAILED) {
+                lane.interruptAll();
+            }
             closing.add(lane);
         }
         stopHandlers(s.id, s.handlers, s.context);

@@ -147,6 +147,11 @@ final class PluginLane implements MessageHandler {
                     message.clientName(), String.valueOf(cause));
             return failure("handler for " + message.type() + " failed", String.valueOf(cause));
         } catch (CancellationException e) {
+            if (!call.started) {
+                call.finish();
+                counters.host("busy");
+                return HandlerResult.busy("plugin " + pluginId + " stopped before handling the message, retry later");
+            }
             return failure("handler for " + message.type() + " was stopped", "stopped");
         } catch (InterruptedException e) {
             cancel(future, call);
@@ -196,9 +201,16 @@ final class PluginLane implements MessageHandler {
         return closedReason;
     }
 
-    /** Interrupts the plugin's threads; for when the plugin stops. */
+    /**
+     * Interrupts the plugin's threads and cancels the calls that had not started, whose callers then
+     * answer BUSY: for a plugin the gateway takes out of service because it misbehaves.
+     */
     void interruptAll() {
-        threads.shutdownNow();
+        for (Runnable queued : threads.shutdownNow()) {
+            if (queued instanceof Future<?> f) {
+                f.cancel(false);
+            }
+        }
     }
 
     int slowCalls() {

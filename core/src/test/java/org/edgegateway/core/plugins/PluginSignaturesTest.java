@@ -59,7 +59,7 @@ class PluginSignaturesTest {
                 .hasMessageNotContaining(Files.readString(dir.resolve("k")).split(" ")[1].trim());
         assertThatThrownBy(() -> PluginSignatures.generate(dir.resolve("k"), dir.resolve("k2.pub"), null))
                 .hasMessageContaining("refusing to overwrite");
-        assertThat(Files.getPosixFilePermissions(dir.resolve("k")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("k")))).isEqualTo("rw-------");
     }
 
     @Test
