@@ -135,6 +135,49 @@ class BundleIT {
     }
 
     @Test
+    void backupWhileRunningRestoresIntoAFreshHome(@TempDir Path dir) throws Exception {
+        Path base = Path.of(System.getProperty("egw.bundle"));
+        String endpoint = "tcp://127.0.0.1:" + BundleProcess.freePort();
+        Map<String, String> env = Map.of("EGW_GATEWAY_ENDPOINT", endpoint, "EGW_ADMIN_PORT", "0");
+        Path backup = dir.resolve("backups/gw.zip");
+        Path sensor = dir.resolve("sensor-b");
+        String serverKey;
+        try (BundleProcess first = new BundleProcess(base, dir.resolve("home-a"), env)) {
+            first.startGateway();
+            serverKey = first.run("keys", "show").out().strip();
+            assertThat(first.run("clients", "add", "sensor-b", "--generate", "--out", sensor.toString()).exitCode()).isZero();
+            assertThat(first.run("clients", "add", "gone", "--public-key", serverKey).exitCode()).isZero();
+            assertThat(first.run("clients", "quarantine", "gone", "--for", "1h").exitCode()).isZero();
+
+            BundleProcess.Result b = first.run("backup", backup.toString());
+            assertThat(b.exitCode()).as(b.err()).isZero();
+            assertThat(b.out()).contains("while the gateway was running");
+            assertThat(Files.getPosixFilePermissions(backup))
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            assertThat(first.run("backup", backup.toString()).exitCode()).isEqualTo(Main.CONFLICT);
+            assertThat(first.stopGateway()).isZero();
+
+            BundleProcess.Result over = first.run("restore", backup.toString());
+            assertThat(over.exitCode()).isEqualTo(Main.CONFLICT);
+            assertThat(over.err()).contains("not empty");
+        }
+        try (BundleProcess second = new BundleProcess(base, dir.resolve("home-b"), env)) {
+            BundleProcess.Result r = second.run("restore", backup.toString());
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            second.startGateway();
+            assertThat(second.run("keys", "show").out().strip()).isEqualTo(serverKey);
+            String list = second.run("clients", "list").out();
+            assertThat(list).containsPattern("sensor-b\\s+active").containsPattern("gone\\s+quarantined");
+            if (pyzmq()) {
+                BundleProcess.Result sent = python(dir, endpoint, sensor, "sensor-b", "STRING=back again");
+                assertThat(sent.exitCode()).as(sent.err()).isZero();
+                assertThat(sent.out().strip()).isEqualTo("ACK | STRING received (10 bytes)");
+            }
+            assertThat(second.stopGateway()).isZero();
+        }
+    }
+
+    @Test
     void badConfigurationStopsStartUpNamingTheKey(@TempDir Path dir) throws Exception {
         Path base = Path.of(System.getProperty("egw.bundle"));
         try (BundleProcess bundle = new BundleProcess(base, dir.resolve("home"),

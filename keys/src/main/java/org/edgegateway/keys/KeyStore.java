@@ -1018,6 +1018,10 @@ public final class KeyStore implements AutoCloseable {
                 return null;
             });
             try {
+                if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                    // It holds password and token hashes and the audit log: owner-only, like the store.
+                    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+                }
                 Files.move(temp, target); // no REPLACE_EXISTING: fails if the target appeared meanwhile
             } catch (FileAlreadyExistsException e) {
                 throw new KeyStoreException(KeyStoreException.Reason.INVALID,
