@@ -113,7 +113,7 @@ public final class Gateway implements AutoCloseable {
             selfTest.run(bound, serverKeys.publicKey());
             String clientEndpoint = config.publicEndpoint().isEmpty() ? advertised(bound) : config.publicEndpoint();
             GatewayAdmin admin = new GatewayAdmin(store, keys, router, metrics, bans, serverKeys.publicZ85(),
-                    () -> clientEndpoint, clock);
+                    () -> clientEndpoint, clock, handlers instanceof org.edgegateway.core.plugins.PluginHost host ? host : null);
             quarantiner = new Quarantiner(quarantines, admin, keys, router::quarantineSettled, admission, metrics, clock);
             quarantiner.start();
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -45,9 +45,12 @@ final class GatewayAdmin implements AdminService {
     private final Supplier<String> clientEndpoint;
     private final Instant startedAt;
     private final Clock clock;
+    private final org.edgegateway.core.plugins.PluginHost plugins;
 
     GatewayAdmin(KeyStore store, KeyCache keys, Router router, GatewayMetrics metrics, BanList bans,
-                 String serverPublicKey, Supplier<String> clientEndpoint, Clock clock) {
+                 String serverPublicKey, Supplier<String> clientEndpoint, Clock clock,
+                 org.edgegateway.core.plugins.PluginHost plugins) {
+        this.plugins = plugins;
         this.bans = bans;
         this.store = store;
         this.keys = keys;
@@ -230,5 +233,75 @@ final class GatewayAdmin implements AdminService {
             store.audit(actor.name(), "store.backup", "key store", zipFile.toString(), actor.source());
             return null;
         });
+    }
+
+    @Override
+    public List<org.edgegateway.core.plugins.PluginInfo> plugins() {
+        return plugins == null ? List.of() : plugins.list();
+    }
+
+    @Override
+    public org.edgegateway.core.plugins.PluginInfo controlPlugin(String id, PluginAction action, Actor actor) {
+        org.edgegateway.core.plugins.PluginHost host = pluginHost();
+        try {
+            org.edgegateway.core.plugins.PluginInfo info = switch (action) {
+                case START -> host.start(id);
+                case STOP -> host.stop(id);
+                case RELOAD -> host.reload(id);
+                case UNLOAD -> {
+                    org.edgegateway.core.plugins.PluginInfo before = host.plugin(id).orElseThrow(() ->
+                            new AdminException(AdminException.Kind.NOT_FOUND, "no plugin '" + id + "'"));
+                    host.unload(id);
+                    yield before;
+                }
+            };
+            call(() -> {
+                store.audit(actor.name(), "plugin." + action.name().toLowerCase(java.util.Locale.ROOT), id,
+                        info.state() + (info.reason().isEmpty() ? "" : ": " + info.reason()), actor.source());
+                return null;
+            });
+            return info;
+        } catch (java.util.NoSuchElementException e) {
+            throw new AdminException(AdminException.Kind.NOT_FOUND, "no plugin '" + id + "'", e);
+        } catch (IllegalStateException e) {
+            throw new AdminException(AdminException.Kind.CONFLICT, e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public org.edgegateway.core.plugins.PluginInfo installPlugin(String fileName, byte[] plugin, byte[] signature,
+                                                               Actor actor) {
+        org.edgegateway.core.plugins.PluginInfo info;
+        try {
+            info = pluginHost().install(fileName, plugin, signature);
+        } catch (java.io.UncheckedIOException e) {
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, "cannot install " + fileName + ": " + e.getMessage(), e);
+        }
+        call(() -> {
+            store.audit(actor.name(), "plugin.install", info.id(), fileName + " -> " + info.state()
+                    + (info.reason().isEmpty() ? "" : ": " + info.reason()), actor.source());
+            return null;
+        });
+        return info;
+    }
+
+    @Override
+    public List<org.edgegateway.core.plugins.RecentMessage> recentMessages(String clientName, int limit) {
+        if (plugins == null) {
+            return List.of();
+        }
+        List<org.edgegateway.core.plugins.RecentMessage> all = new ArrayList<>();
+        for (org.edgegateway.core.plugins.PluginInfo p : plugins.list()) {
+            all.addAll(plugins.recent(p.id(), clientName));
+        }
+        all.sort(java.util.Comparator.comparing(org.edgegateway.core.plugins.RecentMessage::receivedAt).reversed());
+        return all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;
+    }
+
+    private org.edgegateway.core.plugins.PluginHost pluginHost() {
+        if (plugins == null) {
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, "this gateway runs without a plugin host");
+        }
+        return plugins;
     }
 }

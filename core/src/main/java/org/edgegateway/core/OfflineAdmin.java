@@ -129,4 +129,26 @@ public final class OfflineAdmin implements AdminService {
             return null;
         });
     }
+
+    @Override
+    public List<org.edgegateway.core.plugins.PluginInfo> plugins() {
+        return List.of();
+    }
+
+    @Override
+    public org.edgegateway.core.plugins.PluginInfo controlPlugin(String id, PluginAction action, Actor actor) {
+        throw new AdminException(AdminException.Kind.UNAVAILABLE, "the gateway is not running: plugins are loaded at its start");
+    }
+
+    @Override
+    public org.edgegateway.core.plugins.PluginInfo installPlugin(String fileName, byte[] plugin, byte[] signature,
+                                                               Actor actor) {
+        throw new AdminException(AdminException.Kind.UNAVAILABLE,
+                "the gateway is not running: copy the plugin and its .sig into HOME/plugins instead");
+    }
+
+    @Override
+    public List<org.edgegateway.core.plugins.RecentMessage> recentMessages(String clientName, int limit) {
+        return List.of();
+    }
 }

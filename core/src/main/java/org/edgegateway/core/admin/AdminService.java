@@ -69,4 +69,23 @@ public interface AdminService {
      * tokens) to {@code zipFile}, which must not exist, while the gateway keeps serving. Audited.
      */
     void backupStore(java.nio.file.Path zipFile, Actor actor);
+
+    /** What an admin can do to an installed plugin. */
+    enum PluginAction { START, STOP, RELOAD, UNLOAD }
+
+    /** The handler plugins with their state (started, stopped, failed, refused with the reason). */
+    List<org.edgegateway.core.plugins.PluginInfo> plugins();
+
+    /** Starts, stops, reloads or unloads a plugin without restarting the gateway; returns its new state. */
+    org.edgegateway.core.plugins.PluginInfo controlPlugin(String id, PluginAction action, Actor actor);
+
+    /**
+     * Installs an uploaded plugin (a PF4J zip or jar, with its detached Ed25519 signature or null)
+     * into HOME/plugins and loads it if its signature is trusted; a refused plugin is listed with the
+     * reason.
+     */
+    org.edgegateway.core.plugins.PluginInfo installPlugin(String fileName, byte[] plugin, byte[] signature, Actor actor);
+
+    /** The last messages the plugins kept for a client, newest first. */
+    List<org.edgegateway.core.plugins.RecentMessage> recentMessages(String clientName, int limit);
 }

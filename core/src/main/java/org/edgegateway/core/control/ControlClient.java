@@ -202,6 +202,29 @@ public final class ControlClient implements AdminService, AutoCloseable {
     }
 
     @Override
+    public List<org.edgegateway.core.plugins.PluginInfo> plugins() {
+        return list(call("plugins", null), org.edgegateway.core.plugins.PluginInfo.class);
+    }
+
+    @Override
+    public org.edgegateway.core.plugins.PluginInfo controlPlugin(String id, PluginAction action, Actor actor) {
+        return as(call("controlPlugin", actor, "id", id, "action", action.name()), org.edgegateway.core.plugins.PluginInfo.class);
+    }
+
+    @Override
+    public org.edgegateway.core.plugins.PluginInfo installPlugin(String fileName, byte[] plugin, byte[] signature,
+                                                               Actor actor) {
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        return as(call("installPlugin", actor, "fileName", fileName, "plugin", b64.encodeToString(plugin),
+                "signature", signature == null ? null : b64.encodeToString(signature)), org.edgegateway.core.plugins.PluginInfo.class);
+    }
+
+    @Override
+    public List<org.edgegateway.core.plugins.RecentMessage> recentMessages(String clientName, int limit) {
+        return list(call("recentMessages", null, "name", clientName, "limit", limit), org.edgegateway.core.plugins.RecentMessage.class);
+    }
+
+    @Override
     public synchronized void close() {
         try {
             channel.close();

@@ -11,8 +11,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  * {@code {"ok": true, "result": ...}} or {@code {"ok": false, "kind": "NOT_FOUND", "message": "..."}}.
  */
 final class ControlProtocol {
-    /** Longest request line accepted, in characters. */
-    static final int MAX_LINE = 64 * 1024;
+    /** Longest request line accepted, in characters (a plugin upload travels base64-encoded in one line). */
+    static final int MAX_LINE = 64 * 1024 * 1024;
 
     private ControlProtocol() {
     }

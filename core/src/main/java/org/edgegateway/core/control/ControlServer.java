@@ -160,6 +160,14 @@ public final class ControlServer implements AutoCloseable {
                 case "connections" -> admin.connections();
                 case "audit" -> admin.audit(request.path("beforeId").asLong(Long.MAX_VALUE), request.path("limit").asInt(50));
                 case "stats" -> admin.stats();
+                case "plugins" -> admin.plugins();
+                case "controlPlugin" -> admin.controlPlugin(text(request, "id"),
+                        AdminService.PluginAction.valueOf(text(request, "action")), actor);
+                case "installPlugin" -> admin.installPlugin(text(request, "fileName"),
+                        java.util.Base64.getDecoder().decode(text(request, "plugin")),
+                        request.hasNonNull("signature") ? java.util.Base64.getDecoder().decode(text(request, "signature")) : null,
+                        actor);
+                case "recentMessages" -> admin.recentMessages(text(request, "name"), request.path("limit").asInt(20));
                 case "backupStore" -> {
                     admin.backupStore(java.nio.file.Path.of(text(request, "file")), actor);
                     yield "done";
