@@ -9,6 +9,18 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.edgegateway.core.admin.ClientView;
+import org.edgegateway.core.admission.AdmissionConfig;
+import org.edgegateway.core.admission.AdmissionSettings;
+import org.edgegateway.core.plugins.PluginCommands;
+import org.edgegateway.core.plugins.PluginHost;
+import org.edgegateway.core.plugins.PluginHostConfig;
+import org.edgegateway.protocol.Push;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,16 +53,27 @@ final class GatewayApp implements AutoCloseable {
 
     /** Every configuration key of the gateway. */
     static List<Setting<?>> knownSettings() {
-        return new ArrayList<>(Settings.CORE);
+        List<Setting<?>> all = new ArrayList<>(Settings.CORE);
+        all.addAll(AdmissionSettings.ALL);
+        all.addAll(PluginHostConfig.SETTINGS);
+        return all;
+    }
+
+    /** The install folder of the bundle this runs from (set by the launcher), or null outside a bundle. */
+    static Path bundleBase() {
+        String base = System.getProperty("egw.base");
+        return base == null ? null : Path.of(base);
     }
 
     private final KeyStore store;
+    private final PluginHost plugins;
     private final Gateway gateway;
     private final ControlServer control;
     private final AdminWebServer web;
 
-    private GatewayApp(KeyStore store, Gateway gateway, ControlServer control, AdminWebServer web) {
+    private GatewayApp(KeyStore store, PluginHost plugins, Gateway gateway, ControlServer control, AdminWebServer web) {
         this.store = store;
+        this.plugins = plugins;
         this.gateway = gateway;
         this.control = control;
         this.web = web;
@@ -81,9 +104,22 @@ final class GatewayApp implements AutoCloseable {
         Gateway gateway = null;
         ControlServer control = null;
         AdminWebServer web = null;
+        PluginHost plugins = null;
         try {
-            HandlerLookup handlers = HandlerLookup.of(BuiltinHandlers.all());
-            gateway = Gateway.start(config, store, serverKeys, handlers, Clock.systemUTC());
+            AtomicReference<Gateway> running = new AtomicReference<>();
+            HandlerLookup handlers;
+            Path base = bundleBase();
+            if (base != null) {
+                trustBundledPublishers(base, home);
+                plugins = PluginHost.start(PluginHostConfig.from(settings, home, base.resolve("plugins")),
+                        (client, type, payload) -> push(running.get(), client, type, payload));
+                handlers = plugins;
+            } else {
+                // Outside a bundle (a development run) the seed types are served by core's own handlers.
+                handlers = HandlerLookup.of(BuiltinHandlers.all());
+            }
+            gateway = Gateway.start(config, AdmissionConfig.from(settings), store, serverKeys, handlers, Clock.systemUTC());
+            running.set(gateway);
             if (settings.get(Settings.CONTROL_ENABLED)) {
                 control = ControlServer.start(home.controlSocket(), gateway.admin());
             }
@@ -106,11 +142,36 @@ final class GatewayApp implements AutoCloseable {
             }
             LOG.info("server public key {}", serverKeys.publicZ85());
             LOG.info("clients connect to {}", gateway.clientEndpoint());
-            return new GatewayApp(store, gateway, control, web);
+            return new GatewayApp(store, plugins, gateway, control, web);
         } catch (RuntimeException e) {
-            closeAll(web, control, gateway, store);
+            closeAll(web, control, gateway, plugins, store);
             throw e;
         }
+    }
+
+    /** The bundle's own publisher keys (conf/publishers/*.pub, which signed the built-in plugins) are trusted. */
+    private static void trustBundledPublishers(Path base, GatewayHome home) {
+        Path publishers = base.resolve("conf").resolve("publishers");
+        if (!Files.isDirectory(publishers)) {
+            return;
+        }
+        try (Stream<Path> keys = Files.list(publishers)) {
+            for (Path pub : (Iterable<Path>) keys.filter(p -> p.toString().endsWith(".pub")).sorted()::iterator) {
+                PluginCommands.trust(pub, home.keys().resolve("publishers"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the bundle's publisher keys in " + publishers, e);
+        }
+    }
+
+    private static CompletableFuture<Boolean> push(Gateway gateway, String client, String type, byte[] payload) {
+        if (gateway == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return gateway.admin().client(client)
+                .filter(ClientView::connected)
+                .map(v -> gateway.router().push(v.publicKey(), new Push(type, payload)))
+                .orElse(CompletableFuture.completedFuture(false));
     }
 
     static PrometheusMeterRegistry meters(Gateway gateway) {
@@ -132,10 +193,11 @@ final class GatewayApp implements AutoCloseable {
     /** Stops in reverse order of start: web, control channel, gateway (finishing work in flight), store. */
     @Override
     public void close() {
-        closeAll(web, control, gateway, store);
+        closeAll(web, control, gateway, plugins, store);
     }
 
-    private static void closeAll(AdminWebServer web, ControlServer control, Gateway gateway, KeyStore store) {
+    private static void closeAll(AdminWebServer web, ControlServer control, Gateway gateway, PluginHost plugins,
+                                 KeyStore store) {
         List<AutoCloseable> parts = new ArrayList<>();
         if (web != null) {
             parts.add(web);
@@ -145,6 +207,9 @@ final class GatewayApp implements AutoCloseable {
         }
         if (gateway != null) {
             parts.add(() -> gateway.shutdown(Duration.ofSeconds(10)));
+        }
+        if (plugins != null) {
+            parts.add(plugins);
         }
         parts.add(store);
         for (AutoCloseable part : parts) {

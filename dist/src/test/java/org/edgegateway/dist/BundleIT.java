@@ -100,6 +100,12 @@ class BundleIT {
             assertThat(javaClient.exitCode()).as(javaClient.out() + javaClient.err()).isZero();
             assertThat(javaClient.out()).contains("ACK");
 
+            BundleProcess.Result plugins = bundle.run("plugins", "list");
+            assertThat(plugins.exitCode()).as(plugins.err()).isZero();
+            for (String type : List.of("JSON", "STRING", "BINARY")) {
+                assertThat(plugins.out()).containsPattern("(?m)^\\S+\\s+\\S+\\s+" + type + "\\s+started\\s+signed by .*built-in");
+            }
+
             BundleProcess.Result list = bundle.run("clients", "list");
             assertThat(list.exitCode()).isZero();
             assertThat(list.out()).containsPattern("sensor-1\\s+active");
