@@ -171,7 +171,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static void flushLastSeen(KeyStore store, Router router) {
-        Map<String, Instant> seen = new HashMap<>();
+        Map<String, Instant> seen = new HashMap<>(router.drainDeparted());
         for (ConnectionView c : router.connections()) {
             if (c.lastMessageAt() != null) {
                 seen.merge(c.clientName(), c.lastMessageAt(), (a, b) -> a.isAfter(b) ? a : b);

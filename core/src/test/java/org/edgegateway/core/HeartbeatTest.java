@@ -106,6 +106,21 @@ class HeartbeatTest {
         }
     }
 
+    @Test
+    void lastSeenIsRecordedEvenForAClientThatAlreadyLeft(@TempDir Path dir) {
+        try (GatewayFixture gw = GatewayFixture.start(dir, c -> new GatewayConfig(c.endpoint(), "", c.maxMessageSize(),
+                c.heartbeatInterval(), c.heartbeatTimeout(), c.handshakeTimeout(), c.sendHwm(), c.receiveHwm(),
+                c.workers(), c.queue(), c.handlerTimeout(), c.dedupWindow(), Duration.ofMillis(300)))) {
+            ZMQ.Socket s = gw.dealer(gw.enrol("brief"));
+            send(s, "STRING", "hi");
+            assertThat(receiveText(s).get(0)).isEqualTo("ACK");
+            gw.disconnect(s);
+            assertThat(await(Duration.ofSeconds(15), () -> gw.store().findByName("brief").orElseThrow().lastSeen() != null))
+                    .as("last seen written to the key store").isTrue();
+            assertThat(gw.gateway().admin().client("brief").orElseThrow().lastSeen()).isNotNull();
+        }
+    }
+
     static int port(String endpoint) {
         return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
     }

@@ -31,6 +31,7 @@ final class ConnectionTable {
 
     private final Map<String, Connection> byPeer = new HashMap<>();
     private final Map<RoutingId, Connection> byRouting = new HashMap<>();
+    private final Map<String, Instant> departed = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile List<ConnectionView> snapshot = List.of();
     private boolean dirty;
 
@@ -50,7 +51,23 @@ final class ConnectionTable {
         if (c != null && c.routingId != null) {
             byRouting.remove(c.routingId, c);
         }
+        if (c != null && c.name != null && c.lastMessageAt != null) {
+            // Kept until the next last-seen flush, which would otherwise only see live connections.
+            departed.merge(c.name, c.lastMessageAt, (a, b) -> a.isAfter(b) ? a : b);
+        }
         dirty = true;
+    }
+
+    /** Last message times of clients that disconnected since the previous call; safe from any thread. */
+    Map<String, Instant> drainDeparted() {
+        Map<String, Instant> out = new HashMap<>();
+        for (String name : departed.keySet()) {
+            Instant at = departed.remove(name);
+            if (at != null) {
+                out.put(name, at);
+            }
+        }
+        return out;
     }
 
     /**

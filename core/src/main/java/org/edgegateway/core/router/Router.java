@@ -229,6 +229,11 @@ public final class Router implements AutoCloseable {
         return done;
     }
 
+    /** Last message times of clients that disconnected since the previous call (for the last-seen record). */
+    public Map<String, Instant> drainDeparted() {
+        return connections.drainDeparted();
+    }
+
     /** The authenticated connections, as last published (at most a few hundred ms old). */
     public List<ConnectionView> connections() {
         return connections.snapshot();
