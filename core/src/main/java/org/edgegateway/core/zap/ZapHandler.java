@@ -126,7 +126,7 @@ public final class ZapHandler implements AutoCloseable {
                 List<byte[]> reply;
                 try {
                     reply = answer(request);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | LinkageError e) {
                     // Fail closed: whatever went wrong, this request is refused.
                     LOG.error("zap: handler error, request refused", e);
                     listener.denied("error", null, "");
