@@ -37,12 +37,15 @@ public final class AdminWebServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminWebServer.class);
     static final String INITIAL_ADMIN = "admin";
+    /** The largest plugin upload (plugin file, signature and form overhead together) accepted by default. */
+    public static final long DEFAULT_MAX_PLUGIN_UPLOAD = 32L * 1024 * 1024;
 
     private final WebConfig config;
     private final AdminService admin;
     private final KeyStore store;
     private final Supplier<String> prometheusScrape;
     private final Clock clock;
+    private final long maxPluginUpload;
     private final PasswordHasher hasher = new PasswordHasher();
     private Server server;
     private ServerConnector connector;
@@ -50,6 +53,16 @@ public final class AdminWebServer implements AutoCloseable {
 
     public AdminWebServer(WebConfig config, AdminService admin, KeyStore store, Supplier<String> prometheusScrape,
                           Clock clock) {
+        this(config, admin, store, prometheusScrape, clock, DEFAULT_MAX_PLUGIN_UPLOAD);
+    }
+
+    /** As above, refusing plugin uploads over {@code maxPluginUpload} bytes with 413. */
+    public AdminWebServer(WebConfig config, AdminService admin, KeyStore store, Supplier<String> prometheusScrape,
+                          Clock clock, long maxPluginUpload) {
+        if (maxPluginUpload < 1024) {
+            throw new IllegalArgumentException("admin web: maxPluginUpload " + maxPluginUpload + " < 1024 bytes");
+        }
+        this.maxPluginUpload = maxPluginUpload;
         this.config = Objects.requireNonNull(config, "config");
         this.admin = Objects.requireNonNull(admin, "admin");
         this.store = Objects.requireNonNull(store, "store");
@@ -108,7 +121,7 @@ public final class AdminWebServer implements AutoCloseable {
                 new Sessions(config.sessionIdleTimeout(), clock),
                 new LoginThrottle(config.loginMaxFailures(), config.loginWindow(), clock),
                 new Bundles(clock), hasher, prometheusScrape, this::certificateFingerprint, config.tls(),
-                config.metricsOpen(), clock);
+                config.metricsOpen(), maxPluginUpload, clock);
         jetty.setHandler(new SecurityHeaders(new Handler.Sequence(api, new StaticAssets())));
         jetty.setErrorHandler(new JsonErrorHandler());
         jetty.setStopTimeout(5_000);

@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.MultiPart;
+import org.eclipse.jetty.http.MultiPartFormData;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -38,6 +40,8 @@ import org.edgegateway.core.admin.Actor;
 import org.edgegateway.core.admin.AdminException;
 import org.edgegateway.core.admin.AdminService;
 import org.edgegateway.core.admin.ClientView;
+import org.edgegateway.core.plugins.PluginInfo;
+import org.edgegateway.core.plugins.PluginState;
 import org.edgegateway.keys.AdminUser;
 import org.edgegateway.keys.ApiToken;
 import org.edgegateway.keys.ClientLimits;
@@ -72,6 +76,11 @@ final class ApiHandler extends Handler.Abstract {
     private static final int MIN_PASSWORD = 12;
     private static final int MAX_PASSWORD = 256;
     private static final int MAX_REASON = 500;
+    private static final int MAX_SIGNATURE = 16 * 1024;
+    private static final int DEFAULT_RECENT = 20;
+    private static final int MAX_RECENT = 200;
+    private static final String PLUGIN_FILE_NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}\\.(zip|jar)";
+    private static final String PLUGIN_ID = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}";
 
     private final ObjectMapper json = new ObjectMapper()
             .registerModule(new JavaTimeModule())
@@ -90,15 +99,18 @@ final class ApiHandler extends Handler.Abstract {
     private final Supplier<String> fingerprint;
     private final boolean tls;
     private final boolean metricsOpen;
+    private final long maxPluginUpload;
     private final Clock clock;
     /** Argon2 takes 19 MiB a call: bound how many run at once so a login flood cannot exhaust the heap. */
     private final Semaphore hashing = new Semaphore(4);
+    /** A plugin upload is held in memory while it is checked: bound how many are at once. */
+    private final Semaphore uploads = new Semaphore(2);
     /** Compared against when the user does not exist, so a login takes as long either way. */
     private final String dummyHash;
 
     ApiHandler(AdminService admin, KeyStore store, ApiTokens tokens, Sessions sessions, LoginThrottle throttle,
                Bundles bundles, PasswordHasher hasher, Supplier<String> prometheusScrape,
-               Supplier<String> fingerprint, boolean tls, boolean metricsOpen, Clock clock) {
+               Supplier<String> fingerprint, boolean tls, boolean metricsOpen, long maxPluginUpload, Clock clock) {
         this.admin = admin;
         this.store = store;
         this.tokens = tokens;
@@ -110,6 +122,7 @@ final class ApiHandler extends Handler.Abstract {
         this.fingerprint = fingerprint;
         this.tls = tls;
         this.metricsOpen = metricsOpen;
+        this.maxPluginUpload = maxPluginUpload;
         this.clock = clock;
         this.dummyHash = hasher.hash("not a password".toCharArray());
     }
@@ -238,6 +251,10 @@ final class ApiHandler extends Handler.Abstract {
                 return audit(c);
             case "tokens":
                 return tokenRoutes(c, caller);
+            case "bans":
+                return banRoutes(c, caller);
+            case "plugins":
+                return pluginRoutes(c, caller);
             default:
                 throw ApiException.notFound("no such API endpoint: " + c.request().getHttpURI().getPath());
         }
@@ -308,6 +325,9 @@ final class ApiHandler extends Handler.Abstract {
         if (p.size() == 3) {
             String name = p.get(1);
             switch (p.get(2)) {
+                case "messages":
+                    requireMethod(c, "GET", true);
+                    return recentMessages(c, name);
                 case "revoke":
                     requireMethod(c, "POST", true);
                     return admin.revoke(name, caller.actor());
@@ -360,6 +380,181 @@ final class ApiHandler extends Handler.Abstract {
             return Map.of("revoked", p.get(1));
         }
         throw notFound(c);
+    }
+
+    private Object banRoutes(Call c, Caller caller) {
+        List<String> p = c.path();
+        if (c.is("GET", "bans")) {
+            return admin.bans();
+        }
+        if (p.size() == 2) {
+            requireMethod(c, "DELETE", true);
+            String address = p.get(1);
+            admin.removeBan(address, caller.actor());
+            return Map.of("unbanned", address.strip());
+        }
+        throw notFound(c);
+    }
+
+    private Object pluginRoutes(Call c, Caller caller) throws IOException {
+        List<String> p = c.path();
+        if (c.is("GET", "plugins")) {
+            return admin.plugins().stream().map(PluginView::of).toList();
+        }
+        if (c.is("POST", "plugins")) {
+            return new Created(PluginView.of(uploadPlugin(c, caller)));
+        }
+        if (p.size() == 2) {
+            requireMethod(c, "GET", true);
+            return PluginView.of(requirePlugin(p.get(1)));
+        }
+        if (p.size() == 3) {
+            AdminService.PluginAction action = switch (p.get(2)) {
+                case "start" -> AdminService.PluginAction.START;
+                case "stop" -> AdminService.PluginAction.STOP;
+                case "reload" -> AdminService.PluginAction.RELOAD;
+                case "unload" -> AdminService.PluginAction.UNLOAD;
+                default -> throw notFound(c);
+            };
+            requireMethod(c, "POST", true);
+            String id = requirePlugin(p.get(1)).id();
+            PluginInfo info = admin.controlPlugin(id, action, caller.actor());
+            if (action == AdminService.PluginAction.UNLOAD) {
+                return Map.of("unloaded", id);
+            }
+            return PluginView.of(info);
+        }
+        throw notFound(c);
+    }
+
+    /** The installed plugin {@code id}, or 400 for a malformed id and 404 for an unknown one. */
+    private PluginInfo requirePlugin(String id) {
+        if (!id.matches(PLUGIN_ID)) {
+            throw ApiException.badRequest("plugin id '" + abbreviate(id) + "' is not 1 to 128 characters of"
+                    + " A-Z a-z 0-9 . _ -");
+        }
+        return admin.plugins().stream().filter(i -> i.id().equals(id)).findFirst()
+                .orElseThrow(() -> ApiException.notFound("no plugin '" + id + "'"));
+    }
+
+    /**
+     * {@code POST /api/plugins} as {@code multipart/form-data}: part {@code plugin} (the zip or jar,
+     * its file name kept), optional part {@code signature} (its {@code .sig} file), optional field
+     * {@code fileName}. The whole body is bounded before it is parsed; a cross-site form cannot post
+     * here because a session caller must still send the CSRF header.
+     */
+    private PluginInfo uploadPlugin(Call c, Caller caller) throws IOException {
+        String contentType = c.request().getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+            throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE",
+                    "send the plugin as multipart/form-data with the parts plugin and signature");
+        }
+        String boundary = MultiPart.extractBoundary(contentType);
+        if (boundary == null || boundary.isEmpty()) {
+            throw ApiException.badRequest("multipart/form-data without a boundary");
+        }
+        long length = c.request().getLength();
+        if (length > maxPluginUpload) {
+            throw new ApiException(413, "TOO_LARGE", "upload of " + length + " bytes is over the limit of "
+                    + maxPluginUpload + " bytes");
+        }
+        if (!uploads.tryAcquire()) {
+            throw new ApiException(503, "BUSY", "other plugin uploads are running; try again");
+        }
+        try {
+            byte[] body;
+            try (InputStream in = Content.Source.asInputStream(c.request())) {
+                body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, maxPluginUpload + 1));
+            }
+            if (body.length > maxPluginUpload) {
+                throw new ApiException(413, "TOO_LARGE", "upload is over the limit of " + maxPluginUpload + " bytes");
+            }
+            MultiPartFormData.Parser parser = new MultiPartFormData.Parser(boundary);
+            parser.setMaxParts(8);
+            parser.setMaxLength(maxPluginUpload);
+            parser.setMaxFileSize(maxPluginUpload);
+            parser.setMaxMemoryFileSize(maxPluginUpload);
+            parser.setPartHeadersMaxLength(8 * 1024);
+            byte[] plugin = null;
+            byte[] signature = null;
+            String fileName = null;
+            String fieldName = null;
+            try (MultiPartFormData.Parts parts = parser.parse(Content.Source.from(ByteBuffer.wrap(body)))
+                    .get(30, TimeUnit.SECONDS)) {
+                for (MultiPart.Part part : parts) {
+                    String name = part.getName() == null ? "" : part.getName();
+                    switch (name) {
+                        case "plugin" -> {
+                            plugin = bytesOf(part);
+                            fileName = baseName(part.getFileName());
+                        }
+                        case "signature" -> signature = bytesOf(part);
+                        case "fileName" -> fieldName = part.getContentAsString(StandardCharsets.UTF_8).strip();
+                        default -> throw ApiException.badRequest("unknown part '" + abbreviate(name)
+                                + "'; known parts: plugin, signature, fileName");
+                    }
+                }
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw ApiException.badRequest("malformed multipart/form-data body");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ApiException(503, "BUSY", "interrupted");
+            }
+            if (plugin == null || plugin.length == 0) {
+                throw ApiException.badRequest("the part 'plugin' with the plugin file is required");
+            }
+            if (signature != null && signature.length == 0) {
+                signature = null;
+            }
+            if (signature != null && signature.length > MAX_SIGNATURE) {
+                throw new ApiException(413, "TOO_LARGE", "the signature is " + signature.length
+                        + " bytes; a .sig file is under " + MAX_SIGNATURE);
+            }
+            if (fieldName != null && !fieldName.isEmpty()) {
+                fileName = fieldName;
+            }
+            if (fileName == null || !fileName.matches(PLUGIN_FILE_NAME)) {
+                throw ApiException.badRequest("plugin file name must be NAME.zip or NAME.jar with A-Z a-z 0-9 . _ -,"
+                        + " got '" + abbreviate(fileName == null ? "" : fileName) + "'");
+            }
+            LOG.info("admin web: {} uploads plugin {} ({} bytes, {})", caller.name(), fileName, plugin.length,
+                    signature == null ? "unsigned" : "with signature");
+            return admin.installPlugin(fileName, plugin, signature, caller.actor());
+        } finally {
+            uploads.release();
+        }
+    }
+
+    private static byte[] bytesOf(MultiPart.Part part) throws IOException {
+        ByteBuffer buffer = Content.Source.asByteBuffer(part.getContentSource());
+        byte[] out = new byte[buffer.remaining()];
+        buffer.get(out);
+        return out;
+    }
+
+    /** A browser may send a full path as the file name: keep its last segment. */
+    private static String baseName(String fileName) {
+        if (fileName == null) {
+            return null;
+        }
+        int cut = Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\'));
+        return fileName.substring(cut + 1).strip();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "..." : s;
+    }
+
+    private Object recentMessages(Call c, String name) {
+        Fields query = Request.extractQueryParameters(c.request());
+        long limit = parseLong(query.getValue("limit"), DEFAULT_RECENT, "limit");
+        if (limit < 1 || limit > MAX_RECENT) {
+            throw ApiException.badRequest("limit " + limit + " is not in 1.." + MAX_RECENT);
+        }
+        if (admin.client(name).isEmpty()) {
+            throw ApiException.notFound("no client named '" + name + "'");
+        }
+        return admin.recentMessages(name, (int) limit);
     }
 
     // ------------------------------------------------------------------ authentication
@@ -704,7 +899,8 @@ final class ApiHandler extends Handler.Abstract {
         List<String> out = new ArrayList<>();
         for (String s : path.split("/")) {
             if (!s.isEmpty()) {
-                out.add(s);
+                // Split, then decode: an encoded '/' cannot add a segment, and an IPv6 ban sent as %3A%3A1 reads ::1.
+                out.add(org.eclipse.jetty.util.URIUtil.decodePath(s));
             }
         }
         return out;
@@ -769,6 +965,16 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     record TokenRequest(String name) {
+    }
+
+    /** A plugin as shown to admins: its file's name, never the gateway's folders. */
+    record PluginView(String id, String version, String provider, String fileName, boolean builtin,
+                      List<String> types, PluginState state, String reason, String publisher) {
+        static PluginView of(PluginInfo p) {
+            return new PluginView(p.id(), p.version(), p.provider(),
+                    p.file() == null || p.file().getFileName() == null ? "" : p.file().getFileName().toString(),
+                    p.builtin(), p.types().stream().sorted().toList(), p.state(), p.reason(), p.publisher());
+        }
     }
 
     /** An API token as shown to admins: never its hash. */

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -98,6 +99,71 @@ final class Https {
                 b.header("X-CSRF-Token", csrf);
             }
             extraHeaders.forEach((k, v) -> {
+                if (v != null) {
+                    b.header(k, v);
+                }
+            });
+            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(r.statusCode(), r.body(), r.headers());
+        } catch (IOException e) {
+            throw new AssertionError(method + " " + path + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** One part of a multipart/form-data body; {@code fileName} null for a plain field. */
+    record Part(String name, String fileName, byte[] content) {
+        static Part file(String name, String fileName, byte[] content) {
+            return new Part(name, fileName, content);
+        }
+
+        static Part field(String name, String value) {
+            return new Part(name, null, value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    /** POSTs {@code parts} as multipart/form-data, as a browser's FormData does. */
+    Reply multipart(String path, List<Part> parts, Map<String, String> extraHeaders) {
+        String boundary = "----egw-test-" + Long.toHexString(System.nanoTime());
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        try {
+            for (Part p : parts) {
+                StringBuilder head = new StringBuilder("--").append(boundary).append("\r\n")
+                        .append("Content-Disposition: form-data; name=\"").append(p.name()).append('"');
+                if (p.fileName() != null) {
+                    head.append("; filename=\"").append(p.fileName()).append('"');
+                }
+                head.append("\r\n");
+                if (p.fileName() != null) {
+                    head.append("Content-Type: application/octet-stream\r\n");
+                }
+                head.append("\r\n");
+                body.write(head.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                body.write(p.content());
+                body.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            }
+            body.write(("--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        Map<String, String> headers = new java.util.HashMap<>(extraHeaders);
+        headers.put("Content-Type", "multipart/form-data; boundary=" + boundary);
+        return sendBytes("POST", path, body.toByteArray(), headers);
+    }
+
+    Reply sendBytes(String method, String path, byte[] body, Map<String, String> headers) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+            if (cookie != null) {
+                b.header("Cookie", cookie);
+            }
+            if (csrf != null && !headers.containsKey("X-CSRF-Token")) {
+                b.header("X-CSRF-Token", csrf);
+            }
+            headers.forEach((k, v) -> {
                 if (v != null) {
                     b.header(k, v);
                 }

@@ -4,22 +4,38 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.function.UnaryOperator;
 import org.edgegateway.core.Gateway;
 import org.edgegateway.core.GatewayConfig;
 import org.edgegateway.core.HandlerLookup;
+import org.edgegateway.core.admission.AdmissionConfig;
+import org.edgegateway.core.config.GatewayHome;
 import org.edgegateway.core.handlers.BuiltinHandlers;
+import org.edgegateway.core.plugins.ClientPush;
+import org.edgegateway.core.plugins.PluginHost;
+import org.edgegateway.core.plugins.PluginHostConfig;
+import org.edgegateway.core.plugins.PluginSignatures;
+import org.edgegateway.core.plugins.TrustedPublishers;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.KeyStore;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
 
 /**
  * A real gateway (CURVE ROUTER on an ephemeral port, H2 key store in a temporary directory) with the
- * admin web server in front of it on an ephemeral HTTPS port.
+ * admin web server in front of it on an ephemeral HTTPS port. {@link #withPlugins} puts a real plugin
+ * host behind it instead of the built-in handlers: the built-in STRING and BINARY plugins, signed by
+ * a publisher key the host trusts ({@link #publisherKey}), unsigned plugins refused. Not thread-safe.
  */
 final class TestGateway implements AutoCloseable {
     final Path home;
     final MutableClock webClock = new MutableClock(Instant.now());
     final KeyStore store;
     final CurveKeyPair serverKeys = CurveKeyPair.generate();
+    final PluginHost plugins;
+    final Path publisherKey;
     final Gateway gateway;
     final AdminWebServer web;
     final WebConfig config;
@@ -28,15 +44,53 @@ final class TestGateway implements AutoCloseable {
         this(home, c -> c);
     }
 
-    TestGateway(Path home, java.util.function.UnaryOperator<WebConfig> tweak) {
+    TestGateway(Path home, UnaryOperator<WebConfig> tweak) {
+        this(home, tweak, false, AdmissionConfig.defaults(), AdminWebServer.DEFAULT_MAX_PLUGIN_UPLOAD);
+    }
+
+    /** A gateway with a plugin host, flood defence set by {@code admission}, and a plugin upload limit. */
+    static TestGateway withPlugins(Path home, AdmissionConfig admission, long maxPluginUpload) {
+        return new TestGateway(home, c -> c, true, admission, maxPluginUpload);
+    }
+
+    /** A gateway with the built-in handlers and flood defence set by {@code admission}. */
+    static TestGateway withAdmission(Path home, AdmissionConfig admission) {
+        return new TestGateway(home, c -> c, false, admission, AdminWebServer.DEFAULT_MAX_PLUGIN_UPLOAD);
+    }
+
+    private TestGateway(Path home, UnaryOperator<WebConfig> tweak, boolean withPlugins, AdmissionConfig admission,
+                        long maxPluginUpload) {
         this.home = home;
         this.store = KeyStore.open(KeyStore.fileUrl(home.resolve("data")));
-        this.gateway = Gateway.start(GatewayConfig.defaults("tcp://127.0.0.1:*"), store, serverKeys,
-                HandlerLookup.of(BuiltinHandlers.all()), Clock.systemUTC());
+        HandlerLookup handlers;
+        if (withPlugins) {
+            GatewayHome gatewayHome = new GatewayHome(home);
+            Path bundle = home.resolve("bundle-plugins");
+            this.publisherKey = home.resolve("release.key");
+            try {
+                Files.createDirectories(bundle);
+                PluginSignatures.generate(publisherKey, home.resolve("release.pub"), "web tests");
+                for (String name : List.of("string", "binary")) {
+                    Path zip = Files.copy(TestPlugins.builtin(name), bundle.resolve("edge-gateway-plugin-" + name + ".zip"));
+                    PluginSignatures.sign(zip, publisherKey);
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            new TrustedPublishers(gatewayHome.keys().resolve("publishers")).trust(home.resolve("release.pub"));
+            this.plugins = PluginHost.start(PluginHostConfig.defaults(gatewayHome, bundle), ClientPush.NONE);
+            handlers = plugins;
+        } else {
+            this.plugins = null;
+            this.publisherKey = null;
+            handlers = HandlerLookup.of(BuiltinHandlers.all());
+        }
+        this.gateway = Gateway.start(GatewayConfig.defaults("tcp://127.0.0.1:*"), admission, store, serverKeys,
+                handlers, Clock.systemUTC());
         this.config = tweak.apply(WebConfig.defaults(home).withPort(0));
         this.web = new AdminWebServer(config, gateway.admin(), store,
                 () -> "# TYPE egw_messages_in_total counter\negw_messages_in_total " + gateway.metrics().messagesIn() + "\n",
-                webClock);
+                webClock, maxPluginUpload);
         web.start();
     }
 
@@ -48,10 +102,42 @@ final class TestGateway implements AutoCloseable {
         return "https://127.0.0.1:" + web.port();
     }
 
+    /** A CURVE DEALER of {@code keys} connected to the gateway; receive timeout 15 s. */
+    ZMQ.Socket dealer(ZContext context, CurveKeyPair keys) {
+        ZMQ.Socket s = context.createSocket(SocketType.DEALER);
+        s.setLinger(0);
+        s.setReceiveTimeOut(15_000);
+        s.setSendTimeOut(10_000);
+        s.setCurveServerKey(serverKeys.publicKey());
+        s.setCurvePublicKey(keys.publicKey());
+        s.setCurveSecretKey(keys.secretKey());
+        s.connect(gateway.boundEndpoint());
+        return s;
+    }
+
+    /** Sends {@code [type, payload]} and returns the reply frames as text, or null after the receive timeout. */
+    static List<String> exchange(ZMQ.Socket s, String type, String payload) {
+        s.send(type, ZMQ.SNDMORE);
+        s.send(payload);
+        byte[] first = s.recv();
+        if (first == null) {
+            return null;
+        }
+        List<String> out = new java.util.ArrayList<>();
+        out.add(new String(first, java.nio.charset.StandardCharsets.UTF_8));
+        while (s.hasReceiveMore()) {
+            out.add(s.recvStr());
+        }
+        return out;
+    }
+
     @Override
     public void close() {
         web.close();
         gateway.close();
+        if (plugins != null) {
+            plugins.close();
+        }
         store.close();
     }
 }
