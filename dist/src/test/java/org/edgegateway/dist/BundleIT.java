@@ -52,6 +52,8 @@ class BundleIT {
         assertThat(base.resolve("bin/edge-gateway")).isExecutable();
         assertThat(base.resolve("bin/edge-gateway-client")).isExecutable();
         assertThat(base.resolve("systemd/edge-gateway.service")).exists();
+        assertThat(base.resolve("conf/gateway.properties.example")).content()
+                .contains("#gateway.endpoint=tcp://*:5555").contains("#admin.port=8443");
         assertThat(base.resolve("THIRD-PARTY.txt")).content().contains("org.zeromq:jeromq").contains("Bouncy Castle");
         try (var libs = Files.list(base.resolve("lib"))) {
             List<String> jars = libs.map(p -> p.getFileName().toString()).toList();
