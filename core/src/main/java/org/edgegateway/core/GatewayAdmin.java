@@ -225,10 +225,15 @@ final class GatewayAdmin implements AdminService {
 
     @Override
     public void backupStore(java.nio.file.Path zipFile, Actor actor) {
+        backupStore(store, zipFile, actor);
+    }
+
+    /** A consistent copy of {@code store} in {@code zipFile}, which must not exist; audited. */
+    static void backupStore(KeyStore store, java.nio.file.Path zipFile, Actor actor) {
         if (java.nio.file.Files.exists(zipFile)) {
             throw new AdminException(AdminException.Kind.CONFLICT, zipFile + " already exists");
         }
-        GatewayAdmin.call(() -> {
+        call(() -> {
             store.backup(zipFile);
             store.audit(actor.name(), "store.backup", "key store", zipFile.toString(), actor.source());
             return null;

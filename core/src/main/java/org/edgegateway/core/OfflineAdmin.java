@@ -120,14 +120,7 @@ public final class OfflineAdmin implements AdminService {
 
     @Override
     public void backupStore(java.nio.file.Path zipFile, Actor actor) {
-        if (java.nio.file.Files.exists(zipFile)) {
-            throw new AdminException(AdminException.Kind.CONFLICT, zipFile + " already exists");
-        }
-        GatewayAdmin.call(() -> {
-            store.backup(zipFile);
-            store.audit(actor.name(), "store.backup", "key store", zipFile.toString(), actor.source());
-            return null;
-        });
+        GatewayAdmin.backupStore(store, zipFile, actor);
     }
 
     @Override
