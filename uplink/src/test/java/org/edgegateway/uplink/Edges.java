@@ -9,6 +9,7 @@ import org.edgegateway.client.ClientBundle;
 import org.edgegateway.client.GatewayClient;
 import org.edgegateway.core.admin.Actor;
 import org.edgegateway.core.admin.AdminService;
+import org.edgegateway.keys.ClientLimits;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.Z85;
 import org.edgegateway.keys.ZCert;
@@ -17,6 +18,8 @@ import org.edgegateway.keys.ZCertFiles;
 /** Helpers shared by the uplink tests: bundles and sensor clients. */
 final class Edges {
     static final Actor ADMIN = new Actor("test-admin", "local");
+    /** Rate limits no test reaches: the default 100 messages/s would throttle 10,000 messages. */
+    static final ClientLimits UNLIMITED = new ClientLimits(1_000_000.0, 1_000_000, 1L << 40);
 
     private Edges() {
     }
@@ -35,6 +38,7 @@ final class Edges {
             throw new UncheckedIOException(e);
         }
         gateway.enrol(name, pair.publicZ85(), ADMIN);
+        gateway.setLimits(name, UNLIMITED, ADMIN);
         return dir;
     }
 
