@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.edgegateway.core.HandlerLookup;
 import org.edgegateway.plugin.api.HandlerMessage;
 import org.edgegateway.plugin.api.HandlerResult;
 import org.edgegateway.plugin.api.MessageHandler;
@@ -171,6 +172,32 @@ public final class UplinkReceiver implements MessageHandler {
     @Override
     public Set<String> types() {
         return Set.of(UplinkEnvelope.TYPE);
+    }
+
+    /**
+     * {@code base} with this receiver serving {@value UplinkEnvelope#TYPE} (for a lookup such as the
+     * plugin host, whose types change at run time). The receiver wins when a plugin also claims the
+     * type, which is logged once.
+     */
+    public HandlerLookup servingWith(HandlerLookup base) {
+        if (base.handlerFor(UplinkEnvelope.TYPE) != null) {
+            LOG.warn("uplink receiver: type {} is also claimed by {}; the uplink receiver serves it",
+                    UplinkEnvelope.TYPE, base.handlerFor(UplinkEnvelope.TYPE).getClass().getName());
+        }
+        UplinkReceiver self = this;
+        return new HandlerLookup() {
+            @Override
+            public MessageHandler handlerFor(String type) {
+                return UplinkEnvelope.TYPE.equals(type) ? self : base.handlerFor(type);
+            }
+
+            @Override
+            public Set<String> types() {
+                Set<String> all = new java.util.TreeSet<>(base.types());
+                all.add(UplinkEnvelope.TYPE);
+                return java.util.Collections.unmodifiableSet(all);
+            }
+        };
     }
 
     @Override

@@ -84,6 +84,17 @@ class UplinkReceiverTest {
     }
 
     @Test
+    void itServesUplinkBesideAnotherLookup() {
+        UplinkReceiver r = UplinkReceiver.open(dir, Set.of(), Clock.systemUTC());
+        org.edgegateway.core.HandlerLookup both = r.servingWith(org.edgegateway.core.HandlerLookup.of(
+                org.edgegateway.core.handlers.BuiltinHandlers.all()));
+        assertThat(both.handlerFor("UPLINK")).isSameAs(r);
+        assertThat(both.handlerFor("JSON")).isNotNull();
+        assertThat(both.types()).contains("UPLINK", "JSON", "STRING", "BINARY");
+        r.stop();
+    }
+
+    @Test
     void binaryPayloadsTravelAsBase64() {
         byte[] bytes = {(byte) 0xff, 0, (byte) 0xfe};
         UplinkEnvelope e = new UplinkEnvelope("ab", 7, "e", "s", "k", "BINARY", Instant.EPOCH, bytes);
