@@ -9,17 +9,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.edgegateway.core.admin.BanView;
+import org.edgegateway.core.admission.AdmissionConfig;
+import org.edgegateway.core.plugins.PluginSignatures;
+import org.edgegateway.core.plugins.PluginState;
 import org.edgegateway.keys.CurveKeyPair;
+import org.edgegateway.web.testplugin.NoteHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -51,10 +60,14 @@ class BrowserTest {
     WebDriverWait wait;
 
     @BeforeEach
-    void start() throws Exception {
+    void start(TestInfo test) throws Exception {
         assumeTrue(CHROMEDRIVER.canExecute() && CHROMIUM.canExecute(),
                 "Debian's chromium and chromedriver are not installed");
-        gw = new TestGateway(home);
+        // The full tour runs against a plugin host, and bans an address after three failed handshakes.
+        gw = test.getTestMethod().map(m -> m.getName().startsWith("loginChangePassword")).orElse(false)
+                ? TestGateway.withPlugins(home, AdmissionConfig.of(Map.of("admission.ban.auth-failures", "3")),
+                        AdminWebServer.DEFAULT_MAX_PLUGIN_UPLOAD)
+                : new TestGateway(home);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -84,7 +97,7 @@ class BrowserTest {
     }
 
     @Test
-    void loginChangePasswordEnrolSeeClientConnectRevokeAndSeeItGo() throws Exception {
+    void loginChangePasswordEnrolSeeClientConnectReadItsMessagesRevokeManagePluginsAndLiftABan() throws Exception {
         driver.get(gw.baseUrl() + "/");
         visible("login-form");
         shot("01-login");
@@ -115,7 +128,7 @@ class BrowserTest {
         try (ZContext context = new ZContext(1)) {
             ZMQ.Socket dealer = context.createSocket(SocketType.DEALER);
             dealer.setLinger(0);
-            dealer.setReceiveTimeOut(10_000);
+            dealer.setReceiveTimeOut(30_000);
             dealer.setCurveServerKey(gw.serverKeys.publicKey());
             dealer.setCurvePublicKey(sensor.publicKey());
             dealer.setCurveSecretKey(sensor.secretKey());
@@ -124,6 +137,11 @@ class BrowserTest {
             byte[] reply = dealer.recv();
             assertThat(reply).as("PONG from the gateway").isNotNull();
             assertThat(new String(reply, StandardCharsets.US_ASCII)).isEqualTo("PONG");
+            while (dealer.hasReceiveMore()) {
+                dealer.recv();
+            }
+            assertThat(TestGateway.exchange(dealer, "STRING", "<b>21.5 C</b> from sensor-7"))
+                    .containsExactly("ACK", "STRING received (27 bytes)");
 
             driver.findElement(By.cssSelector("#nav a[data-page=dashboard]")).click();
             By row = By.cssSelector("#connections-table tr[data-client='sensor-7']");
@@ -137,6 +155,15 @@ class BrowserTest {
             resize(1280, 1000);
 
             driver.findElement(By.cssSelector("#nav a[data-page=clients]")).click();
+            clickWhenReady(By.cssSelector("#clients-table tr[data-client='sensor-7'] button[data-action=messages]"));
+            visible("messages-card");
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages-table"), "from sensor-7"));
+            WebElement message = driver.findElement(By.cssSelector("#messages-table tbody tr"));
+            assertThat(message.getText()).contains("STRING", "<b>21.5 C</b> from sensor-7", "ACK");
+            assertThat(driver.findElements(By.cssSelector("#messages-table b"))).as("payload shown as text").isEmpty();
+            shot("05a-client-recent-messages");
+            click("messages-close");
+
             By revoke = By.cssSelector("#clients-table tr[data-client='sensor-7'] button[data-action=revoke]");
             wait.until(ExpectedConditions.elementToBeClickable(revoke)).click();
             visible("dialog");
@@ -156,6 +183,60 @@ class BrowserTest {
             assertThat(e.action()).isEqualTo("client.revoke");
             assertThat(e.actor()).isEqualTo("admin");
             assertThat(e.source()).isEqualTo("127.0.0.1");
+        });
+
+        // Plugins: stop and start a built-in one, then upload a signed plugin with its .sig.
+        driver.findElement(By.cssSelector("#nav a[data-page=plugins]")).click();
+        By stringRow = By.cssSelector("#plugins-table tr[data-plugin='string']");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(stringRow, "started"));
+        assertThat(driver.findElement(stringRow).getText()).contains("STRING");
+        clickWhenReady(By.cssSelector("#plugins-table tr[data-plugin='string'] button[data-action=stop]"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(stringRow, "stopped"));
+        assertThat(gw.plugins.plugin("string").orElseThrow().state()).isEqualTo(PluginState.STOPPED);
+        clickWhenReady(By.cssSelector("#plugins-table tr[data-plugin='string'] button[data-action=start]"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(stringRow, "started"));
+        assertThat(gw.plugins.plugin("string").orElseThrow().state()).isEqualTo(PluginState.STARTED);
+
+        Path note = TestPlugins.zip(profile.resolve("upload"), "note", "1.0.0", NoteHandler.class);
+        Path sig = PluginSignatures.sign(note, gw.publisherKey);
+        driver.findElement(By.id("plugin-file")).sendKeys(note.toAbsolutePath().toString());
+        driver.findElement(By.id("plugin-sig")).sendKeys(sig.toAbsolutePath().toString());
+        click("plugin-upload-submit");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("plugin-upload-result"),
+                "Installed note: serving NOTE"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("#plugins-table tr[data-plugin='note']"), "started"));
+        assertThat(gw.plugins.handlerFor("NOTE")).isNotNull();
+        shot("07a-plugins");
+        resize(390, 844);
+        shot("07b-plugins-phone");
+        resize(1280, 1000);
+
+        // Bans: strangers' failed handshakes ban the address; the admin lifts the ban.
+        try (ZContext context = new ZContext(1)) {
+            List<ZMQ.Socket> strangers = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (gw.gateway.admin().bans().isEmpty() && System.nanoTime() < deadline) {
+                strangers.add(gw.dealer(context, CurveKeyPair.generate()));
+                Thread.sleep(200);
+            }
+            strangers.forEach(ZMQ.Socket::close);
+        }
+        assertThat(gw.gateway.admin().bans()).extracting(BanView::address).containsExactly("127.0.0.1");
+        driver.findElement(By.cssSelector("#nav a[data-page=quarantine]")).click();
+        By banRow = By.cssSelector("#bans-table tr[data-address='127.0.0.1']");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(banRow));
+        assertThat(driver.findElement(banRow).getText()).contains("failed authentications");
+        shot("07c-bans");
+        clickWhenReady(By.cssSelector("#bans-table tr[data-address='127.0.0.1'] button[data-action=unban]"));
+        visible("dialog");
+        click("dialog-ok");
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(banRow));
+        visible("bans-empty");
+        assertThat(gw.gateway.admin().bans()).isEmpty();
+        assertThat(gw.store.auditPage(Long.MAX_VALUE, 50)).anySatisfy(e -> {
+            assertThat(e.action()).isEqualTo("address.unban");
+            assertThat(e.actor()).isEqualTo("admin");
         });
     }
 
@@ -233,6 +314,18 @@ class BrowserTest {
         driver.manage().window().setSize(new Dimension(width, height));
         wait.until(d -> ((Number) ((JavascriptExecutor) d).executeScript("return window.innerWidth")).intValue() <= width
                 && ((Number) ((JavascriptExecutor) d).executeScript("return window.innerWidth")).intValue() > width - 40);
+    }
+
+    /** Clicks what {@code by} finds, finding it again if a live refresh replaced it in between. */
+    private void clickWhenReady(By by) {
+        wait.ignoring(StaleElementReferenceException.class).until(d -> {
+            WebElement e = d.findElement(by);
+            if (!e.isDisplayed() || !e.isEnabled()) {
+                return false;
+            }
+            e.click();
+            return true;
+        });
     }
 
     private void visible(String id) {

@@ -102,11 +102,11 @@ final class TestGateway implements AutoCloseable {
         return "https://127.0.0.1:" + web.port();
     }
 
-    /** A CURVE DEALER of {@code keys} connected to the gateway; receive timeout 15 s. */
+    /** A CURVE DEALER of {@code keys} connected to the gateway; receive timeout 30 s. */
     ZMQ.Socket dealer(ZContext context, CurveKeyPair keys) {
         ZMQ.Socket s = context.createSocket(SocketType.DEALER);
         s.setLinger(0);
-        s.setReceiveTimeOut(15_000);
+        s.setReceiveTimeOut(30_000);
         s.setSendTimeOut(10_000);
         s.setCurveServerKey(serverKeys.publicKey());
         s.setCurvePublicKey(keys.publicKey());

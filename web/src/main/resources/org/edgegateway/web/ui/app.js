@@ -5,7 +5,8 @@
 (() => {
   const POLL_MS = 1500;
   const CHART_WINDOW_MS = 5 * 60 * 1000;
-  const PAGES = ['dashboard', 'clients', 'quarantine', 'audit', 'settings'];
+  const PAGES = ['dashboard', 'clients', 'quarantine', 'plugins', 'audit', 'settings'];
+  const RECENT_LIMIT = 50;
 
   const state = {
     session: null,
@@ -14,6 +15,7 @@
     samples: [],          // {t, messagesIn, errorsByCode}
     talkers: new Map(),   // client name -> {t, messages, rate}
     clients: [],
+    messagesFor: null,    // the client whose recent messages are shown, or null
     auditBefore: null,
     auditPages: [],
   };
@@ -58,7 +60,9 @@
     if (method !== 'GET' && state.session && state.session.csrfToken) {
       headers['X-CSRF-Token'] = state.session.csrfToken;
     }
-    if (body !== undefined) {
+    if (body instanceof FormData) {
+      options.body = body;  // the browser sets multipart/form-data with its boundary
+    } else if (body !== undefined) {
       headers['Content-Type'] = 'application/json';
       options.body = JSON.stringify(body);
     }
@@ -211,8 +215,9 @@
     state.polling = true;
     try {
       if (state.page === 'dashboard') await refreshDashboard();
-      else if (state.page === 'clients') await refreshClients();
-      else if (state.page === 'quarantine') await refreshQuarantine();
+      else if (state.page === 'clients') await Promise.all([refreshClients(), refreshMessages()]);
+      else if (state.page === 'quarantine') await Promise.all([refreshQuarantine(), refreshBans()]);
+      else if (state.page === 'plugins') await refreshPlugins();
       else if (state.page === 'audit') await refreshAudit();
       else if (state.page === 'settings') await refreshTokens();
     } catch (e) {
@@ -353,10 +358,15 @@
         actions.append(el('button', { type: 'button', class: 'danger small', 'data-action': 'revoke',
           onclick: () => revoke(c.name) }, 'Revoke'));
       }
+      actions.append(el('button', { type: 'button', class: 'secondary small', 'data-action': 'messages',
+        onclick: () => showMessages(c.name) }, 'Messages'));
       body.append(el('tr', { 'data-client': c.name },
         el('td', null, el('div', { class: 'client-name', text: c.name }),
           el('div', { class: 'mono small muted', text: c.publicKey })),
-        el('td', null, badge(c.status), c.quarantineReason ? el('div', { class: 'small muted', text: c.quarantineReason }) : null),
+        el('td', null, badge(c.status),
+          c.quarantineReason ? el('div', { class: 'small muted reason', text: c.quarantineReason }) : null,
+          status === 'QUARANTINED' ? el('div', { class: 'small muted until',
+            text: c.quarantineUntil ? 'until ' + fmtTime(c.quarantineUntil) : 'until released' }) : null),
         el('td', null, el('span', { class: 'dot' + (c.connected ? ' on' : '') }),
           c.connected ? (c.peerAddress || 'connected') : 'offline'),
         el('td', { class: 'opt', text: c.connected ? 'now' : fmtAgo(c.lastSeen) }),
@@ -445,6 +455,48 @@
     }
   }
 
+  // recent messages of one client
+
+  function showMessages(name) {
+    state.messagesFor = name;
+    $('messages-title').textContent = 'Recent messages of ' + name;
+    clear($('messages-table').tBodies[0]);
+    $('messages-empty').hidden = true;
+    $('messages-card').hidden = false;
+    $('messages-card').scrollIntoView({ block: 'nearest' });
+    refresh();
+  }
+
+  function closeMessages() {
+    state.messagesFor = null;
+    $('messages-card').hidden = true;
+  }
+
+  async function refreshMessages() {
+    const name = state.messagesFor;
+    if (!name) return;
+    let rows;
+    try {
+      rows = await api('GET', '/api/clients/' + encodeURIComponent(name) + '/messages?limit=' + RECENT_LIMIT);
+    } catch (e) {
+      if (e.status === 404) closeMessages();
+      throw e;
+    }
+    if (state.messagesFor !== name) return;
+    const body = clear($('messages-table').tBodies[0]);
+    for (const m of rows) {
+      const ok = String(m.outcome).toUpperCase() === 'ACK';
+      body.append(el('tr', null,
+        el('td', { class: 'small', text: fmtTime(m.receivedAt) }),
+        el('td', { class: 'mono small', text: m.type }),
+        el('td', { class: 'opt small', text: fmtNum(m.size) + ' B' }),
+        el('td', { class: 'mono small preview', text: m.preview || '' }),
+        el('td', { class: 'small' }, el('span', { class: 'outcome ' + (ok ? 'ok' : 'bad'), text: m.outcome }),
+          m.detail && !ok ? el('div', { class: 'muted', text: m.detail }) : null)));
+    }
+    $('messages-empty').hidden = rows.length > 0;
+  }
+
   // quarantine
 
   async function refreshQuarantine() {
@@ -464,6 +516,87 @@
     const gone = clients.filter((c) => String(c.status).toUpperCase() === 'REVOKED');
     for (const c of gone) revoked.append(el('li', null, c.name + ' ', el('span', { class: 'mono small muted', text: c.publicKey })));
     if (!gone.length) revoked.append(el('li', { class: 'muted', text: 'none' }));
+  }
+
+  // bans
+
+  async function refreshBans() {
+    const bans = await api('GET', '/api/bans');
+    const body = clear($('bans-table').tBodies[0]);
+    for (const b of bans) {
+      body.append(el('tr', { 'data-address': b.address },
+        el('td', { class: 'mono', text: b.address }),
+        el('td', { class: 'reason small', text: b.reason || '' }),
+        el('td', { class: 'opt small', text: fmtTime(b.since) }),
+        el('td', { class: 'small', text: fmtTime(b.until) }),
+        el('td', { class: 'opt', text: fmtNum(b.refusals) }),
+        el('td', { class: 'actions' }, el('button', { type: 'button', class: 'secondary small', 'data-action': 'unban',
+          onclick: () => unban(b.address) }, 'Lift'))));
+    }
+    $('bans-empty').hidden = bans.length > 0;
+  }
+
+  async function unban(address) {
+    const v = await ask('Lift the ban on ' + address + '? Its handshakes are accepted again at once.', [], 'Lift ban');
+    if (!v) return;
+    act(api('DELETE', '/api/bans/' + encodeURIComponent(address)));
+  }
+
+  // plugins
+
+  async function refreshPlugins() {
+    const plugins = await api('GET', '/api/plugins');
+    const body = clear($('plugins-table').tBodies[0]);
+    for (const p of plugins) {
+      const s = String(p.state).toUpperCase();
+      const actions = el('td', { class: 'actions' });
+      const button = (action, label, cls) => el('button', { type: 'button', class: (cls || 'secondary') + ' small',
+        'data-action': action, onclick: () => pluginAction(p, action) }, label);
+      if (s === 'STARTED') actions.append(button('stop', 'Stop'));
+      else actions.append(button('start', 'Start'));
+      actions.append(button('reload', 'Reload'));
+      actions.append(button('unload', 'Unload', 'danger'));
+      body.append(el('tr', { 'data-plugin': p.id },
+        el('td', null, el('div', { class: 'plugin-name', text: p.id + (p.version ? ' ' + p.version : '') }),
+          el('div', { class: 'small muted', text: [p.provider, p.fileName, p.builtin ? 'built-in' : 'installed']
+            .filter((x) => x).join(' · ') })),
+        el('td', null, badge(p.state), p.reason ? el('div', { class: 'small muted reason', text: p.reason }) : null),
+        el('td', { class: 'mono small types', text: (p.types || []).join(', ') || '–' }),
+        el('td', { class: 'opt mono small', text: p.publisher || 'unsigned' }),
+        actions));
+    }
+    $('plugins-empty').hidden = plugins.length > 0;
+  }
+
+  async function pluginAction(p, action) {
+    if (action === 'unload') {
+      const v = await ask('Unload ' + p.id + '? It stops serving ' + ((p.types || []).join(', ') || 'its types')
+        + ' until the gateway restarts; its file stays.', [], 'Unload');
+      if (!v) return;
+    }
+    act(api('POST', '/api/plugins/' + encodeURIComponent(p.id) + '/' + action));
+  }
+
+  async function uploadPlugin(event) {
+    event.preventDefault();
+    const out = $('plugin-upload-result');
+    const file = $('plugin-file').files[0];
+    const sig = $('plugin-sig').files[0];
+    if (!file) { setResult(out, 'Choose the plugin file.', false); return; }
+    const form = new FormData();
+    form.append('plugin', file, file.name);
+    if (sig) form.append('signature', sig, sig.name);
+    setResult(out, 'Uploading ' + file.name + '…', true);
+    try {
+      const p = await api('POST', '/api/plugins', form);
+      const s = String(p.state).toUpperCase();
+      if (s === 'STARTED') setResult(out, 'Installed ' + p.id + ': serving ' + ((p.types || []).join(', ') || 'nothing') + '.', true);
+      else setResult(out, 'Installed ' + p.id + ' but it is ' + s.toLowerCase() + ': ' + (p.reason || 'no reason given'), false);
+      $('plugin-upload-form').reset();
+      refresh();
+    } catch (e) {
+      setResult(out, e.message, false);
+    }
   }
 
   // audit
@@ -575,6 +708,8 @@
     $('enrol-form').addEventListener('submit', enrol);
     $('generate-form').addEventListener('submit', generate);
     $('token-form').addEventListener('submit', createToken);
+    $('plugin-upload-form').addEventListener('submit', uploadPlugin);
+    $('messages-close').addEventListener('click', closeMessages);
     $('client-search').addEventListener('input', renderClients);
     $('logout').addEventListener('click', logout);
     $('settings-password').addEventListener('click', () => show('password'));
