@@ -83,6 +83,7 @@ final class DoctorCommand implements Callable<Integer> {
             checkPorts(settings, running);
             checkStore(home, settings, running);
             checkCertificate(home, settings);
+            checkPlugins(home, settings, running);
         }
         return report();
     }
@@ -226,6 +227,42 @@ final class DoctorCommand implements Callable<Integer> {
             }
         } catch (Exception e) {
             fail("admin UI certificate " + file + " cannot be read: " + e.getMessage(), "check admin.tls.keystore-password, or replace the file");
+        }
+    }
+
+    /** Every plugin verifies against a trusted publisher and loads; the built-ins are checked too. */
+    private void checkPlugins(GatewayHome home, Settings settings, boolean running) {
+        List<org.edgegateway.core.plugins.PluginInfo> plugins;
+        if (running) {
+            try (ControlClient c = ControlClient.connect(home.controlSocket()).orElseThrow()) {
+                plugins = c.plugins();
+            } catch (RuntimeException e) {
+                warn("cannot list the running gateway's plugins: " + e.getMessage(), "look at HOME/logs/gateway.log");
+                return;
+            }
+        } else {
+            Path base = GatewayApp.bundleBase();
+            if (base != null) {
+                // As the gateway does at start: the bundle's own publisher signed its built-ins.
+                GatewayApp.trustBundledPublishers(base, home);
+            }
+            try (var host = org.edgegateway.core.plugins.PluginHost.start(
+                    org.edgegateway.core.plugins.PluginHostConfig.from(settings, home, base == null ? null : base.resolve("plugins")),
+                    org.edgegateway.core.plugins.ClientPush.NONE)) {
+                plugins = host.list();
+            } catch (RuntimeException e) {
+                fail("plugins cannot be loaded: " + e.getMessage(), "look at the plugin named, or remove it from " + home.plugins());
+                return;
+            }
+        }
+        for (var p : plugins) {
+            switch (p.state()) {
+                case REFUSED -> fail("plugin " + p.id() + " (" + p.file() + ") is refused: " + p.reason(),
+                        "trust its publisher with `edge-gateway plugins trust KEY.pub`, replace a tampered file, or remove it");
+                case FAILED -> fail("plugin " + p.id() + " failed: " + p.reason(), "see HOME/logs/gateway.log; fix or remove it");
+                default -> ok("plugin " + p.id() + " " + p.version() + " " + p.state().name().toLowerCase(java.util.Locale.ROOT)
+                        + (p.publisher().isEmpty() ? "" : ", signed by " + p.publisher()));
+            }
         }
     }
 

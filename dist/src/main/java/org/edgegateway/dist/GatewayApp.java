@@ -150,7 +150,7 @@ final class GatewayApp implements AutoCloseable {
     }
 
     /** The bundle's own publisher keys (conf/publishers/*.pub, which signed the built-in plugins) are trusted. */
-    private static void trustBundledPublishers(Path base, GatewayHome home) {
+    static void trustBundledPublishers(Path base, GatewayHome home) {
         Path publishers = base.resolve("conf").resolve("publishers");
         if (!Files.isDirectory(publishers)) {
             return;

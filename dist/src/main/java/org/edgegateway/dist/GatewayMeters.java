@@ -43,6 +43,24 @@ final class GatewayMeters {
                 .description("Retries answered from the de-duplication window").register(registry);
         FunctionCounter.builder("egw.transport.faults", m, GatewayMetrics::transportFaults)
                 .description("Faults raised inside the transport's threads").register(registry);
+        FunctionCounter.builder("egw.admission.rate_limited", m, GatewayMetrics::rateLimitedMessages)
+                .description("Messages dropped for being over the client's rate").register(registry);
+        FunctionCounter.builder("egw.admission.rate_limited.silent", m, GatewayMetrics::rateLimitedSilently)
+                .description("Rate-limited messages dropped without an answer (answers are throttled)").register(registry);
+        FunctionCounter.builder("egw.admission.quarantined.discarded", m, GatewayMetrics::quarantinedDiscarded)
+                .description("Messages of quarantined clients discarded").register(registry);
+        FunctionCounter.builder("egw.quarantines", m, GatewayMetrics::quarantines)
+                .description("Clients quarantined").register(registry);
+        FunctionCounter.builder("egw.quarantines.automatic", m, GatewayMetrics::quarantinesAutomatic)
+                .description("Clients quarantined by flood defence").register(registry);
+        FunctionCounter.builder("egw.releases", m, GatewayMetrics::releases)
+                .description("Quarantines ended").register(registry);
+        FunctionCounter.builder("egw.releases.expired", m, GatewayMetrics::releasesByExpiry)
+                .description("Quarantines ended by expiry").register(registry);
+        FunctionCounter.builder("egw.bans", m, GatewayMetrics::bans)
+                .description("Addresses banned at the handshake").register(registry);
+        FunctionCounter.builder("egw.bans.removed", m, GatewayMetrics::bansRemoved)
+                .description("Bans removed by an admin").register(registry);
         Gauge.builder("egw.clients.connected", gateway, g -> g.admin().connections().size())
                 .description("Authenticated connections").register(registry);
     }

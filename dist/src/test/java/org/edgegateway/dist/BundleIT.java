@@ -139,6 +139,20 @@ class BundleIT {
             BundleProcess.Result sick = bundle.run("doctor");
             assertThat(sick.exitCode()).isEqualTo(Main.FAILED);
             assertThat(sick.out()).contains("FAIL  server secret key").contains("chmod 600 " + secret);
+            Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+
+            // A tampered built-in plugin is refused, and doctor says so.
+            Path zip;
+            try (var files = Files.list(base.resolve("plugins"))) {
+                zip = files.filter(p -> p.getFileName().toString().startsWith("edge-gateway-plugin-string")
+                        && p.toString().endsWith(".zip")).findFirst().orElseThrow();
+            }
+            byte[] bytes = Files.readAllBytes(zip);
+            bytes[bytes.length / 2] ^= 1;
+            Files.write(zip, bytes);
+            BundleProcess.Result tampered = bundle.run("doctor");
+            assertThat(tampered.exitCode()).isEqualTo(Main.FAILED);
+            assertThat(tampered.out()).contains("FAIL  plugin string").contains("refused");
         }
     }
 
