@@ -49,11 +49,13 @@ public final class Gateway implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final String boundEndpoint;
     private final String clientEndpoint;
+    private final org.edgegateway.core.pubsub.PubSub pubsub;
     private volatile boolean closed;
 
     private Gateway(ZContext context, ZapHandler zap, Router router, Quarantiner quarantiner, AuditTrail audit,
                     GatewayAdmin admin, GatewayMetrics metrics, KeyStore store, ScheduledExecutorService housekeeping,
-                    String boundEndpoint, String clientEndpoint) {
+                    String boundEndpoint, String clientEndpoint, org.edgegateway.core.pubsub.PubSub pubsub) {
+        this.pubsub = pubsub;
         this.context = context;
         this.zap = zap;
         this.router = router;
@@ -79,6 +81,19 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway start(GatewayConfig config, AdmissionConfig admission, KeyStore store,
                                 CurveKeyPair serverKeys, HandlerLookup handlers, Clock clock) {
+        return start(config, admission, null,
+                handlers instanceof org.edgegateway.core.plugins.PluginHost host ? host : null,
+                store, serverKeys, handlers, clock);
+    }
+
+    /**
+     * Starts a gateway with its optional parts: the topic publisher ({@code pubsub} null: none) and the
+     * plugin host the admin service controls ({@code plugins} null: none; the handlers may still wrap it).
+     */
+    public static Gateway start(GatewayConfig config, AdmissionConfig admission,
+                                org.edgegateway.core.pubsub.PubSubConfig pubsubConfig,
+                                org.edgegateway.core.plugins.PluginHost plugins, KeyStore store,
+                                CurveKeyPair serverKeys, HandlerLookup handlers, Clock clock) {
         GatewayMetrics metrics = new GatewayMetrics();
         ZContext context = new ZContext(1);
         context.setUncaughtExceptionHandler((t, e) -> {
@@ -94,6 +109,7 @@ public final class Gateway implements AutoCloseable {
         ZapHandler zap = null;
         Router router = null;
         Quarantiner quarantiner = null;
+        org.edgegateway.core.pubsub.PubSub pubsub = null;
         try {
             keys.load(store.listClients());
             AuditTrail trail = new AuditTrail(store, clock, Duration.ofMinutes(1), 10_000);
@@ -112,8 +128,12 @@ public final class Gateway implements AutoCloseable {
             String bound = router.start();
             selfTest.run(bound, serverKeys.publicKey());
             String clientEndpoint = config.publicEndpoint().isEmpty() ? advertised(bound) : config.publicEndpoint();
+            if (pubsubConfig != null) {
+                pubsub = org.edgegateway.core.pubsub.PubSub.start(context, serverKeys, pubsubConfig, keys, clock);
+            }
             GatewayAdmin admin = new GatewayAdmin(store, keys, router, metrics, bans, serverKeys.publicZ85(),
-                    () -> clientEndpoint, clock, handlers instanceof org.edgegateway.core.plugins.PluginHost host ? host : null);
+                    () -> clientEndpoint, clock, plugins, pubsub,
+                    org.edgegateway.core.pubsub.ClientPusher.overKeyCache(keys, router::push));
             quarantiner = new Quarantiner(quarantines, admin, keys, router::quarantineSettled, admission, metrics, clock);
             quarantiner.start();
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -127,8 +147,11 @@ public final class Gateway implements AutoCloseable {
             LOG.info("gateway: serving on {} with {} enrolled clients; server key {}", bound, keys.size(),
                     serverKeys.publicZ85());
             return new Gateway(context, zap, router, quarantiner, audit, admin, metrics, store, housekeeping, bound,
-                    clientEndpoint);
+                    clientEndpoint, pubsub);
         } catch (RuntimeException e) {
+            if (pubsub != null) {
+                pubsub.close();
+            }
             if (quarantiner != null) {
                 quarantiner.close();
             }
@@ -219,6 +242,11 @@ public final class Gateway implements AutoCloseable {
         return metrics;
     }
 
+    /** The topic publisher, or null when this gateway runs without one. */
+    public org.edgegateway.core.pubsub.PubSub pubsub() {
+        return pubsub;
+    }
+
     public Router router() {
         return router;
     }
@@ -232,6 +260,9 @@ public final class Gateway implements AutoCloseable {
         LOG.info("gateway: stopping");
         quarantiner.close();
         router.shutdown(grace);
+        if (pubsub != null) {
+            pubsub.close();
+        }
         housekeeping.shutdownNow();
         flushLastSeen(store, router);
         zap.close();

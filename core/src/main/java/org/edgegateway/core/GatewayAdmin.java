@@ -46,11 +46,16 @@ final class GatewayAdmin implements AdminService {
     private final Instant startedAt;
     private final Clock clock;
     private final org.edgegateway.core.plugins.PluginHost plugins;
+    private final org.edgegateway.core.pubsub.PubSub pubsub;
+    private final org.edgegateway.core.pubsub.ClientPusher pusher;
 
     GatewayAdmin(KeyStore store, KeyCache keys, Router router, GatewayMetrics metrics, BanList bans,
                  String serverPublicKey, Supplier<String> clientEndpoint, Clock clock,
-                 org.edgegateway.core.plugins.PluginHost plugins) {
+                 org.edgegateway.core.plugins.PluginHost plugins, org.edgegateway.core.pubsub.PubSub pubsub,
+                 org.edgegateway.core.pubsub.ClientPusher pusher) {
         this.plugins = plugins;
+        this.pubsub = pubsub;
+        this.pusher = pusher;
         this.bans = bans;
         this.store = store;
         this.keys = keys;
@@ -308,5 +313,55 @@ final class GatewayAdmin implements AdminService {
             throw new AdminException(AdminException.Kind.UNAVAILABLE, "this gateway runs without a plugin host");
         }
         return plugins;
+    }
+
+    @Override
+    public void push(String clientName, String type, byte[] payload, Actor actor) {
+        try {
+            pusher.push(clientName, type, payload).get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof org.edgegateway.core.pubsub.ClientPusher.NotConnectedException n) {
+                throw new AdminException(AdminException.Kind.CONFLICT, n.getMessage(), n);
+            }
+            if (cause instanceof AdminException a) {
+                throw a;
+            }
+            throw new AdminException(AdminException.Kind.INVALID, String.valueOf(cause.getMessage()), cause);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, "the router did not take the push within 10 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, "interrupted", e);
+        }
+        call(() -> {
+            store.audit(actor.name(), "client.push", clientName, type + " (" + payload.length + " bytes)", actor.source());
+            return null;
+        });
+    }
+
+    @Override
+    public void publish(String topic, byte[] payload, Actor actor) {
+        if (pubsub == null) {
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, "topic publishing is off (pubsub.enabled=false)");
+        }
+        boolean queued;
+        try {
+            queued = pubsub.publish(topic, payload);
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(AdminException.Kind.INVALID, e.getMessage(), e);
+        }
+        if (!queued) {
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, "the publisher's queue is full; retry later");
+        }
+        call(() -> {
+            store.audit(actor.name(), "topic.publish", topic, payload.length + " bytes", actor.source());
+            return null;
+        });
+    }
+
+    @Override
+    public List<org.edgegateway.core.pubsub.SubscriptionView> subscriptions() {
+        return pubsub == null ? List.of() : pubsub.subscriptions();
     }
 }

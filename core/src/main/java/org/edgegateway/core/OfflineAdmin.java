@@ -144,4 +144,19 @@ public final class OfflineAdmin implements AdminService {
     public List<org.edgegateway.core.plugins.RecentMessage> recentMessages(String clientName, int limit) {
         return List.of();
     }
+
+    @Override
+    public void push(String clientName, String type, byte[] payload, Actor actor) {
+        throw new AdminException(AdminException.Kind.UNAVAILABLE, "the gateway is not running: nobody is connected to push to");
+    }
+
+    @Override
+    public void publish(String topic, byte[] payload, Actor actor) {
+        throw new AdminException(AdminException.Kind.UNAVAILABLE, "the gateway is not running: nobody subscribes");
+    }
+
+    @Override
+    public List<org.edgegateway.core.pubsub.SubscriptionView> subscriptions() {
+        return List.of();
+    }
 }

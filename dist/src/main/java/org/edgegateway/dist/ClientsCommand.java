@@ -28,7 +28,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code clients}: enrol, list, revoke, quarantine, release and limit sensors. */
 @Command(name = "clients", description = "Enrolled clients (sensors).",
         subcommands = {ClientsCommand.Add.class, ClientsCommand.ListClients.class, ClientsCommand.Revoke.class,
-                ClientsCommand.Quarantine.class, ClientsCommand.Release.class, ClientsCommand.Limit.class})
+                ClientsCommand.Quarantine.class, ClientsCommand.Release.class, ClientsCommand.Limit.class,
+                ClientsCommand.Send.class})
 final class ClientsCommand {
     @ParentCommand
     Main main;
@@ -240,6 +241,31 @@ final class ClientsCommand {
             return "rate " + (l.messagesPerSecond() == null ? "default" : l.messagesPerSecond() + "/s")
                     + ", burst " + (l.burst() == null ? "default" : l.burst())
                     + ", bytes " + (l.bytesPerSecond() == null ? "default" : l.bytesPerSecond() + "/s");
+        }
+    }
+
+    /** {@code clients send NAME --type T --data D}: a push to a connected client. */
+    @Command(name = "send", description = "Push a message to a connected client; fails clearly if it is not connected.")
+    static final class Send implements Callable<Integer> {
+        @ParentCommand
+        ClientsCommand clients;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--type", required = true, paramLabel = "TYPE")
+        String type;
+
+        @Option(names = "--data", required = true, paramLabel = "TEXT", description = "The payload, as UTF-8 text")
+        String data;
+
+        @Override
+        public Integer call() {
+            try (AdminSession session = clients.session()) {
+                session.admin().push(name, type, data.getBytes(java.nio.charset.StandardCharsets.UTF_8), AdminSession.actor());
+                System.out.println("pushed " + type + " to " + name);
+            }
+            return Main.OK;
         }
     }
 

@@ -20,7 +20,14 @@ import org.edgegateway.core.admission.AdmissionSettings;
 import org.edgegateway.core.plugins.PluginCommands;
 import org.edgegateway.core.plugins.PluginHost;
 import org.edgegateway.core.plugins.PluginHostConfig;
+import java.util.Set;
+import org.edgegateway.core.pubsub.PubSubConfig;
+import org.edgegateway.core.pubsub.PubSubSettings;
 import org.edgegateway.protocol.Push;
+import org.edgegateway.uplink.Uplink;
+import org.edgegateway.uplink.UplinkConfig;
+import org.edgegateway.uplink.UplinkReceiver;
+import org.edgegateway.uplink.UplinkSettings;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,6 +63,8 @@ final class GatewayApp implements AutoCloseable {
         List<Setting<?>> all = new ArrayList<>(Settings.CORE);
         all.addAll(AdmissionSettings.ALL);
         all.addAll(PluginHostConfig.SETTINGS);
+        all.addAll(PubSubSettings.ALL);
+        all.addAll(UplinkSettings.ALL);
         return all;
     }
 
@@ -67,11 +76,16 @@ final class GatewayApp implements AutoCloseable {
 
     private final KeyStore store;
     private final PluginHost plugins;
+    private final Uplink uplink;
+    private final UplinkReceiver receiver;
     private final Gateway gateway;
     private final ControlServer control;
     private final AdminWebServer web;
 
-    private GatewayApp(KeyStore store, PluginHost plugins, Gateway gateway, ControlServer control, AdminWebServer web) {
+    private GatewayApp(KeyStore store, PluginHost plugins, Uplink uplink, UplinkReceiver receiver, Gateway gateway,
+                       ControlServer control, AdminWebServer web) {
+        this.uplink = uplink;
+        this.receiver = receiver;
         this.store = store;
         this.plugins = plugins;
         this.gateway = gateway;
@@ -105,6 +119,8 @@ final class GatewayApp implements AutoCloseable {
         ControlServer control = null;
         AdminWebServer web = null;
         PluginHost plugins = null;
+        Uplink uplink = null;
+        UplinkReceiver receiver = null;
         try {
             AtomicReference<Gateway> running = new AtomicReference<>();
             HandlerLookup handlers;
@@ -118,8 +134,20 @@ final class GatewayApp implements AutoCloseable {
                 // Outside a bundle (a development run) the seed types are served by core's own handlers.
                 handlers = HandlerLookup.of(BuiltinHandlers.all());
             }
-            gateway = Gateway.start(config, AdmissionConfig.from(settings), store, serverKeys, handlers, Clock.systemUTC());
+            // Edge to cloud: what handlers accept is queued durably and forwarded upstream (uplink.*);
+            // an upstream records what its edges forward (uplink.receive).
+            UplinkConfig uplinkConfig = UplinkConfig.from(settings);
+            uplink = Uplink.open(home.data().resolve("uplink"), uplinkConfig);
+            if (settings.get(UplinkSettings.RECEIVE)) {
+                receiver = UplinkReceiver.open(home.data().resolve("uplink-received"), Set.of(), Clock.systemUTC());
+                handlers = receiver.servingWith(handlers);
+            }
+            handlers = uplink.wrap(handlers);
+            PubSubConfig pubsub = settings.get(PubSubSettings.ENABLED) ? PubSubConfig.from(settings) : null;
+            gateway = Gateway.start(config, AdmissionConfig.from(settings), pubsub, plugins, store, serverKeys, handlers,
+                    Clock.systemUTC());
             running.set(gateway);
+            uplink.start();
             if (settings.get(Settings.CONTROL_ENABLED)) {
                 control = ControlServer.start(home.controlSocket(), gateway.admin());
             }
@@ -142,9 +170,9 @@ final class GatewayApp implements AutoCloseable {
             }
             LOG.info("server public key {}", serverKeys.publicZ85());
             LOG.info("clients connect to {}", gateway.clientEndpoint());
-            return new GatewayApp(store, plugins, gateway, control, web);
+            return new GatewayApp(store, plugins, uplink, receiver, gateway, control, web);
         } catch (RuntimeException e) {
-            closeAll(web, control, gateway, plugins, store);
+            closeAll(web, control, gateway, uplink, receiver, plugins, store);
             throw e;
         }
     }
@@ -193,11 +221,11 @@ final class GatewayApp implements AutoCloseable {
     /** Stops in reverse order of start: web, control channel, gateway (finishing work in flight), store. */
     @Override
     public void close() {
-        closeAll(web, control, gateway, plugins, store);
+        closeAll(web, control, gateway, uplink, receiver, plugins, store);
     }
 
-    private static void closeAll(AdminWebServer web, ControlServer control, Gateway gateway, PluginHost plugins,
-                                 KeyStore store) {
+    private static void closeAll(AdminWebServer web, ControlServer control, Gateway gateway, Uplink uplink,
+                                 UplinkReceiver receiver, PluginHost plugins, KeyStore store) {
         List<AutoCloseable> parts = new ArrayList<>();
         if (web != null) {
             parts.add(web);
@@ -207,6 +235,12 @@ final class GatewayApp implements AutoCloseable {
         }
         if (gateway != null) {
             parts.add(() -> gateway.shutdown(Duration.ofSeconds(10)));
+        }
+        if (uplink != null) {
+            parts.add(uplink::close);
+        }
+        if (receiver != null) {
+            parts.add(receiver::stop);
         }
         if (plugins != null) {
             parts.add(plugins);

@@ -63,7 +63,8 @@ class BundleIT {
         int port = BundleProcess.freePort();
         String endpoint = "tcp://127.0.0.1:" + port;
         try (BundleProcess bundle = new BundleProcess(base, dir.resolve("home"),
-                Map.of("EGW_GATEWAY_ENDPOINT", endpoint, "EGW_ADMIN_PORT", "0"))) {
+                Map.of("EGW_GATEWAY_ENDPOINT", endpoint, "EGW_ADMIN_PORT", "0",
+                        "EGW_PUBSUB_ENDPOINT", "tcp://127.0.0.1:" + BundleProcess.freePort()))) {
             bundle.startGateway();
 
             BundleProcess.Result key = bundle.run("keys", "show");
@@ -111,6 +112,12 @@ class BundleIT {
             BundleProcess.Result list = bundle.run("clients", "list");
             assertThat(list.exitCode()).isZero();
             assertThat(list.out()).containsPattern("sensor-1\\s+active");
+
+            BundleProcess.Result push = bundle.run("clients", "send", "sensor-1", "--type", "CONFIG", "--data", "{}");
+            assertThat(push.exitCode()).isEqualTo(Main.CONFLICT);
+            assertThat(push.err()).contains("NOT_CONNECTED");
+            BundleProcess.Result publish = bundle.run("topics", "publish", "alerts/site-1", "--data", "hello");
+            assertThat(publish.exitCode()).as(publish.err()).isZero();
 
             BundleProcess.Result revoke = bundle.run("clients", "revoke", "sensor-1");
             assertThat(revoke.exitCode()).isZero();
@@ -160,7 +167,8 @@ class BundleIT {
     void backupWhileRunningRestoresIntoAFreshHome(@TempDir Path dir) throws Exception {
         Path base = Path.of(System.getProperty("egw.bundle"));
         String endpoint = "tcp://127.0.0.1:" + BundleProcess.freePort();
-        Map<String, String> env = Map.of("EGW_GATEWAY_ENDPOINT", endpoint, "EGW_ADMIN_PORT", "0");
+        Map<String, String> env = Map.of("EGW_GATEWAY_ENDPOINT", endpoint, "EGW_ADMIN_PORT", "0",
+                "EGW_PUBSUB_ENDPOINT", "tcp://127.0.0.1:" + BundleProcess.freePort());
         Path backup = dir.resolve("backups/gw.zip");
         Path sensor = dir.resolve("sensor-b");
         String serverKey;

@@ -88,4 +88,16 @@ public interface AdminService {
 
     /** The last messages the plugins kept for a client, newest first. */
     List<org.edgegateway.core.plugins.RecentMessage> recentMessages(String clientName, int limit);
+
+    /**
+     * Sends {@code [EGW/1, "", TYPE, PAYLOAD]} to a connected client by name; a client that is not
+     * connected is a CONFLICT whose message starts with {@code NOT_CONNECTED}, never a silent loss.
+     */
+    void push(String clientName, String type, byte[] payload, Actor actor);
+
+    /** Publishes on a topic of the CURVE publisher; subscribers filter by topic prefix. */
+    void publish(String topic, byte[] payload, Actor actor);
+
+    /** Who subscribes to what (topic prefixes, counts), as the publisher sees it. */
+    List<org.edgegateway.core.pubsub.SubscriptionView> subscriptions();
 }

@@ -225,6 +225,21 @@ public final class ControlClient implements AdminService, AutoCloseable {
     }
 
     @Override
+    public void push(String clientName, String type, byte[] payload, Actor actor) {
+        call("push", actor, "name", clientName, "type", type, "payload", java.util.Base64.getEncoder().encodeToString(payload));
+    }
+
+    @Override
+    public void publish(String topic, byte[] payload, Actor actor) {
+        call("publish", actor, "topic", topic, "payload", java.util.Base64.getEncoder().encodeToString(payload));
+    }
+
+    @Override
+    public List<org.edgegateway.core.pubsub.SubscriptionView> subscriptions() {
+        return list(call("subscriptions", null), org.edgegateway.core.pubsub.SubscriptionView.class);
+    }
+
+    @Override
     public synchronized void close() {
         try {
             channel.close();

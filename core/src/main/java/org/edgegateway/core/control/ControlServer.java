@@ -160,6 +160,16 @@ public final class ControlServer implements AutoCloseable {
                 case "connections" -> admin.connections();
                 case "audit" -> admin.audit(request.path("beforeId").asLong(Long.MAX_VALUE), request.path("limit").asInt(50));
                 case "stats" -> admin.stats();
+                case "push" -> {
+                    admin.push(text(request, "name"), text(request, "type"),
+                            java.util.Base64.getDecoder().decode(text(request, "payload")), actor);
+                    yield "pushed";
+                }
+                case "publish" -> {
+                    admin.publish(text(request, "topic"), java.util.Base64.getDecoder().decode(text(request, "payload")), actor);
+                    yield "published";
+                }
+                case "subscriptions" -> admin.subscriptions();
                 case "plugins" -> admin.plugins();
                 case "controlPlugin" -> admin.controlPlugin(text(request, "id"),
                         AdminService.PluginAction.valueOf(text(request, "action")), actor);
