@@ -173,9 +173,12 @@ public final class Gateway implements AutoCloseable {
     private record ZapEvents(Router router, GatewayMetrics metrics, AuditTrail audit, StartupSelfTest selfTest,
                              BanList bans) implements ZapHandler.Listener {
         @Override
-        public void allowed(KeyCache.Entry client, String address) {
+        public void allowed(KeyCache.Entry client, String address, String domain) {
             metrics.countHandshakeAllowed();
-            router.authenticated(client, address);
+            if (ZapHandler.ROUTER_DOMAIN.equals(domain)) {
+                // Subscribers to the topic publisher are not ROUTER connections.
+                router.authenticated(client, address);
+            }
         }
 
         @Override

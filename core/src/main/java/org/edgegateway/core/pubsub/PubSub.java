@@ -71,7 +71,7 @@ import zmq.io.Metadata;
  */
 public final class PubSub implements AutoCloseable {
     /** The ZAP domain shared with the gateway's ROUTER. */
-    public static final String ZAP_DOMAIN = "edge-gateway";
+    public static final String ZAP_DOMAIN = "edge-gateway-pubsub";
     private static final Logger LOG = LoggerFactory.getLogger(PubSub.class);
 
     private final ZContext context;

@@ -115,7 +115,7 @@ public final class Router implements AutoCloseable {
         try {
             socket.setCurveServer(true);
             socket.setCurveSecretKey(serverKeys.secretKey());
-            socket.setZAPDomain("edge-gateway");
+            socket.setZAPDomain(org.edgegateway.core.zap.ZapHandler.ROUTER_DOMAIN);
             socket.setRouterMandatory(true);
             socket.setLinger(0);
             socket.setSndHWM(config.sendHwm());

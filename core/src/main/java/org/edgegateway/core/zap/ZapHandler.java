@@ -31,11 +31,17 @@ import zmq.util.Z85;
  */
 public final class ZapHandler implements AutoCloseable {
     public static final String ENDPOINT = "inproc://zeromq.zap.01";
+    /** The ZAP domain of the gateway's ROUTER. */
+    public static final String ROUTER_DOMAIN = "edge-gateway";
     private static final Logger LOG = LoggerFactory.getLogger(ZapHandler.class);
 
     /** What the handler decided, for the connection table, metrics and the audit log. Called on egw-zap: must not block. */
     public interface Listener {
-        void allowed(KeyCache.Entry client, String address);
+        /**
+         * @param domain the ZAP domain of the socket the client connects to: {@link #ROUTER_DOMAIN}
+         *               for the ROUTER, another for the topic publisher
+         */
+        void allowed(KeyCache.Entry client, String address, String domain);
 
         /**
          * @param reason   a stable word: unknown-key, revoked, quarantined, banned, mechanism, malformed, error
@@ -196,7 +202,7 @@ public final class ZapHandler implements AutoCloseable {
         KeyCache.Verdict verdict = entry == null ? KeyCache.Verdict.UNKNOWN : entry.verdict(clock.instant());
         switch (verdict) {
             case ALLOWED -> {
-                listener.allowed(entry, address);
+                listener.allowed(entry, address, text(request.get(2)));
                 return reply(requestId, "200", "OK", key);
             }
             case REVOKED -> {
