@@ -28,8 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.MultiPart;
-import org.eclipse.jetty.http.MultiPartFormData;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -64,7 +62,9 @@ import org.slf4j.LoggerFactory;
  * {@code Authorization: Bearer TOKEN}, which a browser never adds by itself and so needs no CSRF
  * token. Until an admin has replaced the first-start password only the session and password
  * endpoints answer. A state-changing request whose {@code Origin} is not this server is refused,
- * and a body must be JSON, so a cross-site form cannot post here even if SameSite failed.
+ * and a body must be JSON, so a cross-site form cannot post here even if SameSite failed. The one
+ * exception, the plugin upload, is multipart and so within a form's reach: there the CSRF header,
+ * which a form cannot add, is what refuses a forged post.
  */
 final class ApiHandler extends Handler.Abstract {
 
@@ -76,10 +76,8 @@ final class ApiHandler extends Handler.Abstract {
     private static final int MIN_PASSWORD = 12;
     private static final int MAX_PASSWORD = 256;
     private static final int MAX_REASON = 500;
-    private static final int MAX_SIGNATURE = 16 * 1024;
     private static final int DEFAULT_RECENT = 20;
     private static final int MAX_RECENT = 200;
-    private static final String PLUGIN_FILE_NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}\\.(zip|jar)";
     private static final String PLUGIN_ID = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}";
 
     private final ObjectMapper json = new ObjectMapper()
@@ -430,7 +428,7 @@ final class ApiHandler extends Handler.Abstract {
     /** The installed plugin {@code id}, or 400 for a malformed id and 404 for an unknown one. */
     private PluginInfo requirePlugin(String id) {
         if (!id.matches(PLUGIN_ID)) {
-            throw ApiException.badRequest("plugin id '" + abbreviate(id) + "' is not 1 to 128 characters of"
+            throw ApiException.badRequest("plugin id '" + PluginUpload.abbreviate(id) + "' is not 1 to 128 characters of"
                     + " A-Z a-z 0-9 . _ -");
         }
         return admin.plugins().stream().filter(i -> i.id().equals(id)).findFirst()
@@ -438,111 +436,20 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     /**
-     * {@code POST /api/plugins} as {@code multipart/form-data}: part {@code plugin} (the zip or jar,
-     * its file name kept), optional part {@code signature} (its {@code .sig} file), optional field
-     * {@code fileName}. The whole body is bounded before it is parsed; a cross-site form cannot post
-     * here because a session caller must still send the CSRF header.
+     * {@code POST /api/plugins}: the upload is bounded and parsed by {@link PluginUpload}; a
+     * cross-site form cannot post here because a session caller must still send the CSRF header.
      */
     private PluginInfo uploadPlugin(Call c, Caller caller) throws IOException {
-        String contentType = c.request().getHeaders().get(HttpHeader.CONTENT_TYPE);
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
-            throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE",
-                    "send the plugin as multipart/form-data with the parts plugin and signature");
-        }
-        String boundary = MultiPart.extractBoundary(contentType);
-        if (boundary == null || boundary.isEmpty()) {
-            throw ApiException.badRequest("multipart/form-data without a boundary");
-        }
-        long length = c.request().getLength();
-        if (length > maxPluginUpload) {
-            throw new ApiException(413, "TOO_LARGE", "upload of " + length + " bytes is over the limit of "
-                    + maxPluginUpload + " bytes");
-        }
         if (!uploads.tryAcquire()) {
             throw new ApiException(503, "BUSY", "other plugin uploads are running; try again");
         }
         try {
-            byte[] body;
-            try (InputStream in = Content.Source.asInputStream(c.request())) {
-                body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, maxPluginUpload + 1));
-            }
-            if (body.length > maxPluginUpload) {
-                throw new ApiException(413, "TOO_LARGE", "upload is over the limit of " + maxPluginUpload + " bytes");
-            }
-            MultiPartFormData.Parser parser = new MultiPartFormData.Parser(boundary);
-            parser.setMaxParts(8);
-            parser.setMaxLength(maxPluginUpload);
-            parser.setMaxFileSize(maxPluginUpload);
-            parser.setMaxMemoryFileSize(maxPluginUpload);
-            parser.setPartHeadersMaxLength(8 * 1024);
-            byte[] plugin = null;
-            byte[] signature = null;
-            String fileName = null;
-            String fieldName = null;
-            try (MultiPartFormData.Parts parts = parser.parse(Content.Source.from(ByteBuffer.wrap(body)))
-                    .get(30, TimeUnit.SECONDS)) {
-                for (MultiPart.Part part : parts) {
-                    String name = part.getName() == null ? "" : part.getName();
-                    switch (name) {
-                        case "plugin" -> {
-                            plugin = bytesOf(part);
-                            fileName = baseName(part.getFileName());
-                        }
-                        case "signature" -> signature = bytesOf(part);
-                        case "fileName" -> fieldName = part.getContentAsString(StandardCharsets.UTF_8).strip();
-                        default -> throw ApiException.badRequest("unknown part '" + abbreviate(name)
-                                + "'; known parts: plugin, signature, fileName");
-                    }
-                }
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                throw ApiException.badRequest("malformed multipart/form-data body");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ApiException(503, "BUSY", "interrupted");
-            }
-            if (plugin == null || plugin.length == 0) {
-                throw ApiException.badRequest("the part 'plugin' with the plugin file is required");
-            }
-            if (signature != null && signature.length == 0) {
-                signature = null;
-            }
-            if (signature != null && signature.length > MAX_SIGNATURE) {
-                throw new ApiException(413, "TOO_LARGE", "the signature is " + signature.length
-                        + " bytes; a .sig file is under " + MAX_SIGNATURE);
-            }
-            if (fieldName != null && !fieldName.isEmpty()) {
-                fileName = fieldName;
-            }
-            if (fileName == null || !fileName.matches(PLUGIN_FILE_NAME)) {
-                throw ApiException.badRequest("plugin file name must be NAME.zip or NAME.jar with A-Z a-z 0-9 . _ -,"
-                        + " got '" + abbreviate(fileName == null ? "" : fileName) + "'");
-            }
-            LOG.info("admin web: {} uploads plugin {} ({} bytes, {})", caller.name(), fileName, plugin.length,
-                    signature == null ? "unsigned" : "with signature");
-            return admin.installPlugin(fileName, plugin, signature, caller.actor());
+            PluginUpload upload = PluginUpload.read(c.request(), maxPluginUpload);
+            LOG.info("admin web: {} uploads plugin {}", caller.name(), upload);
+            return admin.installPlugin(upload.fileName(), upload.plugin(), upload.signature(), caller.actor());
         } finally {
             uploads.release();
         }
-    }
-
-    private static byte[] bytesOf(MultiPart.Part part) throws IOException {
-        ByteBuffer buffer = Content.Source.asByteBuffer(part.getContentSource());
-        byte[] out = new byte[buffer.remaining()];
-        buffer.get(out);
-        return out;
-    }
-
-    /** A browser may send a full path as the file name: keep its last segment. */
-    private static String baseName(String fileName) {
-        if (fileName == null) {
-            return null;
-        }
-        int cut = Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\'));
-        return fileName.substring(cut + 1).strip();
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 64 ? s.substring(0, 64) + "..." : s;
     }
 
     private Object recentMessages(Call c, String name) {

@@ -133,13 +133,7 @@ class BrowserTest {
             dealer.setCurvePublicKey(sensor.publicKey());
             dealer.setCurveSecretKey(sensor.secretKey());
             dealer.connect(gw.gateway.boundEndpoint());
-            assertThat(dealer.send("PING")).isTrue();
-            byte[] reply = dealer.recv();
-            assertThat(reply).as("PONG from the gateway").isNotNull();
-            assertThat(new String(reply, StandardCharsets.US_ASCII)).isEqualTo("PONG");
-            while (dealer.hasReceiveMore()) {
-                dealer.recv();
-            }
+            assertThat(TestGateway.awaitPong(dealer)).as("PONG from the gateway").isTrue();
             assertThat(TestGateway.exchange(dealer, "STRING", "<b>21.5 C</b> from sensor-7"))
                     .containsExactly("ACK", "STRING received (27 bytes)");
 

@@ -69,7 +69,7 @@ class PluginsAndBansApiTest {
             CurveKeyPair keys = CurveKeyPair.generate();
             assertThat(h.post("/api/clients", Map.of("name", "sensor-1", "publicKey", keys.publicZ85())).status())
                     .isEqualTo(201);
-            ZMQ.Socket sensor = gw.dealer(context, keys);
+            ZMQ.Socket sensor = gw.connected(context, keys);
             assertThat(TestGateway.exchange(sensor, "STRING", "hi")).containsExactly("ACK", "STRING received (2 bytes)");
 
             Https.Reply stopped = h.post("/api/plugins/string/stop", null);
@@ -154,7 +154,7 @@ class PluginsAndBansApiTest {
         try (ZContext context = new ZContext(1)) {
             CurveKeyPair keys = CurveKeyPair.generate();
             h.post("/api/clients", Map.of("name", "writer", "publicKey", keys.publicZ85()));
-            ZMQ.Socket writer = gw.dealer(context, keys);
+            ZMQ.Socket writer = gw.connected(context, keys);
             assertThat(TestGateway.exchange(writer, "NOTE", "hello")).containsExactly("ACK", "noted by v1.0.0 (5 bytes)");
         }
 
@@ -248,7 +248,7 @@ class PluginsAndBansApiTest {
         h.post("/api/clients", Map.of("name", "sensor-1", "publicKey", keys.publicZ85()));
         h.post("/api/clients", Map.of("name", "quiet", "publicKey", CurveKeyPair.generate().publicZ85()));
         try (ZContext context = new ZContext(1)) {
-            ZMQ.Socket sensor = gw.dealer(context, keys);
+            ZMQ.Socket sensor = gw.connected(context, keys);
             assertThat(TestGateway.exchange(sensor, "STRING", "first")).first().isEqualTo("ACK");
             assertThat(TestGateway.exchange(sensor, "BINARY", "<b>second</b>")).first().isEqualTo("ACK");
             assertThat(TestGateway.exchange(sensor, "STRING", "third")).first().isEqualTo("ACK");
@@ -326,8 +326,7 @@ class PluginsAndBansApiTest {
         assertThat(h.get("/api/bans").json()).isEmpty();
         try (ZContext context = new ZContext(1)) {
             ZMQ.Socket s = gw.dealer(context, good);
-            s.send("PING");
-            assertThat(s.recvStr()).as("the enrolled client gets through again").isEqualTo("PONG");
+            assertThat(TestGateway.awaitPong(s)).as("the enrolled client gets through again").isTrue();
         }
         assertThat(gw.store.auditPage(Long.MAX_VALUE, 50)).anySatisfy(e -> {
             assertThat(e.action()).isEqualTo("address.unban");

@@ -115,10 +115,57 @@ final class TestGateway implements AutoCloseable {
         return s;
     }
 
+    /** {@link #dealer} of an enrolled client, returned once the gateway answered its PING. */
+    ZMQ.Socket connected(ZContext context, CurveKeyPair keys) {
+        ZMQ.Socket s = dealer(context, keys);
+        if (!awaitPong(s)) {
+            throw new AssertionError("no PONG from the gateway within 30 s; handshakes allowed "
+                    + gateway.metrics().handshakesAllowed() + ", refused " + gateway.metrics().zapDenialsByReason()
+                    + ", stats " + gateway.admin().stats() + ", connections " + gateway.admin().connections());
+        }
+        return s;
+    }
+
+    /**
+     * Sends PING until a PONG comes back, for up to 30 s: true when it did. A PING is sent again
+     * every 2 s, so one lost while the connection was still being set up on a loaded machine does
+     * not fail the test; {@link #exchange} skips the PONGs of the extra PINGs.
+     */
+    static boolean awaitPong(ZMQ.Socket s) {
+        int timeout = s.getReceiveTimeOut();
+        s.setReceiveTimeOut(2_000);
+        try {
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            for (int pings = 1; System.nanoTime() < deadline; pings++) {
+                s.send("PING");
+                List<String> reply = receive(s);
+                if (reply != null && reply.get(0).equals("PONG")) {
+                    if (pings > 1) {
+                        org.slf4j.LoggerFactory.getLogger(TestGateway.class).warn("test client: PONG after {} PINGs", pings);
+                    }
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            s.setReceiveTimeOut(timeout);
+        }
+    }
+
     /** Sends {@code [type, payload]} and returns the reply frames as text, or null after the receive timeout. */
     static List<String> exchange(ZMQ.Socket s, String type, String payload) {
         s.send(type, ZMQ.SNDMORE);
         s.send(payload);
+        while (true) {
+            List<String> reply = receive(s);
+            if (reply == null || !reply.get(0).equals("PONG")) {
+                return reply;
+            }
+        }
+    }
+
+    /** One reply as text frames, or null after the receive timeout. */
+    static List<String> receive(ZMQ.Socket s) {
         byte[] first = s.recv();
         if (first == null) {
             return null;
