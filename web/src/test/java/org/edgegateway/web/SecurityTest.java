@@ -33,7 +33,8 @@ class SecurityTest {
         gw = new TestGateway(home);
         Https anonymous = new Https(gw);
         for (String path : new String[] {"/api/clients", "/api/audit", "/api/tokens", "/api/stats", "/api/session",
-                "/api/connections", "/api/info"}) {
+                "/api/connections", "/api/info", "/api/bans", "/api/plugins", "/api/plugins/string",
+                "/api/clients/x/messages"}) {
             Https.Reply r = anonymous.get(path);
             assertThat(r.status()).as(path).isEqualTo(401);
             assertThat(r.json().get("error").asText()).as(path).isEqualTo("UNAUTHENTICATED");
