@@ -105,7 +105,7 @@ final class GatewayAdmin implements AdminService {
         ClientRecord r = call(() -> store.revoke(name, actor.name(), actor.source()));
         keys.put(r);
         cut(r.publicKey());
-        LOG.info("admin: {} revoked client {}", actor.name(), r.name());
+        LOG.info("admin: {} revoked client {} key {}", actor.name(), r.name(), r.publicKey());
         return view(r, null);
     }
 
@@ -119,7 +119,8 @@ final class GatewayAdmin implements AdminService {
         keys.put(r);
         metrics.countQuarantine();
         cut(r.publicKey());
-        LOG.info("admin: {} quarantined client {} until {}", actor.name(), r.name(), until == null ? "released" : until);
+        LOG.info("admin: {} quarantined client {} key {} until {}", actor.name(), r.name(), r.publicKey(),
+                until == null ? "released" : until);
         return view(r, null);
     }
 
@@ -128,7 +129,7 @@ final class GatewayAdmin implements AdminService {
         ClientRecord r = call(() -> store.release(name, actor.name(), actor.source()));
         keys.put(r);
         metrics.countRelease();
-        LOG.info("admin: {} released client {}", actor.name(), r.name());
+        LOG.info("admin: {} released client {} key {}", actor.name(), r.name(), r.publicKey());
         return view(r, liveByName().get(r.name()));
     }
 

@@ -138,8 +138,9 @@ final class Dispatcher implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (Exception | LinkageError | StackOverflowError e) {
-                LOG.warn("dispatch: handler for {} failed on a message from {}: {}", job.message().type(),
-                        job.message().clientName(), e.toString());
+                LOG.warn("dispatch: handler for {} failed on a message from client {} key {} peer {}: {}",
+                        job.message().type(), job.message().clientName(), job.message().clientKey(),
+                        job.message().peerAddress(), e.toString());
                 reply = Reply.error(job.envelope(), ErrorCode.HANDLER_FAILED, "handler for " + job.message().type() + " failed");
             }
             ScheduledFuture<?> d = deadline;
@@ -159,8 +160,9 @@ final class Dispatcher implements AutoCloseable {
             }
             if (finish(Reply.error(job.envelope(), ErrorCode.HANDLER_FAILED,
                     "handler for " + job.message().type() + " timed out after " + timeout.toMillis() + " ms"))) {
-                LOG.warn("dispatch: handler for {} from {} exceeded {} ms", job.message().type(),
-                        job.message().clientName(), timeout.toMillis());
+                LOG.warn("dispatch: handler for {} from client {} key {} peer {} exceeded {} ms", job.message().type(),
+                        job.message().clientName(), job.message().clientKey(), job.message().peerAddress(),
+                        timeout.toMillis());
             }
         }
 
