@@ -254,6 +254,9 @@ final class GatewayAdmin implements AdminService {
     @Override
     public org.edgegateway.core.plugins.PluginInfo controlPlugin(String id, PluginAction action, Actor actor) {
         org.edgegateway.core.plugins.PluginHost host = pluginHost();
+        if (host.plugin(id).isEmpty()) {
+            throw new AdminException(AdminException.Kind.NOT_FOUND, "no plugin '" + id + "'");
+        }
         try {
             org.edgegateway.core.plugins.PluginInfo info = switch (action) {
                 case START -> host.start(id);
