@@ -253,6 +253,12 @@ final class ApiHandler extends Handler.Abstract {
                 return banRoutes(c, caller);
             case "plugins":
                 return pluginRoutes(c, caller);
+            case "topics":
+                requireMethod(c, "POST", p.size() == 2 && p.get(1).equals("publish"));
+                return publish(c, caller);
+            case "subscriptions":
+                requireMethod(c, "GET", p.size() == 1);
+                return admin.subscriptions();
             default:
                 throw ApiException.notFound("no such API endpoint: " + c.request().getHttpURI().getPath());
         }
@@ -326,6 +332,14 @@ final class ApiHandler extends Handler.Abstract {
                 case "messages":
                     requireMethod(c, "GET", true);
                     return recentMessages(c, name);
+                case "push":
+                    requireMethod(c, "POST", true);
+                    PushRequest push = read(c, PushRequest.class);
+                    if (push.type() == null || push.type().isBlank()) {
+                        throw ApiException.badRequest("type is required");
+                    }
+                    admin.push(name, push.type().strip(), payload(push.payload(), push.payloadBase64()), caller.actor());
+                    return Map.of("pushed", true, "client", name, "type", push.type().strip());
                 case "revoke":
                     requireMethod(c, "POST", true);
                     return admin.revoke(name, caller.actor());
@@ -859,6 +873,37 @@ final class ApiHandler extends Handler.Abstract {
         @Override
         public String toString() {
             return "PasswordRequest[<hidden>]";
+        }
+    }
+
+    /** A push: the payload as text, or as base64 for bytes. */
+    record PushRequest(String type, String payload, String payloadBase64) {
+    }
+
+    /** A publication on a topic: the payload as text, or as base64 for bytes. */
+    record PublishRequest(String topic, String payload, String payloadBase64) {
+    }
+
+    private Object publish(Call c, Caller caller) throws IOException {
+        PublishRequest r = read(c, PublishRequest.class);
+        if (r.topic() == null || r.topic().isBlank()) {
+            throw ApiException.badRequest("topic is required");
+        }
+        admin.publish(r.topic(), payload(r.payload(), r.payloadBase64()), caller.actor());
+        return Map.of("published", true, "topic", r.topic());
+    }
+
+    private static byte[] payload(String text, String base64) {
+        if ((text == null) == (base64 == null)) {
+            throw ApiException.badRequest("give exactly one of payload (text) or payloadBase64");
+        }
+        if (text != null) {
+            return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        try {
+            return java.util.Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("payloadBase64 is not base64");
         }
     }
 
