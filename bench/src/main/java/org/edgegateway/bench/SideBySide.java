@@ -267,19 +267,26 @@ public final class SideBySide {
 
     private Server startGateway(String name, Path home, Path base) throws Exception {
         int port = freePort();
-        Map<String, String> env = new HashMap<>();
-        env.put("EGW_GATEWAY_ENDPOINT", "tcp://127.0.0.1:" + port);
-        env.put("EGW_ADMIN_PORT", "0");
-        // admission stays in the path (every message is checked) but never refuses the benchmark's load
-        env.put("EGW_ADMISSION_RATE_MESSAGES_PER_SECOND", "10000000");
-        env.put("EGW_ADMISSION_RATE_BURST", "100000000");
-        env.put("EGW_ADMISSION_RATE_BYTES_PER_SECOND", "100GiB");
-        env.put("EGW_ADMISSION_BAN_EXEMPT_LOOPBACK", "true");
+        Map<String, String> env = gatewayEnv("tcp://127.0.0.1:" + port);
         Child c = start(name, List.of(base.resolve("bin/edge-gateway").toString(), "--home", home.toString(), "run"), env);
         c.awaitLine(GATEWAY_READY, Duration.ofSeconds(90));
         checkClassPath(c, base == jnaclBundle);
         progress(name + " ready (pid " + c.pid() + ", tcp://127.0.0.1:" + port + ")");
         return new Server(name, c, "tcp://127.0.0.1:" + port, gatewayKey, home, base);
+    }
+
+    private static Map<String, String> gatewayEnv(String endpoint) throws IOException {
+        Map<String, String> env = new HashMap<>();
+        env.put("EGW_GATEWAY_ENDPOINT", endpoint);
+        env.put("EGW_ADMIN_PORT", "0");
+        // two gateways run at once: each its own publisher port too
+        env.put("EGW_PUBSUB_ENDPOINT", "tcp://127.0.0.1:" + freePort());
+        // admission stays in the path (every message is checked) but never refuses the benchmark's load
+        env.put("EGW_ADMISSION_RATE_MESSAGES_PER_SECOND", "10000000");
+        env.put("EGW_ADMISSION_RATE_BURST", "100000000");
+        env.put("EGW_ADMISSION_RATE_BYTES_PER_SECOND", "100GiB");
+        env.put("EGW_ADMISSION_BAN_EXEMPT_LOOPBACK", "true");
+        return env;
     }
 
     private Server startEcho(String name, String classPath) throws Exception {
@@ -624,13 +631,7 @@ public final class SideBySide {
     }
 
     private Server restartGateway(Server old) throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("EGW_GATEWAY_ENDPOINT", old.endpoint());
-        env.put("EGW_ADMIN_PORT", "0");
-        env.put("EGW_ADMISSION_RATE_MESSAGES_PER_SECOND", "10000000");
-        env.put("EGW_ADMISSION_RATE_BURST", "100000000");
-        env.put("EGW_ADMISSION_RATE_BYTES_PER_SECOND", "100GiB");
-        env.put("EGW_ADMISSION_BAN_EXEMPT_LOOPBACK", "true");
+        Map<String, String> env = gatewayEnv(old.endpoint());
         Child c = start(old.name(), List.of(old.base().resolve("bin/edge-gateway").toString(), "--home",
                 old.home().toString(), "run"), env);
         c.awaitLine(GATEWAY_READY, Duration.ofSeconds(90));
