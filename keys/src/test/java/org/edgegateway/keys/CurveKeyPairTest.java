@@ -96,6 +96,7 @@ class CurveKeyPairTest {
             String endpoint = router.getLastEndpoint();
 
             ZMQ.Socket dealer = ctx.createSocket(SocketType.DEALER);
+            dealer.setHandshakeIvl(2000); // JeroMQ 0.6.0: retry a connection stuck before the greeting
             dealer.setCurveServerKey(server.publicKey());
             dealer.setCurvePublicKey(client.publicKey());
             dealer.setCurveSecretKey(client.secretKey());

@@ -129,6 +129,7 @@ class BrowserTest {
             ZMQ.Socket dealer = context.createSocket(SocketType.DEALER);
             dealer.setLinger(0);
             dealer.setReceiveTimeOut(30_000);
+            dealer.setHandshakeIvl(2000); // JeroMQ 0.6.0: retry a connection stuck before the greeting
             dealer.setCurveServerKey(gw.serverKeys.publicKey());
             dealer.setCurvePublicKey(sensor.publicKey());
             dealer.setCurveSecretKey(sensor.secretKey());
