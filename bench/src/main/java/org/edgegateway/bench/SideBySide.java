@@ -83,7 +83,7 @@ public final class SideBySide {
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 System.err.println("usage: SideBySide [--seconds 10] [--warmup 3] [--idle 10000] [--storm 2000]"
-                        + " [--storm-jnacl 2000] [--blocks 1,2,3,4,profile] [--work DIR] [--bundle DIR] [--bench-jar JAR]"
+                        + " [--storm-jnacl 2000] [--blocks 1,2,3,4,storm,profile] [--work DIR] [--bundle DIR] [--bench-jar JAR]"
                         + " [--jnacl JAR] [--python /usr/bin/python3] [--node central_node.py]");
                 System.exit(2);
             }
