@@ -64,7 +64,8 @@ class BundleIT {
         String endpoint = "tcp://127.0.0.1:" + port;
         try (BundleProcess bundle = new BundleProcess(base, dir.resolve("home"),
                 Map.of("EGW_GATEWAY_ENDPOINT", endpoint, "EGW_ADMIN_PORT", "0",
-                        "EGW_PUBSUB_ENDPOINT", "tcp://127.0.0.1:" + BundleProcess.freePort()))) {
+                        "EGW_PUBSUB_ENDPOINT", "tcp://127.0.0.1:" + BundleProcess.freePort(),
+                        "EGW_JAVA_OPTS", "-Xmx256m"))) {
             bundle.startGateway();
 
             BundleProcess.Result key = bundle.run("keys", "show");

@@ -72,6 +72,9 @@ public final class Settings {
             ADMIN_BIND, ADMIN_PORT, ADMIN_TLS, ADMIN_KEYSTORE, ADMIN_KEYSTORE_PASSWORD, ADMIN_SESSION_IDLE,
             METRICS_OPEN);
 
+    /** EGW_ variables that belong to the launcher (bin/edge-gateway), not to gateway.properties. */
+    public static final java.util.Set<String> LAUNCHER_VARIABLES = java.util.Set.of("EGW_JAVA_OPTS");
+
     private final List<Setting<?>> known;
     private final Map<String, Object> values;
     private final Map<String, String> sources;
@@ -117,7 +120,7 @@ public final class Settings {
             }
         }
         for (String var : environment.keySet()) {
-            if (var.startsWith("EGW_") && !isKnownVariable(var, byKey.values()) && !var.equals("EGW_HOME")) {
+            if (var.startsWith("EGW_") && !isKnownVariable(var, byKey.values()) && !LAUNCHER_VARIABLES.contains(var)) {
                 throw new ConfigException(var, "unknown configuration variable " + var
                         + " (EGW_ variables override keys of gateway.properties)");
             }

@@ -1,0 +1,54 @@
+package org.edgegateway.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+    @Test
+    void environmentOverridesTheFileAndNamesItsSource() {
+        Properties file = new Properties();
+        file.setProperty("gateway.endpoint", "tcp://*:6000");
+        file.setProperty("handlers.timeout", "3s");
+        Settings s = Settings.load(Settings.CORE, file, Map.of("EGW_GATEWAY_ENDPOINT", "tcp://127.0.0.1:7000"));
+        assertThat(s.get(Settings.ENDPOINT)).isEqualTo("tcp://127.0.0.1:7000");
+        assertThat(s.source(Settings.ENDPOINT)).isEqualTo("EGW_GATEWAY_ENDPOINT");
+        assertThat(s.get(Settings.HANDLER_TIMEOUT)).isEqualTo(Duration.ofSeconds(3));
+        assertThat(s.source(Settings.HANDLER_TIMEOUT)).isEqualTo("gateway.properties");
+        assertThat(s.get(Settings.MAX_MESSAGE_SIZE)).isEqualTo(1024 * 1024);
+    }
+
+    @Test
+    void unknownKeysAndBadValuesNameTheKey() {
+        Properties typo = new Properties();
+        typo.setProperty("gateway.endpiont", "tcp://*:5555");
+        assertThatThrownBy(() -> Settings.load(Settings.CORE, typo, Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("gateway.endpiont");
+        assertThatThrownBy(() -> Settings.load(Settings.CORE, new Properties(), Map.of("EGW_GATEWAY_ENDPIONT", "x")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("EGW_GATEWAY_ENDPIONT");
+        assertThatThrownBy(() -> Settings.load(Settings.CORE, new Properties(), Map.of("EGW_HANDLERS_WORKERS", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("handlers.workers").hasMessageContaining("0");
+        assertThatThrownBy(() -> Settings.load(Settings.CORE, new Properties(), Map.of("EGW_GATEWAY_MAX_MESSAGE_SIZE", "big")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("gateway.max-message-size");
+    }
+
+    @Test
+    void theLaunchersOwnVariableIsNotAConfigurationKey() {
+        Settings s = Settings.load(Settings.CORE, new Properties(), Map.of("EGW_JAVA_OPTS", "-Xmx1g"));
+        assertThat(s.get(Settings.ENDPOINT)).isEqualTo("tcp://*:5555");
+    }
+
+    @Test
+    void sizesAndDurationsParse() {
+        assertThat(Settings.bytes("64KiB")).isEqualTo(65536);
+        assertThat(Settings.bytes("2MB")).isEqualTo(2 * 1024 * 1024);
+        assertThat(Settings.duration("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Settings.duration("PT2M")).isEqualTo(Duration.ofMinutes(2));
+        assertThatThrownBy(() -> Settings.duration("-5s")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Settings.bytes("0")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
