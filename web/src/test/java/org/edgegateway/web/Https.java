@@ -155,10 +155,7 @@ final class Https {
 
     Reply sendBytes(String method, String path, byte[] body, Map<String, String> headers) {
         try {
-            // Large bodies ask first (Expect: 100-continue), as a careful client does: a refusal (413)
-            // then arrives before the body is sent, instead of racing the upload on a closing connection.
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                    .expectContinue(body.length > 1024 * 1024)
                     .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
             if (cookie != null) {
                 b.header("Cookie", cookie);
