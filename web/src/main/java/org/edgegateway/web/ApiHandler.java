@@ -140,6 +140,27 @@ final class ApiHandler extends Handler.Abstract {
     private record Raw(int status, String contentType, byte[] body, Map<String, String> headers) {
     }
 
+    /** Request bodies up to this size are read and discarded before a refusal is sent. */
+    private static final long DISCARD_LIMIT = 64L * 1024 * 1024;
+
+    /**
+     * A refused request's body may be unread. An HTTP/1.1 client that is still sending it would see
+     * the connection drop instead of the answer, so a body of declared, bounded length is read and
+     * thrown away first; anything else gets the answer with the connection closed after it.
+     */
+    private static void discardUnread(Request request, Response response) {
+        long length = request.getLength();
+        if (length > 0 && length <= DISCARD_LIMIT) {
+            try {
+                org.eclipse.jetty.io.Content.Source.consumeAll(request);
+                return;
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("admin web: could not discard a refused request's body: {}", e.toString());
+            }
+        }
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         String rawPath = request.getHttpURI().getPath();
@@ -208,6 +229,9 @@ final class ApiHandler extends Handler.Abstract {
             LOG.error("admin web: {} {} failed", request.getMethod(), rawPath, e);
             status = 500;
             body = error("INTERNAL", "internal error; see the gateway log");
+        }
+        if (status >= 400 && (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING))) {
+            discardUnread(request, response);
         }
         sendJson(response, callback, status, body);
         return true;
