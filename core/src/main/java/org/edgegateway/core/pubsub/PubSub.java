@@ -1,8 +1,6 @@
 package org.edgegateway.core.pubsub;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -81,9 +79,8 @@ public final class PubSub implements AutoCloseable {
     private final Clock clock;
     private final Queue<byte[][]> commands = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
-    private final AtomicBoolean wakePending = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Pipe wake;
+    private final org.edgegateway.core.WakeUp wake;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong hwmDrops = new AtomicLong();
@@ -118,12 +115,7 @@ public final class PubSub implements AutoCloseable {
         this.config = config;
         this.keys = keys;
         this.clock = clock;
-        try {
-            this.wake = Pipe.open();
-            wake.source().configureBlocking(false);
-        } catch (IOException e) {
-            throw new IllegalStateException("pubsub: cannot open the wake-up pipe: " + e.getMessage(), e);
-        }
+        this.wake = new org.edgegateway.core.WakeUp("pubsub");
     }
 
     /**
@@ -228,12 +220,10 @@ public final class PubSub implements AutoCloseable {
     }
 
     private void wakeUp() {
-        if (wakePending.compareAndSet(false, true)) {
-            try {
-                wake.sink().write(ByteBuffer.wrap(new byte[] {1}));
-            } catch (IOException e) {
-                LOG.debug("pubsub: wake-up failed: {}", e.toString());
-            }
+        try {
+            wake.signal();
+        } catch (IOException e) {
+            LOG.debug("pubsub: wake-up failed: {}", e.toString());
         }
     }
 
@@ -250,8 +240,7 @@ public final class PubSub implements AutoCloseable {
     private void loop() {
         ZMQ.Poller poller = context.createPoller(2);
         poller.register(socket, ZMQ.Poller.POLLIN);
-        poller.register(wake.source(), ZMQ.Poller.POLLIN);
-        ByteBuffer drain = ByteBuffer.allocate(64);
+        poller.register(wake.channel(), ZMQ.Poller.POLLIN);
         try {
             while (running) {
                 // Readiness is edge-triggered in ZeroMQ: ask the socket before sleeping.
@@ -265,8 +254,8 @@ public final class PubSub implements AutoCloseable {
                         throw e;
                     }
                 }
-                if (wakePending.get()) {
-                    drainWake(drain);
+                if (wake.pending()) {
+                    drainWake();
                 }
                 receiveSubscriptions();
                 runCommands();
@@ -286,15 +275,9 @@ public final class PubSub implements AutoCloseable {
         }
     }
 
-    private void drainWake(ByteBuffer drain) {
-        wakePending.set(false);
+    private void drainWake() {
         try {
-            while (true) {
-                drain.clear();
-                if (wake.source().read(drain) <= 0) {
-                    break;
-                }
-            }
+            wake.clear();
         } catch (IOException e) {
             LOG.debug("pubsub: wake-up drain failed: {}", e.toString());
         }
@@ -459,8 +442,7 @@ public final class PubSub implements AutoCloseable {
 
     private void closeWake() {
         try {
-            wake.sink().close();
-            wake.source().close();
+            wake.close();
         } catch (IOException e) {
             LOG.debug("pubsub: closing the wake-up pipe failed", e);
         }

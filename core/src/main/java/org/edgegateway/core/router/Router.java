@@ -2,8 +2,6 @@ package org.edgegateway.core.router;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.Pipe;
 import java.nio.channels.SocketChannel;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.edgegateway.core.GatewayConfig;
 import org.edgegateway.core.GatewayMetrics;
 import org.edgegateway.core.HandlerLookup;
@@ -76,8 +73,7 @@ public final class Router implements AutoCloseable {
     private final DedupWindows dedup;
     private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final Map<SocketChannel, String> peers = new ConcurrentHashMap<>();
-    private final AtomicBoolean wakePending = new AtomicBoolean();
-    private final Pipe wake;
+    private final org.edgegateway.core.WakeUp wake;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private boolean accepting = true;
@@ -97,12 +93,7 @@ public final class Router implements AutoCloseable {
         this.clock = clock;
         this.dedup = new DedupWindows(config.dedupWindow(), 100_000);
         this.dispatcher = new Dispatcher(config.workers(), config.queue(), config.handlerTimeout(), this::handlerDone);
-        try {
-            this.wake = Pipe.open();
-            wake.source().configureBlocking(false);
-        } catch (IOException e) {
-            throw new IllegalStateException("router: cannot open the wake-up pipe: " + e.getMessage(), e);
-        }
+        this.wake = new org.edgegateway.core.WakeUp("router");
     }
 
     /**
@@ -146,12 +137,10 @@ public final class Router implements AutoCloseable {
     /** Runs {@code command} on the router thread, soon. Thread-safe; never blocks. */
     public void execute(Runnable command) {
         commands.offer(command);
-        if (wakePending.compareAndSet(false, true)) {
-            try {
-                wake.sink().write(ByteBuffer.wrap(new byte[] {1}));
-            } catch (IOException e) {
-                LOG.warn("router: wake-up failed: {}", e.toString());
-            }
+        try {
+            wake.signal();
+        } catch (IOException e) {
+            LOG.warn("router: wake-up failed: {}", e.toString());
         }
     }
 
@@ -242,8 +231,7 @@ public final class Router implements AutoCloseable {
     private void loop() {
         ZMQ.Poller poller = context.createPoller(2);
         poller.register(socket, ZMQ.Poller.POLLIN);
-        poller.register(wake.source(), ZMQ.Poller.POLLIN);
-        ByteBuffer drain = ByteBuffer.allocate(64);
+        poller.register(wake.channel(), ZMQ.Poller.POLLIN);
         long nextPublish = 0;
         try {
             while (running) {
@@ -259,8 +247,8 @@ public final class Router implements AutoCloseable {
                         throw e;
                     }
                 }
-                if (wakePending.get()) {
-                    drainWake(drain);
+                if (wake.pending()) {
+                    drainWake();
                 }
                 runCommands();
                 if (readable()) {
@@ -293,15 +281,9 @@ public final class Router implements AutoCloseable {
         return accepting && (socket.getEvents() & ZMQ.Poller.POLLIN) != 0;
     }
 
-    private void drainWake(ByteBuffer drain) {
-        wakePending.set(false);
+    private void drainWake() {
         try {
-            while (true) {
-                drain.clear();
-                if (wake.source().read(drain) <= 0) {
-                    break;
-                }
-            }
+            wake.clear();
         } catch (IOException e) {
             LOG.warn("router: wake-up drain failed: {}", e.toString());
         }
@@ -558,8 +540,7 @@ public final class Router implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
-            wake.sink().close();
-            wake.source().close();
+            wake.close();
         } catch (IOException e) {
             LOG.debug("router: closing the wake-up pipe failed", e);
         }
