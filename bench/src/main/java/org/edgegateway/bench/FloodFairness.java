@@ -19,6 +19,7 @@ import org.edgegateway.core.GatewayConfig;
 import org.edgegateway.core.HandlerLookup;
 import org.edgegateway.core.admin.Actor;
 import org.edgegateway.core.admission.AdmissionConfig;
+import org.edgegateway.core.config.Settings;
 import org.edgegateway.core.handlers.BuiltinHandlers;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.KeyStore;
@@ -105,12 +106,10 @@ public final class FloodFairness {
         Path dir = Files.createTempDirectory("egw-fairness");
         try (KeyStore store = KeyStore.open(KeyStore.fileUrl(dir.resolve("data")))) {
             CurveKeyPair serverKeys = CurveKeyPair.generate();
-            GatewayConfig defaults = GatewayConfig.defaults("tcp://127.0.0.1:*");
-            // A deep receive queue, so that the flood never reaches the pipe limit (zeromq/jeromq#1009).
-            GatewayConfig config = new GatewayConfig(defaults.endpoint(), "", defaults.maxMessageSize(),
-                    defaults.heartbeatInterval(), defaults.heartbeatTimeout(), defaults.handshakeTimeout(),
-                    defaults.sendHwm(), 1_000_000, defaults.workers(), defaults.queue(), defaults.handlerTimeout(),
-                    defaults.dedupWindow(), defaults.lastSeenFlush());
+            // A deep receive queue, so that the flood never reaches the pipe limit (zeromq/jeromq#1009); built
+            // from settings, not the record's constructor, whose fields change as the core grows.
+            GatewayConfig config = GatewayConfig.from(Settings.of(Map.of("gateway.endpoint", "tcp://127.0.0.1:*",
+                    "gateway.receive-hwm", "1000000")));
             Gateway gateway = Gateway.start(config, admission, store, serverKeys,
                     HandlerLookup.of(BuiltinHandlers.all()), Clock.systemUTC());
             try (ZContext ctx = new ZContext(1)) {
