@@ -86,7 +86,7 @@ final class Child implements AutoCloseable {
                 return line;
             }
             if (line.startsWith("EOF")) {
-                throw new IllegalStateException(name + ": ended (exit " + exitCode() + ") before printing '" + marker
+                throw new IllegalStateException(name + ": ended (exit " + exitStatus() + ") before printing '" + marker
                         + "'; see its .out/.err logs");
             }
         }
@@ -96,7 +96,8 @@ final class Child implements AutoCloseable {
         stdin.println(line);
     }
 
-    private String exitCode() {
+    /** The exit code, "still running" or "unknown". */
+    String exitStatus() {
         try {
             return process.waitFor(2, TimeUnit.SECONDS) ? String.valueOf(process.exitValue()) : "still running";
         } catch (InterruptedException e) {

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.edgegateway.keys.CurveKeyPair;
@@ -24,25 +25,39 @@ import org.zeromq.ZMQ;
 
 /**
  * The side-by-side benchmark, run by hand: the gateway bundle, a bare JeroMQ CURVE echo server
- * ({@link EchoServer}) and a seed-style pyzmq central node ({@code bench/src/main/python/central_node.py}),
- * each its own OS process on 127.0.0.1, loaded by the same {@link LoadClient} processes, with the
- * servers' CPU time read from {@code /proc/PID/stat} over each measured window. The gateway and the
- * echo server run once with the BouncyCastle stand-in ({@code lib/edge-gateway-nacl-*.jar}) and once
- * with the original jnacl jar in its place. Blocks:
+ * ({@link EchoServer}), its bare libzmq twin ({@code bench/src/main/c/curve_echo.c}) and a seed-style
+ * pyzmq central node ({@code bench/src/main/python/central_node.py}), each its own OS process on
+ * 127.0.0.1, loaded by the same libzmq load-client processes ({@code bench/src/main/c/load.c}, or
+ * {@link LoadClient} with {@code --client jeromq}), with the servers' CPU time read from
+ * {@code /proc/PID/stat} over each measured window. Both C programs are compiled with gcc into the
+ * work folder at the start. The gateway and the JeroMQ echo run once with the BouncyCastle stand-in
+ * ({@code lib/edge-gateway-nacl-*.jar}) and once with the original jnacl jar in its place. Blocks:
  *
  * <ol>
- * <li>messages: 64 B and 1 KiB, 1 and 16 clients, 1 and 100 in flight, gateway / echo / pyzmq in turn;</li>
+ * <li>messages: 64 B and 1 KiB, 1 and 16 clients, 1 and 100 in flight, gateway / JeroMQ echo / C echo /
+ * pyzmq in turn;</li>
  * <li>CURVE handshakes per second (short-lived clients: connect, one message, close);</li>
- * <li>idle authenticated clients held by the gateway, with its heap and RSS per client;</li>
+ * <li>idle authenticated clients held by the gateway, with its heap and RSS per client (JeroMQ
+ * clients, SDK-like);</li>
  * <li>jnacl vs the stand-in: messages (16 x 100), handshakes (from block 2) and a reconnect storm
- * after a gateway restart.</li>
+ * after a gateway restart;</li>
+ * <li>isolation: STRING clients alone, then next to clients of four misbehaving plugins (SLOW, HANG,
+ * THROW, HOG) installed in a gateway of its own.</li>
  * </ol>
  *
  * Results go to {@code WORK/results.md} and standard output (this is a command-line tool); the logs of
- * every process to {@code WORK/logs}. Not thread-safe: one run per JVM. See {@code bench/README.md}.
+ * every process to {@code WORK/logs}. Not thread-safe: one run per JVM, on the main thread (each
+ * {@link Child} has a reader thread of its own). See {@code bench/README.md}.
  */
 public final class SideBySide {
     private static final String GATEWAY_READY = "gateway: running";
+    private static final List<String> BLOCKS = List.of("1", "2", "3", "4", "storm", "profile", "isolation");
+    /** The misbehaving plugins of the isolation block: message type, plugin id, handler class. */
+    private static final List<BadPlugin> BAD_PLUGINS = List.of(
+            new BadPlugin("SLOW", "bench-slow", org.edgegateway.bench.plugins.SlowHandler.class),
+            new BadPlugin("HANG", "bench-hang", org.edgegateway.bench.plugins.HangHandler.class),
+            new BadPlugin("THROW", "bench-throw", org.edgegateway.bench.plugins.ThrowHandler.class),
+            new BadPlugin("HOG", "bench-hog", org.edgegateway.bench.plugins.HogHandler.class));
 
     private final Map<String, String> opt;
     private final Path work;
@@ -52,6 +67,8 @@ public final class SideBySide {
     private final Path jnaclJar;
     private final int seconds;
     private final int warmup;
+    private final List<String> blocks;
+    private final boolean jeromqClient;
     private final StringBuilder report = new StringBuilder();
     private final List<Child> children = new ArrayList<>();
     private int childCount;
@@ -64,7 +81,9 @@ public final class SideBySide {
     private String echoKey;
     private Path echoSecretFile;
     private Path pythonCerts;
+    private Path gatewayHomeIsolation;
     private int keyCount;
+    private NativeBuild.Programs programs;
 
     private SideBySide(Map<String, String> opt) throws IOException {
         this.opt = opt;
@@ -76,6 +95,21 @@ public final class SideBySide {
                 + "/.m2/repository/eu/neilalexander/jnacl/1.0.0/jnacl-1.0.0.jar")).toAbsolutePath();
         this.seconds = Integer.parseInt(opt.getOrDefault("seconds", "10"));
         this.warmup = Integer.parseInt(opt.getOrDefault("warmup", "3"));
+        this.blocks = List.of(opt.getOrDefault("blocks", String.join(",", BLOCKS)).split(","));
+        for (String b : blocks) {
+            if (!BLOCKS.contains(b)) {
+                throw new IllegalArgumentException("unknown block '" + b + "' in --blocks: use some of " + BLOCKS);
+            }
+        }
+        String client = opt.getOrDefault("client", "c");
+        if (!client.equals("c") && !client.equals("jeromq")) {
+            throw new IllegalArgumentException("--client must be c or jeromq, got '" + client + "'");
+        }
+        this.jeromqClient = client.equals("jeromq");
+        if (jeromqClient && blocks.contains("isolation")) {
+            throw new IllegalArgumentException("the isolation block needs --client c (per-request time-outs and "
+                    + "answer codes are the C load client's)");
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -83,8 +117,10 @@ public final class SideBySide {
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 System.err.println("usage: SideBySide [--seconds 10] [--warmup 3] [--idle 10000] [--storm 2000]"
-                        + " [--storm-jnacl 2000] [--blocks 1,2,3,4,storm,profile] [--work DIR] [--bundle DIR] [--bench-jar JAR]"
-                        + " [--jnacl JAR] [--python /usr/bin/python3] [--node central_node.py]");
+                        + " [--storm-jnacl 2000] [--blocks 1,2,3,4,storm,profile,isolation] [--work DIR] [--bundle DIR]"
+                        + " [--bench-jar JAR] [--jnacl JAR] [--python /usr/bin/python3] [--node central_node.py]"
+                        + " [--c-src bench/src/main/c] [--client c|jeromq] [--client-threads 1]"
+                        + " [--loads 1x1,1x100,16x1,16x100] [--isolation-timeout 5000] [--isolation-env EGW_K=V,...]");
                 System.exit(2);
             }
             opt.put(args[i].substring(2), args[++i]);
@@ -100,7 +136,6 @@ public final class SideBySide {
     // ------------------------------------------------------------------ set-up
 
     private void run() throws Exception {
-        List<String> blocks = List.of(opt.getOrDefault("blocks", "1,2,3,4,storm,profile").split(","));
         int idle = Integer.parseInt(opt.getOrDefault("idle", "10000"));
         int storm = Integer.parseInt(opt.getOrDefault("storm", "2000"));
         int stormJnacl = Integer.parseInt(opt.getOrDefault("storm-jnacl", Integer.toString(storm)));
@@ -112,40 +147,50 @@ public final class SideBySide {
         line("Machine: " + machine());
         line("Windows: " + warmup + " s warm-up, " + seconds + " s measured. Load average (1/5/15 min) at start: "
                 + ProcStats.loadavg());
+        line("Load client: " + (jeromqClient ? "JeroMQ (LoadClient, one thread per DEALER)"
+                : "libzmq " + programs.zmqVersion() + " (load.c, " + clientThreads() + " thread(s) + 1 libzmq I/O thread)")
+                + "; held and storm clients: JeroMQ (LoadClient).");
         line("");
 
-        Server gateway = startGateway("gw-standin", gatewayHome, bundle);
-        Server echo = startEcho("echo-standin", standInClassPath());
-        Server python = startPython();
-        if (blocks.contains("1")) {
-            blockMessages(gateway, echo, python);
+        boolean messages = blocks.contains("1");
+        boolean handshakes = blocks.contains("2");
+        Server gateway = null;
+        if (messages || handshakes || blocks.contains("4") || blocks.contains("profile") || blocks.contains("3")
+                || blocks.contains("storm")) {
+            gateway = startGateway("gw-standin", gatewayHome, bundle, Map.of());
+        }
+        Server echo = messages || handshakes || blocks.contains("4") ? startEcho("echo-standin", standInClassPath()) : null;
+        Server cEcho = messages || handshakes ? startCEcho() : null;
+        Server python = messages || handshakes ? startPython() : null;
+        if (messages) {
+            blockMessages(gateway, echo, cEcho, python);
         }
         Server gatewayJnacl = null;
         Server echoJnacl = null;
-        if (blocks.contains("2") || blocks.contains("4")) {
-            gatewayJnacl = startGateway("gw-jnacl", gatewayHomeJnacl, jnaclBundle);
+        if (handshakes || blocks.contains("4")) {
+            gatewayJnacl = startGateway("gw-jnacl", gatewayHomeJnacl, jnaclBundle, Map.of());
             echoJnacl = startEcho("echo-jnacl", jnaclClassPath());
         }
         if (blocks.contains("4")) {
             blockJnaclMessages(gateway, gatewayJnacl, echo, echoJnacl);
         }
-        if (blocks.contains("2")) {
-            blockHandshakes(List.of(gateway, gatewayJnacl, echo, echoJnacl, python));
+        if (handshakes) {
+            blockHandshakes(List.of(gateway, gatewayJnacl, echo, echoJnacl, cEcho, python));
         }
         if (blocks.contains("profile")) {
             blockProfile(gateway);
         }
-        stop(python);
-        stop(echo);
-        if (echoJnacl != null) {
-            stop(echoJnacl);
+        for (Server s : java.util.Arrays.asList(python, cEcho, echo, echoJnacl)) {
+            if (s != null) {
+                stop(s);
+            }
         }
         if (blocks.contains("3")) {
             gateway = blockIdle(gateway, idle);
         }
         if (blocks.contains("storm")) {
             if (gatewayJnacl == null) {
-                gatewayJnacl = startGateway("gw-jnacl", gatewayHomeJnacl, jnaclBundle);
+                gatewayJnacl = startGateway("gw-jnacl", gatewayHomeJnacl, jnaclBundle, Map.of());
             }
             if (storm > 0) {
                 gateway = blockStorm(gateway, storm);
@@ -154,11 +199,24 @@ public final class SideBySide {
                 gatewayJnacl = blockStorm(gatewayJnacl, stormJnacl);
             }
         }
+        if (blocks.contains("isolation")) {
+            // the isolation gateway has the machine to itself
+            for (Server s : java.util.Arrays.asList(gateway, gatewayJnacl)) {
+                if (s != null) {
+                    stop(s);
+                }
+            }
+            blockIsolation();
+        }
         line("Load average at the end: " + ProcStats.loadavg());
         write();
     }
 
-    private void checkInputs() throws IOException {
+    private int clientThreads() {
+        return Integer.parseInt(opt.getOrDefault("client-threads", "1"));
+    }
+
+    private void checkInputs() throws IOException, InterruptedException {
         for (Path p : List.of(bundle.resolve("bin/edge-gateway"), benchJar, jnaclJar)) {
             if (!Files.exists(p)) {
                 throw new IllegalStateException("missing " + p + " (see bench/README.md for the build steps)");
@@ -167,6 +225,14 @@ public final class SideBySide {
         try (JarFile jar = new JarFile(benchJar.toFile())) {
             if (jar.getEntry("com/neilalexander/jnacl/crypto/curve25519xsalsa20poly1305.class") != null) {
                 throw new IllegalStateException(benchJar + " carries NaCl classes: use the thin bench jar, not benchmarks.jar");
+            }
+        }
+        if (blocks.contains("1") || blocks.contains("2")) {
+            String python = opt.getOrDefault("python", "/usr/bin/python3");
+            NativeBuild.Result r = NativeBuild.exec(List.of(python, "-c", "import zmq"), Duration.ofSeconds(60));
+            if (r.exit() != 0) {
+                throw new IllegalStateException(python + " cannot import zmq (install the Debian package python3-zmq, "
+                        + "or pass --python): " + r.output().strip());
             }
         }
     }
@@ -178,6 +244,9 @@ public final class SideBySide {
             }
         }
         Files.createDirectories(logs);
+        Path cSource = Path.of(opt.getOrDefault("c-src", "bench/src/main/c")).toAbsolutePath();
+        progress("compiling the C echo server and load client from " + cSource);
+        programs = NativeBuild.compile(cSource, work.resolve("bin"));
         progress("generating " + keyCount + " client key pairs");
         List<CurveKeyPair> keys = new ArrayList<>(keyCount);
         StringBuilder lines = new StringBuilder();
@@ -205,6 +274,14 @@ public final class SideBySide {
         gatewayKey = ZMQ.Curve.z85Encode(ZCertFiles.read(gatewayHome.resolve("keys/server.key")).publicKey());
         gatewayHomeJnacl = work.resolve("gw-home-jnacl");
         copyTree(gatewayHome, gatewayHomeJnacl);
+        if (blocks.contains("isolation")) {
+            // a gateway of its own: its plugins fail for good during the block
+            gatewayHomeIsolation = work.resolve("gw-home-isolation");
+            copyTree(gatewayHome, gatewayHomeIsolation);
+            for (BadPlugin p : BAD_PLUGINS) {
+                BenchPlugins.zip(gatewayHomeIsolation.resolve("plugins"), p.id(), p.handler());
+            }
+        }
 
         // the same bundle with the original jnacl jar instead of the stand-in
         jnaclBundle = work.resolve("bundle-jnacl");
@@ -262,17 +339,23 @@ public final class SideBySide {
     // ----------------------------------------------------------------- servers
 
     /** A running server: its process, endpoint and public key. */
-    private record Server(String name, Child child, String endpoint, String key, Path home, Path base) {
+    private record Server(String name, Child child, String endpoint, String key, Path home, Path base,
+            Map<String, String> env) {
     }
 
-    private Server startGateway(String name, Path home, Path base) throws Exception {
+    /** A misbehaving plugin of the isolation block. */
+    private record BadPlugin(String type, String id, Class<?> handler) {
+    }
+
+    private Server startGateway(String name, Path home, Path base, Map<String, String> extraEnv) throws Exception {
         int port = freePort();
         Map<String, String> env = gatewayEnv("tcp://127.0.0.1:" + port);
+        env.putAll(extraEnv);
         Child c = start(name, List.of(base.resolve("bin/edge-gateway").toString(), "--home", home.toString(), "run"), env);
         c.awaitLine(GATEWAY_READY, Duration.ofSeconds(90));
         checkClassPath(c, base == jnaclBundle);
         progress(name + " ready (pid " + c.pid() + ", tcp://127.0.0.1:" + port + ")");
-        return new Server(name, c, "tcp://127.0.0.1:" + port, gatewayKey, home, base);
+        return new Server(name, c, "tcp://127.0.0.1:" + port, gatewayKey, home, base, extraEnv);
     }
 
     private static Map<String, String> gatewayEnv(String endpoint) throws IOException {
@@ -297,7 +380,17 @@ public final class SideBySide {
         c.awaitLine("READY", Duration.ofSeconds(60));
         checkClassPath(c, classPath.equals(jnaclClassPath()));
         progress(name + " ready (pid " + c.pid() + ")");
-        return new Server(name, c, "tcp://127.0.0.1:" + port, echoKey, null, null);
+        return new Server(name, c, "tcp://127.0.0.1:" + port, echoKey, null, null, Map.of());
+    }
+
+    /** The libzmq twin of the echo server: same server key, same allowed keys, same socket options. */
+    private Server startCEcho() throws Exception {
+        int port = freePort();
+        Child c = start("c-echo", List.of(programs.echo().toString(), "tcp://127.0.0.1:" + port,
+                echoSecretFile.toString(), keysFile.toString()), Map.of());
+        c.awaitLine("READY", Duration.ofSeconds(60));
+        progress("c-echo ready (pid " + c.pid() + ")");
+        return new Server("c-echo", c, "tcp://127.0.0.1:" + port, echoKey, null, null, Map.of());
     }
 
     private Server startPython() throws Exception {
@@ -308,7 +401,7 @@ public final class SideBySide {
                 pythonCerts.resolve("clients").toString()), Map.of());
         c.awaitLine("READY", Duration.ofSeconds(60));
         progress("pyzmq-node ready (pid " + c.pid() + ")");
-        return new Server("pyzmq-node", c, "tcp://127.0.0.1:" + port, echoKey, null, null);
+        return new Server("pyzmq-node", c, "tcp://127.0.0.1:" + port, echoKey, null, null, Map.of());
     }
 
     /** Asserts, from the running JVM's own java.class.path, which NaCl implementation it has. */
@@ -340,11 +433,30 @@ public final class SideBySide {
         children.clear();
     }
 
-    private Child loadClient(String name, String... args) throws IOException {
+    /** A JeroMQ {@link LoadClient} process: the held and storm clients, and every load with {@code --client jeromq}. */
+    private Child javaClient(String name, List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("java", "-Djava.net.preferIPv4Stack=true",
                 "-Dlogback.configurationFile=" + bundle.resolve("conf/logback-client.xml"),
                 "-cp", standInClassPath(), LoadClient.class.getName()));
-        cmd.addAll(List.of(args));
+        cmd.addAll(args);
+        return start(name, cmd, Map.of());
+    }
+
+    /** A load or handshake client: the C one ({@code load.c}), or LoadClient with {@code --client jeromq}. */
+    private Child loadClient(String name, List<String> args, List<String> cOptions) throws IOException {
+        if (jeromqClient) {
+            if (!cOptions.isEmpty()) {
+                throw new IllegalStateException("options " + cOptions + " need the C load client (--client c)");
+            }
+            return javaClient(name, args);
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(programs.load().toString());
+        cmd.addAll(args);
+        if (args.get(0).equals("load")) {
+            cmd.addAll(List.of("-j", Integer.toString(clientThreads())));
+        }
+        cmd.addAll(cOptions);
         return start(name, cmd, Map.of());
     }
 
@@ -356,37 +468,103 @@ public final class SideBySide {
     }
 
     /**
-     * Runs a {@code load} or {@code handshake} client against {@code s}: after it has connected, a
+     * One load-client process of a measurement: mode ({@code load} or {@code handshake}), the
+     * arguments after ENDPOINT SERVER_KEY KEYS, options of the C client, and whether it starts
+     * loading at the start of the measured window instead of the start of the warm-up.
+     */
+    private record Load(String mode, List<String> args, List<String> options, boolean fromWindowStart) {
+    }
+
+    /** Every client's RESULT fields and CPU over the window, and the server's (-1: the process was gone). */
+    private record Group(List<Map<String, String>> results, List<Long> clientCpuNanos, long serverCpuNanos,
+            long wallNanos) {
+
+        Window window(int i) {
+            Map<String, String> r = results.get(i);
+            long replies = num(r, "replies");
+            double perReply = replies == 0 ? Double.NaN : 1.0 / replies / 1000.0;
+            double server = serverCpuNanos < 0 ? Double.NaN : serverCpuNanos;
+            double client = clientCpuNanos.get(i) < 0 ? Double.NaN : clientCpuNanos.get(i);
+            return new Window(Double.parseDouble(r.getOrDefault("rate", "0")), num(r, "p50"), num(r, "p95"),
+                    num(r, "p99"), num(r, "max"), replies, num(r, "errors") + num(r, "timeouts"),
+                    server * perReply, client * perReply, server / wallNanos);
+        }
+    }
+
+    /**
+     * Runs one {@code load} or {@code handshake} client against {@code s}: after it has connected, a
      * warm-up, then the measured window with the server's and the client's CPU read at its edges.
      */
     private Window measure(Server s, String mode, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of(mode, s.endpoint(), s.key(), keysFile.toString()));
-        all.addAll(List.of(args));
-        Child client = loadClient("load-" + s.name(), all.toArray(String[]::new));
+        return measureGroup(s, List.of(new Load(mode, List.of(args), List.of(), false))).window(0);
+    }
+
+    /**
+     * Runs several client processes against {@code s} over the same window: all connect, then each
+     * gets {@code GO START END} at the start of the warm-up (or of the window), and the server's and
+     * every client's CPU is read at the window's edges.
+     */
+    private Group measureGroup(Server s, List<Load> loads) throws Exception {
+        List<Child> clients = new ArrayList<>();
         try {
-            client.awaitLine("CONNECTED", Duration.ofSeconds(120));
+            for (Load l : loads) {
+                List<String> args = new ArrayList<>(List.of(l.mode(), s.endpoint(), s.key(), keysFile.toString()));
+                args.addAll(l.args());
+                clients.add(loadClient("load-" + s.name(), args, l.options()));
+            }
+            for (Child c : clients) {
+                c.awaitLine("CONNECTED", Duration.ofSeconds(120));
+            }
             long start = System.currentTimeMillis() + warmup * 1000L;
             long end = start + seconds * 1000L;
-            client.send("GO " + start + " " + end);
+            for (int i = 0; i < loads.size(); i++) {
+                if (!loads.get(i).fromWindowStart()) {
+                    clients.get(i).send("GO " + start + " " + end);
+                }
+            }
             sleepUntil(start);
-            long server0 = ProcStats.cpuNanos(s.child().pid());
-            long client0 = ProcStats.cpuNanos(client.pid());
+            for (int i = 0; i < loads.size(); i++) {
+                if (loads.get(i).fromWindowStart()) {
+                    clients.get(i).send("GO " + start + " " + end);
+                }
+            }
+            long server0 = cpuOrMinusOne(s.child());
+            long[] client0 = new long[clients.size()];
+            for (int i = 0; i < clients.size(); i++) {
+                client0[i] = cpuOrMinusOne(clients.get(i));
+            }
             long wall0 = System.nanoTime();
             sleepUntil(end);
-            long server1 = ProcStats.cpuNanos(s.child().pid());
-            long client1 = ProcStats.cpuNanos(client.pid());
+            long server1 = cpuOrMinusOne(s.child());
+            List<Long> clientCpu = new ArrayList<>();
+            for (int i = 0; i < clients.size(); i++) {
+                long client1 = cpuOrMinusOne(clients.get(i));
+                clientCpu.add(client0[i] < 0 || client1 < 0 ? -1 : client1 - client0[i]);
+            }
             long wall1 = System.nanoTime();
-            String result = client.awaitLine("RESULT", Duration.ofSeconds(seconds + 90L));
-            Map<String, String> r = parse(result);
-            long replies = Long.parseLong(r.getOrDefault("replies", "0"));
-            double perReply = replies == 0 ? Double.NaN : 1.0 / replies / 1000.0;
-            return new Window(Double.parseDouble(r.getOrDefault("rate", "0")), num(r, "p50"), num(r, "p95"),
-                    num(r, "p99"), num(r, "max"), replies, num(r, "errors") + num(r, "timeouts"),
-                    (server1 - server0) * perReply, (client1 - client0) * perReply,
-                    (server1 - server0) / (double) (wall1 - wall0));
+            List<Map<String, String>> results = new ArrayList<>();
+            for (Child c : clients) {
+                results.add(parse(c.awaitLine("RESULT", Duration.ofSeconds(seconds + 90L))));
+            }
+            long server = server0 < 0 || server1 < 0 ? -1 : server1 - server0;
+            return new Group(results, clientCpu, server, wall1 - wall0);
         } finally {
-            client.stop(Duration.ofSeconds(10));
-            children.remove(client);
+            for (Child c : clients) {
+                c.stop(Duration.ofSeconds(10));
+                children.remove(c);
+            }
+        }
+    }
+
+    /** The process's CPU time so far, or -1 when it has ended. */
+    private static long cpuOrMinusOne(Child c) {
+        if (!c.alive()) {
+            return -1;
+        }
+        try {
+            return ProcStats.cpuNanos(c.pid());
+        } catch (IllegalStateException e) {
+            return -1;
         }
     }
 
@@ -407,8 +585,25 @@ public final class SideBySide {
 
     // ------------------------------------------------------------------ blocks
 
-    private void blockMessages(Server gateway, Server echo, Server python) throws Exception {
-        line("## 1. Messages: gateway, bare JeroMQ echo, pyzmq node (stand-in on the Java side)");
+    /** The clients x in-flight shapes of block 1, from {@code --loads 1x1,1x100,16x1,16x100}. */
+    private List<int[]> loadShapes() {
+        List<int[]> shapes = new ArrayList<>();
+        for (String shape : opt.getOrDefault("loads", "1x1,1x100,16x1,16x100").split(",")) {
+            String[] w = shape.split("x");
+            try {
+                if (w.length != 2) {
+                    throw new NumberFormatException(shape);
+                }
+                shapes.add(new int[] {Integer.parseInt(w[0]), Integer.parseInt(w[1])});
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--loads takes CLIENTSxIN_FLIGHT,..., got '" + shape + "'");
+            }
+        }
+        return shapes;
+    }
+
+    private void blockMessages(Server gateway, Server echo, Server cEcho, Server python) throws Exception {
+        line("## 1. Messages: gateway, bare JeroMQ echo, bare libzmq (C) echo, pyzmq node (stand-in on the Java side)");
         line("");
         line("Load average before: " + ProcStats.loadavg());
         line("");
@@ -417,32 +612,33 @@ public final class SideBySide {
         line("|---|---|---|---|---|---|---|---|---|---|---|---|");
         List<String> ratios = new ArrayList<>();
         for (int size : new int[] {64, 1024}) {
-            for (int clients : new int[] {1, 16}) {
-                for (int window : new int[] {1, 100}) {
-                    Map<String, Window> cell = new LinkedHashMap<>();
-                    for (Server s : List.of(gateway, echo, python)) {
-                        Window w = measure(s, "load", "0", Integer.toString(clients), Integer.toString(window),
-                                Integer.toString(size));
-                        cell.put(s.name(), w);
-                        row(size, clients + " x " + window, s.name(), w);
-                    }
-                    Window g = cell.get(gateway.name());
-                    Window e = cell.get(echo.name());
-                    Window p = cell.get(python.name());
-                    ratios.add(String.format(Locale.ROOT,
-                            "| %d B | %d x %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |",
-                            size, clients, window, g.rate() / e.rate(), g.rate() / p.rate(),
-                            g.serverCpuMicros() / e.serverCpuMicros(), g.serverCpuMicros() / p.serverCpuMicros(),
-                            (double) g.p50() / e.p50(), (double) g.p99() / e.p99(), (double) g.p99() / p.p99()));
+            for (int[] shape : loadShapes()) {
+                Map<String, Window> cell = new LinkedHashMap<>();
+                for (Server s : List.of(gateway, echo, cEcho, python)) {
+                    Window w = measure(s, "load", "0", Integer.toString(shape[0]), Integer.toString(shape[1]),
+                            Integer.toString(size));
+                    cell.put(s.name(), w);
+                    row(size, shape[0] + " x " + shape[1], s.name(), w);
                 }
+                Window g = cell.get(gateway.name());
+                Window e = cell.get(echo.name());
+                Window c = cell.get(cEcho.name());
+                Window p = cell.get(python.name());
+                ratios.add(String.format(Locale.ROOT,
+                        "| %d B | %d x %d | %.2f | %.2f | %.2f | %.1f | %.1f | %.1f | %.1f | %.1f |",
+                        size, shape[0], shape[1], g.rate() / e.rate(), g.rate() / c.rate(), g.rate() / p.rate(),
+                        g.serverCpuMicros() / e.serverCpuMicros(), g.serverCpuMicros() / c.serverCpuMicros(),
+                        g.serverCpuMicros() / p.serverCpuMicros(), (double) g.p99() / e.p99(),
+                        (double) g.p99() / c.p99()));
             }
         }
         line("");
-        line("Ratios (gateway / echo, gateway / pyzmq):");
+        line("Ratios, gateway / the others (" + echo.name() + " = the JeroMQ echo, " + cEcho.name()
+                + " = the libzmq echo):");
         line("");
-        line("| size | clients x in flight | msg/s gw/echo | msg/s gw/py | CPU/msg gw/echo | CPU/msg gw/py"
-                + " | p50 gw/echo | p99 gw/echo | p99 gw/py |");
-        line("|---|---|---|---|---|---|---|---|---|");
+        line("| size | clients x in flight | msg/s gw/JeroMQ-echo | msg/s gw/C-echo | msg/s gw/pyzmq"
+                + " | CPU/msg gw/JeroMQ-echo | CPU/msg gw/C-echo | CPU/msg gw/pyzmq | p99 gw/JeroMQ-echo | p99 gw/C-echo |");
+        line("|---|---|---|---|---|---|---|---|---|---|");
         ratios.forEach(this::line);
         line("");
         line("Load average after: " + ProcStats.loadavg());
@@ -507,8 +703,8 @@ public final class SideBySide {
         List<Child> holders = new ArrayList<>();
         for (int offset = 0; offset < count; offset += perProcess) {
             int n = Math.min(perProcess, count - offset);
-            holders.add(loadClient("hold-" + label, "hold", s.endpoint(), s.key(), keysFile.toString(),
-                    Integer.toString(offset), Integer.toString(n)));
+            holders.add(javaClient("hold-" + label, List.of("hold", s.endpoint(), s.key(), keysFile.toString(),
+                    Integer.toString(offset), Integer.toString(n))));
         }
         return holders;
     }
@@ -632,10 +828,11 @@ public final class SideBySide {
 
     private Server restartGateway(Server old) throws Exception {
         Map<String, String> env = gatewayEnv(old.endpoint());
+        env.putAll(old.env());
         Child c = start(old.name(), List.of(old.base().resolve("bin/edge-gateway").toString(), "--home",
                 old.home().toString(), "run"), env);
         c.awaitLine(GATEWAY_READY, Duration.ofSeconds(90));
-        return new Server(old.name(), c, old.endpoint(), old.key(), old.home(), old.base());
+        return new Server(old.name(), c, old.endpoint(), old.key(), old.home(), old.base(), old.env());
     }
 
     private void blockProfile(Server gateway) throws Exception {
@@ -662,6 +859,167 @@ public final class SideBySide {
             line(JfrSummary.summarise(jfr, 12));
         }
         write();
+    }
+
+    private void blockIsolation() throws Exception {
+        String timeout = opt.getOrDefault("isolation-timeout", "5000");
+        line("## Isolation: STRING clients next to misbehaving plugins (gateway, stand-in)");
+        line("");
+        line("A gateway of its own (`gw-isolation`: `EGW_PLUGINS_ALLOW_UNSIGNED=true`, the shipped `plugins.*` "
+                + "limits) with four unsigned plugins in its home's `plugins/`: SLOW (sleeps 200 ms, then ACK), HANG "
+                + "(never returns, ignores interruption), THROW (always throws), HOG (allocates 1 MiB blocks and keeps "
+                + "them, without end). A: 16 clients x 100 in flight of STRING 64 B alone. B: the same, plus 4 clients "
+                + "x 1 in flight of each bad type (64 B), one load-client process per type, sending from the start of "
+                + "the measured window to its end. A request unanswered " + timeout + " ms after it was sent counts as "
+                + "no answer.");
+        line("");
+        line("Load average before: " + ProcStats.loadavg());
+        line("");
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("EGW_PLUGINS_ALLOW_UNSIGNED", "true");
+        for (String pair : opt.getOrDefault("isolation-env", "").split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            String[] kv = pair.split("=", 2);
+            if (kv.length != 2 || !kv[0].startsWith("EGW_")) {
+                throw new IllegalArgumentException("--isolation-env takes EGW_KEY=VALUE,..., got '" + pair + "'");
+            }
+            env.put(kv[0], kv[1]);
+        }
+        if (env.size() > 1) {
+            line("Extra environment of this gateway (--isolation-env): " + env);
+            line("");
+        }
+        Server gw = startGateway("gw-isolation", gatewayHomeIsolation, bundle, env);
+        try {
+            PluginList before = PluginList.read(bundle, gatewayHomeIsolation);
+            for (BadPlugin p : BAD_PLUGINS) {
+                if (!before.state(p.id()).equals("started")) {
+                    progress("warning: " + p.id() + " is " + before.describe(p.id()) + " before phase A");
+                }
+            }
+            Load string = new Load("load", List.of("0", "16", "100", "64"), List.of("-T", timeout), false);
+            progress("isolation A: STRING alone");
+            Group a = measureGroup(gw, List.of(string));
+            List<Load> loads = new ArrayList<>(List.of(string));
+            for (int i = 0; i < BAD_PLUGINS.size(); i++) {
+                // keys 16.. : each bad client its own enrolled key, none shared with the STRING clients
+                loads.add(new Load("load", List.of(Integer.toString(16 + 4 * i), "4", "1", "64"),
+                        List.of("-t", BAD_PLUGINS.get(i).type(), "-T", timeout), true));
+            }
+            progress("isolation B: STRING next to " + BAD_PLUGINS.stream().map(BadPlugin::type).toList());
+            Group b = measureGroup(gw, loads);
+            boolean alive = gw.child().alive();
+            PluginList after = alive ? PluginList.read(bundle, gatewayHomeIsolation) : null;
+            reportIsolation(gw, timeout, a, b, before, after);
+        } finally {
+            stop(gw);
+        }
+        line("Load average after: " + ProcStats.loadavg());
+        line("");
+        write();
+    }
+
+    private void reportIsolation(Server gw, String timeout, Group a, Group b, PluginList before, PluginList after)
+            throws IOException {
+        Window wa = a.window(0);
+        Window wb = b.window(0);
+        line("STRING clients (16 x 100, 64 B):");
+        line("");
+        line("| phase | msg/s | p50 µs | p99 µs | max µs | errors | no answer | gateway CPU (cores) | non-ACK answers in the window |");
+        line("|---|---|---|---|---|---|---|---|---|");
+        Group[] groups = {a, b};
+        String[] names = {"A: STRING alone", "B: next to SLOW, HANG, THROW, HOG"};
+        for (int i = 0; i < 2; i++) {
+            Window w = groups[i].window(0);
+            Map<String, String> r = groups[i].results().get(0);
+            line(String.format(Locale.ROOT, "| %s | %,.0f | %d | %d | %d | %d | %d | %.2f | %s |", names[i], w.rate(),
+                    w.p50(), w.p99(), w.max(), num(r, "errors"), num(r, "run_timeouts"), w.serverCpuShare(),
+                    AnswerCodes.of(r).others(Set.of("ACK"), true)));
+        }
+        line("");
+        double rateRatio = wb.rate() / wa.rate();
+        double p99Ratio = (double) wb.p99() / wa.p99();
+        long unanswered = num(b.results().get(0), "run_timeouts");
+        // a p99 over the answers that came says nothing of the requests that never got one
+        boolean p99Met = p99Ratio <= 2.0 && unanswered == 0;
+        line(String.format(Locale.ROOT, "B / A: throughput %.2f (target >= 0.90: %s); p99 %.2fx%s (target <= 2x: %s)",
+                rateRatio, rateRatio >= 0.90 ? "met" : "**missed**", p99Ratio,
+                unanswered == 0 ? "" : String.format(Locale.ROOT, " of the answers that came, %,d STRING requests "
+                        + "without an answer", unanswered), p99Met ? "met" : "**missed**"));
+        line("");
+        line("Clients of the bad types (4 x 1 in flight each; answers from the start of the window until every request "
+                + "was answered or past its " + timeout + " ms limit; each cell: count (max latency µs)):");
+        line("");
+        line("| type | sent | answers | ACK | HANDLER_FAILED | BUSY | other | no answer | answers in the window/s"
+                + " | plugin before A | plugin after B | shown as failed |");
+        line("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        for (int i = 0; i < BAD_PLUGINS.size(); i++) {
+            BadPlugin p = BAD_PLUGINS.get(i);
+            Map<String, String> r = b.results().get(i + 1);
+            AnswerCodes codes = AnswerCodes.of(r);
+            String state = after == null ? "(gateway gone)" : after.describe(p.id());
+            String failed = after == null ? "gateway gone" : after.state(p.id()).equals("failed") ? "yes" : "no";
+            line(String.format(Locale.ROOT, "| %s | %,d | %,d | %s | %s | %s | %s | %,d | %,.0f | %s | %s | %s |",
+                    p.type(), num(r, "sent"), num(r, "total"), codes.cell("ACK"), codes.cell("HANDLER_FAILED"),
+                    codes.cell("BUSY"), codes.others(Set.of("ACK", "HANDLER_FAILED", "BUSY"), false),
+                    num(r, "run_timeouts"), Double.parseDouble(r.getOrDefault("rate", "0")), before.describe(p.id()),
+                    state, failed));
+        }
+        line("");
+        if (after == null) {
+            line("**The gateway process ended during phase B** (exit " + gw.child().exitStatus() + "); the last lines of "
+                    + "its output (" + gw.child().name() + ".out and .err in the logs folder):");
+            line("");
+            line("```");
+            tail(logs.resolve(gw.child().name() + ".out"), 3).forEach(this::line);
+            tail(logs.resolve(gw.child().name() + ".err"), 3).forEach(this::line);
+            line("```");
+        } else {
+            line("`bin/edge-gateway --home gw-home-isolation plugins list` after B (exit " + after.exit() + "):");
+            line("");
+            line("```");
+            line(after.text().stripTrailing());
+            line("```");
+        }
+        line("");
+        List<String> logged = gatewayWarnings(gw.child(), BAD_PLUGINS.stream().map(BadPlugin::id).toList());
+        line("Gateway log, WARN/ERROR lines naming a bench plugin: " + logged.size()
+                + (logged.isEmpty() ? "." : " (the first " + Math.min(20, logged.size()) + "):"));
+        if (!logged.isEmpty()) {
+            line("");
+            line("```");
+            logged.stream().limit(20).map(l -> l.length() > 300 ? l.substring(0, 300) + "..." : l).forEach(this::line);
+            line("```");
+        }
+        line("");
+    }
+
+    /** The last {@code count} lines of {@code file}, each cut to 300 characters. */
+    private static List<String> tail(Path file, int count) throws IOException {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        List<String> all = readLines(file);
+        return all.subList(Math.max(0, all.size() - count), all.size()).stream()
+                .map(l -> l.length() > 300 ? l.substring(0, 300) + "..." : l).toList();
+    }
+
+    /** The gateway's standard output lines at WARN or ERROR that name one of {@code ids}. */
+    private List<String> gatewayWarnings(Child gateway, List<String> ids) throws IOException {
+        Path out = logs.resolve(gateway.name() + ".out");
+        if (!Files.exists(out)) {
+            return List.of();
+        }
+        return readLines(out).stream()
+                .filter(l -> (l.contains(" WARN ") || l.contains(" ERROR ")) && ids.stream().anyMatch(l::contains))
+                .toList();
+    }
+
+    /** A log's lines; bytes that are not UTF-8 are replaced, not refused. */
+    private static List<String> readLines(Path file) throws IOException {
+        return new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
     }
 
     // ---------------------------------------------------------------- helpers
