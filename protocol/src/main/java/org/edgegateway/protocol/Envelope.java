@@ -32,9 +32,10 @@ public record Envelope(boolean delimiter, int version, byte[] correlationId) {
         return version > 0;
     }
 
+    /** The correlation id: the array itself, not a copy (the envelope copied it when built); do not modify it. */
     @Override
     public byte[] correlationId() {
-        return correlationId.clone();
+        return correlationId;
     }
 
     @Override

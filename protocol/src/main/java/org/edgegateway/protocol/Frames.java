@@ -42,70 +42,102 @@ public final class Frames {
      * {@link Inbound.Malformed} with the code to answer.
      */
     public static Inbound decodeRequest(List<byte[]> frames) {
-        if (frames == null || frames.isEmpty()) {
+        if (frames == null) {
             return new Inbound.Malformed(Envelope.CLASSIC, ErrorCode.BAD_FRAME, "no frames");
         }
+        RequestView view = new RequestView();
+        decodeRequest(frames.toArray(new byte[0][]), frames.size(), frames.size(), view);
+        return view.toInbound();
+    }
+
+    /**
+     * Decodes the first {@code count} of a request's {@code total} frames into {@code into} (frames
+     * past {@code count} were not kept by the caller: more than it reads make the request
+     * {@code BAD_FRAME}). The allocation-free form of {@link #decodeRequest(List)}: {@code into} refers
+     * to the frame arrays, it copies none. Never throws for any input.
+     */
+    public static void decodeRequest(byte[][] frames, int count, int total, RequestView into) {
+        into.reset();
+        if (frames == null || count == 0) {
+            into.malformed(ErrorCode.BAD_FRAME, "no frames");
+            return;
+        }
         int at = 0;
-        boolean delimiter = false;
-        if (frames.get(0).length == 0 && frames.size() > 1) {
+        if (frames[0].length == 0 && count > 1) {
             // REQ sockets put an empty delimiter frame first; a lone empty frame is just empty.
-            delimiter = true;
+            into.delimiter = true;
             at = 1;
         }
-        Envelope classic = new Envelope(delimiter, 0, EMPTY);
-        int remaining = frames.size() - at;
-        byte[] first = frames.get(at);
+        decodeFrom(frames, at, count - at, into);
+        if (total > count) {
+            // Answered in the envelope the first frames describe, as any other malformed request.
+            into.malformed(ErrorCode.BAD_FRAME, "too many frames: " + total);
+        }
+    }
+
+    private static void decodeFrom(byte[][] frames, int at, int remaining, RequestView into) {
+        byte[] first = frames[at];
         if (remaining == 1 && first.length == 0) {
-            return new Inbound.Malformed(classic, ErrorCode.BAD_FRAME, "empty message");
+            into.malformed(ErrorCode.BAD_FRAME, "empty message");
+            return;
         }
         if (startsWith(first, PREFIX)) {
-            return decodeVersioned(frames, at, delimiter, first);
+            decodeVersioned(frames, at, remaining, first, into);
+            return;
         }
         if (remaining == 1) {
             if (Arrays.equals(first, PING)) {
-                return new Inbound.Ping(classic);
+                into.kind = RequestView.Kind.PING;
+            } else {
+                into.malformed(ErrorCode.BAD_FRAME, "expected [TYPE, PAYLOAD], got 1 frame");
             }
-            return new Inbound.Malformed(classic, ErrorCode.BAD_FRAME, "expected [TYPE, PAYLOAD], got 1 frame");
+            return;
         }
         if (remaining > 2) {
-            return new Inbound.Malformed(classic, ErrorCode.BAD_FRAME,
-                    "expected [TYPE, PAYLOAD], got " + remaining + " frames");
+            into.malformed(ErrorCode.BAD_FRAME, "expected [TYPE, PAYLOAD], got " + remaining + " frames");
+            return;
         }
         if (!TypeNames.isValid(first)) {
-            return new Inbound.Malformed(classic, ErrorCode.BAD_FRAME, "type is not a token [A-Za-z0-9_.-]{1,32}");
+            into.malformed(ErrorCode.BAD_FRAME, "type is not a token [A-Za-z0-9_.-]{1,32}");
+            return;
         }
-        return new Inbound.Data(classic, ascii(first), frames.get(at + 1));
+        into.data(first, frames[at + 1]);
     }
 
-    private static Inbound decodeVersioned(List<byte[]> frames, int at, boolean delimiter, byte[] versionFrame) {
+    private static void decodeVersioned(byte[][] frames, int at, int remaining, byte[] versionFrame, RequestView into) {
         int version = parseVersion(versionFrame);
-        Envelope classic = new Envelope(delimiter, 0, EMPTY);
         if (version != CURRENT_VERSION) {
-            return new Inbound.Malformed(classic, ErrorCode.UNSUPPORTED_VERSION,
-                    printable(versionFrame) + " is not supported; supported versions: " + VERSION_PREFIX + CURRENT_VERSION);
+            into.malformed(ErrorCode.UNSUPPORTED_VERSION, printable(versionFrame)
+                    + " is not supported; supported versions: " + VERSION_PREFIX + CURRENT_VERSION);
+            return;
         }
-        int remaining = frames.size() - at;
         if (remaining < 2) {
-            return new Inbound.Malformed(classic, ErrorCode.BAD_FRAME, "versioned message without a correlation id");
+            into.malformed(ErrorCode.BAD_FRAME, "versioned message without a correlation id");
+            return;
         }
-        byte[] correlation = frames.get(at + 1);
+        byte[] correlation = frames[at + 1];
         if (correlation.length == 0 || correlation.length > MAX_CORRELATION_ID) {
-            return new Inbound.Malformed(classic, ErrorCode.BAD_FRAME,
-                    "correlation id must be 1-" + MAX_CORRELATION_ID + " bytes, got " + correlation.length);
+            into.malformed(ErrorCode.BAD_FRAME, "correlation id must be 1-" + MAX_CORRELATION_ID + " bytes, got "
+                    + correlation.length);
+            return;
         }
-        Envelope envelope = Envelope.versioned(delimiter, version, correlation);
-        if (remaining == 3 && Arrays.equals(frames.get(at + 2), PING)) {
-            return new Inbound.Ping(envelope);
+        into.version = version;
+        into.correlationId = correlation;
+        if (remaining == 3 && Arrays.equals(frames[at + 2], PING)) {
+            into.kind = RequestView.Kind.PING;
+            return;
         }
         if (remaining != 4) {
-            return new Inbound.Malformed(envelope, ErrorCode.BAD_FRAME,
-                    "expected [" + VERSION_PREFIX + version + ", ID, TYPE, PAYLOAD], got " + remaining + " frames");
+            into.malformed(ErrorCode.BAD_FRAME, "expected [" + VERSION_PREFIX + version + ", ID, TYPE, PAYLOAD], got "
+                    + remaining + " frames");
+            return;
         }
-        byte[] type = frames.get(at + 2);
+        byte[] type = frames[at + 2];
         if (!TypeNames.isValid(type)) {
-            return new Inbound.Malformed(envelope, ErrorCode.BAD_FRAME, "type is not a token [A-Za-z0-9_.-]{1,32}");
+            into.malformed(ErrorCode.BAD_FRAME, "type is not a token [A-Za-z0-9_.-]{1,32}");
+            return;
         }
-        return new Inbound.Data(envelope, ascii(type), frames.get(at + 3));
+        into.data(type, frames[at + 3]);
     }
 
     /** The version in a frame {@code EGW/N}, or -1 when the rest is not a small decimal number. */
@@ -144,13 +176,23 @@ public final class Frames {
     /** The frames of a reply, as the gateway sends them (after the routing id). */
     public static List<byte[]> encodeReply(Reply reply) {
         List<byte[]> frames = head(reply.envelope());
-        frames.add(switch (reply.status()) {
+        frames.add(statusFrame(reply.status()));
+        frames.add(reply.detail());
+        return frames;
+    }
+
+    /** The status frame of a reply with this status; shared constants, never to be modified. */
+    public static byte[] statusFrame(Reply.Status status) {
+        return switch (status) {
             case ACK -> ACK;
             case ERROR -> ERROR;
             case PONG -> PONG;
-        });
-        frames.add(reply.detail());
-        return frames;
+        };
+    }
+
+    /** The version frame of protocol {@code version} ({@code EGW/1} is a shared constant). */
+    public static byte[] versionFrame(int version) {
+        return version == CURRENT_VERSION ? VERSION_1 : ascii(VERSION_PREFIX + version);
     }
 
     /** The frames of a push to a client (after the routing id). */
@@ -223,7 +265,7 @@ public final class Frames {
             frames.add(EMPTY);
         }
         if (envelope.versioned()) {
-            frames.add(ascii(VERSION_PREFIX + envelope.version()));
+            frames.add(versionFrame(envelope.version()));
             frames.add(envelope.correlationId());
         }
         return frames;
