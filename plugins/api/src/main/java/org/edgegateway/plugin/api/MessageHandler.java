@@ -13,7 +13,10 @@ import org.pf4j.ExtensionPoint;
  * <li>{@link #handle(HandlerMessage)} may be called concurrently from several gateway worker threads;
  * an implementation must be thread-safe.</li>
  * <li>It returns promptly: the gateway enforces a time limit per call and answers the client with
- * {@code HANDLER_FAILED} when it is exceeded, while the call itself goes on occupying a worker.</li>
+ * {@code HANDLER_FAILED} when it is exceeded (the call's thread is interrupted, and the call goes on
+ * occupying one of the plugin's threads until it returns).</li>
+ * <li>Calls of one client for one type run one after the other, in the order they arrived; calls of
+ * different clients, and of different types, may run at the same time.</li>
  * <li>Throwing is allowed and answered as {@code HANDLER_FAILED}; the exception text never reaches
  * the client, so it may name internals. Refusing bad input is not a failure: return
  * {@link HandlerResult#badPayload(String)}.</li>
@@ -34,6 +37,23 @@ public interface MessageHandler extends ExtensionPoint {
 
     /** Handles one message from an authenticated client. */
     HandlerResult handle(HandlerMessage message) throws Exception;
+
+    /**
+     * Whether {@link #handle} never blocks: it only computes (validates, parses, counts) in a few
+     * microseconds, with no I/O, no lock another thread may hold for long, no sleep and no wait. The
+     * gateway then calls it on its message thread, as it reads the message, which saves two thread
+     * hand-offs per message; otherwise each call is handed to one of the plugin's own threads and
+     * the answer handed back.
+     *
+     * <p>The gateway holds a handler to its word: a call that keeps the message thread longer than
+     * {@code plugins.inline-budget} (50 ms by default) is moved off it (the client still gets its
+     * answer), and the plugin's calls run on its own threads until it is started again. A handler that
+     * writes files, talks to a database or to the network must return false. The default is false;
+     * added in SPI 1.2.0.
+     */
+    default boolean nonBlocking() {
+        return false;
+    }
 
     /**
      * Releases what the handler holds (open files, buffers to flush). Called once, on a gateway

@@ -7,11 +7,12 @@ package org.edgegateway.plugin.api;
  *
  * <p>The version follows semantic versioning over the types of this package: the major number
  * changes when a type or method is removed or changes meaning, the minor number when one is added.
- * 1.1.0 added {@link PluginContext}, {@link PluginMetrics} and {@link MessageHandler#stop()}.
+ * 1.1.0 added {@link PluginContext}, {@link PluginMetrics} and {@link MessageHandler#stop()}; 1.2.0
+ * added {@link MessageHandler#nonBlocking()}.
  */
 public final class Spi {
     /** Raised on any incompatible change of the types in this package. */
-    public static final String VERSION = "1.1.0";
+    public static final String VERSION = "1.2.0";
 
     private Spi() {
     }
