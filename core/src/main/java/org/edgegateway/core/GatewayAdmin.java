@@ -300,16 +300,15 @@ final class GatewayAdmin implements AdminService {
     }
 
     @Override
-    public List<org.edgegateway.core.plugins.RecentMessage> recentMessages(String clientName, int limit) {
-        if (plugins == null) {
-            return List.of();
+    public List<org.edgegateway.core.admin.RecentMessage> recentMessages(String clientName, int limit) {
+        try {
+            return router.recent(clientName, limit).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, "interrupted while reading recent messages", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, "the router did not answer: " + e, e);
         }
-        List<org.edgegateway.core.plugins.RecentMessage> all = new ArrayList<>();
-        for (org.edgegateway.core.plugins.PluginInfo p : plugins.list()) {
-            all.addAll(plugins.recent(p.id(), clientName));
-        }
-        all.sort(java.util.Comparator.comparing(org.edgegateway.core.plugins.RecentMessage::receivedAt).reversed());
-        return all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;
     }
 
     private org.edgegateway.core.plugins.PluginHost pluginHost() {

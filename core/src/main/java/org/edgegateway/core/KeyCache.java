@@ -37,14 +37,25 @@ public final class KeyCache {
     public enum Verdict { ALLOWED, UNKNOWN, REVOKED, QUARANTINED }
 
     private final Map<String, Entry> byKey = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
 
     public void load(Collection<ClientRecord> records) {
         byKey.clear();
         records.forEach(this::put);
+        version.incrementAndGet();
     }
 
     public void put(ClientRecord r) {
         byKey.put(r.publicKey(), new Entry(r.name(), r.publicKey(), r.status(), r.limits(), r.quarantineUntil()));
+        version.incrementAndGet();
+    }
+
+    /**
+     * Grows after every change, once the change is visible: an entry looked up after reading version
+     * {@code v} is current as long as the version is still {@code v}, so a reader may keep it that long.
+     */
+    public long version() {
+        return version.get();
     }
 
     /** The entry of a Z85 public key, or null when it is not enrolled. */

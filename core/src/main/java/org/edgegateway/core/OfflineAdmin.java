@@ -141,7 +141,7 @@ public final class OfflineAdmin implements AdminService {
     }
 
     @Override
-    public List<org.edgegateway.core.plugins.RecentMessage> recentMessages(String clientName, int limit) {
+    public List<org.edgegateway.core.admin.RecentMessage> recentMessages(String clientName, int limit) {
         return List.of();
     }
 

@@ -62,9 +62,7 @@ class FloodDefenceTest {
 
     /** High receive HWM on the gateway: floods must not reach the pipe limit (see zeromq/jeromq#1009). */
     static GatewayConfig deepQueues(GatewayConfig c) {
-        return new GatewayConfig(c.endpoint(), c.publicEndpoint(), c.maxMessageSize(), c.heartbeatInterval(),
-                c.heartbeatTimeout(), c.handshakeTimeout(), c.sendHwm(), 200_000, c.workers(), c.queue(),
-                c.handlerTimeout(), c.dedupWindow(), c.lastSeenFlush());
+        return c.withReceiveHwm(200_000);
     }
 
     static boolean quarantined(GatewayFixture gw, String name) {

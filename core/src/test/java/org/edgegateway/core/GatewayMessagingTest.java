@@ -28,9 +28,7 @@ class GatewayMessagingTest {
 
     @BeforeAll
     static void start() {
-        gw = GatewayFixture.start(dir, c -> new GatewayConfig(c.endpoint(), "", 64 * 1024, c.heartbeatInterval(),
-                c.heartbeatTimeout(), c.handshakeTimeout(), c.sendHwm(), c.receiveHwm(), c.workers(), c.queue(),
-                c.handlerTimeout(), c.dedupWindow(), c.lastSeenFlush()));
+        gw = GatewayFixture.start(dir, c -> c.withMaxMessageSize(64 * 1024));
         sensor = gw.dealer(gw.enrol("sensor-1"));
     }
 

@@ -89,9 +89,8 @@ class HeartbeatTest {
 
     @Test
     void silentPeerLeavesTheTableWithinTheHeartbeatTimeout(@TempDir Path dir) throws Exception {
-        try (GatewayFixture gw = GatewayFixture.start(dir, c -> new GatewayConfig(c.endpoint(), "", c.maxMessageSize(),
-                Duration.ofMillis(500), Duration.ofSeconds(2), c.handshakeTimeout(), c.sendHwm(), c.receiveHwm(),
-                c.workers(), c.queue(), c.handlerTimeout(), c.dedupWindow(), c.lastSeenFlush()));
+        try (GatewayFixture gw = GatewayFixture.start(dir,
+                c -> c.withHeartbeat(Duration.ofMillis(500), Duration.ofSeconds(2)));
              FreezableRelay relay = new FreezableRelay(port(gw.endpoint()))) {
             ZMQ.Socket s = gw.clientSocket(SocketType.DEALER, gw.enrol("fragile"));
             s.connect("tcp://127.0.0.1:" + relay.port());
@@ -108,9 +107,8 @@ class HeartbeatTest {
 
     @Test
     void lastSeenIsRecordedEvenForAClientThatAlreadyLeft(@TempDir Path dir) {
-        try (GatewayFixture gw = GatewayFixture.start(dir, c -> new GatewayConfig(c.endpoint(), "", c.maxMessageSize(),
-                c.heartbeatInterval(), c.heartbeatTimeout(), c.handshakeTimeout(), c.sendHwm(), c.receiveHwm(),
-                c.workers(), c.queue(), c.handlerTimeout(), c.dedupWindow(), Duration.ofMillis(300)))) {
+        try (GatewayFixture gw = GatewayFixture.start(dir,
+                c -> c.withLastSeenFlush(Duration.ofMillis(300)))) {
             ZMQ.Socket s = gw.dealer(gw.enrol("brief"));
             send(s, "STRING", "hi");
             assertThat(receiveText(s).get(0)).isEqualTo("ACK");

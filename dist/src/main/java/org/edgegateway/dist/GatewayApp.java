@@ -132,7 +132,7 @@ final class GatewayApp implements AutoCloseable {
                 handlers = plugins;
             } else {
                 // Outside a bundle (a development run) the seed types are served by core's own handlers.
-                handlers = HandlerLookup.of(BuiltinHandlers.all());
+                handlers = HandlerLookup.of(config.laneLimits(), BuiltinHandlers.all());
             }
             // Edge to cloud: what handlers accept is queued durably and forwarded upstream (uplink.*);
             // an upstream records what its edges forward (uplink.receive).
@@ -140,7 +140,7 @@ final class GatewayApp implements AutoCloseable {
             uplink = Uplink.open(home.data().resolve("uplink"), uplinkConfig);
             if (settings.get(UplinkSettings.RECEIVE)) {
                 receiver = UplinkReceiver.open(home.data().resolve("uplink-received"), Set.of(), Clock.systemUTC());
-                handlers = receiver.servingWith(handlers);
+                handlers = receiver.servingWith(handlers, config.laneLimits());
             }
             handlers = uplink.wrap(handlers);
             PubSubConfig pubsub = settings.get(PubSubSettings.ENABLED) ? PubSubConfig.from(settings) : null;

@@ -2,6 +2,7 @@ package org.edgegateway.uplink;
 
 import java.util.Set;
 import org.edgegateway.core.HandlerLookup;
+import org.edgegateway.core.router.Route;
 import org.edgegateway.plugin.api.HandlerMessage;
 import org.edgegateway.plugin.api.HandlerResult;
 import org.edgegateway.plugin.api.MessageHandler;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * A {@link HandlerLookup} that queues for the upstream what the local handlers accepted. Thread-safe,
  * as the lookup it wraps.
  *
- * <p>For a forwarded type the handler it returns does, on the worker thread: reserve room in the
+ * <p>A forwarded type keeps its local handler's lane, but never runs inline: appending to the queue is
+ * disk I/O. Its handler does, on the lane's thread: reserve room in the
  * {@link UplinkQueue} (none: answer {@code BUSY} without running the local handler, so the sensor's
  * retry is not processed twice locally); run the local handler; if it ACKed, append the message to
  * the queue, committed on disk, and only then let the ACK go to the sensor. A refusal by the local
@@ -36,17 +38,22 @@ public final class ForwardingHandlers implements HandlerLookup {
     }
 
     @Override
-    public MessageHandler handlerFor(String type) {
-        MessageHandler h = delegate.handlerFor(type);
-        if (h == null || type.equals(UplinkEnvelope.TYPE) || !config.forwards(type)) {
-            return h;
+    public Route route(String type) {
+        Route r = delegate.route(type);
+        if (r == null || type.equals(UplinkEnvelope.TYPE) || !config.forwards(type)) {
+            return r;
         }
-        return new Forwarding(h);
+        return r.wrap(new Forwarding(r.handler()), false);
     }
 
     @Override
     public Set<String> types() {
         return delegate.types();
+    }
+
+    @Override
+    public long version() {
+        return delegate.version();
     }
 
     /** One local handler followed by the queue. Thread-safe. */

@@ -22,6 +22,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.edgegateway.core.HandlerLookup;
+import org.edgegateway.core.router.Lane;
+import org.edgegateway.core.router.LaneLimits;
+import org.edgegateway.core.router.Route;
 import org.edgegateway.plugin.api.HandlerMessage;
 import org.edgegateway.plugin.api.HandlerResult;
 import org.edgegateway.plugin.api.MessageHandler;
@@ -179,16 +182,22 @@ public final class UplinkReceiver implements MessageHandler {
      * plugin host, whose types change at run time). The receiver wins when a plugin also claims the
      * type, which is logged once.
      */
-    public HandlerLookup servingWith(HandlerLookup base) {
-        if (base.handlerFor(UplinkEnvelope.TYPE) != null) {
+    public HandlerLookup servingWith(HandlerLookup base, LaneLimits limits) {
+        if (base.route(UplinkEnvelope.TYPE) != null) {
             LOG.warn("uplink receiver: type {} is also claimed by {}; the uplink receiver serves it",
-                    UplinkEnvelope.TYPE, base.handlerFor(UplinkEnvelope.TYPE).getClass().getName());
+                    UplinkEnvelope.TYPE, base.route(UplinkEnvelope.TYPE).lane().name());
         }
-        UplinkReceiver self = this;
+        // Its own lane: recording is database and file I/O, never inline.
+        Route self = new Route(Lane.unsupervised("uplink-receiver", "the uplink receiver", limits), this, false);
         return new HandlerLookup() {
             @Override
-            public MessageHandler handlerFor(String type) {
-                return UplinkEnvelope.TYPE.equals(type) ? self : base.handlerFor(type);
+            public Route route(String type) {
+                return UplinkEnvelope.TYPE.equals(type) ? self : base.route(type);
+            }
+
+            @Override
+            public long version() {
+                return base.version();
             }
 
             @Override

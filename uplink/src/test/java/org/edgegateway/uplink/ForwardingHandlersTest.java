@@ -50,11 +50,12 @@ class ForwardingHandlersTest {
         Counting local = new Counting();
         try (UplinkQueue queue = UplinkQueue.open(dir, 100)) {
             HandlerLookup lookup = new ForwardingHandlers(HandlerLookup.of(local), queue, config(100, Set.of("JSON")));
-            assertThat(lookup.handlerFor("JSON").handle(message("JSON", "1")).isAck()).isTrue();
-            assertThat(lookup.handlerFor("JSON").handle(message("JSON", "bad")).isAck()).isFalse();
-            assertThat(lookup.handlerFor("LOCAL").handle(message("LOCAL", "3")).isAck()).isTrue();
-            assertThat(lookup.handlerFor("JSON").handle(message("JSON", "4")).isAck()).isTrue();
-            assertThat(lookup.handlerFor("NONE")).isNull();
+            assertThat(lookup.route("JSON").handler().handle(message("JSON", "1")).isAck()).isTrue();
+            assertThat(lookup.route("JSON").handler().handle(message("JSON", "bad")).isAck()).isFalse();
+            assertThat(lookup.route("LOCAL").handler().handle(message("LOCAL", "3")).isAck()).isTrue();
+            assertThat(lookup.route("JSON").handler().handle(message("JSON", "4")).isAck()).isTrue();
+            assertThat(lookup.route("NONE")).isNull();
+            assertThat(lookup.route("JSON").nonBlocking()).as("queueing is disk I/O").isFalse();
             assertThat(queue.size()).isEqualTo(2);
         }
         try (UplinkQueue queue = UplinkQueue.open(dir, 100)) {
@@ -70,14 +71,14 @@ class ForwardingHandlersTest {
         Counting local = new Counting();
         try (UplinkQueue queue = UplinkQueue.open(dir, 2)) {
             HandlerLookup lookup = new ForwardingHandlers(HandlerLookup.of(local), queue, config(2, Set.of()));
-            lookup.handlerFor("JSON").handle(message("JSON", "1"));
-            lookup.handlerFor("JSON").handle(message("JSON", "2"));
-            HandlerResult third = lookup.handlerFor("JSON").handle(message("JSON", "3"));
+            lookup.route("JSON").handler().handle(message("JSON", "1"));
+            lookup.route("JSON").handler().handle(message("JSON", "2"));
+            HandlerResult third = lookup.route("JSON").handler().handle(message("JSON", "3"));
             assertThat(third.outcome()).isEqualTo(HandlerResult.Outcome.BUSY);
             assertThat(third.detail()).contains("uplink queue is full");
             assertThat(local.calls).hasValue(2);
             queue.delete(java.util.List.of(queue.peek(1).get(0).seq()));
-            assertThat(lookup.handlerFor("JSON").handle(message("JSON", "3")).isAck()).isTrue();
+            assertThat(lookup.route("JSON").handler().handle(message("JSON", "3")).isAck()).isTrue();
         }
     }
 

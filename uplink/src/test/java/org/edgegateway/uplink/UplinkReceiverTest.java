@@ -87,9 +87,10 @@ class UplinkReceiverTest {
     void itServesUplinkBesideAnotherLookup() {
         UplinkReceiver r = UplinkReceiver.open(dir, Set.of(), Clock.systemUTC());
         org.edgegateway.core.HandlerLookup both = r.servingWith(org.edgegateway.core.HandlerLookup.of(
-                org.edgegateway.core.handlers.BuiltinHandlers.all()));
-        assertThat(both.handlerFor("UPLINK")).isSameAs(r);
-        assertThat(both.handlerFor("JSON")).isNotNull();
+                org.edgegateway.core.handlers.BuiltinHandlers.all()), org.edgegateway.core.router.LaneLimits.defaults());
+        assertThat(both.route("UPLINK").handler()).isSameAs(r);
+        assertThat(both.route("UPLINK").nonBlocking()).isFalse();
+        assertThat(both.route("JSON")).isNotNull();
         assertThat(both.types()).contains("UPLINK", "JSON", "STRING", "BINARY");
         r.stop();
     }

@@ -201,7 +201,7 @@ class BrowserTest {
                 "Installed note: serving NOTE"));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(
                 By.cssSelector("#plugins-table tr[data-plugin='note']"), "started"));
-        assertThat(gw.plugins.handlerFor("NOTE")).isNotNull();
+        assertThat(gw.plugins.route("NOTE")).isNotNull();
         shot("07a-plugins");
         resize(390, 844);
         shot("07b-plugins-phone");

@@ -87,7 +87,7 @@ public interface AdminService {
     org.edgegateway.core.plugins.PluginInfo installPlugin(String fileName, byte[] plugin, byte[] signature, Actor actor);
 
     /** The last messages the plugins kept for a client, newest first. */
-    List<org.edgegateway.core.plugins.RecentMessage> recentMessages(String clientName, int limit);
+    List<org.edgegateway.core.admin.RecentMessage> recentMessages(String clientName, int limit);
 
     /**
      * Sends {@code [EGW/1, "", TYPE, PAYLOAD]} to a connected client by name; a client that is not

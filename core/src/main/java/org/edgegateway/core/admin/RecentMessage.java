@@ -1,4 +1,4 @@
-package org.edgegateway.core.plugins;
+package org.edgegateway.core.admin;
 
 import java.time.Instant;
 

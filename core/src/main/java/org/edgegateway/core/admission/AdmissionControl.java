@@ -65,7 +65,11 @@ public final class AdmissionControl {
      * @param quarantined whether the key cache says the client is quarantined now
      */
     public Decision admit(KeyCache.Entry client, long size, boolean quarantined) {
-        long now = nanoTime.getAsLong();
+        return admit(client, size, quarantined, nanoTime.getAsLong());
+    }
+
+    /** {@link #admit(KeyCache.Entry, long, boolean)} at {@code now} (the caller's one clock reading of its turn). */
+    public Decision admit(KeyCache.Entry client, long size, boolean quarantined, long now) {
         ClientState s = state(client, now);
         if (quarantined || s.pending) {
             return discard(s);

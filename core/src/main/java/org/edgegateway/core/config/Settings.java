@@ -37,11 +37,17 @@ public final class Settings {
     public static final Setting<Integer> RECEIVE_HWM = integer("gateway.receive-hwm", "10000", 1, 10_000_000,
             "Incoming messages queued per client before the gateway stops reading from it");
     public static final Setting<Integer> WORKERS = integer("handlers.workers", "4", 1, 1024,
-            "Worker threads that run message handlers");
+            "Threads of each lane of handlers outside plugins (plugins have plugins.max-in-flight)");
     public static final Setting<Integer> QUEUE = integer("handlers.queue", "10000", 1, 10_000_000,
-            "Messages waiting for a worker before new ones get ERROR BUSY");
+            "Messages waiting for or inside handler lanes, all together, before new ones get ERROR BUSY");
+    public static final Setting<Long> QUEUE_BYTES = new Setting<>("handlers.queue-bytes", "64MiB",
+            "Payload bytes waiting for or inside handler lanes, all together, before new ones get ERROR BUSY",
+            Settings::bytes);
     public static final Setting<Duration> HANDLER_TIMEOUT = duration("handlers.timeout", "2s",
-            "Time limit of one handler call; past it the client gets ERROR HANDLER_FAILED");
+            "Time limit of one call of a handler outside plugins (plugins have plugins.timeout); past it the client"
+                    + " gets ERROR HANDLER_FAILED");
+    public static final Setting<Integer> RECENT_MESSAGES = integer("plugins.recent-messages", "20", 0, 10_000,
+            "Messages per client and plugin kept in memory for the admin UI (for the 1024 most recent clients)");
     public static final Setting<Integer> DEDUP_WINDOW = integer("gateway.dedup-window", "256", 0, 100_000,
             "Versioned messages remembered per client, so that a retry with the same id is not processed twice");
     public static final Setting<String> STORE_URL = text("store.url", "",
@@ -68,7 +74,7 @@ public final class Settings {
     /** The keys of the gateway core and its admin UI, in documentation order. */
     public static final List<Setting<?>> CORE = List.of(ENDPOINT, PUBLIC_ENDPOINT, MAX_MESSAGE_SIZE,
             HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT, HANDSHAKE_TIMEOUT, SEND_HWM, RECEIVE_HWM, WORKERS, QUEUE,
-            HANDLER_TIMEOUT, DEDUP_WINDOW, STORE_URL, LAST_SEEN_FLUSH, CONTROL_ENABLED,
+            QUEUE_BYTES, HANDLER_TIMEOUT, DEDUP_WINDOW, RECENT_MESSAGES, STORE_URL, LAST_SEEN_FLUSH, CONTROL_ENABLED,
             ADMIN_BIND, ADMIN_PORT, ADMIN_TLS, ADMIN_KEYSTORE, ADMIN_KEYSTORE_PASSWORD, ADMIN_SESSION_IDLE,
             METRICS_OPEN);
 

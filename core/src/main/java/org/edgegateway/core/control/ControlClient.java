@@ -220,8 +220,8 @@ public final class ControlClient implements AdminService, AutoCloseable {
     }
 
     @Override
-    public List<org.edgegateway.core.plugins.RecentMessage> recentMessages(String clientName, int limit) {
-        return list(call("recentMessages", null, "name", clientName, "limit", limit), org.edgegateway.core.plugins.RecentMessage.class);
+    public List<org.edgegateway.core.admin.RecentMessage> recentMessages(String clientName, int limit) {
+        return list(call("recentMessages", null, "name", clientName, "limit", limit), org.edgegateway.core.admin.RecentMessage.class);
     }
 
     @Override

@@ -17,6 +17,11 @@ public final class StringHandler implements MessageHandler {
     }
 
     @Override
+    public boolean nonBlocking() {
+        return true;
+    }
+
+    @Override
     public HandlerResult handle(HandlerMessage message) {
         try {
             StandardCharsets.UTF_8.newDecoder()

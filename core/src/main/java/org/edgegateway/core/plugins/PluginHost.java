@@ -22,7 +22,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.jar.Attributes;
@@ -31,6 +30,8 @@ import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.edgegateway.core.HandlerLookup;
+import org.edgegateway.core.router.Lane;
+import org.edgegateway.core.router.Route;
 import org.edgegateway.plugin.api.HandlerMessage;
 import org.edgegateway.plugin.api.HandlerResult;
 import org.edgegateway.plugin.api.MessageHandler;
@@ -45,10 +46,12 @@ import org.slf4j.LoggerFactory;
  * The gateway's plugins: loads the verified ones with PF4J, serves their types to the router, and
  * starts, stops, reloads, installs and unloads them while the gateway runs. Thread-safe.
  *
- * <p>The router calls {@link #handlerFor} on every message from its I/O thread: that is one read of
- * a volatile immutable map, no lock and no plugin code. Everything else (admin operations, the
- * circuit breaker's stop) is serialised on this object's lock, so two admins cannot race one
- * plugin; plugin code that runs then (constructors, {@link MessageHandler#stop()}) runs on the
+ * <p>Each started plugin gets a {@link Lane} of its own (its threads, its queue bounded in bytes,
+ * its breaker), and each of its types a {@link Route} to its handler on that lane; the router keeps
+ * its own table of the routes and reads {@link #route} only when {@link #version()} has changed.
+ * Everything else (admin operations, the stop of a plugin whose lane tripped) is serialised on
+ * this object's lock, so two admins cannot race one plugin; plugin code that runs then
+ * (constructors, {@link MessageHandler#nonBlocking()}, {@link MessageHandler#stop()}) runs on the
  * {@code egw-plugin-admin} thread under a time limit, so a hanging plugin delays the admin's answer
  * by that limit at most and never the message flow.
  *
@@ -59,27 +62,27 @@ import org.slf4j.LoggerFactory;
  * other plugins', then publish them. A failure at any step leaves the plugin listed as refused or
  * failed with the reason, and the other plugins running.
  *
- * <p>PF4J has no sandbox. What the host enforces: a time limit and a bound on calls per plugin
- * ({@link PluginLane}), a circuit breaker, a watchdog that fails a plugin whose call allocates more
- * than {@link PluginHostConfig#maxCallAllocation()} and, on JDKs that still allow it (up to 19),
- * stops such a call's thread, as it does with calls still running once their plugin stopped. A
- * plugin can still harm the process in ways no host can prevent (native code, {@code System.exit},
- * reading the key store): trust decides who may run here, isolation only limits accidents.
+ * <p>PF4J has no sandbox. What the gateway enforces, per plugin (see {@link Lane}): a time limit per
+ * call, threads and queued bytes of its own, a circuit breaker, and a watchdog that fails a plugin
+ * whose running calls allocate more than {@link PluginHostConfig#maxCallAllocation()} and, on JDKs
+ * that still allow it (up to 19), stops those calls' threads, as it does with calls still running
+ * once their plugin stopped. A plugin can still harm the process in ways no host can prevent (native
+ * code, {@code System.exit}, reading the key store): trust decides who may run here, isolation only
+ * limits accidents.
  */
 public final class PluginHost implements HandlerLookup, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PluginHost.class);
-    private static final long STOP_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final PluginHostConfig config;
     private final ClientPush push;
     private final TrustedPublishers publishers;
     private final GatewayPluginManager pf4j;
     private final ExecutorService admin;
-    private final ScheduledExecutorService watchdog;
+    private final ExecutorService trips;
     private final Map<Path, Slot> slots = new LinkedHashMap<>();
-    private final List<PluginLane> closing = new ArrayList<>();
     private final Map<String, PluginCounters> counters = new HashMap<>();
-    private volatile Map<String, MessageHandler> byType = Map.of();
+    private volatile Map<String, Route> byType = Map.of();
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
     private int staged;
     private boolean closed;
 
@@ -89,7 +92,7 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
         this.publishers = new TrustedPublishers(config.publishers());
         this.pf4j = new GatewayPluginManager(config.staging());
         this.admin = Executors.newSingleThreadExecutor(r -> daemon(r, "egw-plugin-admin"));
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "egw-plugin-watchdog"));
+        this.trips = Executors.newSingleThreadExecutor(r -> daemon(r, "egw-plugin-trips"));
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -125,22 +128,32 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
                 host.load(f, false);
             }
         }
-        host.watchdog.scheduleWithFixedDelay(host::watch, 100, 100, TimeUnit.MILLISECONDS);
         LOG.info("plugins: {} started, serving types {}", host.list().stream()
                 .filter(p -> p.state() == PluginState.STARTED).count(), host.types());
         return host;
     }
 
-    // ---- HandlerLookup: lock-free, called by the router on every message -------------------------
+    // ---- HandlerLookup: lock-free; the router asks only when the version changed -------------------
 
     @Override
-    public MessageHandler handlerFor(String type) {
+    public Route route(String type) {
         return byType.get(type);
     }
 
     @Override
     public Set<String> types() {
         return byType.keySet();
+    }
+
+    @Override
+    public long version() {
+        return version.get();
+    }
+
+    /** Publishes new routes; the version moves after them, so a reader that sees it sees them. */
+    private void publish(Map<String, Route> next) {
+        byType = Map.copyOf(next);
+        version.incrementAndGet();
     }
 
     // ---- admin operations ----------------------------------------------------------------------------
@@ -194,21 +207,23 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
      */
     public synchronized PluginInfo reload(String id) {
         Slot s = require(id);
-        Set<String> held = s.lane == null ? Set.of() : s.lane.types();
-        MessageHandler placeholder = new Reloading(id, held);
-        Map<String, MessageHandler> next = new HashMap<>(byType);
+        Set<String> held = s.types;
+        Lane reloading = new Lane(id, "plugin " + id, config.laneLimits(), (lane, why) -> { });
+        reloading.close("reloading");
+        Route placeholder = new Route(reloading, new Reloading(id, held), false);
+        Map<String, Route> next = new HashMap<>(byType);
         for (String t : held) {
             next.put(t, placeholder);
         }
-        byType = Map.copyOf(next);
+        publish(next);
         if (s.state == PluginState.STARTED) {
             halt(s, PluginState.STOPPED, "reloading", false);
         }
         forget(s);
         Slot fresh = load(s.file, s.builtin);
-        Map<String, MessageHandler> after = new HashMap<>(byType);
-        after.values().removeIf(h -> h == placeholder);
-        byType = Map.copyOf(after);
+        Map<String, Route> after = new HashMap<>(byType);
+        after.values().removeIf(r -> r == placeholder);
+        publish(after);
         return fresh.info();
     }
 
@@ -281,22 +296,14 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
         return publishers;
     }
 
-    /** The last messages of one client that a plugin handled, oldest first; empty when unknown. */
-    public synchronized List<RecentMessage> recent(String pluginId, String clientName) {
-        Slot s = slotOf(pluginId);
-        return s == null || s.lane == null ? List.of() : s.lane.recent(clientName);
-    }
-
-    /** The clients a plugin has recent messages of. */
-    public synchronized Set<String> recentClients(String pluginId) {
-        Slot s = slotOf(pluginId);
-        return s == null || s.lane == null ? Set.of() : s.lane.recentClients();
-    }
-
     /** The counters of one plugin: its own and the host's ({@code host_calls}, {@code host_failures}, ...). */
     public synchronized Map<String, Long> metrics(String pluginId) {
         PluginCounters c = counters.get(pluginId);
-        return c == null ? Map.of() : c.snapshot();
+        if (c == null) {
+            return Map.of();
+        }
+        Slot s = slotOf(pluginId);
+        return c.snapshot(s == null || s.lane == null ? Map.of() : s.lane.counters());
     }
 
     @Override
@@ -312,9 +319,9 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
                 }
                 forget(s);
             }
-            byType = Map.of();
+            publish(Map.of());
         }
-        watchdog.shutdownNow();
+        trips.shutdownNow();
         admin.shutdownNow();
         LOG.info("plugins: stopped");
     }
@@ -410,8 +417,17 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
                     config.dataRoot().resolve(s.id), c, push);
             Files.createDirectories(context.dataFolder());
             List<MessageHandler> handlers;
+            Map<MessageHandler, Boolean> nonBlocking;
             try {
                 handlers = bounded(() -> instantiate(classes, context));
+                // Plugin code too: asked once per start, on the admin thread, under the time limit.
+                nonBlocking = bounded(() -> {
+                    Map<MessageHandler, Boolean> out = new java.util.IdentityHashMap<>();
+                    for (MessageHandler h : handlers) {
+                        out.put(h, h.nonBlocking());
+                    }
+                    return out;
+                });
             } catch (Exception e) {
                 context.close();
                 pf4j.stopPlugin(s.loadedId);
@@ -442,19 +458,21 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
                 s.refuse(conflict);
                 return;
             }
-            PluginLane lane = new PluginLane(s.id, ownTypes, config, c, System::nanoTime, this::tripped);
+            Lane lane = new Lane(s.id, "plugin " + s.id, config.laneLimits(), this::tripped);
             s.lane = lane;
+            s.types = Set.copyOf(ownTypes.keySet());
             s.handlers = handlers;
             s.context = context;
             s.state = PluginState.STARTED;
             s.reason = "";
-            Map<String, MessageHandler> next = new HashMap<>(byType);
-            for (String t : ownTypes.keySet()) {
-                next.put(t, lane);
+            Map<String, Route> next = new HashMap<>(byType);
+            for (Map.Entry<String, MessageHandler> e : ownTypes.entrySet()) {
+                next.put(e.getKey(), new Route(lane, e.getValue(), nonBlocking.get(e.getValue())));
             }
-            byType = Map.copyOf(next);
-            LOG.info("plugins: {} {} started from {}, serving {}{}", s.id, s.version, s.file, ownTypes.keySet(),
-                    s.publisher.isEmpty() ? " (UNVERIFIED)" : ", signed by " + s.publisher);
+            publish(next);
+            LOG.info("plugins: {} {} started from {}, serving {}{}{}", s.id, s.version, s.file, ownTypes.keySet(),
+                    s.publisher.isEmpty() ? " (UNVERIFIED)" : ", signed by " + s.publisher,
+                    nonBlocking.containsValue(true) ? "; non-blocking handlers run inline" : "");
         } catch (IOException | RuntimeException e) {
             LOG.warn("plugins: {} failed to start: {}", s.id, e.toString());
             s.fail("failed to start: " + e.getMessage());
@@ -464,17 +482,18 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
     /** Null when {@code s} may serve {@code types}, else why not; displaces a started plugin when plugins.type-owners says so. */
     private String claim(Slot s, Set<String> types) {
         for (String t : types) {
-            MessageHandler current = byType.get(t);
-            if (!(current instanceof PluginLane other) || other.pluginId().equals(s.id)) {
+            Route current = byType.get(t);
+            if (current == null || current.lane().name().equals(s.id)) {
                 continue;
             }
-            Slot holder = slotOf(other.pluginId());
+            String otherId = current.lane().name();
+            Slot holder = slotOf(otherId);
             String owner = config.typeOwners().get(t);
             if (s.id.equals(owner) && holder != null) {
                 halt(holder, PluginState.REFUSED, "type " + t + " belongs to plugin " + s.id + " (plugins.type-owners)", true);
                 continue;
             }
-            return "type " + t + " is claimed by both plugin " + other.pluginId()
+            return "type " + t + " is claimed by both plugin " + otherId
                     + (holder == null ? "" : " (" + holder.file.getFileName() + ")") + " and plugin " + s.id + " ("
                     + s.file.getFileName() + "); set plugins.type-owners to choose";
         }
@@ -499,23 +518,20 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
     }
 
     /**
-     * Takes a started plugin out of service. Its lane answers BUSY from now on; calls already
-     * running finish (a failed plugin's are interrupted at once), and the watchdog stops those that
+     * Takes a started plugin out of service. Its lane takes no call from now on (calls waiting get
+     * BUSY); calls already running finish or meet their deadline, and the watchdog stops those that
      * still run past the time limit and a grace second.
      */
     private void halt(Slot s, PluginState state, String reason, boolean removeTypes) {
-        PluginLane lane = s.lane;
+        Lane lane = s.lane;
         if (lane != null) {
             lane.close(reason);
+            counters.computeIfAbsent(s.id, PluginCounters::new).absorb(lane.counters());
             if (removeTypes) {
-                Map<String, MessageHandler> next = new HashMap<>(byType);
-                next.values().removeIf(h -> h == lane);
-                byType = Map.copyOf(next);
+                Map<String, Route> next = new HashMap<>(byType);
+                next.values().removeIf(r -> r.lane() == lane);
+                publish(next);
             }
-            if (state == PluginState.FAILED) {
-                lane.interruptAll();
-            }
-            closing.add(lane);
         }
         stopHandlers(s.id, s.handlers, s.context);
         if (s.loadedId != null) {
@@ -526,6 +542,7 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
             }
         }
         s.lane = null;
+        s.types = Set.of();
         s.handlers = List.of();
         s.context = null;
         s.state = state;
@@ -570,83 +587,18 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
     }
 
     /**
-     * Called by a lane whose breaker opened, on whichever thread saw the last failure. The lane
-     * already answers BUSY; the plugin is stopped on the watchdog thread, never on a worker.
+     * Called by a lane whose breaker opened or whose calls misbehave, on whichever thread saw it. The
+     * plugin is stopped as failed on the {@code egw-plugin-trips} thread, never on the router.
      */
-    private void tripped(PluginLane lane, String reason) {
-        watchdog.execute(() -> {
+    private void tripped(Lane lane, String reason) {
+        trips.execute(() -> {
             synchronized (this) {
-                Slot s = slotOf(lane.pluginId());
+                Slot s = slotOf(lane.name());
                 if (s != null && s.lane == lane) {
                     halt(s, PluginState.FAILED, reason, true);
                 }
             }
         });
-    }
-
-    /**
-     * Runs every 100 ms: fails plugins whose calls allocate too much or whose calls stay stuck past
-     * their time limit (all their slow-call room used up, so they could only ever answer BUSY), and
-     * stops the threads of plugins already taken out of service.
-     */
-    private void watch() {
-        try {
-            List<PluginLane> lanes = new ArrayList<>();
-            synchronized (this) {
-                for (Slot s : slots.values()) {
-                    if (s.lane != null) {
-                        lanes.add(s.lane);
-                    }
-                }
-                closing.removeIf(l -> l.running().isEmpty());
-                lanes.addAll(closing);
-            }
-            long now = System.nanoTime();
-            for (PluginLane lane : lanes) {
-                int stuck = 0;
-                for (PluginLane.Call call : lane.running()) {
-                    if (now - call.startedAt > config.callTimeout().toNanos() + STOP_GRACE_NANOS) {
-                        stuck++;
-                    }
-                }
-                if (lane.isOpen() && stuck >= config.maxSlow()) {
-                    lane.trip(stuck + " calls still running past the time limit of " + config.callTimeout().toMillis()
-                            + " ms; the plugin answers nothing but BUSY");
-                }
-                for (PluginLane.Call call : lane.running()) {
-                    Thread t = call.thread;
-                    if (t == null) {
-                        continue;
-                    }
-                    long allocated = PluginLane.allocatedBytes(t);
-                    if (allocated >= 0 && call.allocatedAtStart >= 0
-                            && allocated - call.allocatedAtStart > config.maxCallAllocation()) {
-                        lane.trip("a call allocated more than " + config.maxCallAllocation() + " bytes");
-                        kill(lane, t);
-                    } else if (!lane.isOpen() && now - call.startedAt > config.callTimeout().toNanos() + STOP_GRACE_NANOS) {
-                        kill(lane, t);
-                    }
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("plugins: watchdog: {}", e.toString());
-        }
-    }
-
-    /**
-     * The last resort against a plugin thread that ignores interruption: {@code Thread.stop()}, which
-     * JDK 17 to 19 still honour. Only ever applied to a thread of a plugin that has already been
-     * taken out of service, whose state no longer matters.
-     */
-    @SuppressWarnings({"deprecation", "removal"})
-    private static void kill(PluginLane lane, Thread t) {
-        LOG.warn("plugins: stopping thread {} of plugin {}, which ignores interruption", t.getName(), lane.pluginId());
-        t.interrupt();
-        try {
-            t.stop();
-        } catch (UnsupportedOperationException e) {
-            LOG.warn("plugins: this JDK cannot stop thread {}; it stays until it returns", t.getName());
-        }
     }
 
     private <T> T bounded(Callable<T> task) throws Exception {
@@ -792,7 +744,8 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
         Path staged;
         PluginState state = PluginState.REFUSED;
         String reason = "";
-        PluginLane lane;
+        Lane lane;
+        Set<String> types = Set.of();
         List<MessageHandler> handlers = List.of();
         HostContext context;
 
@@ -815,8 +768,8 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
         }
 
         PluginInfo info() {
-            Set<String> types = lane == null ? Set.of() : new LinkedHashSet<>(lane.types());
-            return new PluginInfo(id, version, provider, file, builtin, types, state, reason, publisher);
+            return new PluginInfo(id, version, provider, file, builtin, new LinkedHashSet<>(types), state, reason,
+                    publisher);
         }
     }
 

@@ -48,6 +48,9 @@ final class ConnectionTable {
 
     void disconnected(String peer) {
         Connection c = byPeer.remove(peer);
+        if (c != null) {
+            c.gone = true;
+        }
         if (c != null && c.routingId != null) {
             byRouting.remove(c.routingId, c);
         }

@@ -6,30 +6,31 @@ import java.nio.channels.SocketChannel;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.edgegateway.core.GatewayConfig;
 import org.edgegateway.core.GatewayMetrics;
 import org.edgegateway.core.HandlerLookup;
 import org.edgegateway.core.KeyCache;
-import org.edgegateway.core.admission.AdmissionControl;
 import org.edgegateway.core.admin.ConnectionView;
+import org.edgegateway.core.admin.RecentMessage;
+import org.edgegateway.core.admission.AdmissionControl;
+import org.edgegateway.keys.ClientStatus;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.plugin.api.HandlerMessage;
-import org.edgegateway.plugin.api.MessageHandler;
-import org.edgegateway.protocol.Envelope;
+import org.edgegateway.plugin.api.HandlerResult;
 import org.edgegateway.protocol.ErrorCode;
 import org.edgegateway.protocol.Frames;
-import org.edgegateway.protocol.Inbound;
 import org.edgegateway.protocol.Push;
 import org.edgegateway.protocol.Reply;
+import org.edgegateway.protocol.RequestView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
@@ -43,43 +44,71 @@ import zmq.ZError;
 import zmq.io.Metadata;
 
 /**
- * The I/O loop: owns the CURVE ROUTER socket on its own thread, {@code egw-router}, and nothing else
- * touches that socket. Other threads reach it only through {@link #execute(Runnable)}: a command
- * queue plus a wake-up pipe that the loop polls beside the ROUTER. Handler replies, socket monitor
- * events, ZAP admissions and admin commands all arrive that way.
+ * The message path: owns the CURVE ROUTER socket on its thread, {@code egw-router}; nothing else
+ * touches the socket. This class is large because the loop, its per-message steps and the takeover
+ * of an overrunning inline call share the router's state; the lanes ({@link Lanes}), the answers
+ * ({@link Replies}), the routes ({@link TypeTable}) and the watchdog are classes of their own.
  *
- * <p>Per message the loop does O(1) work without I/O: it takes the client's identity from the
- * {@code User-Id} the ZAP handler set (never from the routing id, which a client can choose),
- * checks the key's standing in the {@link KeyCache}, asks {@link AdmissionControl} (quarantine,
- * then the client's token buckets) before anything is decoded, decodes the frames, answers pings and
- * bad input itself and hands data to the {@link Dispatcher}. It never calls a handler and never
- * blocks.
+ * <p>Per message, on this thread, with one clock reading per loop turn and no lock: identity from
+ * the {@code User-Id} the ZAP handler set (never the routing id, which a client can choose), the
+ * key's standing (cached per connection until the {@link KeyCache} changes), admission (quarantine
+ * and token buckets) before anything is decoded, decoding into a reused {@link RequestView}, the
+ * route from the type frame's bytes, then either
+ * <ul>
+ * <li>a handler declared non-blocking runs inline, here, under the {@link Watchdog}: the message
+ * crosses the same threads as in a bare echo (JeroMQ's I/O thread and this one), or</li>
+ * <li>the call goes to its {@link Lane}: one hand-off to a lane thread, one push back through the
+ * {@link Inbox}, which rings the {@link Doorbell} (a system call) only if this thread is parked.</li>
+ * </ul>
+ * No timer per call: each lane's deadlines are checked at the head of its arrival-ordered list once
+ * per turn. Socket monitor events and ZAP admissions are queued without waking this thread; admin
+ * commands ({@link #execute}) wake it.
  */
 public final class Router implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
     private static final int MAX_FRAMES = 8;
-    private static final int BATCH = 512;
+    private static final int BATCH = 256;
+    private static final long PUBLISH_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final long IDLE_PARK_MILLIS = 1000;
+    private static final long EVENT_PARK_MILLIS = 100;
 
     private final ZContext context;
     private final GatewayConfig config;
     private final CurveKeyPair serverKeys;
     private final KeyCache keys;
-    private final HandlerLookup handlers;
     private final GatewayMetrics metrics;
     private final Clock clock;
-    private final Dispatcher dispatcher;
     private final AdmissionControl admission;
     private final ConnectionTable connections = new ConnectionTable();
     private final DedupWindows dedup;
+    private final TypeTable types;
     private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final Queue<Runnable> events = new ConcurrentLinkedQueue<>();
     private final Map<SocketChannel, String> peers = new ConcurrentHashMap<>();
-    private final org.edgegateway.core.WakeUp wake;
+    private final Doorbell bell = new Doorbell();
+    private final Inbox inbox = new Inbox(bell);
+    private final InlineGuard guard = new InlineGuard(inbox);
+    private final Watchdog watchdog;
+    private final Replies replies;
+    private final Lanes lanes;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile boolean running = true;
+    private final BooleanSupplier workWaiting = () -> !inbox.isEmpty() || !commands.isEmpty();
+
+    // Owned by the router thread of the current generation.
+    private final byte[][] frames = new byte[MAX_FRAMES][];
+    private final RequestView view = new RequestView();
+    private final RoutingId probe = new RoutingId(new byte[0]);
+    private Connection last;
+    private long now;
+    private Instant nowInstant;
+    private long nextPublish;
     private boolean accepting = true;
+
+    private volatile boolean running = true;
+    private volatile boolean parkedHint;
     private volatile String boundEndpoint;
+    private volatile Thread owner;
     private ZMQ.Socket socket;
-    private Thread thread;
 
     public Router(ZContext context, GatewayConfig config, CurveKeyPair serverKeys, KeyCache keys,
                   HandlerLookup handlers, GatewayMetrics metrics, Clock clock, AdmissionControl admission) {
@@ -88,12 +117,14 @@ public final class Router implements AutoCloseable {
         this.config = config;
         this.serverKeys = serverKeys;
         this.keys = keys;
-        this.handlers = handlers;
         this.metrics = metrics;
         this.clock = clock;
         this.dedup = new DedupWindows(config.dedupWindow(), 100_000);
-        this.dispatcher = new Dispatcher(config.workers(), config.queue(), config.handlerTimeout(), this::handlerDone);
-        this.wake = new org.edgegateway.core.WakeUp("router");
+        this.types = new TypeTable(handlers);
+        this.replies = new Replies(metrics);
+        this.watchdog = new Watchdog(guard, this::handOver, () -> parkedHint);
+        this.lanes = new Lanes(replies, dedup, metrics, watchdog, config.queue(), config.queueBytes(),
+                config.recentMessages());
     }
 
     /**
@@ -123,9 +154,13 @@ public final class Router implements AutoCloseable {
             throw new IllegalStateException("router: cannot bind " + config.endpoint() + ": " + e.getMessage(), e);
         }
         boundEndpoint = socket.getLastEndpoint();
-        thread = new Thread(this::loop, "egw-router");
-        thread.setDaemon(false);
-        thread.start();
+        replies.bind(socket);
+        bell.watch(socket.getFD());
+        Thread t = new Thread(() -> loop(null), "egw-router");
+        owner = t;
+        guard.runner = t;
+        t.start();
+        watchdog.start();
         LOG.info("router: listening on {}", boundEndpoint);
         return boundEndpoint;
     }
@@ -137,11 +172,12 @@ public final class Router implements AutoCloseable {
     /** Runs {@code command} on the router thread, soon. Thread-safe; never blocks. */
     public void execute(Runnable command) {
         commands.offer(command);
-        try {
-            wake.signal();
-        } catch (IOException e) {
-            LOG.warn("router: wake-up failed: {}", e.toString());
-        }
+        bell.ring();
+    }
+
+    /** Queues an event for the router's next turn without waking it. */
+    private void later(Runnable event) {
+        events.offer(event);
     }
 
     /** Called on the transport's I/O thread: must only hand over. */
@@ -156,14 +192,17 @@ public final class Router implements AutoCloseable {
             String peer = peerOf(channel);
             if (peer != null) {
                 peers.put(channel, peer);
-                execute(() -> connections.accepted(peer, channel, at));
+                later(() -> connections.accepted(peer, channel, at));
             }
         } else if (type == ZMonitor.Event.DISCONNECTED) {
             // The channel may be closed by now, so its address comes from the ACCEPTED event.
             String peer = peers.remove(channel);
             LOG.debug("router: {} disconnected", peer);
             if (peer != null) {
-                execute(() -> connections.disconnected(peer));
+                later(() -> {
+                    connections.disconnected(peer);
+                    last = null;
+                });
             }
         }
     }
@@ -179,10 +218,10 @@ public final class Router implements AutoCloseable {
         return null;
     }
 
-    /** A ZAP admission (called on egw-zap). */
+    /** A ZAP admission (called on egw-zap); queued without waking the router. */
     public void authenticated(KeyCache.Entry client, String host) {
         Instant at = clock.instant();
-        execute(() -> connections.authenticated(client.publicKey(), client.name(), host, at));
+        later(() -> connections.authenticated(client.publicKey(), client.name(), host, at));
     }
 
     /**
@@ -206,15 +245,23 @@ public final class Router implements AutoCloseable {
      */
     public CompletableFuture<Boolean> push(String publicKey, Push push) {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
+        byte[] type = push.type().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         execute(() -> {
             for (Connection c : connections.all()) {
                 if (publicKey.equals(c.key) && c.routingId != null && !c.cut) {
-                    done.complete(send(c.routingId, Frames.encodePush(push)));
+                    done.complete(replies.push(c, type, push.payload()));
                     return;
                 }
             }
             done.complete(false);
         });
+        return done;
+    }
+
+    /** The last messages of a client that handlers answered, newest first, at most {@code limit}. */
+    public CompletableFuture<List<RecentMessage>> recent(String clientName, int limit) {
+        CompletableFuture<List<RecentMessage>> done = new CompletableFuture<>();
+        execute(() -> done.complete(lanes.recent(clientName, limit)));
         return done;
     }
 
@@ -228,71 +275,103 @@ public final class Router implements AutoCloseable {
         return connections.snapshot();
     }
 
-    private void loop() {
-        ZMQ.Poller poller = context.createPoller(2);
-        poller.register(socket, ZMQ.Poller.POLLIN);
-        poller.register(wake.channel(), ZMQ.Poller.POLLIN);
-        long nextPublish = 0;
+    // ---- the loop ----------------------------------------------------------------------------------
+
+    /**
+     * The loop of one router thread. {@code adopted} is the inline call the watchdog took from the
+     * previous router thread, registered before anything else so its answer finds it.
+     */
+    private void loop(Call adopted) {
+        boolean handedOver = false;
         try {
-            while (running) {
-                // ZeroMQ signals readiness edge-triggered: sending answers can consume the signal of
-                // a message that is already queued, so ask the socket itself before sleeping.
-                if (!readable()) {
-                    try {
-                        poller.poll(100);
-                    } catch (ZMQException e) {
-                        if (e.getErrorCode() == ZError.ETERM) {
-                            break;
-                        }
-                        throw e;
-                    }
-                }
-                if (wake.pending()) {
-                    drainWake();
-                }
-                runCommands();
-                if (readable()) {
-                    receiveBatch();
-                    runCommands();
-                }
-                long now = System.nanoTime();
-                if (now - nextPublish >= 0) {
-                    connections.publishIfDirty();
-                    nextPublish = now + TimeUnit.MILLISECONDS.toNanos(200);
-                }
+            if (adopted != null) {
+                lanes.adopt(adopted);
+                LOG.warn("router: carrying on on a new thread; the call of {} that overran stays on {}",
+                        adopted.lane.name(), adopted.thread == null ? "its thread" : adopted.thread.getName());
             }
-        } catch (RuntimeException e) {
-            if (running) {
+            while (running) {
+                turn();
+            }
+            lanes.refuseAll("the gateway is stopping, retry later");
+        } catch (HandedOver h) {
+            handedOver = true;
+        } catch (Throwable e) {
+            if (owner != Thread.currentThread()) {
+                // A former router thread (its inline call was taken over) stopped by the watchdog.
+                handedOver = true;
+            } else if (running) {
                 LOG.error("router: loop failed", e);
             }
         } finally {
-            poller.close();
-            try {
-                socket.setLinger(1000);
-                socket.close();
-            } catch (RuntimeException e) {
-                LOG.debug("router: close failed", e);
+            if (!handedOver) {
+                try {
+                    socket.setLinger(1000);
+                    socket.close();
+                } catch (RuntimeException e) {
+                    LOG.debug("router: close failed", e);
+                }
+                stopped.countDown();
             }
-            stopped.countDown();
         }
+    }
+
+    /** One turn: answers, commands, events, deadlines, then messages or a park. */
+    private void turn() throws IOException {
+        now = System.nanoTime();
+        nowInstant = null;
+        drainInbox();
+        runQueue(commands);
+        runQueue(events);
+        long nextDeadline = lanes.expire(now);
+        if (now - nextPublish >= 0) {
+            connections.publishIfDirty();
+            nextPublish = now + PUBLISH_NANOS;
+        }
+        if (readable()) {
+            receiveBatch();
+            return;
+        }
+        long wait = events.isEmpty() ? IDLE_PARK_MILLIS : EVENT_PARK_MILLIS;
+        if (nextDeadline != Long.MAX_VALUE) {
+            wait = Math.min(wait, TimeUnit.NANOSECONDS.toMillis(nextDeadline - now) + 1);
+        }
+        parkedHint = true;
+        bell.park(wait, workWaiting);
+        parkedHint = false;
     }
 
     private boolean readable() {
-        return accepting && (socket.getEvents() & ZMQ.Poller.POLLIN) != 0;
-    }
-
-    private void drainWake() {
         try {
-            wake.clear();
-        } catch (IOException e) {
-            LOG.warn("router: wake-up drain failed: {}", e.toString());
+            return accepting && (socket.getEvents() & ZMQ.Poller.POLLIN) != 0;
+        } catch (ZMQException e) {
+            if (e.getErrorCode() == ZError.ETERM) {
+                running = false;
+                return false;
+            }
+            throw e;
         }
     }
 
-    private void runCommands() {
+    private void drainInbox() {
+        Call c = inbox.takeAll();
+        while (c != null) {
+            Call next = c.inboxNext;
+            c.inboxNext = null;
+            try {
+                lanes.completed(c);
+            } catch (HandedOver h) {
+                throw h;
+            } catch (RuntimeException | LinkageError e) {
+                LOG.error("router: answering a call failed", e);
+            }
+            c = next;
+        }
+    }
+
+    private void runQueue(Queue<Runnable> queue) {
         Runnable r;
         int n = 0;
-        while (n++ < 10_000 && (r = commands.poll()) != null) {
+        while (n++ < 10_000 && (r = queue.poll()) != null) {
             try {
                 r.run();
             } catch (RuntimeException | LinkageError e) {
@@ -307,72 +386,76 @@ public final class Router implements AutoCloseable {
             if (first == null) {
                 return;
             }
-            List<byte[]> frames = new ArrayList<>(4);
             Metadata metadata = null;
             long size = 0;
-            int extra = 0;
-            Msg last = first;
-            while (last.hasMore()) {
-                last = socket.recvMsg(ZMQ.DONTWAIT);
-                if (last == null) {
+            int count = 0;
+            int total = 0;
+            Msg m = first;
+            while (m.hasMore()) {
+                m = socket.recvMsg(ZMQ.DONTWAIT);
+                if (m == null) {
                     break;
                 }
                 if (metadata == null) {
-                    metadata = last.getMetadata();
+                    metadata = m.getMetadata();
                 }
-                size += last.size();
-                if (frames.size() < MAX_FRAMES) {
-                    frames.add(last.data());
-                } else {
-                    extra++;
+                size += m.size();
+                if (count < MAX_FRAMES) {
+                    frames[count++] = m.data();
                 }
+                total++;
             }
             try {
-                onMessage(new RoutingId(first.data()), frames, extra, metadata, size);
+                onMessage(first.data(), count, total, metadata, size);
+            } catch (HandedOver h) {
+                // Not the router any more: touch nothing of its state on the way out.
+                throw h;
             } catch (RuntimeException | LinkageError e) {
                 metrics.countDropped();
                 LOG.error("router: message dropped after an internal error", e);
             }
+            for (int k = 0; k < count; k++) {
+                frames[k] = null;
+            }
         }
     }
 
-    private void onMessage(RoutingId id, List<byte[]> frames, int extraFrames, Metadata metadata, long size) {
-        metrics.countIn(size);
-        String userId = metadata == null ? null : metadata.get(Metadata.USER_ID);
-        if (userId == null || userId.isEmpty()) {
-            // Only an authenticated CURVE connection can get here; without a user id, drop.
-            metrics.countDropped();
-            return;
+    private Instant instant() {
+        if (nowInstant == null) {
+            nowInstant = clock.instant();
         }
-        Instant now = clock.instant();
-        Connection c = connections.byRouting(id);
-        KeyCache.Entry entry = keys.lookup(userId);
+        return nowInstant;
+    }
+
+    private void onMessage(byte[] routingId, int count, int total, Metadata metadata, long size) {
+        metrics.countIn(size);
+        Connection c = connection(routingId, metadata);
         if (c == null) {
-            c = connections.bind(id, userId, entry == null ? "?" : entry.name(),
-                    metadata.get(Metadata.PEER_ADDRESS), now);
-        } else if (!userId.equals(c.key)) {
-            // The routing id belongs to another authenticated connection: never act for it.
             metrics.countDropped();
-            LOG.debug("router: message on routing id {} authenticated as another key, dropped", id);
             return;
         }
         c.messages++;
         c.bytes += size;
-        c.lastMessageAt = now;
+        c.lastMessageAt = instant();
         connections.touched(c);
 
-        KeyCache.Verdict verdict = entry == null ? KeyCache.Verdict.REVOKED : entry.verdict(now);
-        if (verdict == KeyCache.Verdict.REVOKED) {
-            reply(c, Reply.error(decode(frames, extraFrames).envelope(), ErrorCode.REVOKED,
-                    "the key of this client has been revoked"));
-            if (!c.cut) {
-                connections.cut(userId);
-                admission.forget(userId);
+        KeyCache.Entry entry = c.entry;
+        boolean quarantined = false;
+        if (entry == null || entry.status() != ClientStatus.ACTIVE) {
+            KeyCache.Verdict verdict = entry == null ? KeyCache.Verdict.REVOKED : entry.verdict(instant());
+            if (verdict == KeyCache.Verdict.REVOKED) {
+                decode(count, total);
+                answerNow(c, ErrorCode.REVOKED, "the key of this client has been revoked");
+                if (!c.cut) {
+                    connections.cut(c.key);
+                    admission.forget(c.key);
+                }
+                return;
             }
-            return;
+            quarantined = verdict == KeyCache.Verdict.QUARANTINED;
         }
         // Admission before decoding: a flood costs a bucket check per message, nothing more.
-        switch (admission.admit(entry, size, verdict == KeyCache.Verdict.QUARANTINED)) {
+        switch (admission.admit(entry, size, quarantined, now)) {
             case PASS -> {
                 if (c.cut) {
                     // Cut by an admin action that has since been undone: the connection is going away.
@@ -384,132 +467,195 @@ public final class Router implements AutoCloseable {
                 return;
             }
             case RATE_LIMITED -> {
-                reply(c, Reply.error(decode(frames, extraFrames).envelope(), ErrorCode.RATE_LIMITED,
-                        "over the rate limit of this client; message dropped"));
+                decode(count, total);
+                answerNow(c, ErrorCode.RATE_LIMITED, "over the rate limit of this client; message dropped");
                 return;
             }
             case QUARANTINED -> {
-                quarantineNotice(c, frames, extraFrames);
+                decode(count, total);
+                answerNow(c, ErrorCode.QUARANTINED, "this client is quarantined; its messages are discarded");
                 return;
             }
         }
-        Inbound in = decode(frames, extraFrames);
-        Envelope envelope = in.envelope();
-        if (in instanceof Inbound.Data d) {
-            dispatch(c, d, entry, now, metadata);
-        } else if (in instanceof Inbound.Malformed m) {
-            if (admission.malformed(entry) == AdmissionControl.Decision.QUARANTINED) {
-                quarantineNotice(c, frames, extraFrames);
-            } else {
-                reply(c, Reply.error(envelope, m.code(), m.detail()));
-            }
-        } else {
-            metrics.countPong();
-            reply(c, Reply.pong(envelope));
-        }
-    }
-
-    private static Inbound decode(List<byte[]> frames, int extraFrames) {
-        return extraFrames > 0
-                ? new Inbound.Malformed(Frames.decodeRequest(frames).envelope(), ErrorCode.BAD_FRAME,
-                        "too many frames: " + (frames.size() + extraFrames))
-                : Frames.decodeRequest(frames);
-    }
-
-    private void quarantineNotice(Connection c, List<byte[]> frames, int extraFrames) {
-        reply(c, Reply.error(decode(frames, extraFrames).envelope(), ErrorCode.QUARANTINED,
-                "this client is quarantined; its messages are discarded"));
-    }
-
-    private void dispatch(Connection c, Inbound.Data d, KeyCache.Entry entry, Instant now, Metadata metadata) {
-        Envelope envelope = d.envelope();
-        if (d.payload().length > config.maxMessageSize()) {
-            reply(c, Reply.error(envelope, ErrorCode.TOO_LARGE, "payload of " + d.payload().length
-                    + " bytes is above the limit of " + config.maxMessageSize()));
-            return;
-        }
-        MessageHandler handler = handlers.handlerFor(d.type());
-        if (handler == null) {
-            reply(c, Reply.error(envelope, ErrorCode.UNKNOWN_TYPE, "no handler for type " + d.type()));
-            return;
-        }
-        DedupKey key = null;
-        if (envelope.versioned() && dedup.enabled()) {
-            key = new DedupKey(entry.publicKey(), envelope.correlationId());
-            Reply seen = dedup.begin(key);
-            if (seen == DedupWindows.IN_FLIGHT) {
-                metrics.countDuplicate();
-                return;
-            }
-            if (seen != null) {
-                metrics.countDuplicate();
-                reply(c, seen);
-                return;
-            }
-        }
-        HandlerMessage message = new HandlerMessage(entry.name(), entry.publicKey(), d.type(), d.payload(), now,
-                metadata.get(Metadata.PEER_ADDRESS));
-        Job job = new Job(c.routingId, envelope, handler, message, key);
-        if (!dispatcher.submit(job)) {
-            if (key != null) {
-                dedup.forget(key);
-            }
-            reply(c, Reply.error(envelope, ErrorCode.BUSY, "the gateway is at capacity, retry later"));
-        }
-    }
-
-    /** Called on a worker or the timer thread. */
-    private void handlerDone(Job job, Reply reply) {
-        execute(() -> {
-            if (job.dedup() != null) {
-                if (reply.code() == ErrorCode.BUSY) {
-                    dedup.forget(job.dedup());
+        decode(count, total);
+        switch (view.kind()) {
+            case DATA -> dispatch(c, entry);
+            case PING -> replies.answer(c, view.delimiter(), view.version(), view.correlationId(), Reply.Status.PONG,
+                    null, new byte[0]);
+            case MALFORMED -> {
+                if (admission.malformed(entry) == AdmissionControl.Decision.QUARANTINED) {
+                    answerNow(c, ErrorCode.QUARANTINED, "this client is quarantined; its messages are discarded");
                 } else {
-                    dedup.complete(job.dedup(), reply);
+                    answerNow(c, view.code(), view.detail());
                 }
             }
-            Connection c = connections.byRouting(job.routingId());
-            if (c == null) {
-                LOG.debug("router: answer for {} has no connection any more", job.routingId());
-                metrics.countUnroutable();
-                return;
-            }
-            reply(c, reply);
-        });
-    }
-
-    private void reply(Connection c, Reply reply) {
-        if (reply.code() != null) {
-            c.errors++;
-            metrics.countError(reply.code());
-        } else if (reply.isAck()) {
-            metrics.countAck();
-        }
-        send(c.routingId, Frames.encodeReply(reply));
-    }
-
-    private boolean send(RoutingId to, List<byte[]> frames) {
-        try {
-            if (!socket.sendMsg(new Msg(to.bytes()), ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
-                LOG.debug("router: {} cannot take more answers now", to);
-                metrics.countUnroutable();
-                return false;
-            }
-            for (int i = 0; i < frames.size(); i++) {
-                socket.sendMsg(new Msg(frames.get(i)), i < frames.size() - 1 ? ZMQ.SNDMORE | ZMQ.DONTWAIT : ZMQ.DONTWAIT);
-            }
-            return true;
-        } catch (ZMQException e) {
-            // EHOSTUNREACH: the client went away before its answer was ready.
-            LOG.debug("router: {} is gone: {}", to, e.getMessage());
-            metrics.countUnroutable();
-            return false;
         }
     }
 
     /**
-     * Stops reading new messages, lets the handlers in flight finish within {@code grace} and sends
-     * their answers, then stops the loop (the socket is closed by its own thread).
+     * The connection a message came on, with its key entry current; null when the message must be
+     * dropped (no authenticated identity, or a routing id bound to another key).
+     */
+    private Connection connection(byte[] routingId, Metadata metadata) {
+        Connection c = last;
+        if (c == null || !java.util.Arrays.equals(c.routingId.bytes(), routingId)) {
+            c = connections.byRouting(probe.set(routingId));
+        }
+        if (c != null && metadata == c.metadata) {
+            // Same connection, same metadata object: the authenticated key has not changed.
+            refreshEntry(c);
+            last = c;
+            return c;
+        }
+        String userId = metadata == null ? null : metadata.get(Metadata.USER_ID);
+        if (userId == null || userId.isEmpty()) {
+            // Only an authenticated CURVE connection can get here; without a user id, drop.
+            return null;
+        }
+        if (c == null) {
+            KeyCache.Entry entry = keys.lookup(userId);
+            c = connections.bind(new RoutingId(routingId.clone()), userId, entry == null ? "?" : entry.name(),
+                    metadata.get(Metadata.PEER_ADDRESS), instant());
+        } else if (!userId.equals(c.key)) {
+            // The routing id belongs to another authenticated connection: never act for it.
+            LOG.debug("router: message on routing id {} authenticated as another key, dropped", c.routingId);
+            return null;
+        }
+        c.metadata = metadata;
+        c.peerAddress = metadata.get(Metadata.PEER_ADDRESS);
+        c.entryVersion = -1;
+        refreshEntry(c);
+        last = c;
+        return c;
+    }
+
+    private void refreshEntry(Connection c) {
+        long v = keys.version();
+        if (c.entryVersion != v) {
+            c.entry = keys.lookup(c.key);
+            c.entryVersion = v;
+        }
+    }
+
+    private void decode(int count, int total) {
+        Frames.decodeRequest(frames, count, total, view);
+    }
+
+    /** Answers the decoded request with an error, in its framing. */
+    private void answerNow(Connection c, ErrorCode code, String detail) {
+        replies.answer(c, view.delimiter(), view.version(), view.correlationId(), Reply.Status.ERROR, code,
+                Replies.errorDetail(code, detail));
+    }
+
+    private void dispatch(Connection c, KeyCache.Entry entry) {
+        byte[] payload = view.payload();
+        if (payload.length > config.maxMessageSize()) {
+            answerNow(c, ErrorCode.TOO_LARGE, "payload of " + payload.length + " bytes is above the limit of "
+                    + config.maxMessageSize());
+            return;
+        }
+        Route route = types.find(view.type());
+        String type = types.name;
+        if (route == null) {
+            answerNow(c, ErrorCode.UNKNOWN_TYPE, "no handler for type " + type);
+            return;
+        }
+        Lane lane = route.lane();
+        if (!lane.isOpen()) {
+            lane.busy.increment();
+            answerNow(c, ErrorCode.BUSY, lane.label() + " is not serving " + type + " now, retry later");
+            return;
+        }
+        boolean versioned = view.version() > 0;
+        byte[] correlationId = versioned ? view.correlationId() : Call.NO_ID;
+        DedupKey key = null;
+        if (versioned && dedup.enabled()) {
+            key = new DedupKey(entry.publicKey(), correlationId);
+            Reply seen = dedup.begin(key);
+            if (seen != null) {
+                metrics.countDuplicate();
+                if (seen != DedupWindows.IN_FLIGHT) {
+                    replies.answer(c, view.delimiter(), view.version(), correlationId, seen.status(), seen.code(),
+                            seen.detail());
+                }
+                return;
+            }
+        }
+        HandlerMessage message = new HandlerMessage(entry.name(), entry.publicKey(), type, payload, instant(),
+                c.peerAddress);
+        LaneBook book = lanes.book(lane);
+        if (route.inline() && !c.laneBusy(book)) {
+            runInline(c, route, book, message, key);
+            return;
+        }
+        String refused = lanes.refusal(book, payload.length);
+        if (refused != null) {
+            if (key != null) {
+                dedup.forget(key);
+            }
+            lane.busy.increment();
+            answerNow(c, ErrorCode.BUSY, refused);
+            return;
+        }
+        lanes.submit(book, new Call(lane, route, inbox, c, view.delimiter(), view.version(), correlationId, key, message,
+                now));
+    }
+
+    /**
+     * Runs a non-blocking handler here, under the watchdog's eye. If the watchdog takes over meanwhile,
+     * this thread is no longer the router: it hands the result to the call the watchdog made and ends.
+     */
+    private void runInline(Connection c, Route route, LaneBook book, HandlerMessage message, DedupKey key) {
+        InlineGuard g = guard;
+        g.route = route;
+        g.connection = c;
+        g.message = message;
+        g.delimiter = view.delimiter();
+        g.version = view.version();
+        g.correlationId = g.version > 0 ? view.correlationId() : Call.NO_ID;
+        g.dedup = key;
+        g.arrivedAt = now;
+        long s = g.begin();
+        HandlerResult result = null;
+        Throwable failure = null;
+        try {
+            result = route.handler().handle(message);
+        } catch (Throwable e) {
+            failure = e;
+        }
+        if (!g.end(s)) {
+            Call taken = g.takeover;
+            taken.result = result;
+            taken.failure = failure;
+            taken.finish();
+            throw HandedOver.INSTANCE;
+        }
+        route.lane().inlineCalls.increment();
+        lanes.answerResult(book, c, g.delimiter, g.version, g.correlationId, key, null, message, result, failure);
+    }
+
+    /** Watchdog: the inline call {@code taken} overran; a new router thread carries on. */
+    private void handOver(Call taken) {
+        Thread t = new Thread(() -> loop(taken), "egw-router");
+        owner = t;
+        guard.runner = t;
+        t.start();
+    }
+
+    /** Thrown on a former router thread, after its inline call was taken over, to end its loop. */
+    private static final class HandedOver extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final HandedOver INSTANCE = new HandedOver();
+
+        private HandedOver() {
+            super("router thread handed over", null, false, false);
+        }
+    }
+
+    /**
+     * Stops reading new messages, lets the calls in flight finish within {@code grace} and sends
+     * their answers (those still running then get {@code BUSY}), then stops the loop (the socket is
+     * closed by its own thread).
      */
     public void shutdown(Duration grace) {
         CompletableFuture<Void> paused = new CompletableFuture<>();
@@ -517,32 +663,49 @@ public final class Router implements AutoCloseable {
             accepting = false;
             paused.complete(null);
         });
-        try {
-            paused.get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.debug("router: pause not confirmed: {}", e.toString());
-        }
-        dispatcher.shutdown(grace);
-        CompletableFuture<Void> drained = new CompletableFuture<>();
-        execute(() -> drained.complete(null));
-        try {
-            drained.get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.debug("router: drain not confirmed: {}", e.toString());
+        await(paused, "pause");
+        long until = System.nanoTime() + grace.toNanos();
+        while (System.nanoTime() - until < 0) {
+            CompletableFuture<Integer> left = new CompletableFuture<>();
+            execute(() -> left.complete(lanes.unanswered()));
+            Integer n = await(left, "drain");
+            if (n == null || n == 0) {
+                break;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         running = false;
+        bell.ring();
         execute(() -> { });
         try {
-            if (thread != null && !stopped.await(5, TimeUnit.SECONDS)) {
+            if (owner != null && !stopped.await(5, TimeUnit.SECONDS)) {
                 LOG.warn("router: loop did not stop within 5 s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        watchdog.close();
         try {
-            wake.close();
+            bell.close();
         } catch (IOException e) {
-            LOG.debug("router: closing the wake-up pipe failed", e);
+            LOG.debug("router: closing the selector failed", e);
+        }
+    }
+
+    private static <T> T await(CompletableFuture<T> f, String what) {
+        try {
+            return f.get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (Exception e) {
+            LOG.debug("router: {} not confirmed: {}", what, e.toString());
+            return null;
         }
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.edgegateway.core.admin.RecentMessage;
 import org.edgegateway.core.config.GatewayHome;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,8 +91,8 @@ class BuiltinPluginsGatewayTest {
         assertThat(first.get("client").asText()).isEqualTo("json-sensor");
         assertThat(first.get("receivedAt").asText()).isNotEmpty();
         assertThat(first.get("message").get("temperature").asDouble()).isEqualTo(25.5);
-        assertThat(host.recent("json", "json-sensor")).extracting(RecentMessage::outcome)
-                .containsExactly("ACK", "ACK", "BAD_PAYLOAD");
+        assertThat(gw.gateway().admin().recentMessages("json-sensor", 10)).extracting(RecentMessage::outcome)
+                .containsExactly("BAD_PAYLOAD", "ACK", "ACK");
     }
 
     @Test

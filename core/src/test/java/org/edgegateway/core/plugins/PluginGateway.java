@@ -30,11 +30,14 @@ final class PluginGateway implements AutoCloseable {
     private final Gateway gateway;
 
     PluginGateway(Path dir, HandlerLookup handlers, int workers) {
+        this(dir, handlers, workers, java.time.Duration.ofSeconds(5));
+    }
+
+    /** With {@code handlerTimeout} as {@code handlers.timeout} (equal to {@code plugins.timeout}, as by default). */
+    PluginGateway(Path dir, HandlerLookup handlers, int workers, java.time.Duration handlerTimeout) {
         this.store = KeyStore.open(KeyStore.fileUrl(dir.resolve("keystore")));
         GatewayConfig c = GatewayConfig.defaults("tcp://127.0.0.1:*");
-        GatewayConfig config = new GatewayConfig(c.endpoint(), "", c.maxMessageSize(), c.heartbeatInterval(),
-                c.heartbeatTimeout(), c.handshakeTimeout(), c.sendHwm(), c.receiveHwm(), workers, c.queue(),
-                java.time.Duration.ofSeconds(5), c.dedupWindow(), c.lastSeenFlush());
+        GatewayConfig config = c.withHandlers(workers, handlerTimeout, c.queue(), c.queueBytes());
         this.gateway = Gateway.start(config, store, serverKeys, handlers, Clock.systemUTC());
     }
 
@@ -62,6 +65,13 @@ final class PluginGateway implements AutoCloseable {
     static void send(ZMQ.Socket s, String type, byte[] payload) {
         s.send(type.getBytes(StandardCharsets.US_ASCII), ZMQ.SNDMORE);
         s.send(payload, 0);
+    }
+
+    /** Sends one message of text frames, e.g. a versioned {@code EGW/1, ID, TYPE, PAYLOAD}. */
+    static void send(ZMQ.Socket s, String... frames) {
+        for (int i = 0; i < frames.length; i++) {
+            s.send(frames[i].getBytes(StandardCharsets.UTF_8), i < frames.length - 1 ? ZMQ.SNDMORE : 0);
+        }
     }
 
     static void send(ZMQ.Socket s, String type, String payload) {

@@ -14,6 +14,7 @@ import org.edgegateway.core.plugins.testplugins.SecondEchoHandler;
 import org.edgegateway.plugin.api.HandlerMessage;
 import org.edgegateway.plugin.api.HandlerResult;
 import org.edgegateway.plugin.api.MessageHandler;
+import org.edgegateway.core.router.Route;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,10 +58,11 @@ class PluginHostTest {
                 "127.0.0.1:1");
     }
 
+    /** Calls the handler a route leads to, directly (the router's part is tested with a real gateway). */
     static HandlerResult call(PluginHost host, String type, String payload) throws Exception {
-        MessageHandler h = host.handlerFor(type);
-        assertThat(h).as("handler for " + type).isNotNull();
-        return h.handle(message(type, payload));
+        Route r = host.route(type);
+        assertThat(r).as("route of " + type).isNotNull();
+        return r.handler().handle(message(type, payload));
     }
 
     @Test
@@ -75,10 +77,10 @@ class PluginHostTest {
                 assertThat(p.publisher()).hasSize(32);
             });
             assertThat(call(host, "ECHO", "hi")).isEqualTo(HandlerResult.ack("v1.0.0 hi"));
-            assertThat(host.handlerFor("ECHO")).isSameAs(host.handlerFor("ECHO"));
-            assertThat(host.recent("echo", "sensor-1")).singleElement()
-                    .satisfies(m -> assertThat(m.preview()).isEqualTo("hi"));
-            assertThat(host.metrics("echo")).containsEntry("host_calls", 1L);
+            assertThat(host.route("ECHO")).isSameAs(host.route("ECHO"));
+            assertThat(host.route("ECHO").lane().name()).isEqualTo("echo");
+            assertThat(host.route("ECHO").nonBlocking()).as("a handler is blocking unless it says otherwise").isFalse();
+            assertThat(host.metrics("echo")).containsEntry("host_calls", 0L);
         }
     }
 
@@ -102,10 +104,10 @@ class PluginHostTest {
                     r -> assertThat(r).contains("does not match the file"),
                     r -> assertThat(r).startsWith("signed by untrusted publisher key"));
             assertThat(host.types()).isEmpty();
-            assertThat(host.handlerFor("ECHO")).isNull();
+            assertThat(host.route("ECHO")).isNull();
         }
         try (PluginHost host = start(config().withAllowUnsigned(true))) {
-            assertThat(host.handlerFor("ECHO")).isNotNull();
+            assertThat(host.route("ECHO")).isNotNull();
         }
     }
 
@@ -152,10 +154,12 @@ class PluginHostTest {
             assertThat(installed.state()).isEqualTo(PluginState.STARTED);
             assertThat(call(host, "ECHO", "a").detail()).isEqualTo("v1.0.0 a");
 
-            MessageHandler old = host.handlerFor("ECHO");
+            Route old = host.route("ECHO");
+            long before = host.version();
             assertThat(host.stop("echo").state()).isEqualTo(PluginState.STOPPED);
-            assertThat(host.handlerFor("ECHO")).isNull();
-            assertThat(old.handle(message("ECHO", "late")).outcome()).isEqualTo(HandlerResult.Outcome.BUSY);
+            assertThat(host.route("ECHO")).isNull();
+            assertThat(host.version()).as("the router sees the change").isGreaterThan(before);
+            assertThat(old.lane().isOpen()).as("the stopped plugin's lane takes no call").isFalse();
 
             assertThat(host.start("echo").state()).isEqualTo(PluginState.STARTED);
             assertThat(call(host, "ECHO", "b").detail()).isEqualTo("v1.0.0 b");
@@ -167,7 +171,7 @@ class PluginHostTest {
             Path forged = TestPlugins.zip(dir.resolve("forged"), "echo", "6.6.6", REQUIRES, EchoHandler.class);
             PluginInfo refused = host.install("echo.zip", Files.readAllBytes(forged), Files.readAllBytes(sig));
             assertThat(refused.state()).isEqualTo(PluginState.REFUSED);
-            assertThat(host.handlerFor("ECHO")).isNull();
+            assertThat(host.route("ECHO")).isNull();
 
             host.unload("echo");
             assertThat(host.list()).isEmpty();

@@ -63,7 +63,7 @@ public final class GatewayFixture implements AutoCloseable {
         handlers.addAll(Arrays.asList(extra));
         GatewayFixture f = new GatewayFixture(dir, tweak.apply(GatewayConfig.defaults("tcp://127.0.0.1:*")), admission,
                 handlers);
-        f.gateway = Gateway.start(f.config, f.admission, f.store, f.serverKeys, HandlerLookup.of(handlers),
+        f.gateway = Gateway.start(f.config, f.admission, f.store, f.serverKeys, HandlerLookup.of(f.config.laneLimits(), handlers),
                 Clock.systemUTC());
         return f;
     }
@@ -72,7 +72,8 @@ public final class GatewayFixture implements AutoCloseable {
     public void restart() {
         String endpoint = gateway.boundEndpoint();
         gateway.close();
-        gateway = Gateway.start(config.withEndpoint(endpoint), admission, store, serverKeys, HandlerLookup.of(handlers),
+        gateway = Gateway.start(config.withEndpoint(endpoint), admission, store, serverKeys,
+                HandlerLookup.of(config.laneLimits(), handlers),
                 Clock.systemUTC());
     }
 
