@@ -35,14 +35,24 @@ final class PluginGateway implements AutoCloseable {
 
     /** With {@code handlerTimeout} as {@code handlers.timeout} (equal to {@code plugins.timeout}, as by default). */
     PluginGateway(Path dir, HandlerLookup handlers, int workers, java.time.Duration handlerTimeout) {
+        this(dir, handlers, workers, handlerTimeout, org.edgegateway.core.admission.AdmissionConfig.defaults());
+    }
+
+    /** With flood defence set by {@code admission}. */
+    PluginGateway(Path dir, HandlerLookup handlers, int workers, java.time.Duration handlerTimeout,
+                  org.edgegateway.core.admission.AdmissionConfig admission) {
         this.store = KeyStore.open(KeyStore.fileUrl(dir.resolve("keystore")));
         GatewayConfig c = GatewayConfig.defaults("tcp://127.0.0.1:*");
         GatewayConfig config = c.withHandlers(workers, handlerTimeout, c.queue(), c.queueBytes());
-        this.gateway = Gateway.start(config, store, serverKeys, handlers, Clock.systemUTC());
+        this.gateway = Gateway.start(config, admission, store, serverKeys, handlers, Clock.systemUTC());
     }
 
     Gateway gateway() {
         return gateway;
+    }
+
+    CurveKeyPair serverKeys() {
+        return serverKeys;
     }
 
     /** A CURVE DEALER for a freshly enrolled client {@code name}; receive timeout 15 s. */
