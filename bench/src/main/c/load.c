@@ -4,7 +4,7 @@
  * match the answers [ACK, detail] or [ERROR, "CODE: detail"] to the requests in order, per socket.
  * It speaks the same line protocol as LoadClient.java, so the harness drives either:
  *
- *   load ENDPOINT SERVER_KEY KEYS OFFSET CLIENTS WINDOW SIZE [-t TYPE] [-T TIMEOUT_MS] [-j THREADS]
+ *   load ENDPOINT SERVER_KEY KEYS OFFSET CLIENTS WINDOW SIZE [-t TYPE] [-T TIMEOUT_MS] [-j THREADS] [-i INTERVAL_MS]
  *     CLIENTS DEALERs (keys OFFSET.. of KEYS) keep WINDOW requests in flight each. Every DEALER first
  *     has one STRING message answered (whatever TYPE is), then the client prints "CONNECTED", waits
  *     for "GO START_MS END_MS" (epoch milliseconds) on standard input, loads from then on until
@@ -12,7 +12,8 @@
  *     then it stays (its CPU time still readable) until "QUIT" or the end of standard input.
  *     A request unanswered TIMEOUT_MS (default 5000) after it was sent counts as a time-out; should
  *     its answer come later it is matched all the same and counted as late. THREADS (default 1)
- *     threads share the DEALERs.
+ *     threads share the DEALERs. INTERVAL_MS (default 0) paces each DEALER: at least that long
+ *     between two of its sends, whatever the window allows.
  *   handshake ENDPOINT SERVER_KEY KEYS OFFSET COUNT CONCURRENCY
  *     CONCURRENCY threads each, again and again: a new DEALER with the next of the COUNT keys at
  *     OFFSET, connect, one STRING message of 16 bytes, wait for its answer (5 s at most), close.
@@ -567,6 +568,7 @@ struct peer {
     unsigned head;
     unsigned count;
     unsigned expired; /* the oldest `expired` requests already counted as time-outs */
+    int64_t next_send; /* with -i: not before this monotonic time */
 };
 
 struct load_config {
@@ -576,6 +578,7 @@ struct load_config {
     size_t size;
     unsigned window;
     int64_t timeout_ns;
+    int64_t interval_ns; /* -i: at least this long between two sends of one socket (0: as fast as the window allows) */
     struct window go;
 };
 
@@ -622,12 +625,19 @@ static void *load_loop(void *arg)
             }
             while (sending && p->count < cf->window) {
                 int64_t t = mono_ns();
+                if (t < p->next_send) {
+                    if (p->next_send < next_deadline) {
+                        next_deadline = p->next_send;
+                    }
+                    break;
+                }
                 if (send_request(p->socket, cf->type, cf->type_len, cf->payload, cf->size, ZMQ_DONTWAIT) != 0) {
                     blocked = 1;
                     break;
                 }
                 p->sent[(p->head + p->count) % cf->window] = t;
                 p->count++;
+                p->next_send = t + cf->interval_ns;
                 st->sent++;
             }
             if (p->expired < p->count) {
@@ -742,7 +752,7 @@ static int run_load(int argc, char **argv)
 {
     if (argc < 9) {
         die("usage: load load ENDPOINT SERVER_KEY KEYS OFFSET CLIENTS WINDOW SIZE [-t TYPE] [-T TIMEOUT_MS]"
-            " [-j THREADS]");
+            " [-j THREADS] [-i INTERVAL_MS]");
     }
     const char *endpoint = argv[2];
     uint8_t server_key[KEY_LEN];
@@ -753,6 +763,7 @@ static int run_load(int argc, char **argv)
     size_t size = (size_t) parse_long(argv[8], "SIZE", 0, 256L * 1024 * 1024);
     const char *type = "STRING";
     long timeout_ms = 5000;
+    long interval_ms = 0;
     int threads = 1;
     for (int i = 9; i < argc; i++) {
         if (i + 1 >= argc) {
@@ -764,8 +775,10 @@ static int run_load(int argc, char **argv)
             timeout_ms = parse_long(argv[++i], "TIMEOUT_MS (-T)", 1, 3600000);
         } else if (strcmp(argv[i], "-j") == 0) {
             threads = (int) parse_long(argv[++i], "THREADS (-j)", 1, 64);
+        } else if (strcmp(argv[i], "-i") == 0) {
+            interval_ms = parse_long(argv[++i], "INTERVAL_MS (-i)", 0, 3600000);
         } else {
-            die("unknown option '%s' (use -t TYPE, -T TIMEOUT_MS, -j THREADS)", argv[i]);
+            die("unknown option '%s' (use -t TYPE, -T TIMEOUT_MS, -j THREADS, -i INTERVAL_MS)", argv[i]);
         }
     }
     if (threads > clients) {
@@ -797,6 +810,7 @@ static int run_load(int argc, char **argv)
         .size = size,
         .window = window_size,
         .timeout_ns = (int64_t) timeout_ms * 1000000,
+        .interval_ns = (int64_t) interval_ms * 1000000,
     };
     await_go(&config.go);
     struct load_worker *workers = xcalloc((size_t) threads, sizeof *workers);
@@ -1011,6 +1025,6 @@ int main(int argc, char **argv)
         return run_handshake(argc, argv);
     }
     fprintf(stderr, "usage: load load ENDPOINT SERVER_KEY KEYS OFFSET CLIENTS WINDOW SIZE [-t TYPE] [-T TIMEOUT_MS]"
-                    " [-j THREADS]\n       load handshake ENDPOINT SERVER_KEY KEYS OFFSET COUNT CONCURRENCY\n");
+                    " [-j THREADS] [-i INTERVAL_MS]\n       load handshake ENDPOINT SERVER_KEY KEYS OFFSET COUNT CONCURRENCY\n");
     return 2;
 }

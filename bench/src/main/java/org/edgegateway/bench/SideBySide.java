@@ -51,6 +51,8 @@ import org.zeromq.ZMQ;
  */
 public final class SideBySide {
     private static final String GATEWAY_READY = "gateway: running";
+    /** Pace of each client of a misbehaving plugin in the isolation block (ms between two sends). */
+    private static final int BAD_INTERVAL_MS = 20;
     private static final List<String> BLOCKS = List.of("1", "2", "3", "4", "storm", "profile", "isolation");
     /** The misbehaving plugins of the isolation block: message type, plugin id, handler class. */
     private static final List<BadPlugin> BAD_PLUGINS = List.of(
@@ -870,8 +872,10 @@ public final class SideBySide {
                 + "(never returns, ignores interruption), THROW (always throws), HOG (allocates 1 MiB blocks and keeps "
                 + "them, without end). A: 16 clients x 100 in flight of STRING 64 B alone. B: the same, plus 4 clients "
                 + "x 1 in flight of each bad type (64 B), one load-client process per type, sending from the start of "
-                + "the measured window to its end. A request unanswered " + timeout + " ms after it was sent counts as "
-                + "no answer.");
+                + "the measured window to its end, each client at most " + (1000 / BAD_INTERVAL_MS) + " messages a "
+                + "second (`-i " + BAD_INTERVAL_MS + "`: sensors, not flooders; once a plugin is failed its clients get "
+                + "UNKNOWN_TYPE at once and would otherwise loop on it). A request unanswered " + timeout + " ms after "
+                + "it was sent counts as no answer.");
         line("");
         line("Load average before: " + ProcStats.loadavg());
         line("");
@@ -906,7 +910,8 @@ public final class SideBySide {
             for (int i = 0; i < BAD_PLUGINS.size(); i++) {
                 // keys 16.. : each bad client its own enrolled key, none shared with the STRING clients
                 loads.add(new Load("load", List.of(Integer.toString(16 + 4 * i), "4", "1", "64"),
-                        List.of("-t", BAD_PLUGINS.get(i).type(), "-T", timeout), true));
+                        List.of("-t", BAD_PLUGINS.get(i).type(), "-T", timeout, "-i", Integer.toString(BAD_INTERVAL_MS)),
+                        true));
             }
             progress("isolation B: STRING next to " + BAD_PLUGINS.stream().map(BadPlugin::type).toList());
             Group b = measureGroup(gw, loads);
