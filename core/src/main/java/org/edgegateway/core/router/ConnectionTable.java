@@ -3,6 +3,7 @@ package org.edgegateway.core.router;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -21,16 +22,41 @@ import org.slf4j.LoggerFactory;
  * (with its channel, hence {@code ip:port}) but neither a finished handshake nor the routing id.
  * The ZAP handler reports an allowed key and the client's ip (no port). Every message carries the
  * authenticated key ({@code User-Id}) and {@code Peer-Address} ({@code ip:port}). So: a connection
- * is keyed by {@code ip:port} from ACCEPTED; a ZAP admission marks the oldest unauthenticated
+ * is keyed by {@code ip:port} from ACCEPTED; a ZAP admission marks the newest unauthenticated
  * connection from that ip with its key (tentatively, exact as long as handshakes from one ip do not
  * overlap); the first message binds key and routing id for certain; DISCONNECTED (also after a
  * missed heartbeat) removes it.
+ *
+ * <p>Every step is O(1) whatever the number of connections (a reconnect storm of N clients costs
+ * O(N), not O(N^2)): connections are indexed by peer, by routing id, by the ip of those not yet
+ * authenticated (in accept order) and by the key of a tentative mark. Only {@link #cut} and
+ * {@link #publishIfDirty} walk them all.
  */
 final class ConnectionTable {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionTable.class);
 
     private final Map<String, Connection> byPeer = new HashMap<>();
     private final Map<RoutingId, Connection> byRouting = new HashMap<>();
+    /** Connections of each ip that no ZAP admission has marked yet, oldest first. */
+    private final Map<String, ArrayDeque<Connection>> unmarkedByHost = new HashMap<>();
+    /** The connection a ZAP admission marked with a key, until a message binds that key for certain. */
+    private final Map<String, Connection> tentativeByKey = new HashMap<>();
+    /** The newest connection bound to each key, for pushes. */
+    private final Map<String, Connection> boundByKey = new HashMap<>();
+    /**
+     * Routing ids of connections gone, the most recent {@value #GONE_KEPT}: messages still queued in the
+     * ROUTER when a connection's DISCONNECTED was processed are dropped, not taken for a new connection.
+     * (JeroMQ's generated routing ids are never reused.)
+     */
+    private final Map<RoutingId, Connection> gone = new java.util.LinkedHashMap<>(64, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<RoutingId, Connection> eldest) {
+            return size() > GONE_KEPT;
+        }
+    };
+    private static final int GONE_KEPT = 4096;
     private final Map<String, Instant> departed = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile List<ConnectionView> snapshot = List.of();
     private boolean dirty;
@@ -41,24 +67,60 @@ final class ConnectionTable {
             // Its first message was read before the monitor's report: keep what it learnt.
             known.channel = channel;
         } else {
-            byPeer.put(peer, new Connection(peer, channel, at));
+            if (known != null) {
+                forget(known);
+            }
+            Connection c = new Connection(peer, channel, at);
+            byPeer.put(peer, c);
+            unmarkedByHost.computeIfAbsent(c.host, h -> new ArrayDeque<>(2)).addLast(c);
         }
         dirty = true;
     }
 
     void disconnected(String peer) {
-        Connection c = byPeer.remove(peer);
-        if (c != null) {
-            c.gone = true;
+        Connection c = byPeer.get(peer);
+        if (c == null) {
+            return;
         }
-        if (c != null && c.routingId != null) {
-            byRouting.remove(c.routingId, c);
+        forget(c);
+        c.gone = true;
+        if (c.routingId != null) {
+            gone.put(c.routingId, c);
         }
-        if (c != null && c.name != null && c.lastMessageAt != null) {
+        if (c.name != null && c.lastMessageAt != null) {
             // Kept until the next last-seen flush, which would otherwise only see live connections.
             departed.merge(c.name, c.lastMessageAt, (a, b) -> a.isAfter(b) ? a : b);
         }
         dirty = true;
+    }
+
+    /** Removes {@code c} from every index. */
+    private void forget(Connection c) {
+        byPeer.remove(c.peer, c);
+        if (c.routingId != null) {
+            byRouting.remove(c.routingId, c);
+        }
+        unmarked(c, false);
+        if (c.key != null) {
+            tentativeByKey.remove(c.key, c);
+            boundByKey.remove(c.key, c);
+        }
+    }
+
+    private void unmarked(Connection c, boolean add) {
+        ArrayDeque<Connection> q = unmarkedByHost.get(c.host);
+        if (add) {
+            if (q == null) {
+                q = new ArrayDeque<>(2);
+                unmarkedByHost.put(c.host, q);
+            }
+            q.addLast(c);
+        } else if (q != null) {
+            q.remove(c);
+            if (q.isEmpty()) {
+                unmarkedByHost.remove(c.host);
+            }
+        }
     }
 
     /** Last message times of clients that disconnected since the previous call; safe from any thread. */
@@ -79,22 +141,41 @@ final class ConnectionTable {
      * says for certain.
      */
     void authenticated(String key, String name, String host, Instant at) {
-        Connection newest = null;
-        for (Connection c : byPeer.values()) {
-            if (c.key == null && c.host.equals(host) && (newest == null || c.acceptedAt.isAfter(newest.acceptedAt))) {
-                newest = c;
-            }
+        ArrayDeque<Connection> q = unmarkedByHost.get(host);
+        Connection newest = q == null ? null : q.pollLast();
+        if (newest == null) {
+            return;
         }
-        if (newest != null) {
-            newest.key = key;
-            newest.name = name;
-            newest.authenticatedAt = at;
-            dirty = true;
+        if (q.isEmpty()) {
+            unmarkedByHost.remove(host);
         }
+        Connection previous = tentativeByKey.put(key, newest);
+        if (previous != null && previous != newest && previous.routingId == null) {
+            // An earlier admission of the same key whose first message never came: a guess no more.
+            clearMark(previous);
+        }
+        newest.key = key;
+        newest.name = name;
+        newest.authenticatedAt = at;
+        dirty = true;
     }
 
+    private void clearMark(Connection c) {
+        c.key = null;
+        c.name = null;
+        c.authenticatedAt = null;
+        unmarked(c, true);
+    }
+
+    /** The connection of a routing id: live, or gone (then {@link Connection#gone} is set), or null. */
     Connection byRouting(RoutingId id) {
-        return byRouting.get(id);
+        Connection c = byRouting.get(id);
+        return c != null ? c : gone.isEmpty() ? null : gone.get(id);
+    }
+
+    /** The newest connection bound to {@code key} (by a message), or null. */
+    Connection byKey(String key) {
+        return boundByKey.get(key);
     }
 
     /**
@@ -106,14 +187,15 @@ final class ConnectionTable {
         if (c == null) {
             c = new Connection(peer == null ? "unknown:" + id : peer, null, at);
             byPeer.put(c.peer, c);
+        } else if (c.key == null) {
+            unmarked(c, false);
+        } else if (!key.equals(c.key)) {
+            tentativeByKey.remove(c.key, c);
         }
-        for (Connection other : byPeer.values()) {
-            if (other != c && other.routingId == null && key.equals(other.key)) {
-                // A tentative mark from the ZAP admission that went to the wrong connection.
-                other.key = null;
-                other.name = null;
-                other.authenticatedAt = null;
-            }
+        Connection tentative = tentativeByKey.remove(key);
+        if (tentative != null && tentative != c && tentative.routingId == null) {
+            // The ZAP admission's mark went to the wrong connection of that ip.
+            clearMark(tentative);
         }
         c.routingId = id;
         c.key = key;
@@ -122,6 +204,7 @@ final class ConnectionTable {
             c.authenticatedAt = at;
         }
         byRouting.put(id, c);
+        boundByKey.put(key, c);
         dirty = true;
         return c;
     }
@@ -167,6 +250,10 @@ final class ConnectionTable {
 
     Collection<Connection> all() {
         return byPeer.values();
+    }
+
+    int size() {
+        return byPeer.size();
     }
 
     /** Publishes a new snapshot if anything changed since the last one. */

@@ -68,7 +68,7 @@ public final class Router implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
     private static final int MAX_FRAMES = 8;
     private static final int BATCH = 256;
-    private static final long PUBLISH_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final long SNAPSHOT_MAX_AGE_MILLIS = 250;
     private static final long IDLE_PARK_MILLIS = 1000;
     private static final long EVENT_PARK_MILLIS = 100;
 
@@ -101,11 +101,11 @@ public final class Router implements AutoCloseable {
     private Connection last;
     private long now;
     private Instant nowInstant;
-    private long nextPublish;
     private boolean accepting = true;
 
     private volatile boolean running = true;
     private volatile boolean parkedHint;
+    private volatile long lastSnapshot = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
     private volatile String boundEndpoint;
     private volatile Thread owner;
     private ZMQ.Socket socket;
@@ -247,13 +247,8 @@ public final class Router implements AutoCloseable {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
         byte[] type = push.type().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         execute(() -> {
-            for (Connection c : connections.all()) {
-                if (publicKey.equals(c.key) && c.routingId != null && !c.cut) {
-                    done.complete(replies.push(c, type, push.payload()));
-                    return;
-                }
-            }
-            done.complete(false);
+            Connection c = connections.byKey(publicKey);
+            done.complete(c != null && !c.cut && !c.gone && replies.push(c, type, push.payload()));
         });
         return done;
     }
@@ -270,8 +265,21 @@ public final class Router implements AutoCloseable {
         return connections.drainDeparted();
     }
 
-    /** The authenticated connections, as last published (at most a few hundred ms old). */
+    /**
+     * The authenticated connections, at most {@value #SNAPSHOT_MAX_AGE_MILLIS} ms old. Built on the router
+     * thread when someone asks, not on a timer: a gateway nobody watches spends nothing on it.
+     */
     public List<ConnectionView> connections() {
+        long now = System.nanoTime();
+        if (running && now - lastSnapshot > TimeUnit.MILLISECONDS.toNanos(SNAPSHOT_MAX_AGE_MILLIS)) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            execute(() -> {
+                connections.publishIfDirty();
+                done.complete(null);
+            });
+            await(done, "snapshot");
+            lastSnapshot = now;
+        }
         return connections.snapshot();
     }
 
@@ -323,10 +331,6 @@ public final class Router implements AutoCloseable {
         runQueue(commands);
         runQueue(events);
         long nextDeadline = lanes.expire(now);
-        if (now - nextPublish >= 0) {
-            connections.publishIfDirty();
-            nextPublish = now + PUBLISH_NANOS;
-        }
         if (readable()) {
             receiveBatch();
             return;
@@ -500,6 +504,10 @@ public final class Router implements AutoCloseable {
         Connection c = last;
         if (c == null || !java.util.Arrays.equals(c.routingId.bytes(), routingId)) {
             c = connections.byRouting(probe.set(routingId));
+            if (c != null && c.gone) {
+                // Still queued when its connection went away: nobody to act for, nobody to answer.
+                return null;
+            }
         }
         if (c != null && metadata == c.metadata) {
             // Same connection, same metadata object: the authenticated key has not changed.

@@ -235,7 +235,9 @@ class HotPathTest {
             List<String> reply = exchange(s, "EDGE", Integer.toString(19_000 + (i % 20) * 100));
             assertThat(reply).isNotNull();
             if (reply.get(0).equals("ERROR")) {
-                assertThat(reply.get(1)).isEqualTo("HANDLER_FAILED: handler for EDGE timed out after 20 ms");
+                // Lost the race while running, or (a loaded machine) never started within the limit.
+                assertThat(reply.get(1)).isIn("HANDLER_FAILED: handler for EDGE timed out after 20 ms",
+                        "BUSY: plugin edge did not get to the message within 20 ms, retry later");
                 late++;
             } else {
                 assertThat(reply).as("a lane thread starts each call with no interrupt pending")

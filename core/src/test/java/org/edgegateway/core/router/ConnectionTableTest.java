@@ -1,0 +1,87 @@
+package org.edgegateway.core.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The connection table's indexes: what the transport tells, in the orders it can tell it. */
+class ConnectionTableTest {
+    private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
+
+    @Test
+    void aStormFromOneAddressBindsEveryConnectionToItsKey() {
+        ConnectionTable t = new ConnectionTable();
+        int n = 20_000;
+        for (int i = 0; i < n; i++) {
+            t.accepted("10.0.0.1:" + (10_000 + i), null, T);
+            t.authenticated("key-" + i, "name-" + i, "10.0.0.1", T);
+        }
+        for (int i = 0; i < n; i++) {
+            Connection c = t.bind(id(i), "key-" + i, "name-" + i, "10.0.0.1:" + (10_000 + i), T);
+            assertThat(c.peer).isEqualTo("10.0.0.1:" + (10_000 + i));
+        }
+        assertThat(t.size()).isEqualTo(n);
+        t.publishIfDirty();
+        assertThat(t.snapshot()).hasSize(n);
+        assertThat(t.byKey("key-7").routingId).isEqualTo(id(7));
+        for (int i = 0; i < n; i++) {
+            t.disconnected("10.0.0.1:" + (10_000 + i));
+        }
+        t.publishIfDirty();
+        assertThat(t.snapshot()).isEmpty();
+        assertThat(t.size()).isZero();
+        assertThat(t.byKey("key-7")).isNull();
+    }
+
+    @Test
+    void aMarkThatWentToTheWrongConnectionIsCorrectedByTheFirstMessage() {
+        ConnectionTable t = new ConnectionTable();
+        // Two handshakes from one ip overlap: the admissions mark the newest connection each time.
+        t.accepted("10.0.0.2:1000", null, T);
+        t.accepted("10.0.0.2:1001", null, T);
+        t.authenticated("key-a", "a", "10.0.0.2", T);   // marks :1001, which is in fact b's
+        t.authenticated("key-b", "b", "10.0.0.2", T);   // marks :1000, which is in fact a's
+        Connection a = t.bind(id(1), "key-a", "a", "10.0.0.2:1000", T);
+        Connection b = t.bind(id(2), "key-b", "b", "10.0.0.2:1001", T);
+        assertThat(a.key).isEqualTo("key-a");
+        assertThat(b.key).isEqualTo("key-b");
+        t.publishIfDirty();
+        assertThat(t.snapshot()).extracting(v -> v.clientName() + "@" + v.peerAddress())
+                .containsExactly("a@10.0.0.2:1000", "b@10.0.0.2:1001");
+    }
+
+    @Test
+    void anAdmissionWhoseConnectionNeverSpokeLeavesNoGhost() {
+        ConnectionTable t = new ConnectionTable();
+        t.accepted("10.0.0.3:1000", null, T);
+        t.authenticated("key-a", "a", "10.0.0.3", T);
+        t.accepted("10.0.0.3:1001", null, T);
+        t.authenticated("key-a", "a", "10.0.0.3", T);   // the client reconnected before its first message
+        t.bind(id(1), "key-a", "a", "10.0.0.3:1001", T);
+        t.publishIfDirty();
+        assertThat(t.snapshot()).extracting(v -> v.peerAddress()).containsExactly("10.0.0.3:1001");
+        // The earlier connection is unauthenticated again and can be marked by the next admission.
+        t.authenticated("key-c", "c", "10.0.0.3", T);
+        t.publishIfDirty();
+        assertThat(t.snapshot()).extracting(v -> v.clientName()).containsExactlyInAnyOrder("a", "c");
+    }
+
+    @Test
+    void aMessageBeforeTheMonitorsReportKeepsWhatItLearnt() {
+        ConnectionTable t = new ConnectionTable();
+        Connection c = t.bind(id(1), "key-a", "a", "10.0.0.4:1000", T);
+        t.accepted("10.0.0.4:1000", null, T);
+        assertThat(t.byRouting(id(1))).isSameAs(c);
+        assertThat(c.key).isEqualTo("key-a");
+        t.disconnected("10.0.0.4:1000");
+        assertThat(t.byRouting(id(1))).as("gone, and known as gone").isSameAs(c);
+        assertThat(c.gone).isTrue();
+        assertThat(t.drainDeparted()).isEmpty();
+    }
+
+    private static RoutingId id(int i) {
+        return new RoutingId(("r" + i).getBytes(StandardCharsets.US_ASCII));
+    }
+}
