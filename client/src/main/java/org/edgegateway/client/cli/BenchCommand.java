@@ -57,7 +57,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "Total messages per second over all clients; 0 = as fast as replies come (default).")
     double rate;
 
-    @Option(names = "--type", paramLabel = "T", defaultValue = "bench", description = "Message type (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--type", paramLabel = "T", defaultValue = "STRING",
+            description = "Message type, one the gateway serves (default: ${DEFAULT-VALUE}, a built-in type).")
     String type;
 
     @Spec
@@ -73,8 +74,11 @@ final class BenchCommand implements Callable<Integer> {
         validate();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // Printable ASCII: valid for STRING, and for most text types a gateway serves.
         byte[] payload = new byte[size];
-        ThreadLocalRandom.current().nextBytes(payload);
+        for (int i = 0; i < size; i++) {
+            payload[i] = (byte) ('a' + ThreadLocalRandom.current().nextInt(26));
+        }
         List<GatewayClient> opened = new ArrayList<>();
         try {
             for (int i = 0; i < clients; i++) {
@@ -144,7 +148,19 @@ final class BenchCommand implements Callable<Integer> {
         err.println();
         err.flush();
         printSummary(out, total, inWindow, measured);
-        return acks.sum() + errors.sum() == 0 ? ExitCodes.UNREACHABLE : ExitCodes.OK;
+        long replies = acks.sum() + errors.sum();
+        if (replies == 0) {
+            return ExitCodes.UNREACHABLE;
+        }
+        if (errors.sum() * 2 > replies) {
+            // Most replies were refusals: the figures above measure the gateway saying no, not serving.
+            err.printf("bench: WARNING: %,d of %,d replies were errors (%s); these figures are not a measure of"
+                    + " serving %s messages. Check --type (the gateway must serve it) and the client's rate limits.%n",
+                    errors.sum(), replies, topErrors(), type);
+            err.flush();
+            return ExitCodes.ERROR_REPLY;
+        }
+        return ExitCodes.OK;
     }
 
     /** One client's loop: keeps {@code window} requests in flight until {@code end}, then waits for them. */
@@ -185,6 +201,12 @@ final class BenchCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private String topErrors() {
+        Map<String, Long> sorted = new TreeMap<>();
+        errorsByCode.forEach((k, v) -> sorted.put(k, v.sum()));
+        return sorted.toString();
     }
 
     private void count(String code) {

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
  * bundle. The entry point of {@code bin/edge-gateway-client}. Failures are reported as one line on
  * stderr and an exit code ({@link ExitCodes}), never as a stack trace.
  */
-@Command(name = "edge-gateway-client", mixinStandardHelpOptions = true, version = "edge-gateway-client 0.1.0",
+@Command(name = "edge-gateway-client", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        version = "edge-gateway-client 0.1.0",
         description = "Talk to an Edge Gateway with the client bundle written by 'clients add --generate'.",
         subcommands = {SendCommand.class, PingCommand.class, ListenCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})

@@ -181,9 +181,17 @@ class ClientMainTest {
     }
 
     @Test
-    void benchCountsErrorsByCode() {
+    void benchCountsErrorsByCodeAndSaysLoudlyWhenMostRepliesAreErrors() {
         Run r = run("bench", "--bundle", bundle.toString(), "--duration", "1", "--type", "fail", "--rate", "50");
-        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.code()).as("mostly errors: not a result").isEqualTo(1);
         assertThat(r.out()).containsPattern("errors: +BAD_PAYLOAD [0-9,]+");
+        assertThat(r.err()).contains("WARNING", "were errors", "not a measure of serving fail messages", "--type");
+    }
+
+    @Test
+    void benchDefaultsToATypeTheGatewayServes() {
+        Run r = run("bench", "--help");
+        assertThat(r.code()).as("every sub-command answers --help").isZero();
+        assertThat(r.out()).contains("--type=T").containsPattern("default:\\s+STRING");
     }
 }
