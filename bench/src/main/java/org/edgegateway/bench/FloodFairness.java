@@ -262,7 +262,7 @@ public final class FloodFairness {
         ZCertFiles.writePair(certs, "flooder", keys, Map.of("name", "flooder"));
         ZCertFiles.writePublic(certs.resolve("server.key"), ZCert.ofPublic(server.publicKey(), Map.of()));
         Path script = dir.resolve("flooder.py");
-        try (InputStream in = FloodFairness.class.getResourceAsStream("/flooder.py")) {
+        try (InputStream in = FloodFairness.class.getResourceAsStream("/python/flooder.py")) {
             Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
         }
         Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), gateway.boundEndpoint(),
