@@ -1,10 +1,7 @@
 package org.edgegateway.keys;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +20,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,6 +30,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.CoreMigrationType;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.core.api.output.ValidateOutput;
+import org.flywaydb.core.api.output.ValidateResult;
 import org.h2.api.ErrorCode;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.slf4j.Logger;
@@ -49,10 +55,12 @@ import org.slf4j.LoggerFactory;
  * second process opening the same store gets {@link KeyStoreException.Reason#STORAGE}
  * "... is in use by another process". No H2 server (TCP, web console, AUTO_SERVER) is started.
  *
- * <p>Schema: the migrations {@code db/migration/V1.sql}, {@code V2.sql}, ... are looked up on the
- * class path in order until one is missing, and those not yet recorded in {@code schema_version}
- * run at {@link #open}, each in its own transaction. A new version is a new file: never edit one
- * that has shipped. A store whose schema is newer than the code is refused.
+ * <p>Schema: Flyway applies the migrations {@code db/migration/V1.sql}, {@code V2.sql}, ... at
+ * {@link #open}, recording each with its checksum; an edited migration, a failed one (H2 cannot roll
+ * DDL back, so it may be half applied) or one newer than the code makes {@link #open} refuse the
+ * store, naming the copy it took before migrating. A new version is a new file: never edit one that
+ * has shipped. Stores made before Flyway are baselined at the version they record (see
+ * {@link #migrate}).
  *
  * <p>Times come from the {@link Clock} given to {@link #open(String, Clock)}, truncated to
  * microseconds (the precision of the columns), so a record read back equals the one returned.
@@ -64,7 +72,13 @@ public final class KeyStore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyStore.class);
 
-    static final String MIGRATION_PATH = "db/migration/V";
+    /** Where the migrations are: {@code V1.sql}, {@code V2.sql}, ... (Flyway's names; a description is optional). */
+    static final String MIGRATIONS = "classpath:db/migration";
+    /** Flyway's record of the migrations applied, with their checksums. */
+    static final String HISTORY_TABLE = "flyway_schema_history";
+    /** The record of migrations of stores made before Flyway (V1, V2). */
+    private static final String LEGACY_TABLE = "schema_version";
+    /** Flyway is not meant to run twice at once on one store; opening is rare, so one lock for all. */
     private static final Object MIGRATION_LOCK = new Object();
     private static final String USER = "sa";
     private static final String PASSWORD = "";
@@ -130,6 +144,14 @@ public final class KeyStore implements AutoCloseable {
 
     /** Opens the store applying migrations up to {@code maxVersion} only (for migration tests). */
     static KeyStore open(String jdbcUrl, Clock clock, int maxVersion) {
+        return open(jdbcUrl, clock, maxVersion == Integer.MAX_VALUE ? "latest" : Integer.toString(maxVersion), List.of());
+    }
+
+    /**
+     * Opens the store applying the migrations up to {@code target} ({@code latest}, or a version) from
+     * {@value #MIGRATIONS} and {@code extraLocations} (Flyway locations, for migration tests).
+     */
+    static KeyStore open(String jdbcUrl, Clock clock, String target, List<String> extraLocations) {
         if (clock == null) {
             throw new KeyStoreException(KeyStoreException.Reason.INVALID, "clock is null");
         }
@@ -137,14 +159,11 @@ public final class KeyStore implements AutoCloseable {
         JdbcConnectionPool pool = JdbcConnectionPool.create(jdbcUrl, USER, PASSWORD);
         pool.setMaxConnections(MAX_CONNECTIONS);
         try {
-            int version;
-            try (Connection c = pool.getConnection()) {
-                try (Statement s = c.createStatement()) {
-                    // durable commits whatever URL the caller gave (a persistent H2 setting)
-                    s.execute("SET WRITE_DELAY 0");
-                }
-                version = migrate(c, location, clock, maxVersion);
+            try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+                // durable commits whatever URL the caller gave (a persistent H2 setting)
+                s.execute("SET WRITE_DELAY 0");
             }
+            int version = migrate(pool, location, target, extraLocations);
             LOG.info("KeyStore {}: open, schema version {}", location, version);
             return new KeyStore(pool, clock, location, version);
         } catch (SQLException e) {
@@ -215,134 +234,220 @@ public final class KeyStore implements AutoCloseable {
 
     // ================================================================== migrations
 
-    private static int migrate(Connection c, String location, Clock clock, int maxVersion) throws SQLException {
+    /**
+     * Brings the schema up to date with Flyway and returns its version. Flyway records every step in
+     * {@value #HISTORY_TABLE} with the checksum of its file and refuses to go on after a failed one:
+     * H2 commits DDL as it goes, so a migration that fails halfway cannot be rolled back and must not
+     * be retried over its own remains. Before the first pending migration runs on a store that
+     * already has a schema, a copy of it is written beside it ({@link #preMigrationBackup}), which
+     * is what the refusal tells the admin to restore.
+     *
+     * <p>A store made before Flyway (its own {@code schema_version} table, V1 and V2) is baselined
+     * at the version that table records, and the table is dropped once the store is up to date.
+     */
+    private static int migrate(JdbcConnectionPool pool, String location, String target,
+                               List<String> extraLocations) throws SQLException {
         synchronized (MIGRATION_LOCK) {
-            c.setAutoCommit(true);
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS schema_version ("
-                        + " version INTEGER NOT NULL PRIMARY KEY,"
-                        + " description VARCHAR(200),"
-                        + " applied_at TIMESTAMP(6) WITH TIME ZONE NOT NULL)");
-            }
-            TreeSet<Integer> applied = new TreeSet<>();
-            try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT version FROM schema_version")) {
-                while (rs.next()) {
-                    applied.add(rs.getInt(1));
+            int legacy;
+            boolean legacyTable;
+            try (Connection c = pool.getConnection()) {
+                boolean history = tableExists(c, HISTORY_TABLE);
+                legacyTable = tableExists(c, LEGACY_TABLE);
+                legacy = history ? 0 : legacySchemaVersion(c, location);
+                if (!history && !legacyTable && tableExists(c, null)) {
+                    throw new KeyStoreException(KeyStoreException.Reason.STORAGE, "key store " + location
+                            + " holds tables but no schema history: it is not an Edge Gateway key store");
                 }
             }
-            int current = applied.isEmpty() ? 0 : applied.last();
-            if (applied.size() != current || (!applied.isEmpty() && applied.first() != 1)) {
-                throw new KeyStoreException(KeyStoreException.Reason.STORAGE, "key store " + location
-                        + " has schema versions " + applied + " with gaps; it was not made by Edge Gateway"
-                        + " or was damaged");
+            List<String> locations = new ArrayList<>();
+            locations.add(MIGRATIONS);
+            locations.addAll(extraLocations);
+            FluentConfiguration configuration = Flyway.configure(KeyStore.class.getClassLoader())
+                    .dataSource(pool)
+                    .locations(locations.toArray(String[]::new))
+                    .table(HISTORY_TABLE)
+                    .target(target)
+                    .cleanDisabled(true)
+                    .validateMigrationNaming(true)
+                    // pending migrations are what migrate() is for; an applied one this release does not
+                    // know (a newer release's) is refused, never ignored
+                    .ignoreMigrationPatterns("*:pending");
+            if (legacy > 0) {
+                configuration.baselineOnMigrate(true)
+                        .baselineVersion(Integer.toString(legacy))
+                        .baselineDescription("schema_version V1 to V" + legacy + " (before Flyway)");
             }
-            int known = 0;
-            while (migrationResource(known + 1) != null) {
-                known++;
+            Flyway flyway = configuration.load();
+            MigrationInfo next;
+            try {
+                MigrationInfoService info = flyway.info();
+                int known = checkHistory(location, info);
+                if (legacy > known) {
+                    throw new KeyStoreException(KeyStoreException.Reason.STORAGE, "key store " + location
+                            + " has schema version " + legacy + ", newer than this Edge Gateway supports (" + known
+                            + "); run a newer release or restore a backup made with this one");
+                }
+                checkChecksums(location, flyway.validateWithResult());
+                next = Arrays.stream(info.pending())
+                        .filter(m -> Integer.parseInt(m.getVersion().getVersion()) > legacy)
+                        .findFirst().orElse(null);
+                if (next != null && (legacy > 0 || info.applied().length > 0)) {
+                    preMigrationBackup(pool, location, next.getVersion().toString());
+                }
+            } catch (FlywayException e) {
+                throw migrationFailure(location, "cannot read its schema history", e);
             }
-            if (current > known) {
-                throw new KeyStoreException(KeyStoreException.Reason.STORAGE, "key store " + location
-                        + " has schema version " + current + ", newer than this Edge Gateway supports ("
-                        + known + "); run a newer release or restore a backup made with this one");
+            try {
+                MigrateResult result = flyway.migrate();
+                for (var m : result.migrations) {
+                    LOG.info("KeyStore {}: applied migration V{} ({})", location, m.version, m.filepath);
+                }
+            } catch (FlywayException e) {
+                String version = next == null ? "?" : next.getVersion().toString();
+                boolean copied = next != null && Files.exists(Path.of(backupHint(location, version)));
+                throw migrationFailure(location, "migration V" + version + " or a later one failed; it is recorded as"
+                        + " failed and the store is refused until "
+                        + (copied ? "the copy taken before it, " + backupHint(location, version) + ", or a backup"
+                                  : "a backup")
+                        + " is restored", e);
             }
-            int target = Math.min(known, maxVersion);
-            for (int v = current + 1; v <= target; v++) {
-                applyMigration(c, location, clock, v);
+            if (legacyTable) {
+                try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+                    s.execute("DROP TABLE " + LEGACY_TABLE);
+                }
             }
-            return Math.max(current, target);
+            MigrationInfo current = flyway.info().current();
+            return current == null || current.getVersion() == null ? 0
+                    : Integer.parseInt(current.getVersion().getVersion());
         }
     }
 
-    /** The migration resource for version {@code v}, or null; refuses two resources of one version. */
-    private static URL migrationResource(int v) throws SQLException {
-        String name = MIGRATION_PATH + v + ".sql";
-        ClassLoader loader = KeyStore.class.getClassLoader();
+    /**
+     * Refuses a history with a failed migration or one this release does not know; returns the
+     * highest version this release knows.
+     */
+    private static int checkHistory(String location, MigrationInfoService info) {
+        int known = 0;
+        for (MigrationInfo m : info.all()) {
+            if (m.getVersion() == null) {
+                continue; // Flyway's own rows (the history table's creation)
+            }
+            if (m.getState().isFailed()) {
+                throw new KeyStoreException(KeyStoreException.Reason.STORAGE, "key store " + location
+                        + ": migration V" + m.getVersion() + " failed earlier and may be half applied (H2 cannot"
+                        + " roll back its DDL); restore " + backupHint(location, m.getVersion().toString())
+                        + " or your last backup, then start again");
+            }
+            if (m.getState().isApplied() && !m.getState().isResolved() && m.getType() != CoreMigrationType.BASELINE) {
+                throw new KeyStoreException(KeyStoreException.Reason.STORAGE, "key store " + location
+                        + " has schema version " + m.getVersion() + ", which this Edge Gateway does not know"
+                        + " (newer release, or a damaged store); run a newer release or restore a backup made"
+                        + " with this one");
+            }
+            if (m.getState().isResolved()) {
+                known = Math.max(known, Integer.parseInt(m.getVersion().getVersion()));
+            }
+        }
+        return known;
+    }
+
+    /** Refuses a store whose applied migrations differ from this release's files (checksums, names). */
+    private static void checkChecksums(String location, ValidateResult validation) {
+        if (validation.validationSuccessful) {
+            return;
+        }
+        StringBuilder why = new StringBuilder();
+        for (ValidateOutput m : validation.invalidMigrations) {
+            why.append(why.length() == 0 ? "" : "; ").append("V").append(m.version).append(": ")
+                    .append(firstLine(String.valueOf(m.errorDetails == null ? m.description
+                            : m.errorDetails.errorMessage)));
+        }
+        throw new KeyStoreException(KeyStoreException.Reason.STORAGE, "key store " + location
+                + ": the migrations it records differ from this release's (" + why + "); a migration that"
+                + " shipped must never change: run the release that made the store, or restore a backup");
+    }
+
+    /**
+     * The version a store made before Flyway records in its {@code schema_version} table, checked to
+     * be 1..n without gaps; 0 when there is no such table (a new store).
+     */
+    private static int legacySchemaVersion(Connection c, String location) throws SQLException {
+        if (!tableExists(c, LEGACY_TABLE)) {
+            return 0;
+        }
+        TreeSet<Integer> applied = new TreeSet<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT version FROM " + LEGACY_TABLE)) {
+            while (rs.next()) {
+                applied.add(rs.getInt(1));
+            }
+        }
+        if (applied.isEmpty() || applied.first() != 1 || applied.last() != applied.size()) {
+            throw new KeyStoreException(KeyStoreException.Reason.STORAGE, "key store " + location
+                    + " has schema versions " + applied + " with gaps; it was not made by Edge Gateway or was damaged");
+        }
+        return applied.last();
+    }
+
+    /** Whether the store has a table named {@code name} (any case), or any table at all when it is null. */
+    private static boolean tableExists(Connection c, String name) throws SQLException {
+        try (ResultSet rs = c.getMetaData().getTables(null, c.getSchema(), null, new String[] {"TABLE"})) {
+            while (rs.next()) {
+                if (name == null || name.equalsIgnoreCase(rs.getString("TABLE_NAME"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Copies the store, as it is before migration {@code version}, to
+     * {@code <store>.before-V<version>.zip} beside it (a new name when that exists), owner-only.
+     */
+    private static void preMigrationBackup(JdbcConnectionPool pool, String location, String version)
+            throws SQLException {
+        Path target = Path.of(backupHint(location, version));
+        if (Files.exists(target)) {
+            target = Path.of(location + ".before-V" + version + "." + System.currentTimeMillis() + ".zip");
+        }
+        String path = target.toString();
+        if (path.indexOf('\'') >= 0) {
+            throw new KeyStoreException(KeyStoreException.Reason.STORAGE,
+                    "key store " + location + " has a quote in its path; cannot back it up before migrating");
+        }
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("BACKUP TO '" + path + "'");
+        }
         try {
-            List<URL> found = Collections.list(loader.getResources(name));
-            if (found.size() > 1) {
-                throw new KeyStoreException(KeyStoreException.Reason.STORAGE,
-                        "two migrations " + name + " on the class path: " + found);
+            if (target.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
             }
-            return found.isEmpty() ? null : found.get(0);
-        } catch (IOException e) {
-            throw new SQLException("cannot list migration " + name + ": " + e, e);
-        }
-    }
-
-    private static void applyMigration(Connection c, String location, Clock clock, int v) throws SQLException {
-        URL url = migrationResource(v);
-        String text;
-        try (InputStream in = url.openStream()) {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new KeyStoreException(KeyStoreException.Reason.STORAGE,
-                    "cannot read migration " + url + ": " + e.getMessage(), e);
+                    "cannot restrict the pre-migration copy " + target + ": " + e, e);
         }
-        List<String> statements = splitStatements(text);
-        String description = firstComment(text);
-        c.setAutoCommit(false);
-        try {
-            try (Statement s = c.createStatement()) {
-                for (String sql : statements) {
-                    s.execute(sql);
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)")) {
-                ps.setInt(1, v);
-                ps.setString(2, description);
-                ps.setObject(3, OffsetDateTime.ofInstant(clock.instant().truncatedTo(ChronoUnit.MICROS),
-                        ZoneOffset.UTC));
-                ps.executeUpdate();
-            }
-            c.commit();
-            LOG.info("KeyStore {}: applied migration V{} ({})", location, v, description);
-        } catch (SQLException | RuntimeException e) {
-            rollbackQuietly(c);
-            throw new KeyStoreException(KeyStoreException.Reason.STORAGE, "key store " + location
-                    + ": migration V" + v + " failed: "
-                    + (e instanceof SQLException s ? describe(s) : e.toString()), e);
-        } finally {
-            c.setAutoCommit(true);
-        }
+        LOG.info("KeyStore {}: copied to {} before migration V{}", location, target, version);
     }
 
-    /** Statements of a migration: '--' comment lines dropped, split at ';' ending a line. */
-    static List<String> splitStatements(String text) {
-        List<String> out = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        for (String line : text.split("\r?\n")) {
-            String trimmed = line.trim();
-            if (trimmed.startsWith("--") || trimmed.isEmpty()) {
-                continue;
-            }
-            if (trimmed.endsWith(";")) {
-                current.append(trimmed, 0, trimmed.length() - 1);
-                out.add(current.toString().trim());
-                current.setLength(0);
-            } else {
-                current.append(trimmed).append('\n');
-            }
-        }
-        if (!current.toString().isBlank()) {
-            out.add(current.toString().trim());
-        }
-        return out;
+    /** Where {@link #preMigrationBackup} puts the copy taken before migration {@code version}. */
+    private static String backupHint(String location, String version) {
+        return location + ".before-V" + version + ".zip";
     }
 
-    private static String firstComment(String text) {
-        for (String line : text.split("\r?\n")) {
-            String t = line.trim();
-            if (t.startsWith("--")) {
-                String d = t.substring(2).trim();
-                return d.length() > 200 ? d.substring(0, 200) : d;
-            }
-            if (!t.isEmpty()) {
-                break;
-            }
+    private static KeyStoreException migrationFailure(String location, String what, FlywayException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
         }
-        return null;
+        String cause = root instanceof SQLException sql ? describe(sql) : firstLine(String.valueOf(root.getMessage()));
+        return new KeyStoreException(KeyStoreException.Reason.STORAGE,
+                "key store " + location + ": " + what + ": " + cause, e);
+    }
+
+    private static String firstLine(String m) {
+        int nl = m.indexOf('\n');
+        return (nl >= 0 ? m.substring(0, nl) : m).trim();
     }
 
     // ================================================================== accessors
@@ -1115,11 +1220,10 @@ public final class KeyStore implements AutoCloseable {
 
     private static void checkIsKeyStore(Path dir) {
         String url = fileUrl(dir) + ";IFEXISTS=TRUE";
-        try (Connection c = DriverManager.getConnection(url, USER, PASSWORD);
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
-            if (!rs.next() || rs.getInt(1) < 1) {
-                throw new SQLException("no schema version");
+        try (Connection c = DriverManager.getConnection(url, USER, PASSWORD)) {
+            // made by this release (Flyway's history) or by one before Flyway (schema_version)
+            if (!tableExists(c, HISTORY_TABLE) && !tableExists(c, LEGACY_TABLE)) {
+                throw new SQLException("no schema history");
             }
         } catch (SQLException e) {
             throw new KeyStoreException(KeyStoreException.Reason.INVALID,

@@ -355,28 +355,6 @@ class KeyStoreTest {
     }
 
     @Test
-    void refusesASchemaNewerThanTheCode() throws Exception {
-        store.close();
-        String url = KeyStore.fileUrl(dir.resolve("data"));
-        try (Connection c = DriverManager.getConnection(url, "sa", "");
-             Statement s = c.createStatement()) {
-            s.execute("INSERT INTO schema_version (version, description, applied_at)"
-                    + " VALUES (3, 'future', CURRENT_TIMESTAMP)");
-        }
-        assertThatThrownBy(() -> KeyStore.open(url, clock))
-                .isInstanceOfSatisfying(KeyStoreException.class,
-                        e -> assertThat(e.reason()).isEqualTo(KeyStoreException.Reason.STORAGE))
-                .hasMessageContaining("has schema version 3, newer than this Edge Gateway supports (2)");
-        store = KeyStore.open("jdbc:h2:mem:unused", clock); // for @AfterEach
-    }
-
-    @Test
-    void splitsMigrationStatements() {
-        assertThat(KeyStore.splitStatements("-- comment\nCREATE TABLE a (\n  x INT\n);\n\n-- more\nDROP TABLE a;\n"))
-                .containsExactly("CREATE TABLE a (\nx INT\n)", "DROP TABLE a");
-    }
-
-    @Test
     void backsUpAndRestores() throws Exception {
         String k = key();
         store.enrol("backed-up", k, "alice", null);
