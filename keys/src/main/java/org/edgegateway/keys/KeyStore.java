@@ -175,22 +175,62 @@ public final class KeyStore implements AutoCloseable {
         }
     }
 
+    /** The URL settings a key store URL may carry: tuning only, nothing that runs SQL or opens a port. */
+    static final List<String> URL_SETTINGS = List.of("LOCK_TIMEOUT", "WRITE_DELAY", "CACHE_SIZE", "MAX_COMPACT_TIME");
+
+    /**
+     * Checks that {@code jdbcUrl} names an embedded H2 database file: {@code jdbc:h2:file:PATH} (or
+     * {@code jdbc:h2:PATH}) with an absolute or {@code ~/} path and no H2 file-system prefix
+     * ({@code zip:}, {@code nio:}, ...), plus only the settings in {@link #URL_SETTINGS} with numeric
+     * values. Everything else is refused: a server ({@code tcp:}, {@code ssl:}, {@code AUTO_SERVER} in
+     * any spelling), an in-memory database, and settings such as {@code INIT} that run SQL or scripts
+     * when the store opens. Other databases are for a later release, by name.
+     *
+     * @return the URL, unchanged
+     * @throws KeyStoreException INVALID naming what is wrong (never echoing the settings' values)
+     */
+    public static String requireEmbeddedFileUrl(String jdbcUrl) {
+        checkUrl(jdbcUrl);
+        return jdbcUrl;
+    }
+
+    /** {@link #requireEmbeddedFileUrl}; returns the file location, for messages. */
     private static String checkUrl(String jdbcUrl) {
-        if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:h2:")) {
+        String prefix = "jdbc:h2:";
+        if (jdbcUrl == null || !jdbcUrl.startsWith(prefix)) {
+            String shown = jdbcUrl == null ? "null" : ClientNames.quote(beforeSettings(jdbcUrl));
             throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                    "key store URL must be an H2 URL (jdbc:h2:...), got "
-                            + (jdbcUrl == null ? "null" : ClientNames.quote(jdbcUrl)));
+                    "key store URL must be an embedded H2 file URL (jdbc:h2:file:/absolute/path), got " + shown);
         }
-        if (jdbcUrl.toUpperCase(Locale.ROOT).replace(" ", "").contains("AUTO_SERVER=TRUE")) {
-            throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                    "key store URL must not use AUTO_SERVER: the gateway never starts an H2 server");
+        String rest = jdbcUrl.substring(prefix.length());
+        String[] parts = rest.split(";", -1);
+        String path = parts[0].startsWith("file:") ? parts[0].substring("file:".length()) : parts[0];
+        boolean absolute = path.startsWith("/") || path.startsWith("~/") || path.matches("[A-Za-z]:[\\\\/].*");
+        if (!absolute || path.length() < 2) {
+            throw new KeyStoreException(KeyStoreException.Reason.INVALID, "key store URL "
+                    + ClientNames.quote(prefix + parts[0]) + " is not an embedded H2 file URL: give jdbc:h2:file:"
+                    + " and an absolute path (servers, tcp:, ssl:, mem: and file-system prefixes are refused)");
         }
-        String location = jdbcUrl.substring("jdbc:h2:".length());
-        int semi = location.indexOf(';');
-        if (semi >= 0) {
-            location = location.substring(0, semi);
+        for (int i = 1; i < parts.length; i++) {
+            String setting = parts[i];
+            int eq = setting.indexOf('=');
+            String name = (eq < 0 ? setting : setting.substring(0, eq)).strip().toUpperCase(Locale.ROOT);
+            if (name.isEmpty() || !URL_SETTINGS.contains(name)) {
+                throw new KeyStoreException(KeyStoreException.Reason.INVALID, "key store URL setting "
+                        + (name.isEmpty() ? "(empty)" : ClientNames.quote(name)) + " is not allowed; allowed: "
+                        + String.join(", ", URL_SETTINGS) + " (AUTO_SERVER, INIT and the like never are)");
+            }
+            if (eq < 0 || !setting.substring(eq + 1).strip().matches("[0-9]{1,10}")) {
+                throw new KeyStoreException(KeyStoreException.Reason.INVALID,
+                        "key store URL setting " + name + " needs a whole number, e.g. " + name + "=10000");
+            }
         }
-        return location.startsWith("file:") ? location.substring("file:".length()) : location;
+        return path;
+    }
+
+    private static String beforeSettings(String url) {
+        int semi = url.indexOf(';');
+        return semi < 0 ? url : url.substring(0, semi);
     }
 
     private static KeyStoreException openFailure(String location, SQLException e) {

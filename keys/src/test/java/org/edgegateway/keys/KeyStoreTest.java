@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -328,12 +329,46 @@ class KeyStoreTest {
     }
 
     @Test
-    void refusesUrlsThatWouldStartAServerOrAreNotH2() {
-        assertFails(() -> KeyStore.open("jdbc:h2:file:" + dir.resolve("x") + ";AUTO_SERVER=TRUE"),
-                KeyStoreException.Reason.INVALID,
-                "key store URL must not use AUTO_SERVER: the gateway never starts an H2 server");
-        assertFails(() -> KeyStore.open("jdbc:postgresql://db/x"), KeyStoreException.Reason.INVALID,
-                "key store URL must be an H2 URL (jdbc:h2:...), got 'jdbc:postgresql://db/x'");
+    void refusesEveryUrlButAnEmbeddedFile() throws Exception {
+        String file = "jdbc:h2:file:" + dir.resolve("x");
+        Map<String, String> refused = new LinkedHashMap<>();
+        for (String autoServer : List.of("TRUE", "1", "ON", "yes", " true")) {
+            refused.put(file + ";AUTO_SERVER=" + autoServer, "setting 'AUTO_SERVER' is not allowed");
+        }
+        refused.put(file + ";auto_server=true", "setting 'AUTO_SERVER' is not allowed");
+        refused.put(file + ";INIT=RUNSCRIPT FROM '/tmp/evil.sql'", "setting 'INIT' is not allowed");
+        refused.put(file + ";LOCK_TIMEOUT=1;INIT=CREATE ALIAS X FOR 'java.lang.Runtime.exec'",
+                "setting 'INIT' is not allowed");
+        refused.put(file + ";AUTO_SERVER_PORT=9090", "setting 'AUTO_SERVER_PORT' is not allowed");
+        refused.put(file + ";;LOCK_TIMEOUT=1", "setting (empty) is not allowed");
+        refused.put(file + ";LOCK_TIMEOUT=soon", "setting LOCK_TIMEOUT needs a whole number");
+        refused.put("jdbc:h2:tcp://localhost:9092/" + dir.resolve("x"), "is not an embedded H2 file URL");
+        refused.put("jdbc:h2:ssl://localhost/" + dir.resolve("x"), "is not an embedded H2 file URL");
+        refused.put("jdbc:h2:mem:store", "is not an embedded H2 file URL");
+        refused.put("jdbc:h2:zip:" + dir.resolve("x.zip") + "!/keystore", "is not an embedded H2 file URL");
+        refused.put("jdbc:h2:file:nio:" + dir.resolve("x"), "is not an embedded H2 file URL");
+        refused.put("jdbc:h2:file:data/keystore", "is not an embedded H2 file URL");
+        refused.put("jdbc:postgresql://db/x", "must be an embedded H2 file URL (jdbc:h2:file:/absolute/path),"
+                + " got 'jdbc:postgresql://db/x'");
+        for (Map.Entry<String, String> e : refused.entrySet()) {
+            assertThatThrownBy(() -> KeyStore.open(e.getKey(), clock)).as(e.getKey())
+                    .isInstanceOfSatisfying(KeyStoreException.class,
+                            x -> assertThat(x.reason()).isEqualTo(KeyStoreException.Reason.INVALID))
+                    .hasMessageContaining(e.getValue())
+                    .satisfies(x -> assertThat(x.getMessage()).doesNotContain("RUNSCRIPT", "Runtime"));
+            assertThatThrownBy(() -> KeyStore.requireEmbeddedFileUrl(e.getKey())).as(e.getKey())
+                    .isInstanceOf(KeyStoreException.class);
+        }
+        assertThat(Files.exists(Path.of("/tmp/evil.sql"))).isFalse();
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).as("nothing was opened").containsOnly("data");
+        }
+
+        for (String ok : List.of(file + ";LOCK_TIMEOUT=5000;write_delay=0", KeyStore.fileUrl(dir.resolve("y")),
+                "jdbc:h2:" + dir.resolve("z"))) {
+            assertThat(KeyStore.requireEmbeddedFileUrl(ok)).isEqualTo(ok);
+            KeyStore.open(ok, clock).close();
+        }
     }
 
     @Test

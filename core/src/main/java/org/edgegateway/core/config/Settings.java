@@ -50,8 +50,10 @@ public final class Settings {
             "Messages per client and plugin kept in memory for the admin UI (for the 1024 most recent clients)");
     public static final Setting<Integer> DEDUP_WINDOW = integer("gateway.dedup-window", "256", 0, 100_000,
             "Versioned messages remembered per client, so that a retry with the same id is not processed twice");
-    public static final Setting<String> STORE_URL = text("store.url", "",
-            "JDBC URL of the key store; empty: the embedded H2 file HOME/data/keystore");
+    public static final Setting<String> STORE_URL = new Setting<>("store.url", "",
+            "JDBC URL of the key store; empty: the embedded H2 file HOME/data/keystore. Only embedded H2 files,"
+                    + " jdbc:h2:file:/absolute/path with LOCK_TIMEOUT, WRITE_DELAY, CACHE_SIZE or MAX_COMPACT_TIME",
+            t -> t.isEmpty() ? t : org.edgegateway.keys.KeyStore.requireEmbeddedFileUrl(t));
     public static final Setting<Duration> LAST_SEEN_FLUSH = duration("store.last-seen-flush", "30s",
             "How often the last-seen times of connected clients are written to the key store");
     public static final Setting<Boolean> CONTROL_ENABLED = bool("control.enabled", "true",
