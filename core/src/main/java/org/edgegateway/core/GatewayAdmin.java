@@ -234,6 +234,39 @@ final class GatewayAdmin implements AdminService {
         backupStore(store, zipFile, actor);
     }
 
+    @Override
+    public org.edgegateway.core.admin.NewApiToken createApiToken(String name, org.edgegateway.keys.TokenScope scope,
+                                                                 Instant expiresAt, Actor actor) {
+        return createApiToken(store, name, scope, expiresAt, actor);
+    }
+
+    @Override
+    public List<org.edgegateway.core.admin.ApiTokenView> apiTokens() {
+        return apiTokens(store);
+    }
+
+    @Override
+    public void revokeApiToken(String name, Actor actor) {
+        call(() -> {
+            store.revokeApiToken(name, actor.name(), actor.source());
+            return null;
+        });
+    }
+
+    /** A new token of {@code store}: random, only its hash stored; audited by the store. */
+    static org.edgegateway.core.admin.NewApiToken createApiToken(KeyStore store, String name,
+                                                                 org.edgegateway.keys.TokenScope scope,
+                                                                 Instant expiresAt, Actor actor) {
+        String secret = org.edgegateway.keys.TokenSecrets.generate();
+        org.edgegateway.keys.ApiToken token = call(() -> store.createApiToken(name,
+                org.edgegateway.keys.TokenSecrets.hash(secret), scope, expiresAt, actor.name(), actor.source()));
+        return new org.edgegateway.core.admin.NewApiToken(org.edgegateway.core.admin.ApiTokenView.of(token), secret);
+    }
+
+    static List<org.edgegateway.core.admin.ApiTokenView> apiTokens(KeyStore store) {
+        return call(store::listApiTokens).stream().map(org.edgegateway.core.admin.ApiTokenView::of).toList();
+    }
+
     /** A consistent copy of {@code store} in {@code zipFile}, which must not exist; audited. */
     static void backupStore(KeyStore store, java.nio.file.Path zipFile, Actor actor) {
         if (java.nio.file.Files.exists(zipFile)) {

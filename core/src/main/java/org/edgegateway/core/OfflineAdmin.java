@@ -124,6 +124,25 @@ public final class OfflineAdmin implements AdminService {
     }
 
     @Override
+    public org.edgegateway.core.admin.NewApiToken createApiToken(String name, org.edgegateway.keys.TokenScope scope,
+                                                                 Instant expiresAt, Actor actor) {
+        return GatewayAdmin.createApiToken(store, name, scope, expiresAt, actor);
+    }
+
+    @Override
+    public List<org.edgegateway.core.admin.ApiTokenView> apiTokens() {
+        return GatewayAdmin.apiTokens(store);
+    }
+
+    @Override
+    public void revokeApiToken(String name, Actor actor) {
+        GatewayAdmin.call(() -> {
+            store.revokeApiToken(name, actor.name(), actor.source());
+            return null;
+        });
+    }
+
+    @Override
     public List<org.edgegateway.core.plugins.PluginInfo> plugins() {
         return List.of();
     }

@@ -99,7 +99,7 @@ public final class KeyStore implements AutoCloseable {
     private static final String ADMIN_COLUMNS =
             "name, password_hash, must_change_password, created_at, password_changed_at";
     private static final String TOKEN_COLUMNS =
-            "id, name, token_hash, created_at, created_by, last_used_at, revoked_at";
+            "id, name, token_hash, scope, created_at, created_by, last_used_at, expires_at, revoked_at";
     private static final String AUDIT_COLUMNS = "id, at, actor, action, subject, detail, source";
 
     private final JdbcConnectionPool pool;
@@ -997,28 +997,41 @@ public final class KeyStore implements AutoCloseable {
 
     /**
      * Records a new API token by its hash (computed by the caller; the token itself is never
-     * stored).
+     * stored), with what it may do and when it stops working ({@code null}: never).
      *
-     * @throws KeyStoreException DUPLICATE_NAME; DUPLICATE_KEY if the hash is already recorded
+     * @throws KeyStoreException DUPLICATE_NAME; DUPLICATE_KEY if the hash is already recorded;
+     *                           INVALID for a bad name, a missing scope or an expiry that is not in the future
      */
-    public ApiToken createApiToken(String name, String tokenHash, String actor, String source) {
+    public ApiToken createApiToken(String name, String tokenHash, TokenScope scope, Instant expiresAt, String actor,
+                                   String source) {
         requireName("API token name", name);
         requireText("token hash", tokenHash, MAX_HASH, true);
         requireText("actor", actor, MAX_ACTOR, true);
         requireText("source", source, MAX_SOURCE, false);
+        if (scope == null) {
+            throw new KeyStoreException(KeyStoreException.Reason.INVALID, "scope of API token '" + name + "' is missing");
+        }
         Instant now = now();
+        Instant expires = expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS);
+        if (expires != null && !expires.isAfter(now)) {
+            throw new KeyStoreException(KeyStoreException.Reason.INVALID, "expiry " + expiresAt + " of API token '"
+                    + name + "' is not after now (" + now + ")");
+        }
         try {
             return inTransaction("create API token '" + name + "'", c -> {
                 checkNewToken(c, name, tokenHash);
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_tokens"
-                        + " (name, token_hash, created_at, created_by) VALUES (?, ?, ?, ?)")) {
+                        + " (name, token_hash, scope, created_at, created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?)")) {
                     ps.setString(1, name);
                     ps.setString(2, tokenHash);
-                    setInstant(ps, 3, now);
-                    ps.setString(4, actor);
+                    ps.setString(3, scope.label());
+                    setInstant(ps, 4, now);
+                    ps.setString(5, actor);
+                    setInstant(ps, 6, expires);
                     ps.executeUpdate();
                 }
-                insertAudit(c, now, actor, AuditActions.TOKEN_CREATE, name, null, source);
+                insertAudit(c, now, actor, AuditActions.TOKEN_CREATE, name, "scope " + scope.label()
+                        + (expires == null ? ", no expiry" : ", expires " + expires), source);
                 return selectToken(c, "name", name, false).orElseThrow();
             });
         } catch (KeyStoreException e) {
@@ -1044,7 +1057,7 @@ public final class KeyStore implements AutoCloseable {
         }
     }
 
-    /** The active (not revoked) token whose hash is {@code tokenHash}. */
+    /** The active (not revoked) token whose hash is {@code tokenHash}; whether it has expired is for the caller to check. */
     public Optional<ApiToken> findActiveApiTokenByHash(String tokenHash) {
         if (tokenHash == null || tokenHash.isEmpty() || tokenHash.length() > MAX_HASH) {
             return Optional.empty();
@@ -1125,8 +1138,8 @@ public final class KeyStore implements AutoCloseable {
     }
 
     private static ApiToken token(ResultSet rs) throws SQLException {
-        return new ApiToken(rs.getLong(1), rs.getString(2), rs.getString(3), instant(rs, 4), rs.getString(5),
-                instant(rs, 6), instant(rs, 7));
+        return new ApiToken(rs.getLong(1), rs.getString(2), rs.getString(3), TokenScope.parse(rs.getString(4)),
+                instant(rs, 5), rs.getString(6), instant(rs, 7), instant(rs, 8), instant(rs, 9));
     }
 
     // ================================================================== backup and restore

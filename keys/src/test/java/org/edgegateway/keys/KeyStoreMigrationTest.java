@@ -84,6 +84,8 @@ class KeyStoreMigrationTest {
             assertThat(store.listApiTokens()).singleElement().satisfies(t -> {
                 assertThat(t.name()).isEqualTo("ci");
                 assertThat(t.isActive()).isTrue();
+                assertThat(t.scope()).as("tokens made before scopes keep full rights").isEqualTo(TokenScope.ADMIN);
+                assertThat(t.expiresAt()).isNull();
             });
             assertThat(store.auditPage(Long.MAX_VALUE, 100)).extracting(AuditEntry::action)
                     .contains("client.enrol", "client.quarantine", "admin.create", "token.create");

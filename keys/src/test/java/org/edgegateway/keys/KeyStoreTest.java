@@ -57,7 +57,7 @@ class KeyStoreTest {
 
     @Test
     void opensAtTheLatestSchemaVersion() {
-        assertThat(store.schemaVersion()).isEqualTo(2);
+        assertThat(store.schemaVersion()).isEqualTo(3);
         assertThat(store.location()).isEqualTo(dir.resolve("data").resolve("keystore").toString());
         assertThat(dir.resolve("data").resolve("keystore.mv.db")).exists();
     }
@@ -283,13 +283,13 @@ class KeyStoreTest {
 
     @Test
     void apiTokens() {
-        ApiToken t = store.createApiToken("ci", "h-ci", "admin", "cli");
+        ApiToken t = store.createApiToken("ci", "h-ci", TokenScope.ADMIN, null, "admin", "cli");
         assertThat(t.isActive()).isTrue();
         assertThat(t.createdBy()).isEqualTo("admin");
         assertThat(t.toString()).doesNotContain("h-ci");
-        assertFails(() -> store.createApiToken("ci", "other", "admin", null),
+        assertFails(() -> store.createApiToken("ci", "other", TokenScope.ADMIN, null, "admin", null),
                 KeyStoreException.Reason.DUPLICATE_NAME, "an API token named 'ci' already exists");
-        assertFails(() -> store.createApiToken("ci2", "h-ci", "admin", null),
+        assertFails(() -> store.createApiToken("ci2", "h-ci", TokenScope.ADMIN, null, "admin", null),
                 KeyStoreException.Reason.DUPLICATE_KEY, "that token hash is already recorded for API token 'ci'");
 
         assertThat(store.findActiveApiTokenByHash("h-ci")).contains(t);
@@ -309,13 +309,38 @@ class KeyStoreTest {
     }
 
     @Test
+    void apiTokensHaveAScopeAndMayExpire() {
+        Instant expires = clock.instant().plus(Duration.ofDays(30));
+        ApiToken scraper = store.createApiToken("prometheus", "h-p", TokenScope.METRICS, expires, "admin", "10.0.0.9");
+        assertThat(scraper.scope()).isEqualTo(TokenScope.METRICS);
+        assertThat(scraper.expiresAt()).isEqualTo(expires.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+        assertThat(scraper.isUsable(clock.instant())).isTrue();
+        assertThat(scraper.isUsable(expires)).as("expired at its expiry").isFalse();
+        assertThat(store.findActiveApiTokenByHash("h-p").orElseThrow()).isEqualTo(scraper);
+        assertThat(store.auditPageFor("prometheus", Long.MAX_VALUE, 5)).singleElement()
+                .satisfies(e -> assertThat(e.detail()).isEqualTo("scope metrics, expires " + scraper.expiresAt()));
+        ApiToken reader = store.createApiToken("reader", "h-r", TokenScope.READ_ONLY, null, "admin", null);
+        assertThat(reader.expiresAt()).isNull();
+        assertThat(reader.isUsable(clock.instant().plus(Duration.ofDays(36500)))).isTrue();
+
+        assertFails(() -> store.createApiToken("late", "h-l", TokenScope.ADMIN, clock.instant(), "admin", null),
+                KeyStoreException.Reason.INVALID, "expiry " + clock.instant() + " of API token 'late' is not after now ("
+                        + clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS) + ")");
+        assertFails(() -> store.createApiToken("none", "h-n", null, null, "admin", null),
+                KeyStoreException.Reason.INVALID, "scope of API token 'none' is missing");
+        assertThat(TokenScope.parse(" Read-Only ")).isEqualTo(TokenScope.READ_ONLY);
+        assertThatThrownBy(() -> TokenScope.parse("root")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("token scope 'root' is not one of admin, read-only, metrics");
+    }
+
+    @Test
     void survivesReopening() {
         String k = key();
         store.enrol("kept", k, "alice", null);
         store.close();
         store = KeyStore.open(KeyStore.fileUrl(dir.resolve("data")), clock);
         assertThat(store.findByKey(k).orElseThrow().name()).isEqualTo("kept");
-        assertThat(store.schemaVersion()).isEqualTo(2);
+        assertThat(store.schemaVersion()).isEqualTo(3);
     }
 
     @Test
@@ -382,7 +407,7 @@ class KeyStoreTest {
             v1.createAdminUser("admin", "h", true, "setup", null);
         }
         try (KeyStore current = KeyStore.open(url, clock)) {
-            assertThat(current.schemaVersion()).isEqualTo(2);
+            assertThat(current.schemaVersion()).isEqualTo(3);
             assertThat(current.findByName("legacy").orElseThrow().publicKey()).isEqualTo(k);
             assertThat(current.findAdminUser("admin")).isPresent();
             assertThat(current.auditPageFor("legacy", Long.MAX_VALUE, 10)).hasSize(1);

@@ -37,7 +37,9 @@ import org.eclipse.jetty.util.Fields;
 import org.edgegateway.core.admin.Actor;
 import org.edgegateway.core.admin.AdminException;
 import org.edgegateway.core.admin.AdminService;
+import org.edgegateway.core.admin.ApiTokenView;
 import org.edgegateway.core.admin.ClientView;
+import org.edgegateway.core.admin.NewApiToken;
 import org.edgegateway.core.plugins.PluginInfo;
 import org.edgegateway.core.plugins.PluginState;
 import org.edgegateway.keys.AdminUser;
@@ -47,6 +49,7 @@ import org.edgegateway.keys.ClientNames;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.KeyStore;
 import org.edgegateway.keys.KeyStoreException;
+import org.edgegateway.keys.TokenScope;
 import org.edgegateway.keys.ZCert;
 import org.edgegateway.keys.ZCertFiles;
 import org.slf4j.Logger;
@@ -125,8 +128,8 @@ final class ApiHandler extends Handler.Abstract {
         this.dummyHash = hasher.hash("not a password".toCharArray());
     }
 
-    /** Who is calling. {@code session} is null for a Bearer token. */
-    private record Caller(String name, Actor actor, Sessions.Session session) {
+    /** Who is calling and what they may do. {@code session} is null for a Bearer token; a session is admin. */
+    private record Caller(String name, Actor actor, Sessions.Session session, TokenScope scope) {
     }
 
     /** One request's parts the routes need. */
@@ -400,19 +403,24 @@ final class ApiHandler extends Handler.Abstract {
     private Object tokenRoutes(Call c, Caller caller) throws IOException {
         List<String> p = c.path();
         if (c.is("GET", "tokens")) {
-            return tokens.list().stream().map(TokenView::of).toList();
+            Instant now = clock.instant();
+            return admin.apiTokens().stream().map(t -> TokenView.of(t, now)).toList();
         }
         if (c.is("POST", "tokens")) {
+            // only an admin (a session or an admin-scope token) gets here: authenticate() refused the rest
             TokenRequest r = read(c, TokenRequest.class);
             String name = requireName(r.name());
-            String token = tokens.create(name, caller.actor());
+            TokenScope scope = r.scope() == null ? TokenScope.ADMIN : TokenScope.parse(r.scope());
+            NewApiToken made = admin.createApiToken(name, scope, r.expiresAt(), caller.actor());
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("name", name);
-            out.put("token", token);
+            out.put("scope", scope.label());
+            out.put("expiresAt", made.token().expiresAt());
+            out.put("token", made.secret());
             return new Created(out);
         }
         if (p.size() == 2 && c.method().equals("DELETE")) {
-            tokens.revoke(p.get(1), caller.actor());
+            admin.revokeApiToken(p.get(1), caller.actor());
             return Map.of("revoked", p.get(1));
         }
         throw notFound(c);
@@ -531,7 +539,7 @@ final class ApiHandler extends Handler.Abstract {
         Sessions.Session session = sessions.create(account.name(), account.mustChangePassword());
         Response.addCookie(c.response(), sessionCookie(session.id(), -1));
         store.audit(account.name(), "admin.login", account.name(), null, c.source());
-        return sessionView(new Caller(account.name(), new Actor(account.name(), c.source()), session));
+        return sessionView(new Caller(account.name(), new Actor(account.name(), c.source()), session, TokenScope.ADMIN));
     }
 
     private Object changePassword(Call c, Caller caller) throws IOException {
@@ -576,13 +584,17 @@ final class ApiHandler extends Handler.Abstract {
         Request request = c.request();
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         if (authorization != null) {
-            if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                throw new ApiException(401, "UNAUTHENTICATED", "only Bearer tokens are accepted");
+            ApiToken token = bearer(authorization);
+            if (!token.scope().readsApi()) {
+                throw new ApiException(403, "FORBIDDEN", "API token '" + token.name() + "' has scope "
+                        + token.scope().label() + ": it may only read /metrics");
             }
-            ApiToken token = tokens.authenticate(authorization.substring(7).strip())
-                    .orElseThrow(() -> new ApiException(401, "INVALID_TOKEN", "the API token is unknown or revoked"));
+            if (!token.scope().changes() && !isSafe(c.method())) {
+                throw new ApiException(403, "FORBIDDEN", "API token '" + token.name() + "' has scope "
+                        + token.scope().label() + ": it may read, not change anything");
+            }
             String name = "token:" + token.name();
-            return new Caller(name, new Actor(name, c.source()), null);
+            return new Caller(name, new Actor(name, c.source()), null, token.scope());
         }
         Sessions.Session session = sessionCookieValue(request).flatMap(sessions::find)
                 .orElseThrow(() -> new ApiException(401, "UNAUTHENTICATED", "log in first"));
@@ -597,7 +609,21 @@ final class ApiHandler extends Handler.Abstract {
         if (session.mustChangePassword() && !sessionEndpoint) {
             throw new ApiException(403, "PASSWORD_CHANGE_REQUIRED", "change the first-start password first");
         }
-        return new Caller(session.user(), new Actor(session.user(), c.source()), session);
+        return new Caller(session.user(), new Actor(session.user(), c.source()), session, TokenScope.ADMIN);
+    }
+
+    /** The token of an {@code Authorization: Bearer} header, known, not revoked and not expired; else 401. */
+    private ApiToken bearer(String authorization) {
+        if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new ApiException(401, "UNAUTHENTICATED", "only Bearer tokens are accepted");
+        }
+        ApiToken token = tokens.authenticate(authorization.substring(7).strip())
+                .orElseThrow(() -> new ApiException(401, "INVALID_TOKEN", "the API token is unknown or revoked"));
+        if (token.isExpired(clock.instant())) {
+            throw new ApiException(401, "INVALID_TOKEN", "API token '" + token.name() + "' expired at "
+                    + token.expiresAt());
+        }
+        return token;
     }
 
     private Optional<String> sessionCookieValue(Request request) {
@@ -676,6 +702,7 @@ final class ApiHandler extends Handler.Abstract {
     private Map<String, Object> sessionView(Caller caller) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("user", caller.name());
+        out.put("scope", caller.scope().label());
         if (caller.session() != null) {
             out.put("mustChangePassword", caller.session().mustChangePassword());
             out.put("csrfToken", caller.session().csrfToken());
@@ -732,11 +759,10 @@ final class ApiHandler extends Handler.Abstract {
         }
         if (!metricsOpen) {
             String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-            boolean ok = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                    && tokens.authenticate(authorization.substring(7).strip()).isPresent();
-            if (!ok) {
+            if (authorization == null) {
                 throw new ApiException(401, "UNAUTHENTICATED", "/metrics needs Authorization: Bearer TOKEN");
             }
+            bearer(authorization); // every scope may read the metrics
         }
         String text = prometheusScrape.get();
         return new Raw(200, "text/plain; version=0.0.4; charset=utf-8",
@@ -940,7 +966,8 @@ final class ApiHandler extends Handler.Abstract {
     record QuarantineRequest(String reason, Long durationSeconds) {
     }
 
-    record TokenRequest(String name) {
+    /** A new token: its scope ({@code admin} when absent) and when it expires (never when absent). */
+    record TokenRequest(String name, String scope, Instant expiresAt) {
     }
 
     /** A plugin as shown to admins: its file's name, never the gateway's folders. */
@@ -953,11 +980,13 @@ final class ApiHandler extends Handler.Abstract {
         }
     }
 
-    /** An API token as shown to admins: never its hash. */
-    record TokenView(String name, Instant createdAt, String createdBy, Instant lastUsedAt, Instant revokedAt,
-                     boolean active) {
-        static TokenView of(ApiToken t) {
-            return new TokenView(t.name(), t.createdAt(), t.createdBy(), t.lastUsedAt(), t.revokedAt(), t.isActive());
+    /** An API token as shown to admins: never the token or its hash. {@code active}: it works now. */
+    record TokenView(String name, String scope, Instant createdAt, String createdBy, Instant lastUsedAt,
+                     Instant expiresAt, Instant revokedAt, boolean expired, boolean active) {
+        static TokenView of(ApiTokenView t, Instant now) {
+            boolean expired = t.expiresAt() != null && !now.isBefore(t.expiresAt());
+            return new TokenView(t.name(), t.scope().label(), t.createdAt(), t.createdBy(), t.lastUsedAt(),
+                    t.expiresAt(), t.revokedAt(), expired, t.usableAt(now));
         }
     }
 }

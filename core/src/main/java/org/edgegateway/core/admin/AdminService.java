@@ -65,6 +65,20 @@ public interface AdminService {
     GatewayStats stats();
 
     /**
+     * Makes an API token named {@code name} with {@code scope}, valid until {@code expiresAt} (null:
+     * until revoked), and returns it with its plaintext, the only time that is available. Audited as
+     * {@code token.create}.
+     */
+    NewApiToken createApiToken(String name, org.edgegateway.keys.TokenScope scope, java.time.Instant expiresAt,
+                               Actor actor);
+
+    /** Every API token, revoked and expired ones included, by name; never the tokens or their hashes. */
+    List<ApiTokenView> apiTokens();
+
+    /** Revokes the API token named {@code name}: it stops working at once. Audited as {@code token.revoke}. */
+    void revokeApiToken(String name, Actor actor);
+
+    /**
      * Writes a consistent copy of the key store (clients, quarantines, audit log, admin users,
      * tokens) to {@code zipFile}, which must not exist, while the gateway keeps serving. Audited.
      */

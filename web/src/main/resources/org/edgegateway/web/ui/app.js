@@ -633,10 +633,13 @@
   async function refreshTokens() {
     const tokens = await api('GET', '/api/tokens');
     const body = clear($('tokens-table').tBodies[0]);
-    for (const t of tokens.filter((x) => x.active)) {
+    for (const t of tokens.filter((x) => !x.revokedAt)) {
       body.append(el('tr', { 'data-token': t.name },
         el('td', { text: t.name }),
+        el('td', { class: 'small', text: t.scope }),
         el('td', { class: 'opt small', text: fmtTime(t.createdAt) }),
+        el('td', { class: 'small', text: t.expired ? 'expired ' + fmtTime(t.expiresAt)
+          : (t.expiresAt ? fmtTime(t.expiresAt) : 'never') }),
         el('td', { class: 'small', text: fmtAgo(t.lastUsedAt) }),
         el('td', { class: 'actions' }, el('button', { type: 'button', class: 'danger small',
           onclick: () => revokeToken(t.name) }, 'Revoke'))));
@@ -647,9 +650,13 @@
     event.preventDefault();
     const out = $('token-result');
     try {
-      const r = await api('POST', '/api/tokens', { name: $('token-name').value.trim() });
+      const request = { name: $('token-name').value.trim(), scope: $('token-scope').value };
+      const days = $('token-days').value.trim();
+      if (days) request.expiresAt = new Date(Date.now() + Number(days) * 86400000).toISOString();
+      const r = await api('POST', '/api/tokens', request);
       setResult(out, el('div', { class: 'token-once' },
-        el('div', null, 'Token ' + r.name + ' — copy it now, it is shown only once:'),
+        el('div', null, 'Token ' + r.name + ' (' + r.scope + (r.expiresAt ? ', expires ' + fmtTime(r.expiresAt) : '')
+          + ') — copy it now, it is shown only once:'),
         el('div', { id: 'token-value', class: 'mono' }, r.token)), true);
       $('token-form').reset();
       refresh();
