@@ -208,6 +208,75 @@ class BundleIT {
         }
     }
 
+    /** An HTTPS client that trusts exactly the certificate the gateway generated into HOME/keys. */
+    static java.net.http.HttpClient adminClient(Path home) throws Exception {
+        String password = Files.readString(home.resolve("keys/admin-web.p12.password")).strip();
+        java.security.KeyStore p12 = java.security.KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(home.resolve("keys/admin-web.p12"))) {
+            p12.load(in, password.toCharArray());
+        }
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("admin-web", p12.getCertificate(p12.aliases().nextElement()));
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        return java.net.http.HttpClient.newBuilder().sslContext(ssl)
+                .connectTimeout(java.time.Duration.ofSeconds(10)).build();
+    }
+
+    static int getStatus(java.net.http.HttpClient client, String url, String token) throws Exception {
+        return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                        .timeout(java.time.Duration.ofSeconds(20)).header("Authorization", "Bearer " + token).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
+    void tokensAreMadeListedAndRevokedOnTheRunningGateway(@TempDir Path dir) throws Exception {
+        Path base = Path.of(System.getProperty("egw.bundle"));
+        int adminPort = BundleProcess.freePort();
+        Map<String, String> env = Map.of("EGW_GATEWAY_ENDPOINT", "tcp://127.0.0.1:" + BundleProcess.freePort(),
+                "EGW_ADMIN_PORT", Integer.toString(adminPort),
+                "EGW_PUBSUB_ENDPOINT", "tcp://127.0.0.1:" + BundleProcess.freePort());
+        try (BundleProcess bundle = new BundleProcess(base, dir.resolve("home"), env)) {
+            bundle.startGateway();
+            BundleProcess.Result made = bundle.run("tokens", "create", "prometheus", "--scope", "metrics",
+                    "--expires-in", "90d");
+            assertThat(made.exitCode()).as(made.err()).isZero();
+            String token = made.out().strip();
+            assertThat(token).startsWith("egw_").doesNotContain("\n");
+            assertThat(made.err()).contains("scope metrics").contains("expires ").contains("shown only this once");
+
+            java.net.http.HttpClient https = adminClient(dir.resolve("home"));
+            String url = "https://127.0.0.1:" + adminPort;
+            assertThat(getStatus(https, url + "/metrics", token)).isEqualTo(200);
+            assertThat(getStatus(https, url + "/api/clients", token)).as("a metrics token reads nothing else")
+                    .isEqualTo(403);
+
+            BundleProcess.Result list = bundle.run("tokens", "list");
+            assertThat(list.exitCode()).as(list.err()).isZero();
+            assertThat(list.out()).containsPattern("prometheus\\s+metrics\\s+\\S+\\s+20\\S+Z\\s+\\S+\\s+active")
+                    .doesNotContain(token);
+
+            BundleProcess.Result bad = bundle.run("tokens", "create", "x", "--scope", "root");
+            assertThat(bad.exitCode()).isEqualTo(Main.USAGE);
+            assertThat(bad.err()).contains("token scope 'root' is not one of admin, read-only, metrics");
+
+            BundleProcess.Result revoke = bundle.run("tokens", "revoke", "prometheus");
+            assertThat(revoke.exitCode()).as(revoke.err()).isZero();
+            assertThat(getStatus(https, url + "/metrics", token)).isEqualTo(401);
+            assertThat(bundle.stopGateway()).isZero();
+
+            // The same commands on the stopped gateway's key store.
+            BundleProcess.Result offline = bundle.run("tokens", "create", "later", "--scope", "read-only");
+            assertThat(offline.exitCode()).as(offline.err()).isZero();
+            assertThat(bundle.run("tokens", "list").out()).containsPattern("later\\s+read-only")
+                    .containsPattern("prometheus\\s+metrics.*revoked");
+        }
+    }
+
     @Test
     void badConfigurationStopsStartUpNamingTheKey(@TempDir Path dir) throws Exception {
         Path base = Path.of(System.getProperty("egw.bundle"));

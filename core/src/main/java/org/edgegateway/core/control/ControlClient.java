@@ -202,6 +202,23 @@ public final class ControlClient implements AdminService, AutoCloseable {
     }
 
     @Override
+    public org.edgegateway.core.admin.NewApiToken createApiToken(String name, org.edgegateway.keys.TokenScope scope,
+                                                                 java.time.Instant expiresAt, Actor actor) {
+        return as(call("createApiToken", actor, "name", name, "scope", scope == null ? null : scope.label(),
+                "expiresAt", expiresAt == null ? null : expiresAt.toString()), org.edgegateway.core.admin.NewApiToken.class);
+    }
+
+    @Override
+    public List<org.edgegateway.core.admin.ApiTokenView> apiTokens() {
+        return list(call("apiTokens", null), org.edgegateway.core.admin.ApiTokenView.class);
+    }
+
+    @Override
+    public void revokeApiToken(String name, Actor actor) {
+        call("revokeApiToken", actor, "name", name);
+    }
+
+    @Override
     public List<org.edgegateway.core.plugins.PluginInfo> plugins() {
         return list(call("plugins", null), org.edgegateway.core.plugins.PluginInfo.class);
     }

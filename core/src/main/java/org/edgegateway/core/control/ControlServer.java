@@ -178,6 +178,14 @@ public final class ControlServer implements AutoCloseable {
                         request.hasNonNull("signature") ? java.util.Base64.getDecoder().decode(text(request, "signature")) : null,
                         actor);
                 case "recentMessages" -> admin.recentMessages(text(request, "name"), request.path("limit").asInt(20));
+                case "createApiToken" -> admin.createApiToken(text(request, "name"),
+                        org.edgegateway.keys.TokenScope.parse(text(request, "scope")),
+                        request.hasNonNull("expiresAt") ? java.time.Instant.parse(text(request, "expiresAt")) : null, actor);
+                case "apiTokens" -> admin.apiTokens();
+                case "revokeApiToken" -> {
+                    admin.revokeApiToken(text(request, "name"), actor);
+                    yield "revoked";
+                }
                 case "backupStore" -> {
                     admin.backupStore(java.nio.file.Path.of(text(request, "file")), actor);
                     yield "done";
@@ -190,7 +198,7 @@ public final class ControlServer implements AutoCloseable {
             return ok;
         } catch (AdminException e) {
             return error(e.kind().name(), e.getMessage());
-        } catch (IllegalArgumentException | IOException e) {
+        } catch (IllegalArgumentException | java.time.DateTimeException | IOException e) {
             return error("INVALID", e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("control: {} failed", op, e);
