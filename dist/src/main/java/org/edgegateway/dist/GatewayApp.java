@@ -162,6 +162,7 @@ final class GatewayApp implements AutoCloseable {
                         keystore.isBlank() ? null : java.nio.file.Path.of(keystore),
                         keystorePassword.isBlank() ? null : keystorePassword,
                         home.keys(), defaults.initialPasswordFile(), settings.get(Settings.ADMIN_SESSION_IDLE),
+                        settings.get(Settings.ADMIN_SESSION_LIFETIME),
                         defaults.loginMaxFailures(), defaults.loginWindow(), settings.get(Settings.METRICS_OPEN));
                 web = new AdminWebServer(webConfig, gateway.admin(), store, meters::scrape, Clock.systemUTC());
                 web.start();

@@ -118,7 +118,7 @@ public final class AdminWebServer implements AutoCloseable {
 
         ApiTokens tokens = new ApiTokens(store, clock);
         ApiHandler api = new ApiHandler(admin, store, tokens,
-                new Sessions(config.sessionIdleTimeout(), clock),
+                new Sessions(config.sessionIdleTimeout(), config.sessionLifetime(), clock),
                 new LoginThrottle(config.loginMaxFailures(), config.loginWindow(), clock),
                 new Bundles(clock), hasher, prometheusScrape, this::certificateFingerprint, config.tls(),
                 config.metricsOpen(), maxPluginUpload, clock);

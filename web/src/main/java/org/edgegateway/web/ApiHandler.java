@@ -75,6 +75,8 @@ final class ApiHandler extends Handler.Abstract {
     static final String SESSION_COOKIE_TLS = "__Host-egw_session";
     static final String SESSION_COOKIE_PLAIN = "egw_session";
     static final String CSRF_HEADER = "X-CSRF-Token";
+    /** Sent (as {@code 1}) by the UI on its background polls, which do not restart a session's idle timer. */
+    static final String BACKGROUND_HEADER = "X-EGW-Background";
     private static final int MAX_BODY = 64 * 1024;
     private static final int MIN_PASSWORD = 12;
     private static final int MAX_PASSWORD = 256;
@@ -596,7 +598,9 @@ final class ApiHandler extends Handler.Abstract {
             String name = "token:" + token.name();
             return new Caller(name, new Actor(name, c.source()), null, token.scope());
         }
-        Sessions.Session session = sessionCookieValue(request).flatMap(sessions::find)
+        // The UI's background polling is not the admin's activity: it must not keep an unattended page logged in.
+        boolean activity = !"1".equals(request.getHeaders().get(BACKGROUND_HEADER));
+        Sessions.Session session = sessionCookieValue(request).flatMap(id -> sessions.find(id, activity))
                 .orElseThrow(() -> new ApiException(401, "UNAUTHENTICATED", "log in first"));
         if (!isSafe(c.method())) {
             checkOrigin(c);
