@@ -24,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
@@ -104,8 +103,12 @@ final class ApiHandler extends Handler.Abstract {
     private final boolean metricsOpen;
     private final long maxPluginUpload;
     private final Clock clock;
-    /** Argon2 takes 19 MiB a call: bound how many run at once so a login flood cannot exhaust the heap. */
-    private final Semaphore hashing = new Semaphore(4);
+    /**
+     * Argon2 takes 19 MiB a call: bound how many run at once so a login flood cannot exhaust the heap.
+     * A login finding no free slot is refused at once (429), never queued: a queue would hold a
+     * server thread per waiting attacker.
+     */
+    private final Semaphore hashing;
     /** A plugin upload is held in memory while it is checked: bound how many are at once. */
     private final Semaphore uploads = new Semaphore(2);
     /** Compared against when the user does not exist, so a login takes as long either way. */
@@ -113,7 +116,9 @@ final class ApiHandler extends Handler.Abstract {
 
     ApiHandler(AdminService admin, KeyStore store, ApiTokens tokens, Sessions sessions, LoginThrottle throttle,
                Bundles bundles, PasswordHasher hasher, Supplier<String> prometheusScrape,
-               Supplier<String> fingerprint, boolean tls, boolean metricsOpen, long maxPluginUpload, Clock clock) {
+               Supplier<String> fingerprint, boolean tls, boolean metricsOpen, long maxPluginUpload, Clock clock,
+               Semaphore hashing) {
+        this.hashing = hashing;
         this.admin = admin;
         this.store = store;
         this.tokens = tokens;
@@ -147,11 +152,15 @@ final class ApiHandler extends Handler.Abstract {
 
     /** Request bodies up to this size are read and discarded before a refusal is sent. */
     private static final long DISCARD_LIMIT = 64L * 1024 * 1024;
+    /** Set on a request once its caller is known; an unknown caller's refused body is never read. */
+    private static final String AUTHENTICATED = ApiHandler.class.getName() + ".authenticated";
 
     /**
      * A refused request's body may be unread. An HTTP/1.1 client that is still sending it would see
-     * the connection drop instead of the answer, so a body of declared, bounded length is read and
-     * thrown away first; anything else gets the answer with the connection closed after it.
+     * the connection drop instead of the answer, so for an authenticated caller a body of declared,
+     * bounded length is read and thrown away first; anything else gets the answer with the
+     * connection closed after it. An anonymous caller's body is never read: draining it would give
+     * anybody a server thread for as long as they care to send.
      */
     private static void discardUnread(Request request, Response response) {
         long length = request.getLength();
@@ -236,7 +245,15 @@ final class ApiHandler extends Handler.Abstract {
             body = error("INTERNAL", "internal error; see the gateway log");
         }
         if (status >= 400 && (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING))) {
-            discardUnread(request, response);
+            if (request.getAttribute(AUTHENTICATED) != null) {
+                discardUnread(request, response);
+            } else {
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            }
+        }
+        if (status == 429) {
+            // a throttled login: the client gets its answer, not a connection to try again on at once
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
         sendJson(response, callback, status, body);
         return true;
@@ -596,12 +613,14 @@ final class ApiHandler extends Handler.Abstract {
                         + token.scope().label() + ": it may read, not change anything");
             }
             String name = "token:" + token.name();
+            request.setAttribute(AUTHENTICATED, Boolean.TRUE);
             return new Caller(name, new Actor(name, c.source()), null, token.scope());
         }
         // The UI's background polling is not the admin's activity: it must not keep an unattended page logged in.
         boolean activity = !"1".equals(request.getHeaders().get(BACKGROUND_HEADER));
         Sessions.Session session = sessionCookieValue(request).flatMap(id -> sessions.find(id, activity))
                 .orElseThrow(() -> new ApiException(401, "UNAUTHENTICATED", "log in first"));
+        request.setAttribute(AUTHENTICATED, Boolean.TRUE);
         if (!isSafe(c.method())) {
             checkOrigin(c);
             String sent = request.getHeaders().get(CSRF_HEADER);
@@ -693,13 +712,8 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     private void acquireHashing() {
-        try {
-            if (!hashing.tryAcquire(10, TimeUnit.SECONDS)) {
-                throw new ApiException(503, "BUSY", "too many logins at once; try again");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException(503, "BUSY", "interrupted");
+        if (!hashing.tryAcquire()) {
+            throw new ApiException(429, "THROTTLED", "too many logins at once; try again in a second", 1);
         }
     }
 
