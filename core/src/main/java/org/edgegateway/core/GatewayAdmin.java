@@ -280,6 +280,22 @@ final class GatewayAdmin implements AdminService {
     }
 
     @Override
+    public List<org.edgegateway.core.admin.PublisherView> publishers() {
+        return PublisherAdmin.list(pluginHost().publishers());
+    }
+
+    @Override
+    public org.edgegateway.core.admin.PublisherView trustPublisher(String publicKeyLine, Actor actor) {
+        return PublisherAdmin.trust(pluginHost().publishers(), store, publicKeyLine, actor);
+    }
+
+    @Override
+    public void untrustPublisher(String fingerprint, boolean force, Actor actor) {
+        org.edgegateway.core.plugins.PluginHost host = pluginHost();
+        PublisherAdmin.untrust(host.publishers(), store, fingerprint, force, host::list, actor);
+    }
+
+    @Override
     public List<org.edgegateway.core.plugins.PluginInfo> plugins() {
         return plugins == null ? List.of() : plugins.list();
     }

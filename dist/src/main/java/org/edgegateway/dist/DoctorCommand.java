@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import org.edgegateway.core.config.GatewayHome;
 import org.edgegateway.core.config.Settings;
 import org.edgegateway.core.control.ControlClient;
+import org.edgegateway.core.plugins.TrustedPublishers;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.ZCertFiles;
 import picocli.CommandLine.Command;
@@ -232,6 +233,9 @@ final class DoctorCommand implements Callable<Integer> {
 
     /** Every plugin verifies against a trusted publisher and loads; the built-ins are checked too. */
     private void checkPlugins(GatewayHome home, Settings settings, boolean running) {
+        Path base = GatewayApp.bundleBase();
+        checkPublisherKeys(new TrustedPublishers(home.keys().resolve("publishers"),
+                base == null ? null : GatewayApp.bundlePublishers(base)));
         List<org.edgegateway.core.plugins.PluginInfo> plugins;
         if (running) {
             try (ControlClient c = ControlClient.connect(home.controlSocket()).orElseThrow()) {
@@ -241,13 +245,14 @@ final class DoctorCommand implements Callable<Integer> {
                 return;
             }
         } else {
-            Path base = GatewayApp.bundleBase();
-            if (base != null) {
-                // As the gateway does at start: the bundle's own publisher signed its built-ins.
-                GatewayApp.trustBundledPublishers(base, home);
+            String owner = otherOwner(home.root());
+            if (owner != null) {
+                // Loading them would run code the home's owner can change inside this process.
+                warn("the plugins of " + home + " are not loaded into this process: the home belongs to " + owner
+                        + ", not to " + System.getProperty("user.name"), "run doctor as " + owner + " to check them");
+                return;
             }
-            try (var host = org.edgegateway.core.plugins.PluginHost.start(
-                    org.edgegateway.core.plugins.PluginHostConfig.from(settings, home, base == null ? null : base.resolve("plugins")),
+            try (var host = org.edgegateway.core.plugins.PluginHost.start(GatewayApp.pluginHostConfig(settings, home, base),
                     org.edgegateway.core.plugins.ClientPush.NONE)) {
                 plugins = host.list();
             } catch (RuntimeException e) {
@@ -263,6 +268,35 @@ final class DoctorCommand implements Callable<Integer> {
                 default -> ok("plugin " + p.id() + " " + p.version() + " " + p.state().name().toLowerCase(java.util.Locale.ROOT)
                         + (p.publisher().isEmpty() ? "" : ", signed by " + p.publisher()));
             }
+        }
+    }
+
+    /** The bundle's own signing key (release or development), and build keys older releases left in the home. */
+    private void checkPublisherKeys(TrustedPublishers publishers) {
+        for (TrustedPublishers.Entry e : publishers.bundleEntries()) {
+            if (e.developmentKey()) {
+                warn("the built-in plugins are signed with a development key made for one build (" + e.fingerprint()
+                        + "): this bundle is not a release build", "run a release bundle on a production gateway");
+            } else {
+                ok("the built-in plugins are signed with the bundle's key " + e.fingerprint() + " (" + e.file().getFileName()
+                        + "), trusted for them only and not stored in the home");
+            }
+        }
+        for (TrustedPublishers.Entry e : publishers.entries()) {
+            if (e.copiedBuildKey()) {
+                warn("publisher key " + e.fingerprint() + " in " + e.file().getParent() + " is a build key an older release"
+                        + " copied there; it is still trusted for every plugin", "edge-gateway plugins untrust " + e.fingerprint());
+            }
+        }
+    }
+
+    /** The owner of {@code path} when it is not the user running this, else null (also when unknown). */
+    static String otherOwner(Path path) {
+        try {
+            String owner = Files.getOwner(path).getName();
+            return owner.equals(System.getProperty("user.name")) ? null : owner;
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
         }
     }
 

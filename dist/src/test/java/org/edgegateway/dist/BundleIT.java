@@ -278,6 +278,54 @@ class BundleIT {
     }
 
     @Test
+    void builtinPluginsAreTrustedThroughTheBundleWithoutTouchingTheHome(@TempDir Path dir) throws Exception {
+        Path base = Path.of(System.getProperty("egw.bundle"));
+        Path home = dir.resolve("home");
+        try (BundleProcess bundle = new BundleProcess(base, home, Map.of(
+                "EGW_GATEWAY_ENDPOINT", "tcp://127.0.0.1:" + BundleProcess.freePort(), "EGW_ADMIN_PORT", "0",
+                "EGW_PUBSUB_ENDPOINT", "tcp://127.0.0.1:" + BundleProcess.freePort()))) {
+            bundle.startGateway();
+            BundleProcess.Result plugins = bundle.run("plugins", "list");
+            for (String type : List.of("JSON", "STRING", "BINARY")) {
+                assertThat(plugins.out()).containsPattern("(?m)^\\S+\\s+\\S+\\s+" + type + "\\s+started\\s+signed by .*built-in");
+            }
+            Path stored = home.resolve("keys/publishers");
+            if (Files.isDirectory(stored)) {
+                try (var files = Files.list(stored)) {
+                    assertThat(files).as("the bundle's key is not copied into HOME/keys/publishers").isEmpty();
+                }
+            }
+            assertThat(bundle.gatewayOutput()).anyMatch(l -> l.contains("signed with a DEVELOPMENT key made for one build"));
+            BundleProcess.Result trusted = bundle.run("plugins", "trusted");
+            assertThat(trusted.exitCode()).as(trusted.err()).isZero();
+            assertThat(trusted.out()).contains("built-ins (bundle's DEVELOPMENT key)").contains("DEVELOPMENT BUILD KEY");
+
+            // A key an older release copied into the home is reported, and goes with `plugins untrust`.
+            Path oldKey = dir.resolve("old-build.key");
+            assertThat(bundle.run("plugins", "keygen", oldKey.toString(), "--comment", "Edge Gateway built-in plugins")
+                    .exitCode()).isZero();
+            String fingerprint = org.edgegateway.core.plugins.PluginSignatures.readPublicKey(Path.of(oldKey + ".pub"))
+                    .fingerprint();
+            Files.createDirectories(stored);
+            Files.copy(Path.of(oldKey + ".pub"), stored.resolve(fingerprint + ".pub"));
+            BundleProcess.Result doctor = bundle.run("doctor");
+            assertThat(doctor.out()).contains("WARN  the built-in plugins are signed with a development key")
+                    .contains("WARN  publisher key " + fingerprint).contains("edge-gateway plugins untrust " + fingerprint);
+            BundleProcess.Result untrust = bundle.run("plugins", "untrust", fingerprint);
+            assertThat(untrust.exitCode()).as(untrust.err()).isZero();
+            assertThat(stored.resolve(fingerprint + ".pub")).doesNotExist();
+            assertThat(bundle.run("plugins", "untrust", fingerprint).exitCode()).isEqualTo(Main.NOT_FOUND);
+            BundleProcess.Result bundled = bundle.run("plugins", "untrust",
+                    trusted.out().lines().filter(l -> l.contains("DEVELOPMENT")).findFirst().orElseThrow().split("\\s+")[0]);
+            assertThat(bundled.exitCode()).isEqualTo(Main.USAGE);
+            assertThat(bundled.err()).contains("is the bundle's own");
+            assertThat(bundle.stopGateway()).isZero();
+            BundleProcess.Result again = bundle.run("plugins", "trusted");
+            assertThat(again.out()).doesNotContain(fingerprint).contains("bundle's DEVELOPMENT key");
+        }
+    }
+
+    @Test
     void badConfigurationStopsStartUpNamingTheKey(@TempDir Path dir) throws Exception {
         Path base = Path.of(System.getProperty("egw.bundle"));
         try (BundleProcess bundle = new BundleProcess(base, dir.resolve("home"),

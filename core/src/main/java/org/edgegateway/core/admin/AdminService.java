@@ -100,6 +100,25 @@ public interface AdminService {
      */
     org.edgegateway.core.plugins.PluginInfo installPlugin(String fileName, byte[] plugin, byte[] signature, Actor actor);
 
+    /**
+     * The publisher keys trusted for plugins: those the admin trusted ({@code HOME/keys/publishers}),
+     * then the bundle's own (for its built-in plugins only).
+     */
+    List<PublisherView> publishers();
+
+    /**
+     * Trusts the publisher key of a public key file's line ({@code ed25519 BASE64 [comment]}) for every
+     * plugin loaded from now on. Audited as {@code plugin.trust}.
+     */
+    PublisherView trustPublisher(String publicKeyLine, Actor actor);
+
+    /**
+     * Stops trusting the key {@code fingerprint}: plugins signed with it are refused at their next
+     * load. Refused (CONFLICT, naming them) while started plugins were verified with it, unless
+     * {@code force}. Audited as {@code plugin.untrust}.
+     */
+    void untrustPublisher(String fingerprint, boolean force, Actor actor);
+
     /** The last messages the plugins kept for a client, newest first. */
     List<org.edgegateway.core.admin.RecentMessage> recentMessages(String clientName, int limit);
 

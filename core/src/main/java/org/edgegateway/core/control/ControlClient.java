@@ -219,6 +219,21 @@ public final class ControlClient implements AdminService, AutoCloseable {
     }
 
     @Override
+    public List<org.edgegateway.core.admin.PublisherView> publishers() {
+        return list(call("publishers", null), org.edgegateway.core.admin.PublisherView.class);
+    }
+
+    @Override
+    public org.edgegateway.core.admin.PublisherView trustPublisher(String publicKeyLine, Actor actor) {
+        return as(call("trustPublisher", actor, "key", publicKeyLine), org.edgegateway.core.admin.PublisherView.class);
+    }
+
+    @Override
+    public void untrustPublisher(String fingerprint, boolean force, Actor actor) {
+        call("untrustPublisher", actor, "fingerprint", fingerprint, "force", force);
+    }
+
+    @Override
     public List<org.edgegateway.core.plugins.PluginInfo> plugins() {
         return list(call("plugins", null), org.edgegateway.core.plugins.PluginInfo.class);
     }

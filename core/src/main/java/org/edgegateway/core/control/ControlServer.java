@@ -182,6 +182,12 @@ public final class ControlServer implements AutoCloseable {
                         org.edgegateway.keys.TokenScope.parse(text(request, "scope")),
                         request.hasNonNull("expiresAt") ? java.time.Instant.parse(text(request, "expiresAt")) : null, actor);
                 case "apiTokens" -> admin.apiTokens();
+                case "publishers" -> admin.publishers();
+                case "trustPublisher" -> admin.trustPublisher(text(request, "key"), actor);
+                case "untrustPublisher" -> {
+                    admin.untrustPublisher(text(request, "fingerprint"), request.path("force").asBoolean(false), actor);
+                    yield "untrusted";
+                }
                 case "revokeApiToken" -> {
                     admin.revokeApiToken(text(request, "name"), actor);
                     yield "revoked";
