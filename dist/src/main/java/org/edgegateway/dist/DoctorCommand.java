@@ -31,7 +31,8 @@ import picocli.CommandLine.ParentCommand;
  * {@code doctor}: checks an installation and says what is wrong and how to fix it; exits 1 when
  * something is wrong (warnings alone exit 0).
  */
-@Command(name = "doctor", description = "Check Java, files and permissions, configuration, ports, key store and certificates.")
+@Command(name = "doctor", description = "Check Java, files and permissions, configuration, JVM options, ports, key store,"
+        + " API tokens, certificates and plugin signatures.")
 final class DoctorCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -76,6 +77,7 @@ final class DoctorCommand implements Callable<Integer> {
         checkOwnerOnly(home.run(), true, "run folder");
         checkServerKey(home);
         checkOwnerOnly(home.root().resolve("admin-password.txt"), false, "initial admin password file");
+        checkJvmOptions(home);
         boolean running = ControlClient.reachable(home.controlSocket());
         if (running) {
             ok("a gateway is running on this home (control socket answers)");
@@ -171,9 +173,13 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     private void checkStore(GatewayHome home, Settings settings, boolean running) {
+        if (!settings.get(Settings.STORE_URL).isBlank()) {
+            ok("store.url names an embedded H2 file (no server, no INIT)");
+        }
         if (running) {
             try (ControlClient c = ControlClient.connect(home.controlSocket()).orElseThrow()) {
                 ok("key store answers through the gateway: " + c.clients().size() + " enrolled clients");
+                checkTokens(c.apiTokens());
             } catch (RuntimeException e) {
                 fail("the running gateway did not answer: " + e.getMessage(), "look at HOME/logs/gateway.log");
             }
@@ -182,9 +188,62 @@ final class DoctorCommand implements Callable<Integer> {
         try (org.edgegateway.keys.KeyStore store = org.edgegateway.keys.KeyStore.open(GatewayApp.storeUrl(home, settings))) {
             int clients = store.listClients().size();
             store.auditPage(Long.MAX_VALUE, 1);
-            ok("key store " + store.location() + ": schema version " + store.schemaVersion() + ", " + clients + " enrolled clients");
+            ok("key store " + store.location() + ": schema version " + store.schemaVersion()
+                    + " (every migration recorded and checked), " + clients + " enrolled clients");
+            checkTokens(store.listApiTokens().stream().map(org.edgegateway.core.admin.ApiTokenView::of).toList());
         } catch (RuntimeException e) {
-            fail("key store: " + e.getMessage(), "restore the last backup with `edge-gateway restore FILE` into an empty home");
+            fail("key store: " + e.getMessage(), "restore the last backup with `edge-gateway restore FILE` into an empty home,"
+                    + " or the copy taken before a failed migration (data/keystore.before-V<n>.zip)");
+        }
+    }
+
+    /** API tokens that can do everything for ever are worth a second look. */
+    private void checkTokens(List<org.edgegateway.core.admin.ApiTokenView> tokens) {
+        Instant now = Instant.now();
+        List<String> forever = new ArrayList<>();
+        int usable = 0;
+        for (var t : tokens) {
+            if (t.usableAt(now)) {
+                usable++;
+                if (t.scope() == org.edgegateway.keys.TokenScope.ADMIN && t.expiresAt() == null) {
+                    forever.add(t.name());
+                }
+            }
+        }
+        if (forever.isEmpty()) {
+            ok("API tokens: " + usable + " in use, none with admin scope and no expiry");
+        } else {
+            warn("API tokens with admin scope that never expire: " + String.join(", ", forever),
+                    "give automation read-only or metrics tokens, or ones that expire (tokens create NAME --scope S"
+                            + " --expires-in 90d), and revoke these (tokens revoke NAME)");
+        }
+    }
+
+    /**
+     * HOME/conf/jvm.options decides what the JVM of every command on this home runs; the launcher reads
+     * it only for the home's owner, and only when nobody else may write it.
+     */
+    private void checkJvmOptions(GatewayHome home) {
+        Path file = home.conf().resolve("jvm.options");
+        if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            String fileOwner = Files.getOwner(file, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName();
+            String homeOwner = Files.getOwner(home.root()).getName();
+            if (Files.isSymbolicLink(file) || !fileOwner.equals(homeOwner) || perms.contains(PosixFilePermission.GROUP_WRITE)
+                    || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+                fail(file + " belongs to " + fileOwner + " or may be written by others, so the launcher ignores it",
+                        "make it a plain file of " + homeOwner + ": chown " + homeOwner + " " + file + " && chmod 600 " + file);
+            } else if (otherOwner(home.root()) != null) {
+                ok(file + " is read only when " + homeOwner + " runs a command; yours (" + System.getProperty("user.name")
+                        + ") use the bundle's conf/jvm.options");
+            } else {
+                ok(file + " is yours and read by the launcher");
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            warn("cannot read the owner of " + file + ": " + e.getMessage(), "check it by hand");
         }
     }
 
