@@ -230,8 +230,8 @@ final class GatewayAdmin implements AdminService {
     }
 
     @Override
-    public void backupStore(java.nio.file.Path zipFile, Actor actor) {
-        backupStore(store, zipFile, actor);
+    public void backupStore(java.io.OutputStream out, String destination, Actor actor) {
+        backupStore(store, out, destination, actor);
     }
 
     @Override
@@ -267,14 +267,11 @@ final class GatewayAdmin implements AdminService {
         return call(store::listApiTokens).stream().map(org.edgegateway.core.admin.ApiTokenView::of).toList();
     }
 
-    /** A consistent copy of {@code store} in {@code zipFile}, which must not exist; audited. */
-    static void backupStore(KeyStore store, java.nio.file.Path zipFile, Actor actor) {
-        if (java.nio.file.Files.exists(zipFile)) {
-            throw new AdminException(AdminException.Kind.CONFLICT, zipFile + " already exists");
-        }
+    /** A consistent copy of {@code store} written to {@code out}, kept by the caller at {@code destination}; audited. */
+    static void backupStore(KeyStore store, java.io.OutputStream out, String destination, Actor actor) {
         call(() -> {
-            store.backup(zipFile);
-            store.audit(actor.name(), "store.backup", "key store", zipFile.toString(), actor.source());
+            store.backup(out);
+            store.audit(actor.name(), "store.backup", "key store", "to " + destination, actor.source());
             return null;
         });
     }

@@ -127,8 +127,8 @@ public final class OfflineAdmin implements AdminService {
     }
 
     @Override
-    public void backupStore(java.nio.file.Path zipFile, Actor actor) {
-        GatewayAdmin.backupStore(store, zipFile, actor);
+    public void backupStore(java.io.OutputStream out, String destination, Actor actor) {
+        GatewayAdmin.backupStore(store, out, destination, actor);
     }
 
     @Override

@@ -264,6 +264,11 @@ class BundleIT {
             assertThat(bad.exitCode()).isEqualTo(Main.USAGE);
             assertThat(bad.err()).contains("token scope 'root' is not one of admin, read-only, metrics");
 
+            assertThat(bundle.run("tokens", "create", "forever").exitCode()).isZero();
+            BundleProcess.Result doctor = bundle.run("doctor");
+            assertThat(doctor.out()).contains("WARN  API tokens with admin scope that never expire: forever")
+                    .doesNotContain("prometheus");
+
             BundleProcess.Result revoke = bundle.run("tokens", "revoke", "prometheus");
             assertThat(revoke.exitCode()).as(revoke.err()).isZero();
             assertThat(getStatus(https, url + "/metrics", token)).isEqualTo(401);
@@ -274,6 +279,17 @@ class BundleIT {
             assertThat(offline.exitCode()).as(offline.err()).isZero();
             assertThat(bundle.run("tokens", "list").out()).containsPattern("later\\s+read-only")
                     .containsPattern("prometheus\\s+metrics.*revoked");
+
+            // doctor also looks at the JVM options of the home, which others must not be able to write
+            Path options = dir.resolve("home/conf/jvm.options");
+            Files.writeString(options, "-Xmx256m\n");
+            Files.setPosixFilePermissions(options, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+            BundleProcess.Result sick = bundle.run("doctor");
+            assertThat(sick.exitCode()).isEqualTo(Main.FAILED);
+            assertThat(sick.out()).contains("FAIL  " + options).contains("chmod 600 " + options);
+            assertThat(sick.err()).contains("ignoring " + options);
+            Files.setPosixFilePermissions(options, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            assertThat(bundle.run("doctor").out()).contains("OK  " + options + " is yours and read by the launcher");
         }
     }
 
@@ -323,6 +339,100 @@ class BundleIT {
             BundleProcess.Result again = bundle.run("plugins", "trusted");
             assertThat(again.out()).doesNotContain(fingerprint).contains("bundle's DEVELOPMENT key");
         }
+    }
+
+    /** Whether this machine lets a process get a mount namespace of its own (as root, or through a user namespace). */
+    static boolean mountNamespaces() throws Exception {
+        Process p = new ProcessBuilder("unshare", "--user", "--map-root-user", "--mount", "true").redirectErrorStream(true).start();
+        return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    }
+
+    @Test
+    void backupWorksWhenTheGatewaysSandboxCannotWriteTheBackupFolder(@TempDir Path dir) throws Exception {
+        assumeTrue(mountNamespaces(), "unshare cannot make a mount namespace here");
+        Path base = Path.of(System.getProperty("egw.bundle"));
+        Path backups = Files.createDirectories(dir.resolve("backups"));
+        Map<String, String> env = Map.of("EGW_GATEWAY_ENDPOINT", "tcp://127.0.0.1:" + BundleProcess.freePort(),
+                "EGW_ADMIN_PORT", "0", "EGW_PUBSUB_ENDPOINT", "tcp://127.0.0.1:" + BundleProcess.freePort());
+        // As the unit's ProtectSystem=strict does to /backups: the gateway sees the folder read-only (a
+        // mount namespace of its own), while the CLI, outside it, may write there. The wrapper checks
+        // that the gateway really cannot write it before starting it.
+        List<String> sandbox = List.of("unshare", "--user", "--map-root-user", "--mount", "sh", "-c",
+                "mount --bind -o ro \"$0\" \"$0\" && if touch \"$0/probe\" 2>/dev/null; then exit 97; fi; exec \"$@\"",
+                backups.toString());
+        try (BundleProcess bundle = new BundleProcess(base, dir.resolve("home"), env)) {
+            bundle.startGateway(sandbox);
+            assertThat(bundle.run("clients", "add", "kept", "--public-key", bundle.run("keys", "show").out().strip())
+                    .exitCode()).isZero();
+            BundleProcess.Result b = bundle.run("backup", backups.resolve("gw.zip").toString());
+            assertThat(b.exitCode()).as(b.err()).isZero();
+            assertThat(b.out()).contains("while the gateway was running");
+            try (var files = Files.list(backups)) {
+                assertThat(files.map(p -> p.getFileName().toString())).containsExactly("gw.zip");
+            }
+            try (var entries = Files.list(dir.resolve("home/data"))) {
+                assertThat(entries.map(p -> p.getFileName().toString())).as("no copy left in the gateway's data folder")
+                        .noneMatch(n -> n.contains("backup"));
+            }
+            assertThat(bundle.stopGateway()).isZero();
+        }
+        try (BundleProcess restored = new BundleProcess(base, dir.resolve("home-b"), env)) {
+            BundleProcess.Result r = restored.run("restore", backups.resolve("gw.zip").toString());
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(restored.run("clients", "list").out()).containsPattern("kept\\s+active");
+        }
+    }
+
+    static String run(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return p.exitValue() + "\n" + out;
+    }
+
+    /** A home whose conf/jvm.options holds {@code options}, owned by {@code uid}. */
+    static Path homeWithJvmOptions(Path dir, String name, String options, int uid) throws Exception {
+        Path home = dir.resolve(name);
+        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(home.resolve("conf/jvm.options"), "# written by the home's owner\n" + options + "\n");
+        assertThat(run(List.of("chown", "-R", uid + ":" + uid, home.toString()))).startsWith("0\n");
+        return home;
+    }
+
+    @Test
+    void theLauncherTakesNoJvmOptionsFromAHomeThatIsNotTheCallers(@TempDir Path dir) throws Exception {
+        assumeTrue(run(List.of("id", "-u")).equals("0\n0\n"), "needs root, to make homes owned by another user");
+        String launcher = Path.of(System.getProperty("egw.bundle")).resolve("bin/edge-gateway").toString();
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        // What a service user could write to take over root's JVM: an agent of its own (here one that
+        // does not exist, so that a JVM that reads it fails to start).
+        String agent = "-javaagent:" + dir.resolve("service-user-agent.jar");
+
+        Path serviceHome = homeWithJvmOptions(dir, "service-home", agent, 65534);
+        String asRoot = run(List.of(launcher, "--home", serviceHome.toString(), "--version"));
+        assertThat(asRoot).as("root on the service user's home").startsWith("0\n").contains("edge-gateway ")
+                .contains("ignoring " + serviceHome.resolve("conf/jvm.options")).contains("must belong to you (uid 0)")
+                .doesNotContain("service-user-agent");
+
+        Path rootHome = homeWithJvmOptions(dir, "root-home", agent, 0);
+        String asOther = run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
+                launcher, "--home", rootHome.toString(), "--version"));
+        assertThat(asOther).as("another user on root's home").startsWith("0\n").contains("edge-gateway ")
+                .contains("ignoring " + rootHome.resolve("conf/jvm.options"));
+
+        Path groupWritable = homeWithJvmOptions(dir, "group-writable", agent, 0);
+        Files.setPosixFilePermissions(groupWritable.resolve("conf/jvm.options"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-r--"));
+        assertThat(run(List.of(launcher, "--home", groupWritable.toString(), "--version")))
+                .as("a file others may write").startsWith("0\n").contains("ignoring ");
+
+        // The owner's own options still count.
+        Path ownHome = homeWithJvmOptions(dir, "own-home", "-showversion", 0);
+        assertThat(run(List.of(launcher, "--home", ownHome.toString(), "--version"))).startsWith("0\n")
+                .contains("Runtime Environment").doesNotContain("ignoring");
+        assertThat(run(List.of(launcher, "--home", rootHome.toString(), "--version"))).as("root on its own home")
+                .doesNotStartWith("0\n").contains("service-user-agent.jar");
     }
 
     @Test

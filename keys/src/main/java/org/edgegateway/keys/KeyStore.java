@@ -1163,23 +1163,9 @@ public final class KeyStore implements AutoCloseable {
                     "backup directory " + dir + " does not exist");
         }
         Path temp = dir.resolve("." + target.getFileName() + "." + System.nanoTime() + ".tmp");
-        String path = temp.toString();
-        if (path.indexOf('\'') >= 0) {
-            throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                    "backup file " + target + " has a quote in its path");
-        }
         try {
-            query("back up to " + target, c -> {
-                try (Statement s = c.createStatement()) {
-                    s.execute("BACKUP TO '" + path + "'");
-                }
-                return null;
-            });
+            backupTo(temp, "back up to " + target);
             try {
-                if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                    // It holds password and token hashes and the audit log: owner-only, like the store.
-                    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-                }
                 Files.move(temp, target); // no REPLACE_EXISTING: fails if the target appeared meanwhile
             } catch (FileAlreadyExistsException e) {
                 throw new KeyStoreException(KeyStoreException.Reason.INVALID,
@@ -1190,11 +1176,61 @@ public final class KeyStore implements AutoCloseable {
             }
             LOG.info("KeyStore {}: backed up to {}", location, target);
         } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    /**
+     * Writes a consistent copy of the open store, as {@link #backup(Path)} makes it, to {@code out}
+     * (for a copy kept by another process, e.g. the CLI over the control socket). The copy passes
+     * through an owner-only temporary file beside the store, never elsewhere.
+     *
+     * @throws KeyStoreException STORAGE if the backup or the writing fails
+     */
+    public void backup(OutputStream out) {
+        Path dir = Path.of(location).toAbsolutePath().getParent();
+        Path temp = dir.resolve(".backup-" + System.nanoTime() + ".zip.tmp");
+        try {
+            backupTo(temp, "back up");
             try {
-                Files.deleteIfExists(temp);
+                Files.copy(temp, out);
+                out.flush();
             } catch (IOException e) {
-                LOG.warn("KeyStore {}: cannot delete temporary backup file {}: {}", location, temp, e.toString());
+                throw new KeyStoreException(KeyStoreException.Reason.STORAGE, "key store " + location
+                        + ": cannot send the backup: " + e.getMessage(), e);
             }
+            LOG.info("KeyStore {}: backed up to a stream", location);
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    /** H2's {@code BACKUP TO temp}, then the file made owner-only: it holds hashes and the audit log. */
+    private void backupTo(Path temp, String what) {
+        String path = temp.toString();
+        if (path.indexOf('\'') >= 0) {
+            throw new KeyStoreException(KeyStoreException.Reason.INVALID, "backup file " + temp + " has a quote in its path");
+        }
+        query(what, c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("BACKUP TO '" + path + "'");
+            }
+            return null;
+        });
+        try {
+            if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+            }
+        } catch (IOException e) {
+            throw new KeyStoreException(KeyStoreException.Reason.STORAGE, "cannot restrict " + temp + ": " + e, e);
+        }
+    }
+
+    private void deleteQuietly(Path temp) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            LOG.warn("KeyStore {}: cannot delete temporary backup file {}: {}", location, temp, e.toString());
         }
     }
 

@@ -80,9 +80,11 @@ public interface AdminService {
 
     /**
      * Writes a consistent copy of the key store (clients, quarantines, audit log, admin users,
-     * tokens) to {@code zipFile}, which must not exist, while the gateway keeps serving. Audited.
+     * tokens), as a zip, to {@code out} while the gateway keeps serving. The gateway never writes the
+     * copy anywhere but its own data folder: the caller keeps it, at {@code destination}, which the
+     * audit row names. Audited as {@code store.backup}.
      */
-    void backupStore(java.nio.file.Path zipFile, Actor actor);
+    void backupStore(java.io.OutputStream out, String destination, Actor actor);
 
     /** What an admin can do to an installed plugin. */
     enum PluginAction { START, STOP, RELOAD, UNLOAD }

@@ -96,6 +96,12 @@ public final class ControlClient implements AdminService, AutoCloseable {
         } catch (IOException e) {
             throw new AdminException(AdminException.Kind.UNAVAILABLE, "the gateway answered something that is not JSON");
         }
+        failed(response);
+        return response.get("result");
+    }
+
+    /** Throws the failure a response reports, if it does. */
+    private static void failed(JsonNode response) {
         if (!response.path("ok").asBoolean(false)) {
             AdminException.Kind kind;
             try {
@@ -105,7 +111,6 @@ public final class ControlClient implements AdminService, AutoCloseable {
             }
             throw new AdminException(kind, response.path("message").asText("request failed"));
         }
-        return response.get("result");
     }
 
     private <T> T as(JsonNode node, Class<T> type) {
@@ -196,9 +201,32 @@ public final class ControlClient implements AdminService, AutoCloseable {
         return as(call("stats", null), GatewayStats.class);
     }
 
+    /** Receives the copy over the socket, as the gateway sends it, and writes it to {@code target}. */
     @Override
-    public void backupStore(java.nio.file.Path zipFile, Actor actor) {
-        call("backupStore", actor, "file", zipFile.toAbsolutePath().toString());
+    public synchronized void backupStore(OutputStream target, String destination, Actor actor) {
+        ObjectNode request = json.createObjectNode();
+        request.put("op", "backupStore");
+        request.put("actor", actor == null ? "cli" : actor.name());
+        request.put("destination", destination);
+        try {
+            out.write((json.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            for (String line = in.readLine(); ; line = in.readLine()) {
+                if (line == null) {
+                    throw new AdminException(AdminException.Kind.UNAVAILABLE, "the gateway closed its control channel"
+                            + " in the middle of the backup");
+                }
+                JsonNode response = json.readTree(line);
+                if (response.has("chunk")) {
+                    target.write(java.util.Base64.getDecoder().decode(response.get("chunk").asText()));
+                } else {
+                    failed(response);
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, "the backup from the gateway failed: " + e.getMessage(), e);
+        }
     }
 
     @Override

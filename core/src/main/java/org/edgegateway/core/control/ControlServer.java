@@ -114,12 +114,97 @@ public final class ControlServer implements AutoCloseable {
             while ((line = in.readLine()) != null) {
                 ObjectNode response = line.length() > ControlProtocol.MAX_LINE
                         ? error("INVALID", "request longer than " + ControlProtocol.MAX_LINE + " characters")
-                        : handle(line);
-                out.write((json.writeValueAsString(response) + "\n").getBytes(StandardCharsets.UTF_8));
-                out.flush();
+                        : streamed(line, out) ? null : handle(line);
+                if (response != null) {
+                    out.write((json.writeValueAsString(response) + "\n").getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                }
             }
         } catch (IOException e) {
             LOG.debug("control: connection ended: {}", e.toString());
+        }
+    }
+
+    /**
+     * {@code backupStore}: the copy of the key store travels to the CLI as {@code {"chunk": BASE64}}
+     * lines, then {@code {"ok": true, "result": "done"}} (or an error line), so that the CLI writes
+     * the backup itself, wherever its user may write: the gateway, sandboxed by its systemd unit,
+     * never writes outside its home. Returns false for every other request, answered by {@link #handle}.
+     */
+    private boolean streamed(String line, OutputStream out) throws IOException {
+        JsonNode request;
+        try {
+            request = json.readTree(line);
+        } catch (IOException e) {
+            return false;
+        }
+        if (request == null || !request.isObject() || !"backupStore".equals(request.path("op").asText())) {
+            return false;
+        }
+        ObjectNode end;
+        try (ChunkLines chunks = new ChunkLines(out)) {
+            admin.backupStore(chunks, request.path("destination").asText("(unnamed)"),
+                    new Actor(request.path("actor").asText("cli"), "local"));
+            chunks.flush();
+            end = json.createObjectNode();
+            end.put("ok", true);
+            end.put("result", "done");
+        } catch (AdminException e) {
+            end = error(e.kind().name(), e.getMessage());
+        } catch (IllegalArgumentException e) {
+            end = error("INVALID", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("control: backupStore failed", e);
+            end = error("UNAVAILABLE", "backupStore failed inside the gateway; see its log");
+        }
+        out.write((json.writeValueAsString(end) + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        return true;
+    }
+
+    /** Bytes written become {@code {"chunk": BASE64}} lines of up to 48 KiB each. Not thread-safe. */
+    private final class ChunkLines extends OutputStream {
+        private final OutputStream out;
+        private final byte[] buffer = new byte[48 * 1024];
+        private int used;
+
+        ChunkLines(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            while (len > 0) {
+                int n = Math.min(len, buffer.length - used);
+                System.arraycopy(b, off, buffer, used, n);
+                used += n;
+                off += n;
+                len -= n;
+                if (used == buffer.length) {
+                    flush();
+                }
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (used > 0) {
+                ObjectNode chunk = json.createObjectNode();
+                chunk.put("chunk", java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer, used)));
+                out.write((json.writeValueAsString(chunk) + "\n").getBytes(StandardCharsets.UTF_8));
+                used = 0;
+            }
+            out.flush();
+        }
+
+        @Override
+        public void close() {
+            // the connection stays open for the next request
         }
     }
 
@@ -191,10 +276,6 @@ public final class ControlServer implements AutoCloseable {
                 case "revokeApiToken" -> {
                     admin.revokeApiToken(text(request, "name"), actor);
                     yield "revoked";
-                }
-                case "backupStore" -> {
-                    admin.backupStore(java.nio.file.Path.of(text(request, "file")), actor);
-                    yield "done";
                 }
                 default -> throw new AdminException(AdminException.Kind.INVALID, "unknown operation '" + op + "'");
             };

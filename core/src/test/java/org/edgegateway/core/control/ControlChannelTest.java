@@ -91,4 +91,31 @@ class ControlChannelTest {
                 + "\"expiresAt\":\"tomorrow\"}").toString()).contains("\"kind\":\"INVALID\"");
         assertThat(gw.store().listApiTokens()).isEmpty();
     }
+
+    @Test
+    void theKeyStoreBackupTravelsToTheCliOverTheSocket() throws Exception {
+        gw.enrol("sensor-1");
+        gw.enrol("sensor-2");
+        java.nio.file.Path elsewhere = java.nio.file.Files.createDirectories(dir.resolve("cli-side"));
+        java.nio.file.Path copy = elsewhere.resolve("store.zip");
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(copy)) {
+            cli.backupStore(out, "/backups/gw.zip", CLI);
+        }
+        assertThat(cli.clients()).as("the connection serves the next request").hasSize(2);
+        try (var left = java.nio.file.Files.list(dir.resolve("data"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("no copy left beside the store")
+                    .noneMatch(n -> n.contains("backup"));
+        }
+        org.edgegateway.keys.KeyStore.restore(copy, dir.resolve("restored"));
+        try (org.edgegateway.keys.KeyStore restored = org.edgegateway.keys.KeyStore.open(
+                org.edgegateway.keys.KeyStore.fileUrl(dir.resolve("restored")))) {
+            assertThat(restored.listClients()).extracting(org.edgegateway.keys.ClientRecord::name)
+                    .containsExactly("sensor-1", "sensor-2");
+        }
+        assertThat(gw.store().auditPage(Long.MAX_VALUE, 5)).first().satisfies(e -> {
+            assertThat(e.action()).isEqualTo("store.backup");
+            assertThat(e.actor()).isEqualTo("cli:tester");
+            assertThat(e.detail()).isEqualTo("to /backups/gw.zip");
+        });
+    }
 }
