@@ -340,7 +340,7 @@ public final class KeyStore implements AutoCloseable {
             try {
                 MigrateResult result = flyway.migrate();
                 for (var m : result.migrations) {
-                    LOG.info("KeyStore {}: applied migration V{} ({})", location, m.version, m.filepath);
+                    LOG.info("KeyStore {}: applied migration V{}", location, m.version);
                 }
             } catch (FlywayException e) {
                 String version = next == null ? "?" : next.getVersion().toString();
