@@ -128,6 +128,7 @@ class ApiTokenScopesTest {
         assertThat(late.json().get("error").asText()).isEqualTo("INVALID_TOKEN");
         assertThat(late.json().get("message").asText()).isEqualTo("API token 'temp' expired at " + expires);
         assertThat(bot.getBytes("/metrics", bearer(token)).statusCode()).isEqualTo(401);
+        assertThat(admin.login("admin", PASSWORD).status()).as("the admin's session idled out meanwhile").isEqualTo(200);
         JsonNode view = listed("temp");
         assertThat(view.get("expired").asBoolean()).isTrue();
         assertThat(view.get("active").asBoolean()).isFalse();
