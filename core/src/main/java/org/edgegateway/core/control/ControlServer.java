@@ -112,35 +112,38 @@ public final class ControlServer implements AutoCloseable {
              OutputStream out = Channels.newOutputStream(channel)) {
             String line;
             while ((line = in.readLine()) != null) {
-                ObjectNode response = line.length() > ControlProtocol.MAX_LINE
-                        ? error("INVALID", "request longer than " + ControlProtocol.MAX_LINE + " characters")
-                        : streamed(line, out) ? null : handle(line);
-                if (response != null) {
-                    out.write((json.writeValueAsString(response) + "\n").getBytes(StandardCharsets.UTF_8));
-                    out.flush();
+                ObjectNode response;
+                if (line.length() > ControlProtocol.MAX_LINE) {
+                    response = error("INVALID", "request longer than " + ControlProtocol.MAX_LINE + " characters");
+                } else {
+                    JsonNode request = parse(line);
+                    response = request != null && "backupStore".equals(request.path("op").asText())
+                            ? streamBackup(request, out) : handle(request);
                 }
+                out.write((json.writeValueAsString(response) + "\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
             }
         } catch (IOException e) {
             LOG.debug("control: connection ended: {}", e.toString());
         }
     }
 
+    /** The request of a line, or null when it is not JSON. */
+    private JsonNode parse(String line) {
+        try {
+            return json.readTree(line);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /**
      * {@code backupStore}: the copy of the key store travels to the CLI as {@code {"chunk": BASE64}}
-     * lines, then {@code {"ok": true, "result": "done"}} (or an error line), so that the CLI writes
-     * the backup itself, wherever its user may write: the gateway, sandboxed by its systemd unit,
-     * never writes outside its home. Returns false for every other request, answered by {@link #handle}.
+     * lines, then the answer {@code {"ok": true, "result": "done"}} (or an error) returned here, so
+     * that the CLI writes the backup itself, wherever its user may write: the gateway, sandboxed by
+     * its systemd unit, never writes outside its home.
      */
-    private boolean streamed(String line, OutputStream out) throws IOException {
-        JsonNode request;
-        try {
-            request = json.readTree(line);
-        } catch (IOException e) {
-            return false;
-        }
-        if (request == null || !request.isObject() || !"backupStore".equals(request.path("op").asText())) {
-            return false;
-        }
+    private ObjectNode streamBackup(JsonNode request, OutputStream out) throws IOException {
         ObjectNode end;
         try (ChunkLines chunks = new ChunkLines(out)) {
             admin.backupStore(chunks, request.path("destination").asText("(unnamed)"),
@@ -157,9 +160,7 @@ public final class ControlServer implements AutoCloseable {
             LOG.error("control: backupStore failed", e);
             end = error("UNAVAILABLE", "backupStore failed inside the gateway; see its log");
         }
-        out.write((json.writeValueAsString(end) + "\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
-        return true;
+        return end;
     }
 
     /** Bytes written become {@code {"chunk": BASE64}} lines of up to 48 KiB each. Not thread-safe. */
@@ -209,13 +210,14 @@ public final class ControlServer implements AutoCloseable {
     }
 
     ObjectNode handle(String line) {
-        JsonNode request;
-        try {
-            request = json.readTree(line);
-        } catch (IOException e) {
+        return handle(parse(line));
+    }
+
+    private ObjectNode handle(JsonNode request) {
+        if (request == null) {
             return error("INVALID", "request is not JSON");
         }
-        if (request == null || !request.isObject()) {
+        if (!request.isObject()) {
             return error("INVALID", "request is not a JSON object");
         }
         String op = request.path("op").asText("");
