@@ -54,13 +54,35 @@ for arg in "$@"; do
   previous=$arg
 done
 
-opts=
-for f in "$home/conf/jvm.options" "$base/conf/jvm.options"; do
-  if [ -f "$f" ]; then
-    opts=$(grep -v '^[[:space:]]*#' "$f" | grep -v '^[[:space:]]*$' | tr '\n' ' ')
-    break
+# JVM options change what the JVM runs (-javaagent, -XX:OnError=...), so HOME/conf/jvm.options is read
+# only when the home, its conf folder and the file all belong to the user running this command and no
+# one else may write them. Otherwise (root running a command on the service user's home, one user on
+# another's) it is ignored, with a note, and the bundle's conf/jvm.options is used: nobody can put
+# options into the JVM of a user who did not write them. EGW_JAVA_OPTS stays the caller's own.
+uid_of() {
+  ls -ldn "$1" 2>/dev/null | awk '{print $3}'
+}
+private_to_me() {
+  [ -e "$1" ] && [ ! -h "$1" ] && [ "$(uid_of "$1")" = "$me" ] || return 1
+  case $(ls -ldn "$1" | cut -c6,9) in
+    *w*) return 1 ;;
+  esac
+  return 0
+}
+me=$(id -u)
+options_file=$base/conf/jvm.options
+if [ -e "$home/conf/jvm.options" ] || [ -h "$home/conf/jvm.options" ]; then
+  if private_to_me "$home/." && private_to_me "$home/conf/." && private_to_me "$home/conf/jvm.options" \
+      && [ -f "$home/conf/jvm.options" ]; then
+    options_file=$home/conf/jvm.options
+  else
+    echo "$name: ignoring $home/conf/jvm.options: the home, its conf folder and that file must belong to you (uid $me) and be writable by no one else; using $options_file (set EGW_JAVA_OPTS for options of this run)" >&2
   fi
-done
+fi
+opts=
+if [ -f "$options_file" ]; then
+  opts=$(grep -v '^[[:space:]]*#' "$options_file" | grep -v '^[[:space:]]*$' | tr '\n' ' ')
+fi
 
 jvm_props=
 if [ -n "${logback:-}" ]; then

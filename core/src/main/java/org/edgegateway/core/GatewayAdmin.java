@@ -230,20 +230,66 @@ final class GatewayAdmin implements AdminService {
     }
 
     @Override
-    public void backupStore(java.nio.file.Path zipFile, Actor actor) {
-        backupStore(store, zipFile, actor);
+    public void backupStore(java.io.OutputStream out, String destination, Actor actor) {
+        backupStore(store, out, destination, actor);
     }
 
-    /** A consistent copy of {@code store} in {@code zipFile}, which must not exist; audited. */
-    static void backupStore(KeyStore store, java.nio.file.Path zipFile, Actor actor) {
-        if (java.nio.file.Files.exists(zipFile)) {
-            throw new AdminException(AdminException.Kind.CONFLICT, zipFile + " already exists");
-        }
+    @Override
+    public org.edgegateway.core.admin.NewApiToken createApiToken(String name, org.edgegateway.keys.TokenScope scope,
+                                                                 Instant expiresAt, Actor actor) {
+        return createApiToken(store, name, scope, expiresAt, actor);
+    }
+
+    @Override
+    public List<org.edgegateway.core.admin.ApiTokenView> apiTokens() {
+        return apiTokens(store);
+    }
+
+    @Override
+    public void revokeApiToken(String name, Actor actor) {
         call(() -> {
-            store.backup(zipFile);
-            store.audit(actor.name(), "store.backup", "key store", zipFile.toString(), actor.source());
+            store.revokeApiToken(name, actor.name(), actor.source());
             return null;
         });
+    }
+
+    /** A new token of {@code store}: random, only its hash stored; audited by the store. */
+    static org.edgegateway.core.admin.NewApiToken createApiToken(KeyStore store, String name,
+                                                                 org.edgegateway.keys.TokenScope scope,
+                                                                 Instant expiresAt, Actor actor) {
+        String secret = org.edgegateway.keys.TokenSecrets.generate();
+        org.edgegateway.keys.ApiToken token = call(() -> store.createApiToken(name,
+                org.edgegateway.keys.TokenSecrets.hash(secret), scope, expiresAt, actor.name(), actor.source()));
+        return new org.edgegateway.core.admin.NewApiToken(org.edgegateway.core.admin.ApiTokenView.of(token), secret);
+    }
+
+    static List<org.edgegateway.core.admin.ApiTokenView> apiTokens(KeyStore store) {
+        return call(store::listApiTokens).stream().map(org.edgegateway.core.admin.ApiTokenView::of).toList();
+    }
+
+    /** A consistent copy of {@code store} written to {@code out}, kept by the caller at {@code destination}; audited. */
+    static void backupStore(KeyStore store, java.io.OutputStream out, String destination, Actor actor) {
+        call(() -> {
+            store.backup(out);
+            store.audit(actor.name(), "store.backup", "key store", "to " + destination, actor.source());
+            return null;
+        });
+    }
+
+    @Override
+    public List<org.edgegateway.core.admin.PublisherView> publishers() {
+        return PublisherAdmin.list(pluginHost().publishers());
+    }
+
+    @Override
+    public org.edgegateway.core.admin.PublisherView trustPublisher(String publicKeyLine, Actor actor) {
+        return PublisherAdmin.trust(pluginHost().publishers(), store, publicKeyLine, actor);
+    }
+
+    @Override
+    public void untrustPublisher(String fingerprint, boolean force, Actor actor) {
+        org.edgegateway.core.plugins.PluginHost host = pluginHost();
+        PublisherAdmin.untrust(host.publishers(), store, fingerprint, force, host::list, actor);
     }
 
     @Override

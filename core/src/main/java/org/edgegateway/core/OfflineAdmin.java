@@ -28,8 +28,16 @@ public final class OfflineAdmin implements AdminService {
     private final String serverPublicKey;
     private final String clientEndpoint;
     private final Clock clock;
+    private final org.edgegateway.core.plugins.TrustedPublishers publishers;
 
     public OfflineAdmin(KeyStore store, String serverPublicKey, String clientEndpoint, Clock clock) {
+        this(store, serverPublicKey, clientEndpoint, clock, null);
+    }
+
+    /** With the home's and the bundle's publisher keys ({@code plugins trust}, {@code plugins untrust}), or null. */
+    public OfflineAdmin(KeyStore store, String serverPublicKey, String clientEndpoint, Clock clock,
+                        org.edgegateway.core.plugins.TrustedPublishers publishers) {
+        this.publishers = publishers;
         this.store = store;
         this.serverPublicKey = serverPublicKey;
         this.clientEndpoint = clientEndpoint;
@@ -119,8 +127,50 @@ public final class OfflineAdmin implements AdminService {
     }
 
     @Override
-    public void backupStore(java.nio.file.Path zipFile, Actor actor) {
-        GatewayAdmin.backupStore(store, zipFile, actor);
+    public void backupStore(java.io.OutputStream out, String destination, Actor actor) {
+        GatewayAdmin.backupStore(store, out, destination, actor);
+    }
+
+    @Override
+    public org.edgegateway.core.admin.NewApiToken createApiToken(String name, org.edgegateway.keys.TokenScope scope,
+                                                                 Instant expiresAt, Actor actor) {
+        return GatewayAdmin.createApiToken(store, name, scope, expiresAt, actor);
+    }
+
+    @Override
+    public List<org.edgegateway.core.admin.ApiTokenView> apiTokens() {
+        return GatewayAdmin.apiTokens(store);
+    }
+
+    @Override
+    public void revokeApiToken(String name, Actor actor) {
+        GatewayAdmin.call(() -> {
+            store.revokeApiToken(name, actor.name(), actor.source());
+            return null;
+        });
+    }
+
+    @Override
+    public List<org.edgegateway.core.admin.PublisherView> publishers() {
+        return PublisherAdmin.list(publisherKeys());
+    }
+
+    @Override
+    public org.edgegateway.core.admin.PublisherView trustPublisher(String publicKeyLine, Actor actor) {
+        return PublisherAdmin.trust(publisherKeys(), store, publicKeyLine, actor);
+    }
+
+    /** No plugin runs while the gateway is stopped: nothing stops an untrust. */
+    @Override
+    public void untrustPublisher(String fingerprint, boolean force, Actor actor) {
+        PublisherAdmin.untrust(publisherKeys(), store, fingerprint, force, List::of, actor);
+    }
+
+    private org.edgegateway.core.plugins.TrustedPublishers publisherKeys() {
+        if (publishers == null) {
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, "no publisher keys folder was given");
+        }
+        return publishers;
     }
 
     @Override

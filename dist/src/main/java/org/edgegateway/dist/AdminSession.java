@@ -1,5 +1,6 @@
 package org.edgegateway.dist;
 
+import java.nio.file.Path;
 import java.util.Optional;
 import org.edgegateway.core.Gateway;
 import org.edgegateway.core.GatewayConfig;
@@ -10,6 +11,7 @@ import org.edgegateway.core.admin.AdminService;
 import org.edgegateway.core.config.GatewayHome;
 import org.edgegateway.core.config.Settings;
 import org.edgegateway.core.control.ControlClient;
+import org.edgegateway.core.plugins.TrustedPublishers;
 import org.edgegateway.keys.KeyStore;
 import org.edgegateway.keys.KeyStoreException;
 
@@ -47,8 +49,10 @@ final class AdminSession implements AutoCloseable {
         }
         GatewayConfig config = GatewayConfig.from(settings);
         String endpoint = config.publicEndpoint().isEmpty() ? Gateway.advertised(config.endpoint()) : config.publicEndpoint();
+        Path base = GatewayApp.bundleBase();
         OfflineAdmin offline = new OfflineAdmin(store, GatewayApp.serverKeys(home).publicZ85(), endpoint,
-                java.time.Clock.systemUTC());
+                java.time.Clock.systemUTC(), new TrustedPublishers(home.keys().resolve("publishers"),
+                        base == null ? null : GatewayApp.bundlePublishers(base)));
         return new AdminSession(offline, store, false, store);
     }
 

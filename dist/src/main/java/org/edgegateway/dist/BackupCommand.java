@@ -23,9 +23,10 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code backup FILE}: one zip with everything needed to bring the gateway back: a consistent copy of
- * the key store (taken by the running gateway itself when it runs), the server key pair and the
- * admin UI certificate, the configuration and the installed plugins. The file is owner-only: it
- * holds the server's secret key.
+ * the key store (taken by the running gateway itself when it runs, and sent to this process over the
+ * control socket), the server key pair and the admin UI certificate, the configuration and the
+ * installed plugins. This process writes FILE, so it works wherever the user running the command may
+ * write, whatever sandbox the gateway runs in. The file is owner-only: it holds the server's secret key.
  */
 @Command(name = "backup", description = "Back up the key store, keys, configuration and plugins into FILE (works while the gateway runs).")
 final class BackupCommand implements Callable<Integer> {
@@ -58,9 +59,13 @@ final class BackupCommand implements Callable<Integer> {
         try {
             Path store = work.resolve(STORE_ENTRY);
             boolean live;
-            try (AdminSession session = AdminSession.open(home)) {
+            // A running gateway sends the copy over its control socket and this process writes it: the
+            // gateway, sandboxed by its systemd unit, cannot write outside its home (docs/API.md).
+            try (AdminSession session = AdminSession.open(home);
+                 OutputStream out = Files.newOutputStream(Files.createFile(store,
+                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))))) {
                 live = session.live();
-                session.admin().backupStore(store, AdminSession.actor());
+                session.admin().backupStore(out, target.toString(), AdminSession.actor());
             }
             Path zip = work.resolve("backup.zip");
             try (OutputStream out = Files.newOutputStream(Files.createFile(zip,

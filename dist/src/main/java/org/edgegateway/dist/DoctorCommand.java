@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import org.edgegateway.core.config.GatewayHome;
 import org.edgegateway.core.config.Settings;
 import org.edgegateway.core.control.ControlClient;
+import org.edgegateway.core.plugins.TrustedPublishers;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.ZCertFiles;
 import picocli.CommandLine.Command;
@@ -30,7 +31,8 @@ import picocli.CommandLine.ParentCommand;
  * {@code doctor}: checks an installation and says what is wrong and how to fix it; exits 1 when
  * something is wrong (warnings alone exit 0).
  */
-@Command(name = "doctor", description = "Check Java, files and permissions, configuration, ports, key store and certificates.")
+@Command(name = "doctor", description = "Check Java, files and permissions, configuration, JVM options, ports, key store,"
+        + " API tokens, certificates and plugin signatures.")
 final class DoctorCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -75,6 +77,7 @@ final class DoctorCommand implements Callable<Integer> {
         checkOwnerOnly(home.run(), true, "run folder");
         checkServerKey(home);
         checkOwnerOnly(home.root().resolve("admin-password.txt"), false, "initial admin password file");
+        checkJvmOptions(home);
         boolean running = ControlClient.reachable(home.controlSocket());
         if (running) {
             ok("a gateway is running on this home (control socket answers)");
@@ -170,9 +173,13 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     private void checkStore(GatewayHome home, Settings settings, boolean running) {
+        if (!settings.get(Settings.STORE_URL).isBlank()) {
+            ok("store.url names an embedded H2 file (no server, no INIT)");
+        }
         if (running) {
             try (ControlClient c = ControlClient.connect(home.controlSocket()).orElseThrow()) {
                 ok("key store answers through the gateway: " + c.clients().size() + " enrolled clients");
+                checkTokens(c.apiTokens());
             } catch (RuntimeException e) {
                 fail("the running gateway did not answer: " + e.getMessage(), "look at HOME/logs/gateway.log");
             }
@@ -181,9 +188,62 @@ final class DoctorCommand implements Callable<Integer> {
         try (org.edgegateway.keys.KeyStore store = org.edgegateway.keys.KeyStore.open(GatewayApp.storeUrl(home, settings))) {
             int clients = store.listClients().size();
             store.auditPage(Long.MAX_VALUE, 1);
-            ok("key store " + store.location() + ": schema version " + store.schemaVersion() + ", " + clients + " enrolled clients");
+            ok("key store " + store.location() + ": schema version " + store.schemaVersion()
+                    + " (every migration recorded and checked), " + clients + " enrolled clients");
+            checkTokens(store.listApiTokens().stream().map(org.edgegateway.core.admin.ApiTokenView::of).toList());
         } catch (RuntimeException e) {
-            fail("key store: " + e.getMessage(), "restore the last backup with `edge-gateway restore FILE` into an empty home");
+            fail("key store: " + e.getMessage(), "restore the last backup with `edge-gateway restore FILE` into an empty home,"
+                    + " or the copy taken before a failed migration (data/keystore.before-V<n>.zip)");
+        }
+    }
+
+    /** API tokens that can do everything for ever are worth a second look. */
+    private void checkTokens(List<org.edgegateway.core.admin.ApiTokenView> tokens) {
+        Instant now = Instant.now();
+        List<String> forever = new ArrayList<>();
+        int usable = 0;
+        for (var t : tokens) {
+            if (t.usableAt(now)) {
+                usable++;
+                if (t.scope() == org.edgegateway.keys.TokenScope.ADMIN && t.expiresAt() == null) {
+                    forever.add(t.name());
+                }
+            }
+        }
+        if (forever.isEmpty()) {
+            ok("API tokens: " + usable + " in use, none with admin scope and no expiry");
+        } else {
+            warn("API tokens with admin scope that never expire: " + String.join(", ", forever),
+                    "give automation read-only or metrics tokens, or ones that expire (tokens create NAME --scope S"
+                            + " --expires-in 90d), and revoke these (tokens revoke NAME)");
+        }
+    }
+
+    /**
+     * HOME/conf/jvm.options decides what the JVM of every command on this home runs; the launcher reads
+     * it only for the home's owner, and only when nobody else may write it.
+     */
+    private void checkJvmOptions(GatewayHome home) {
+        Path file = home.conf().resolve("jvm.options");
+        if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            String fileOwner = Files.getOwner(file, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName();
+            String homeOwner = Files.getOwner(home.root()).getName();
+            if (Files.isSymbolicLink(file) || !fileOwner.equals(homeOwner) || perms.contains(PosixFilePermission.GROUP_WRITE)
+                    || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+                fail(file + " belongs to " + fileOwner + " or may be written by others, so the launcher ignores it",
+                        "make it a plain file of " + homeOwner + ": chown " + homeOwner + " " + file + " && chmod 600 " + file);
+            } else if (otherOwner(home.root()) != null) {
+                ok(file + " is read only when " + homeOwner + " runs a command; yours (" + System.getProperty("user.name")
+                        + ") use the bundle's conf/jvm.options");
+            } else {
+                ok(file + " is yours and read by the launcher");
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            warn("cannot read the owner of " + file + ": " + e.getMessage(), "check it by hand");
         }
     }
 
@@ -232,6 +292,9 @@ final class DoctorCommand implements Callable<Integer> {
 
     /** Every plugin verifies against a trusted publisher and loads; the built-ins are checked too. */
     private void checkPlugins(GatewayHome home, Settings settings, boolean running) {
+        Path base = GatewayApp.bundleBase();
+        checkPublisherKeys(new TrustedPublishers(home.keys().resolve("publishers"),
+                base == null ? null : GatewayApp.bundlePublishers(base)));
         List<org.edgegateway.core.plugins.PluginInfo> plugins;
         if (running) {
             try (ControlClient c = ControlClient.connect(home.controlSocket()).orElseThrow()) {
@@ -241,13 +304,14 @@ final class DoctorCommand implements Callable<Integer> {
                 return;
             }
         } else {
-            Path base = GatewayApp.bundleBase();
-            if (base != null) {
-                // As the gateway does at start: the bundle's own publisher signed its built-ins.
-                GatewayApp.trustBundledPublishers(base, home);
+            String owner = otherOwner(home.root());
+            if (owner != null) {
+                // Loading them would run code the home's owner can change inside this process.
+                warn("the plugins of " + home + " are not loaded into this process: the home belongs to " + owner
+                        + ", not to " + System.getProperty("user.name"), "run doctor as " + owner + " to check them");
+                return;
             }
-            try (var host = org.edgegateway.core.plugins.PluginHost.start(
-                    org.edgegateway.core.plugins.PluginHostConfig.from(settings, home, base == null ? null : base.resolve("plugins")),
+            try (var host = org.edgegateway.core.plugins.PluginHost.start(GatewayApp.pluginHostConfig(settings, home, base),
                     org.edgegateway.core.plugins.ClientPush.NONE)) {
                 plugins = host.list();
             } catch (RuntimeException e) {
@@ -263,6 +327,35 @@ final class DoctorCommand implements Callable<Integer> {
                 default -> ok("plugin " + p.id() + " " + p.version() + " " + p.state().name().toLowerCase(java.util.Locale.ROOT)
                         + (p.publisher().isEmpty() ? "" : ", signed by " + p.publisher()));
             }
+        }
+    }
+
+    /** The bundle's own signing key (release or development), and build keys older releases left in the home. */
+    private void checkPublisherKeys(TrustedPublishers publishers) {
+        for (TrustedPublishers.Entry e : publishers.bundleEntries()) {
+            if (e.developmentKey()) {
+                warn("the built-in plugins are signed with a development key made for one build (" + e.fingerprint()
+                        + "): this bundle is not a release build", "run a release bundle on a production gateway");
+            } else {
+                ok("the built-in plugins are signed with the bundle's key " + e.fingerprint() + " (" + e.file().getFileName()
+                        + "), trusted for them only and not stored in the home");
+            }
+        }
+        for (TrustedPublishers.Entry e : publishers.entries()) {
+            if (e.copiedBuildKey()) {
+                warn("publisher key " + e.fingerprint() + " in " + e.file().getParent() + " is a build key an older release"
+                        + " copied there; it is still trusted for every plugin", "edge-gateway plugins untrust " + e.fingerprint());
+            }
+        }
+    }
+
+    /** The owner of {@code path} when it is not the user running this, else null (also when unknown). */
+    static String otherOwner(Path path) {
+        try {
+            String owner = Files.getOwner(path).getName();
+            return owner.equals(System.getProperty("user.name")) ? null : owner;
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
         }
     }
 

@@ -9,15 +9,13 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.edgegateway.core.admin.ClientView;
 import org.edgegateway.core.admission.AdmissionConfig;
 import org.edgegateway.core.admission.AdmissionSettings;
-import org.edgegateway.core.plugins.PluginCommands;
+import org.edgegateway.core.plugins.TrustedPublishers;
 import org.edgegateway.core.plugins.PluginHost;
 import org.edgegateway.core.plugins.PluginHostConfig;
 import java.util.Set;
@@ -126,9 +124,9 @@ final class GatewayApp implements AutoCloseable {
             HandlerLookup handlers;
             Path base = bundleBase();
             if (base != null) {
-                trustBundledPublishers(base, home);
-                plugins = PluginHost.start(PluginHostConfig.from(settings, home, base.resolve("plugins")),
+                plugins = PluginHost.start(pluginHostConfig(settings, home, base),
                         (client, type, payload) -> push(running.get(), client, type, payload));
+                logBundleKeys(plugins.publishers());
                 handlers = plugins;
             } else {
                 // Outside a bundle (a development run) the seed types are served by core's own handlers.
@@ -162,6 +160,7 @@ final class GatewayApp implements AutoCloseable {
                         keystore.isBlank() ? null : java.nio.file.Path.of(keystore),
                         keystorePassword.isBlank() ? null : keystorePassword,
                         home.keys(), defaults.initialPasswordFile(), settings.get(Settings.ADMIN_SESSION_IDLE),
+                        settings.get(Settings.ADMIN_SESSION_LIFETIME),
                         defaults.loginMaxFailures(), defaults.loginWindow(), settings.get(Settings.METRICS_OPEN));
                 web = new AdminWebServer(webConfig, gateway.admin(), store, meters::scrape, Clock.systemUTC());
                 web.start();
@@ -177,18 +176,35 @@ final class GatewayApp implements AutoCloseable {
         }
     }
 
-    /** The bundle's own publisher keys (conf/publishers/*.pub, which signed the built-in plugins) are trusted. */
-    static void trustBundledPublishers(Path base, GatewayHome home) {
-        Path publishers = base.resolve("conf").resolve("publishers");
-        if (!Files.isDirectory(publishers)) {
-            return;
-        }
-        try (Stream<Path> keys = Files.list(publishers)) {
-            for (Path pub : (Iterable<Path>) keys.filter(p -> p.toString().endsWith(".pub")).sorted()::iterator) {
-                PluginCommands.trust(pub, home.keys().resolve("publishers"));
+    /**
+     * The plugin host of a bundle: its built-in plugins, checked against the bundle's own publisher
+     * keys ({@code BASE/conf/publishers}, never copied into the home) as well as the admin's.
+     */
+    static PluginHostConfig pluginHostConfig(Settings settings, GatewayHome home, Path base) {
+        return PluginHostConfig.from(settings, home, base == null ? null : base.resolve("plugins"),
+                base == null ? null : bundlePublishers(base));
+    }
+
+    /** The bundle's own publisher keys: {@code BASE/conf/publishers}. */
+    static Path bundlePublishers(Path base) {
+        return base.resolve("conf").resolve("publishers");
+    }
+
+    private static void logBundleKeys(TrustedPublishers publishers) {
+        for (TrustedPublishers.Entry e : publishers.bundleEntries()) {
+            if (e.developmentKey()) {
+                LOG.warn("plugins: the built-in plugins are signed with a DEVELOPMENT key made for one build ({},"
+                        + " {}): this is not a release build", e.fingerprint(), e.file());
+            } else {
+                LOG.info("plugins: the built-in plugins are trusted through the bundle's key {} ({})", e.fingerprint(),
+                        e.file());
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the bundle's publisher keys in " + publishers, e);
+        }
+        for (TrustedPublishers.Entry e : publishers.entries()) {
+            if (e.copiedBuildKey()) {
+                LOG.warn("plugins: {} in {} is a build key an older release copied there; nothing needs it now:"
+                        + " edge-gateway plugins untrust {}", e.fingerprint(), e.file().getParent(), e.fingerprint());
+            }
         }
     }
 

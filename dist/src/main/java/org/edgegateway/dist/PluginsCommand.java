@@ -6,8 +6,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.edgegateway.core.admin.AdminException;
 import org.edgegateway.core.admin.AdminService;
+import org.edgegateway.core.admin.PublisherView;
 import org.edgegateway.core.plugins.PluginCommands;
 import org.edgegateway.core.plugins.PluginInfo;
+import org.edgegateway.core.plugins.PluginSignatures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -16,7 +18,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code plugins}: handler plugins, their signatures and the publishers the gateway trusts. */
 @Command(name = "plugins", description = "Handler plugins: list, control, install, sign and trust.",
         subcommands = {PluginsCommand.ListPlugins.class, PluginsCommand.Control.class, PluginsCommand.Install.class,
-                PluginsCommand.Sign.class, PluginsCommand.Keygen.class, PluginsCommand.Trust.class})
+                PluginsCommand.Sign.class, PluginsCommand.Keygen.class, PluginsCommand.Trust.class,
+                PluginsCommand.Untrust.class, PluginsCommand.Trusted.class})
 final class PluginsCommand {
     @ParentCommand
     Main main;
@@ -137,11 +140,65 @@ final class PluginsCommand {
         Path publicKey;
 
         @Override
+        public Integer call() throws java.io.IOException {
+            String line = Files.readString(publicKey, java.nio.charset.StandardCharsets.US_ASCII).strip().lines()
+                    .findFirst().orElse("");
+            if (line.startsWith("edge-gateway-ed25519-private")) {
+                // never sent anywhere, never echoed
+                throw new IllegalArgumentException(publicKey + " is a private key: trust the publisher's .pub file instead");
+            }
+            PluginSignatures.readPublicKey(publicKey); // a clear message for anything else that is not a key
+            try (AdminSession session = AdminSession.open(plugins.main.home())) {
+                PublisherView key = session.admin().trustPublisher(line, AdminSession.actor());
+                System.out.println("trusted publisher " + key.fingerprint() + (key.comment().isEmpty() ? "" : " (" + key.comment() + ")")
+                        + ": plugins signed with it load at their next load, reload or start");
+            }
+            return Main.OK;
+        }
+    }
+
+    /** {@code plugins untrust FINGERPRINT [--force]}: the last step of a key rotation. */
+    @Command(name = "untrust", description = "Stop trusting a publisher key (by fingerprint, as `plugins trusted` lists it).")
+    static final class Untrust implements Callable<Integer> {
+        @ParentCommand
+        PluginsCommand plugins;
+
+        @Parameters(paramLabel = "FINGERPRINT")
+        String fingerprint;
+
+        @Option(names = "--force", description = "Even while started plugins were verified with it (they are refused"
+                + " at their next reload or start)")
+        boolean force;
+
+        @Override
         public Integer call() {
-            var home = plugins.main.home();
-            home.create(GatewayApp.knownSettings());
-            String fingerprint = PluginCommands.trust(publicKey, home.keys().resolve("publishers"));
-            System.out.println("trusted publisher " + fingerprint + " (plugins signed with it load at the next start or rescan)");
+            try (AdminSession session = AdminSession.open(plugins.main.home())) {
+                session.admin().untrustPublisher(fingerprint.strip().toLowerCase(Locale.ROOT), force, AdminSession.actor());
+                System.out.println("publisher key " + fingerprint + " is no longer trusted; plugins signed only with it"
+                        + " are refused at their next load");
+            }
+            return Main.OK;
+        }
+    }
+
+    /** {@code plugins trusted}: the admin's keys and the bundle's own, with what each is trusted for. */
+    @Command(name = "trusted", description = "List the trusted publisher keys.")
+    static final class Trusted implements Callable<Integer> {
+        @ParentCommand
+        PluginsCommand plugins;
+
+        @Override
+        public Integer call() {
+            try (AdminSession session = AdminSession.open(plugins.main.home())) {
+                String format = "%-32s  %-44s  %s%n";
+                System.out.printf(format, "FINGERPRINT", "TRUSTED FOR", "COMMENT");
+                for (PublisherView p : session.admin().publishers()) {
+                    String scope = p.bundled()
+                            ? (p.developmentKey() ? "built-ins (bundle's DEVELOPMENT key)" : "built-ins (bundle's key)")
+                            : (p.copiedBuildKey() ? "all plugins (old build key: untrust it)" : "all plugins");
+                    System.out.printf(format, p.fingerprint(), scope, p.comment());
+                }
+            }
             return Main.OK;
         }
     }

@@ -208,6 +208,233 @@ class BundleIT {
         }
     }
 
+    /** An HTTPS client that trusts exactly the certificate the gateway generated into HOME/keys. */
+    static java.net.http.HttpClient adminClient(Path home) throws Exception {
+        String password = Files.readString(home.resolve("keys/admin-web.p12.password")).strip();
+        java.security.KeyStore p12 = java.security.KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(home.resolve("keys/admin-web.p12"))) {
+            p12.load(in, password.toCharArray());
+        }
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("admin-web", p12.getCertificate(p12.aliases().nextElement()));
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        return java.net.http.HttpClient.newBuilder().sslContext(ssl)
+                .connectTimeout(java.time.Duration.ofSeconds(10)).build();
+    }
+
+    static int getStatus(java.net.http.HttpClient client, String url, String token) throws Exception {
+        return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                        .timeout(java.time.Duration.ofSeconds(20)).header("Authorization", "Bearer " + token).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
+    void tokensAreMadeListedAndRevokedOnTheRunningGateway(@TempDir Path dir) throws Exception {
+        Path base = Path.of(System.getProperty("egw.bundle"));
+        int adminPort = BundleProcess.freePort();
+        Map<String, String> env = Map.of("EGW_GATEWAY_ENDPOINT", "tcp://127.0.0.1:" + BundleProcess.freePort(),
+                "EGW_ADMIN_PORT", Integer.toString(adminPort),
+                "EGW_PUBSUB_ENDPOINT", "tcp://127.0.0.1:" + BundleProcess.freePort());
+        try (BundleProcess bundle = new BundleProcess(base, dir.resolve("home"), env)) {
+            bundle.startGateway();
+            BundleProcess.Result made = bundle.run("tokens", "create", "prometheus", "--scope", "metrics",
+                    "--expires-in", "90d");
+            assertThat(made.exitCode()).as(made.err()).isZero();
+            String token = made.out().strip();
+            assertThat(token).startsWith("egw_").doesNotContain("\n");
+            assertThat(made.err()).contains("scope metrics").contains("expires ").contains("shown only this once");
+
+            java.net.http.HttpClient https = adminClient(dir.resolve("home"));
+            String url = "https://127.0.0.1:" + adminPort;
+            assertThat(getStatus(https, url + "/metrics", token)).isEqualTo(200);
+            assertThat(getStatus(https, url + "/api/clients", token)).as("a metrics token reads nothing else")
+                    .isEqualTo(403);
+
+            BundleProcess.Result list = bundle.run("tokens", "list");
+            assertThat(list.exitCode()).as(list.err()).isZero();
+            assertThat(list.out()).containsPattern("prometheus\\s+metrics\\s+\\S+\\s+20\\S+Z\\s+\\S+\\s+active")
+                    .doesNotContain(token);
+
+            BundleProcess.Result bad = bundle.run("tokens", "create", "x", "--scope", "root");
+            assertThat(bad.exitCode()).isEqualTo(Main.USAGE);
+            assertThat(bad.err()).contains("token scope 'root' is not one of admin, read-only, metrics");
+
+            assertThat(bundle.run("tokens", "create", "forever").exitCode()).isZero();
+            BundleProcess.Result doctor = bundle.run("doctor");
+            assertThat(doctor.out()).contains("WARN  API tokens with admin scope that never expire: forever")
+                    .doesNotContain("prometheus");
+
+            BundleProcess.Result revoke = bundle.run("tokens", "revoke", "prometheus");
+            assertThat(revoke.exitCode()).as(revoke.err()).isZero();
+            assertThat(getStatus(https, url + "/metrics", token)).isEqualTo(401);
+            assertThat(bundle.stopGateway()).isZero();
+
+            // The same commands on the stopped gateway's key store.
+            BundleProcess.Result offline = bundle.run("tokens", "create", "later", "--scope", "read-only");
+            assertThat(offline.exitCode()).as(offline.err()).isZero();
+            assertThat(bundle.run("tokens", "list").out()).containsPattern("later\\s+read-only")
+                    .containsPattern("prometheus\\s+metrics.*revoked");
+
+            // doctor also looks at the JVM options of the home, which others must not be able to write
+            Path options = dir.resolve("home/conf/jvm.options");
+            Files.writeString(options, "-Xmx256m\n");
+            Files.setPosixFilePermissions(options, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+            BundleProcess.Result sick = bundle.run("doctor");
+            assertThat(sick.exitCode()).isEqualTo(Main.FAILED);
+            assertThat(sick.out()).contains("FAIL  " + options).contains("chmod 600 " + options);
+            assertThat(sick.err()).contains("ignoring " + options);
+            Files.setPosixFilePermissions(options, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            assertThat(bundle.run("doctor").out()).contains("OK  " + options + " is yours and read by the launcher");
+        }
+    }
+
+    @Test
+    void builtinPluginsAreTrustedThroughTheBundleWithoutTouchingTheHome(@TempDir Path dir) throws Exception {
+        Path base = Path.of(System.getProperty("egw.bundle"));
+        Path home = dir.resolve("home");
+        try (BundleProcess bundle = new BundleProcess(base, home, Map.of(
+                "EGW_GATEWAY_ENDPOINT", "tcp://127.0.0.1:" + BundleProcess.freePort(), "EGW_ADMIN_PORT", "0",
+                "EGW_PUBSUB_ENDPOINT", "tcp://127.0.0.1:" + BundleProcess.freePort()))) {
+            bundle.startGateway();
+            BundleProcess.Result plugins = bundle.run("plugins", "list");
+            for (String type : List.of("JSON", "STRING", "BINARY")) {
+                assertThat(plugins.out()).containsPattern("(?m)^\\S+\\s+\\S+\\s+" + type + "\\s+started\\s+signed by .*built-in");
+            }
+            Path stored = home.resolve("keys/publishers");
+            if (Files.isDirectory(stored)) {
+                try (var files = Files.list(stored)) {
+                    assertThat(files).as("the bundle's key is not copied into HOME/keys/publishers").isEmpty();
+                }
+            }
+            assertThat(bundle.gatewayOutput()).anyMatch(l -> l.contains("signed with a DEVELOPMENT key made for one build"));
+            BundleProcess.Result trusted = bundle.run("plugins", "trusted");
+            assertThat(trusted.exitCode()).as(trusted.err()).isZero();
+            assertThat(trusted.out()).contains("built-ins (bundle's DEVELOPMENT key)").contains("DEVELOPMENT BUILD KEY");
+
+            // A key an older release copied into the home is reported, and goes with `plugins untrust`.
+            Path oldKey = dir.resolve("old-build.key");
+            assertThat(bundle.run("plugins", "keygen", oldKey.toString(), "--comment", "Edge Gateway built-in plugins")
+                    .exitCode()).isZero();
+            String fingerprint = org.edgegateway.core.plugins.PluginSignatures.readPublicKey(Path.of(oldKey + ".pub"))
+                    .fingerprint();
+            Files.createDirectories(stored);
+            Files.copy(Path.of(oldKey + ".pub"), stored.resolve(fingerprint + ".pub"));
+            BundleProcess.Result doctor = bundle.run("doctor");
+            assertThat(doctor.out()).contains("WARN  the built-in plugins are signed with a development key")
+                    .contains("WARN  publisher key " + fingerprint).contains("edge-gateway plugins untrust " + fingerprint);
+            BundleProcess.Result untrust = bundle.run("plugins", "untrust", fingerprint);
+            assertThat(untrust.exitCode()).as(untrust.err()).isZero();
+            assertThat(stored.resolve(fingerprint + ".pub")).doesNotExist();
+            assertThat(bundle.run("plugins", "untrust", fingerprint).exitCode()).isEqualTo(Main.NOT_FOUND);
+            BundleProcess.Result bundled = bundle.run("plugins", "untrust",
+                    trusted.out().lines().filter(l -> l.contains("DEVELOPMENT")).findFirst().orElseThrow().split("\\s+")[0]);
+            assertThat(bundled.exitCode()).isEqualTo(Main.USAGE);
+            assertThat(bundled.err()).contains("is the bundle's own");
+            assertThat(bundle.stopGateway()).isZero();
+            BundleProcess.Result again = bundle.run("plugins", "trusted");
+            assertThat(again.out()).doesNotContain(fingerprint).contains("bundle's DEVELOPMENT key");
+        }
+    }
+
+    /** Whether this machine lets a process get a mount namespace of its own (as root, or through a user namespace). */
+    static boolean mountNamespaces() throws Exception {
+        Process p = new ProcessBuilder("unshare", "--user", "--map-root-user", "--mount", "true").redirectErrorStream(true).start();
+        return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    }
+
+    @Test
+    void backupWorksWhenTheGatewaysSandboxCannotWriteTheBackupFolder(@TempDir Path dir) throws Exception {
+        assumeTrue(mountNamespaces(), "unshare cannot make a mount namespace here");
+        Path base = Path.of(System.getProperty("egw.bundle"));
+        Path backups = Files.createDirectories(dir.resolve("backups"));
+        Map<String, String> env = Map.of("EGW_GATEWAY_ENDPOINT", "tcp://127.0.0.1:" + BundleProcess.freePort(),
+                "EGW_ADMIN_PORT", "0", "EGW_PUBSUB_ENDPOINT", "tcp://127.0.0.1:" + BundleProcess.freePort());
+        // As the unit's ProtectSystem=strict does to /backups: the gateway sees the folder read-only (a
+        // mount namespace of its own), while the CLI, outside it, may write there. The wrapper checks
+        // that the gateway really cannot write it before starting it.
+        List<String> sandbox = List.of("unshare", "--user", "--map-root-user", "--mount", "sh", "-c",
+                "mount --bind -o ro \"$0\" \"$0\" && if touch \"$0/probe\" 2>/dev/null; then exit 97; fi; exec \"$@\"",
+                backups.toString());
+        try (BundleProcess bundle = new BundleProcess(base, dir.resolve("home"), env)) {
+            bundle.startGateway(sandbox);
+            assertThat(bundle.run("clients", "add", "kept", "--public-key", bundle.run("keys", "show").out().strip())
+                    .exitCode()).isZero();
+            BundleProcess.Result b = bundle.run("backup", backups.resolve("gw.zip").toString());
+            assertThat(b.exitCode()).as(b.err()).isZero();
+            assertThat(b.out()).contains("while the gateway was running");
+            try (var files = Files.list(backups)) {
+                assertThat(files.map(p -> p.getFileName().toString())).containsExactly("gw.zip");
+            }
+            try (var entries = Files.list(dir.resolve("home/data"))) {
+                assertThat(entries.map(p -> p.getFileName().toString())).as("no copy left in the gateway's data folder")
+                        .noneMatch(n -> n.contains("backup"));
+            }
+            assertThat(bundle.stopGateway()).isZero();
+        }
+        try (BundleProcess restored = new BundleProcess(base, dir.resolve("home-b"), env)) {
+            BundleProcess.Result r = restored.run("restore", backups.resolve("gw.zip").toString());
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(restored.run("clients", "list").out()).containsPattern("kept\\s+active");
+        }
+    }
+
+    static String run(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return p.exitValue() + "\n" + out;
+    }
+
+    /** A home whose conf/jvm.options holds {@code options}, owned by {@code uid}. */
+    static Path homeWithJvmOptions(Path dir, String name, String options, int uid) throws Exception {
+        Path home = dir.resolve(name);
+        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(home.resolve("conf/jvm.options"), "# written by the home's owner\n" + options + "\n");
+        assertThat(run(List.of("chown", "-R", uid + ":" + uid, home.toString()))).startsWith("0\n");
+        return home;
+    }
+
+    @Test
+    void theLauncherTakesNoJvmOptionsFromAHomeThatIsNotTheCallers(@TempDir Path dir) throws Exception {
+        assumeTrue(run(List.of("id", "-u")).equals("0\n0\n"), "needs root, to make homes owned by another user");
+        String launcher = Path.of(System.getProperty("egw.bundle")).resolve("bin/edge-gateway").toString();
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        // What a service user could write to take over root's JVM: an agent of its own (here one that
+        // does not exist, so that a JVM that reads it fails to start).
+        String agent = "-javaagent:" + dir.resolve("service-user-agent.jar");
+
+        Path serviceHome = homeWithJvmOptions(dir, "service-home", agent, 65534);
+        String asRoot = run(List.of(launcher, "--home", serviceHome.toString(), "--version"));
+        assertThat(asRoot).as("root on the service user's home").startsWith("0\n").contains("edge-gateway ")
+                .contains("ignoring " + serviceHome.resolve("conf/jvm.options")).contains("must belong to you (uid 0)")
+                .doesNotContain("service-user-agent");
+
+        Path rootHome = homeWithJvmOptions(dir, "root-home", agent, 0);
+        String asOther = run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
+                launcher, "--home", rootHome.toString(), "--version"));
+        assertThat(asOther).as("another user on root's home").startsWith("0\n").contains("edge-gateway ")
+                .contains("ignoring " + rootHome.resolve("conf/jvm.options"));
+
+        Path groupWritable = homeWithJvmOptions(dir, "group-writable", agent, 0);
+        Files.setPosixFilePermissions(groupWritable.resolve("conf/jvm.options"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-r--"));
+        assertThat(run(List.of(launcher, "--home", groupWritable.toString(), "--version")))
+                .as("a file others may write").startsWith("0\n").contains("ignoring ");
+
+        // The owner's own options still count.
+        Path ownHome = homeWithJvmOptions(dir, "own-home", "-showversion", 0);
+        assertThat(run(List.of(launcher, "--home", ownHome.toString(), "--version"))).startsWith("0\n")
+                .contains("Runtime Environment").doesNotContain("ignoring");
+        assertThat(run(List.of(launcher, "--home", rootHome.toString(), "--version"))).as("root on its own home")
+                .doesNotStartWith("0\n").contains("service-user-agent.jar");
+    }
+
     @Test
     void badConfigurationStopsStartUpNamingTheKey(@TempDir Path dir) throws Exception {
         Path base = Path.of(System.getProperty("egw.bundle"));

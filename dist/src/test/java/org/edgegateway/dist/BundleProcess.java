@@ -64,7 +64,11 @@ final class BundleProcess implements AutoCloseable {
     }
 
     private ProcessBuilder builder(String launcher, String... args) {
-        List<String> cmd = new ArrayList<>();
+        return builder(List.of(), launcher, args);
+    }
+
+    private ProcessBuilder builder(List<String> wrapper, String launcher, String... args) {
+        List<String> cmd = new ArrayList<>(wrapper);
         cmd.add(base.resolve("bin").resolve(launcher).toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -95,8 +99,13 @@ final class BundleProcess implements AutoCloseable {
 
     /** Starts {@code edge-gateway run} and waits until it says it is running. */
     void startGateway() throws Exception {
+        startGateway(List.of());
+    }
+
+    /** Starts {@code wrapper... BASE/bin/edge-gateway run} (a sandbox around it) and waits until it runs. */
+    void startGateway(List<String> wrapper) throws Exception {
         gatewayOutput.clear();
-        gateway = builder("edge-gateway", "run").redirectErrorStream(true).start();
+        gateway = builder(wrapper, "edge-gateway", "run").redirectErrorStream(true).start();
         gateway.getOutputStream().close();
         Process p = gateway;
         Thread reader = new Thread(() -> {

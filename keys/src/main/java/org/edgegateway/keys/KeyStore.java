@@ -1,10 +1,7 @@
 package org.edgegateway.keys;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +20,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -49,10 +44,12 @@ import org.slf4j.LoggerFactory;
  * second process opening the same store gets {@link KeyStoreException.Reason#STORAGE}
  * "... is in use by another process". No H2 server (TCP, web console, AUTO_SERVER) is started.
  *
- * <p>Schema: the migrations {@code db/migration/V1.sql}, {@code V2.sql}, ... are looked up on the
- * class path in order until one is missing, and those not yet recorded in {@code schema_version}
- * run at {@link #open}, each in its own transaction. A new version is a new file: never edit one
- * that has shipped. A store whose schema is newer than the code is refused.
+ * <p>Schema: Flyway applies the migrations {@code db/migration/V1.sql}, {@code V2.sql}, ... at
+ * {@link #open}, recording each with its checksum; an edited migration, a failed one (H2 cannot roll
+ * DDL back, so it may be half applied) or one newer than the code makes {@link #open} refuse the
+ * store, naming the copy it took before migrating. A new version is a new file: never edit one that
+ * has shipped. Stores made before Flyway are baselined at the version they record (see
+ * {@link Migrations}).
  *
  * <p>Times come from the {@link Clock} given to {@link #open(String, Clock)}, truncated to
  * microseconds (the precision of the columns), so a record read back equals the one returned.
@@ -64,8 +61,8 @@ public final class KeyStore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyStore.class);
 
-    static final String MIGRATION_PATH = "db/migration/V";
-    private static final Object MIGRATION_LOCK = new Object();
+    /** Flyway's record of the migrations applied, with their checksums (see {@link Migrations}). */
+    static final String HISTORY_TABLE = Migrations.HISTORY_TABLE;
     private static final String USER = "sa";
     private static final String PASSWORD = "";
     private static final int MAX_CONNECTIONS = 8;
@@ -85,7 +82,7 @@ public final class KeyStore implements AutoCloseable {
     private static final String ADMIN_COLUMNS =
             "name, password_hash, must_change_password, created_at, password_changed_at";
     private static final String TOKEN_COLUMNS =
-            "id, name, token_hash, created_at, created_by, last_used_at, revoked_at";
+            "id, name, token_hash, scope, created_at, created_by, last_used_at, expires_at, revoked_at";
     private static final String AUDIT_COLUMNS = "id, at, actor, action, subject, detail, source";
 
     private final JdbcConnectionPool pool;
@@ -130,6 +127,14 @@ public final class KeyStore implements AutoCloseable {
 
     /** Opens the store applying migrations up to {@code maxVersion} only (for migration tests). */
     static KeyStore open(String jdbcUrl, Clock clock, int maxVersion) {
+        return open(jdbcUrl, clock, maxVersion == Integer.MAX_VALUE ? "latest" : Integer.toString(maxVersion), List.of());
+    }
+
+    /**
+     * Opens the store applying the migrations up to {@code target} ({@code latest}, or a version) from
+     * {@value Migrations#MIGRATIONS} and {@code extraLocations} (Flyway locations, for migration tests).
+     */
+    static KeyStore open(String jdbcUrl, Clock clock, String target, List<String> extraLocations) {
         if (clock == null) {
             throw new KeyStoreException(KeyStoreException.Reason.INVALID, "clock is null");
         }
@@ -137,14 +142,11 @@ public final class KeyStore implements AutoCloseable {
         JdbcConnectionPool pool = JdbcConnectionPool.create(jdbcUrl, USER, PASSWORD);
         pool.setMaxConnections(MAX_CONNECTIONS);
         try {
-            int version;
-            try (Connection c = pool.getConnection()) {
-                try (Statement s = c.createStatement()) {
-                    // durable commits whatever URL the caller gave (a persistent H2 setting)
-                    s.execute("SET WRITE_DELAY 0");
-                }
-                version = migrate(c, location, clock, maxVersion);
+            try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+                // durable commits whatever URL the caller gave (a persistent H2 setting)
+                s.execute("SET WRITE_DELAY 0");
             }
+            int version = Migrations.migrate(pool, location, target, extraLocations);
             LOG.info("KeyStore {}: open, schema version {}", location, version);
             return new KeyStore(pool, clock, location, version);
         } catch (SQLException e) {
@@ -156,22 +158,62 @@ public final class KeyStore implements AutoCloseable {
         }
     }
 
+    /** The URL settings a key store URL may carry: tuning only, nothing that runs SQL or opens a port. */
+    static final List<String> URL_SETTINGS = List.of("LOCK_TIMEOUT", "WRITE_DELAY", "CACHE_SIZE", "MAX_COMPACT_TIME");
+
+    /**
+     * Checks that {@code jdbcUrl} names an embedded H2 database file: {@code jdbc:h2:file:PATH} (or
+     * {@code jdbc:h2:PATH}) with an absolute or {@code ~/} path and no H2 file-system prefix
+     * ({@code zip:}, {@code nio:}, ...), plus only the settings in {@link #URL_SETTINGS} with numeric
+     * values. Everything else is refused: a server ({@code tcp:}, {@code ssl:}, {@code AUTO_SERVER} in
+     * any spelling), an in-memory database, and settings such as {@code INIT} that run SQL or scripts
+     * when the store opens. Other databases are for a later release, by name.
+     *
+     * @return the URL, unchanged
+     * @throws KeyStoreException INVALID naming what is wrong (never echoing the settings' values)
+     */
+    public static String requireEmbeddedFileUrl(String jdbcUrl) {
+        checkUrl(jdbcUrl);
+        return jdbcUrl;
+    }
+
+    /** {@link #requireEmbeddedFileUrl}; returns the file location, for messages. */
     private static String checkUrl(String jdbcUrl) {
-        if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:h2:")) {
+        String prefix = "jdbc:h2:";
+        if (jdbcUrl == null || !jdbcUrl.startsWith(prefix)) {
+            String shown = jdbcUrl == null ? "null" : ClientNames.quote(beforeSettings(jdbcUrl));
             throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                    "key store URL must be an H2 URL (jdbc:h2:...), got "
-                            + (jdbcUrl == null ? "null" : ClientNames.quote(jdbcUrl)));
+                    "key store URL must be an embedded H2 file URL (jdbc:h2:file:/absolute/path), got " + shown);
         }
-        if (jdbcUrl.toUpperCase(Locale.ROOT).replace(" ", "").contains("AUTO_SERVER=TRUE")) {
-            throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                    "key store URL must not use AUTO_SERVER: the gateway never starts an H2 server");
+        String rest = jdbcUrl.substring(prefix.length());
+        String[] parts = rest.split(";", -1);
+        String path = parts[0].startsWith("file:") ? parts[0].substring("file:".length()) : parts[0];
+        boolean absolute = path.startsWith("/") || path.startsWith("~/") || path.matches("[A-Za-z]:[\\\\/].*");
+        if (!absolute || path.length() < 2) {
+            throw new KeyStoreException(KeyStoreException.Reason.INVALID, "key store URL "
+                    + ClientNames.quote(prefix + parts[0]) + " is not an embedded H2 file URL: give jdbc:h2:file:"
+                    + " and an absolute path (servers, tcp:, ssl:, mem: and file-system prefixes are refused)");
         }
-        String location = jdbcUrl.substring("jdbc:h2:".length());
-        int semi = location.indexOf(';');
-        if (semi >= 0) {
-            location = location.substring(0, semi);
+        for (int i = 1; i < parts.length; i++) {
+            String setting = parts[i];
+            int eq = setting.indexOf('=');
+            String name = (eq < 0 ? setting : setting.substring(0, eq)).strip().toUpperCase(Locale.ROOT);
+            if (name.isEmpty() || !URL_SETTINGS.contains(name)) {
+                throw new KeyStoreException(KeyStoreException.Reason.INVALID, "key store URL setting "
+                        + (name.isEmpty() ? "(empty)" : ClientNames.quote(name)) + " is not allowed; allowed: "
+                        + String.join(", ", URL_SETTINGS) + " (AUTO_SERVER, INIT and the like never are)");
+            }
+            if (eq < 0 || !setting.substring(eq + 1).strip().matches("[0-9]{1,10}")) {
+                throw new KeyStoreException(KeyStoreException.Reason.INVALID,
+                        "key store URL setting " + name + " needs a whole number, e.g. " + name + "=10000");
+            }
         }
-        return location.startsWith("file:") ? location.substring("file:".length()) : location;
+        return path;
+    }
+
+    private static String beforeSettings(String url) {
+        int semi = url.indexOf(';');
+        return semi < 0 ? url : url.substring(0, semi);
     }
 
     private static KeyStoreException openFailure(String location, SQLException e) {
@@ -200,7 +242,7 @@ public final class KeyStore implements AutoCloseable {
     }
 
     /** The driver's message without any SQL text. */
-    private static String describe(SQLException e) {
+    static String describe(SQLException e) {
         String m = String.valueOf(e.getMessage());
         int sql = m.indexOf("; SQL statement:");
         if (sql >= 0) {
@@ -211,138 +253,6 @@ public final class KeyStore implements AutoCloseable {
             m = m.substring(0, nl);
         }
         return m.trim() + " [SQLState " + e.getSQLState() + "]";
-    }
-
-    // ================================================================== migrations
-
-    private static int migrate(Connection c, String location, Clock clock, int maxVersion) throws SQLException {
-        synchronized (MIGRATION_LOCK) {
-            c.setAutoCommit(true);
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS schema_version ("
-                        + " version INTEGER NOT NULL PRIMARY KEY,"
-                        + " description VARCHAR(200),"
-                        + " applied_at TIMESTAMP(6) WITH TIME ZONE NOT NULL)");
-            }
-            TreeSet<Integer> applied = new TreeSet<>();
-            try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT version FROM schema_version")) {
-                while (rs.next()) {
-                    applied.add(rs.getInt(1));
-                }
-            }
-            int current = applied.isEmpty() ? 0 : applied.last();
-            if (applied.size() != current || (!applied.isEmpty() && applied.first() != 1)) {
-                throw new KeyStoreException(KeyStoreException.Reason.STORAGE, "key store " + location
-                        + " has schema versions " + applied + " with gaps; it was not made by Edge Gateway"
-                        + " or was damaged");
-            }
-            int known = 0;
-            while (migrationResource(known + 1) != null) {
-                known++;
-            }
-            if (current > known) {
-                throw new KeyStoreException(KeyStoreException.Reason.STORAGE, "key store " + location
-                        + " has schema version " + current + ", newer than this Edge Gateway supports ("
-                        + known + "); run a newer release or restore a backup made with this one");
-            }
-            int target = Math.min(known, maxVersion);
-            for (int v = current + 1; v <= target; v++) {
-                applyMigration(c, location, clock, v);
-            }
-            return Math.max(current, target);
-        }
-    }
-
-    /** The migration resource for version {@code v}, or null; refuses two resources of one version. */
-    private static URL migrationResource(int v) throws SQLException {
-        String name = MIGRATION_PATH + v + ".sql";
-        ClassLoader loader = KeyStore.class.getClassLoader();
-        try {
-            List<URL> found = Collections.list(loader.getResources(name));
-            if (found.size() > 1) {
-                throw new KeyStoreException(KeyStoreException.Reason.STORAGE,
-                        "two migrations " + name + " on the class path: " + found);
-            }
-            return found.isEmpty() ? null : found.get(0);
-        } catch (IOException e) {
-            throw new SQLException("cannot list migration " + name + ": " + e, e);
-        }
-    }
-
-    private static void applyMigration(Connection c, String location, Clock clock, int v) throws SQLException {
-        URL url = migrationResource(v);
-        String text;
-        try (InputStream in = url.openStream()) {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new KeyStoreException(KeyStoreException.Reason.STORAGE,
-                    "cannot read migration " + url + ": " + e.getMessage(), e);
-        }
-        List<String> statements = splitStatements(text);
-        String description = firstComment(text);
-        c.setAutoCommit(false);
-        try {
-            try (Statement s = c.createStatement()) {
-                for (String sql : statements) {
-                    s.execute(sql);
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)")) {
-                ps.setInt(1, v);
-                ps.setString(2, description);
-                ps.setObject(3, OffsetDateTime.ofInstant(clock.instant().truncatedTo(ChronoUnit.MICROS),
-                        ZoneOffset.UTC));
-                ps.executeUpdate();
-            }
-            c.commit();
-            LOG.info("KeyStore {}: applied migration V{} ({})", location, v, description);
-        } catch (SQLException | RuntimeException e) {
-            rollbackQuietly(c);
-            throw new KeyStoreException(KeyStoreException.Reason.STORAGE, "key store " + location
-                    + ": migration V" + v + " failed: "
-                    + (e instanceof SQLException s ? describe(s) : e.toString()), e);
-        } finally {
-            c.setAutoCommit(true);
-        }
-    }
-
-    /** Statements of a migration: '--' comment lines dropped, split at ';' ending a line. */
-    static List<String> splitStatements(String text) {
-        List<String> out = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        for (String line : text.split("\r?\n")) {
-            String trimmed = line.trim();
-            if (trimmed.startsWith("--") || trimmed.isEmpty()) {
-                continue;
-            }
-            if (trimmed.endsWith(";")) {
-                current.append(trimmed, 0, trimmed.length() - 1);
-                out.add(current.toString().trim());
-                current.setLength(0);
-            } else {
-                current.append(trimmed).append('\n');
-            }
-        }
-        if (!current.toString().isBlank()) {
-            out.add(current.toString().trim());
-        }
-        return out;
-    }
-
-    private static String firstComment(String text) {
-        for (String line : text.split("\r?\n")) {
-            String t = line.trim();
-            if (t.startsWith("--")) {
-                String d = t.substring(2).trim();
-                return d.length() > 200 ? d.substring(0, 200) : d;
-            }
-            if (!t.isEmpty()) {
-                break;
-            }
-        }
-        return null;
     }
 
     // ================================================================== accessors
@@ -852,28 +762,41 @@ public final class KeyStore implements AutoCloseable {
 
     /**
      * Records a new API token by its hash (computed by the caller; the token itself is never
-     * stored).
+     * stored), with what it may do and when it stops working ({@code null}: never).
      *
-     * @throws KeyStoreException DUPLICATE_NAME; DUPLICATE_KEY if the hash is already recorded
+     * @throws KeyStoreException DUPLICATE_NAME; DUPLICATE_KEY if the hash is already recorded;
+     *                           INVALID for a bad name, a missing scope or an expiry that is not in the future
      */
-    public ApiToken createApiToken(String name, String tokenHash, String actor, String source) {
+    public ApiToken createApiToken(String name, String tokenHash, TokenScope scope, Instant expiresAt, String actor,
+                                   String source) {
         requireName("API token name", name);
         requireText("token hash", tokenHash, MAX_HASH, true);
         requireText("actor", actor, MAX_ACTOR, true);
         requireText("source", source, MAX_SOURCE, false);
+        if (scope == null) {
+            throw new KeyStoreException(KeyStoreException.Reason.INVALID, "scope of API token '" + name + "' is missing");
+        }
         Instant now = now();
+        Instant expires = expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS);
+        if (expires != null && !expires.isAfter(now)) {
+            throw new KeyStoreException(KeyStoreException.Reason.INVALID, "expiry " + expiresAt + " of API token '"
+                    + name + "' is not after now (" + now + ")");
+        }
         try {
             return inTransaction("create API token '" + name + "'", c -> {
                 checkNewToken(c, name, tokenHash);
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_tokens"
-                        + " (name, token_hash, created_at, created_by) VALUES (?, ?, ?, ?)")) {
+                        + " (name, token_hash, scope, created_at, created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?)")) {
                     ps.setString(1, name);
                     ps.setString(2, tokenHash);
-                    setInstant(ps, 3, now);
-                    ps.setString(4, actor);
+                    ps.setString(3, scope.label());
+                    setInstant(ps, 4, now);
+                    ps.setString(5, actor);
+                    setInstant(ps, 6, expires);
                     ps.executeUpdate();
                 }
-                insertAudit(c, now, actor, AuditActions.TOKEN_CREATE, name, null, source);
+                insertAudit(c, now, actor, AuditActions.TOKEN_CREATE, name, "scope " + scope.label()
+                        + (expires == null ? ", no expiry" : ", expires " + expires), source);
                 return selectToken(c, "name", name, false).orElseThrow();
             });
         } catch (KeyStoreException e) {
@@ -899,7 +822,7 @@ public final class KeyStore implements AutoCloseable {
         }
     }
 
-    /** The active (not revoked) token whose hash is {@code tokenHash}. */
+    /** The active (not revoked) token whose hash is {@code tokenHash}; whether it has expired is for the caller to check. */
     public Optional<ApiToken> findActiveApiTokenByHash(String tokenHash) {
         if (tokenHash == null || tokenHash.isEmpty() || tokenHash.length() > MAX_HASH) {
             return Optional.empty();
@@ -980,8 +903,8 @@ public final class KeyStore implements AutoCloseable {
     }
 
     private static ApiToken token(ResultSet rs) throws SQLException {
-        return new ApiToken(rs.getLong(1), rs.getString(2), rs.getString(3), instant(rs, 4), rs.getString(5),
-                instant(rs, 6), instant(rs, 7));
+        return new ApiToken(rs.getLong(1), rs.getString(2), rs.getString(3), TokenScope.parse(rs.getString(4)),
+                instant(rs, 5), rs.getString(6), instant(rs, 7), instant(rs, 8), instant(rs, 9));
     }
 
     // ================================================================== backup and restore
@@ -1005,23 +928,9 @@ public final class KeyStore implements AutoCloseable {
                     "backup directory " + dir + " does not exist");
         }
         Path temp = dir.resolve("." + target.getFileName() + "." + System.nanoTime() + ".tmp");
-        String path = temp.toString();
-        if (path.indexOf('\'') >= 0) {
-            throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                    "backup file " + target + " has a quote in its path");
-        }
         try {
-            query("back up to " + target, c -> {
-                try (Statement s = c.createStatement()) {
-                    s.execute("BACKUP TO '" + path + "'");
-                }
-                return null;
-            });
+            backupTo(temp, "back up to " + target);
             try {
-                if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                    // It holds password and token hashes and the audit log: owner-only, like the store.
-                    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-                }
                 Files.move(temp, target); // no REPLACE_EXISTING: fails if the target appeared meanwhile
             } catch (FileAlreadyExistsException e) {
                 throw new KeyStoreException(KeyStoreException.Reason.INVALID,
@@ -1032,11 +941,61 @@ public final class KeyStore implements AutoCloseable {
             }
             LOG.info("KeyStore {}: backed up to {}", location, target);
         } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    /**
+     * Writes a consistent copy of the open store, as {@link #backup(Path)} makes it, to {@code out}
+     * (for a copy kept by another process, e.g. the CLI over the control socket). The copy passes
+     * through an owner-only temporary file beside the store, never elsewhere.
+     *
+     * @throws KeyStoreException STORAGE if the backup or the writing fails
+     */
+    public void backup(OutputStream out) {
+        Path dir = Path.of(location).toAbsolutePath().getParent();
+        Path temp = dir.resolve(".backup-" + System.nanoTime() + ".zip.tmp");
+        try {
+            backupTo(temp, "back up");
             try {
-                Files.deleteIfExists(temp);
+                Files.copy(temp, out);
+                out.flush();
             } catch (IOException e) {
-                LOG.warn("KeyStore {}: cannot delete temporary backup file {}: {}", location, temp, e.toString());
+                throw new KeyStoreException(KeyStoreException.Reason.STORAGE, "key store " + location
+                        + ": cannot send the backup: " + e.getMessage(), e);
             }
+            LOG.info("KeyStore {}: backed up to a stream", location);
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    /** H2's {@code BACKUP TO temp}, then the file made owner-only: it holds hashes and the audit log. */
+    private void backupTo(Path temp, String what) {
+        String path = temp.toString();
+        if (path.indexOf('\'') >= 0) {
+            throw new KeyStoreException(KeyStoreException.Reason.INVALID, "backup file " + temp + " has a quote in its path");
+        }
+        query(what, c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("BACKUP TO '" + path + "'");
+            }
+            return null;
+        });
+        try {
+            if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+            }
+        } catch (IOException e) {
+            throw new KeyStoreException(KeyStoreException.Reason.STORAGE, "cannot restrict " + temp + ": " + e, e);
+        }
+    }
+
+    private void deleteQuietly(Path temp) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            LOG.warn("KeyStore {}: cannot delete temporary backup file {}: {}", location, temp, e.toString());
         }
     }
 
@@ -1115,11 +1074,10 @@ public final class KeyStore implements AutoCloseable {
 
     private static void checkIsKeyStore(Path dir) {
         String url = fileUrl(dir) + ";IFEXISTS=TRUE";
-        try (Connection c = DriverManager.getConnection(url, USER, PASSWORD);
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
-            if (!rs.next() || rs.getInt(1) < 1) {
-                throw new SQLException("no schema version");
+        try (Connection c = DriverManager.getConnection(url, USER, PASSWORD)) {
+            // made by this release (Flyway's history) or by one before Flyway (schema_version)
+            if (!Migrations.tableExists(c, Migrations.HISTORY_TABLE) && !Migrations.tableExists(c, Migrations.LEGACY_TABLE)) {
+                throw new SQLException("no schema history");
             }
         } catch (SQLException e) {
             throw new KeyStoreException(KeyStoreException.Reason.INVALID,

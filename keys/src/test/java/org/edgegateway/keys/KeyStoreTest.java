@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,7 +57,7 @@ class KeyStoreTest {
 
     @Test
     void opensAtTheLatestSchemaVersion() {
-        assertThat(store.schemaVersion()).isEqualTo(2);
+        assertThat(store.schemaVersion()).isEqualTo(3);
         assertThat(store.location()).isEqualTo(dir.resolve("data").resolve("keystore").toString());
         assertThat(dir.resolve("data").resolve("keystore.mv.db")).exists();
     }
@@ -282,13 +283,13 @@ class KeyStoreTest {
 
     @Test
     void apiTokens() {
-        ApiToken t = store.createApiToken("ci", "h-ci", "admin", "cli");
+        ApiToken t = store.createApiToken("ci", "h-ci", TokenScope.ADMIN, null, "admin", "cli");
         assertThat(t.isActive()).isTrue();
         assertThat(t.createdBy()).isEqualTo("admin");
         assertThat(t.toString()).doesNotContain("h-ci");
-        assertFails(() -> store.createApiToken("ci", "other", "admin", null),
+        assertFails(() -> store.createApiToken("ci", "other", TokenScope.ADMIN, null, "admin", null),
                 KeyStoreException.Reason.DUPLICATE_NAME, "an API token named 'ci' already exists");
-        assertFails(() -> store.createApiToken("ci2", "h-ci", "admin", null),
+        assertFails(() -> store.createApiToken("ci2", "h-ci", TokenScope.ADMIN, null, "admin", null),
                 KeyStoreException.Reason.DUPLICATE_KEY, "that token hash is already recorded for API token 'ci'");
 
         assertThat(store.findActiveApiTokenByHash("h-ci")).contains(t);
@@ -308,13 +309,38 @@ class KeyStoreTest {
     }
 
     @Test
+    void apiTokensHaveAScopeAndMayExpire() {
+        Instant expires = clock.instant().plus(Duration.ofDays(30));
+        ApiToken scraper = store.createApiToken("prometheus", "h-p", TokenScope.METRICS, expires, "admin", "10.0.0.9");
+        assertThat(scraper.scope()).isEqualTo(TokenScope.METRICS);
+        assertThat(scraper.expiresAt()).isEqualTo(expires.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+        assertThat(scraper.isUsable(clock.instant())).isTrue();
+        assertThat(scraper.isUsable(expires)).as("expired at its expiry").isFalse();
+        assertThat(store.findActiveApiTokenByHash("h-p").orElseThrow()).isEqualTo(scraper);
+        assertThat(store.auditPageFor("prometheus", Long.MAX_VALUE, 5)).singleElement()
+                .satisfies(e -> assertThat(e.detail()).isEqualTo("scope metrics, expires " + scraper.expiresAt()));
+        ApiToken reader = store.createApiToken("reader", "h-r", TokenScope.READ_ONLY, null, "admin", null);
+        assertThat(reader.expiresAt()).isNull();
+        assertThat(reader.isUsable(clock.instant().plus(Duration.ofDays(36500)))).isTrue();
+
+        assertFails(() -> store.createApiToken("late", "h-l", TokenScope.ADMIN, clock.instant(), "admin", null),
+                KeyStoreException.Reason.INVALID, "expiry " + clock.instant() + " of API token 'late' is not after now ("
+                        + clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS) + ")");
+        assertFails(() -> store.createApiToken("none", "h-n", null, null, "admin", null),
+                KeyStoreException.Reason.INVALID, "scope of API token 'none' is missing");
+        assertThat(TokenScope.parse(" Read-Only ")).isEqualTo(TokenScope.READ_ONLY);
+        assertThatThrownBy(() -> TokenScope.parse("root")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("token scope 'root' is not one of admin, read-only, metrics");
+    }
+
+    @Test
     void survivesReopening() {
         String k = key();
         store.enrol("kept", k, "alice", null);
         store.close();
         store = KeyStore.open(KeyStore.fileUrl(dir.resolve("data")), clock);
         assertThat(store.findByKey(k).orElseThrow().name()).isEqualTo("kept");
-        assertThat(store.schemaVersion()).isEqualTo(2);
+        assertThat(store.schemaVersion()).isEqualTo(3);
     }
 
     @Test
@@ -328,12 +354,46 @@ class KeyStoreTest {
     }
 
     @Test
-    void refusesUrlsThatWouldStartAServerOrAreNotH2() {
-        assertFails(() -> KeyStore.open("jdbc:h2:file:" + dir.resolve("x") + ";AUTO_SERVER=TRUE"),
-                KeyStoreException.Reason.INVALID,
-                "key store URL must not use AUTO_SERVER: the gateway never starts an H2 server");
-        assertFails(() -> KeyStore.open("jdbc:postgresql://db/x"), KeyStoreException.Reason.INVALID,
-                "key store URL must be an H2 URL (jdbc:h2:...), got 'jdbc:postgresql://db/x'");
+    void refusesEveryUrlButAnEmbeddedFile() throws Exception {
+        String file = "jdbc:h2:file:" + dir.resolve("x");
+        Map<String, String> refused = new LinkedHashMap<>();
+        for (String autoServer : List.of("TRUE", "1", "ON", "yes", " true")) {
+            refused.put(file + ";AUTO_SERVER=" + autoServer, "setting 'AUTO_SERVER' is not allowed");
+        }
+        refused.put(file + ";auto_server=true", "setting 'AUTO_SERVER' is not allowed");
+        refused.put(file + ";INIT=RUNSCRIPT FROM '/tmp/evil.sql'", "setting 'INIT' is not allowed");
+        refused.put(file + ";LOCK_TIMEOUT=1;INIT=CREATE ALIAS X FOR 'java.lang.Runtime.exec'",
+                "setting 'INIT' is not allowed");
+        refused.put(file + ";AUTO_SERVER_PORT=9090", "setting 'AUTO_SERVER_PORT' is not allowed");
+        refused.put(file + ";;LOCK_TIMEOUT=1", "setting (empty) is not allowed");
+        refused.put(file + ";LOCK_TIMEOUT=soon", "setting LOCK_TIMEOUT needs a whole number");
+        refused.put("jdbc:h2:tcp://localhost:9092/" + dir.resolve("x"), "is not an embedded H2 file URL");
+        refused.put("jdbc:h2:ssl://localhost/" + dir.resolve("x"), "is not an embedded H2 file URL");
+        refused.put("jdbc:h2:mem:store", "is not an embedded H2 file URL");
+        refused.put("jdbc:h2:zip:" + dir.resolve("x.zip") + "!/keystore", "is not an embedded H2 file URL");
+        refused.put("jdbc:h2:file:nio:" + dir.resolve("x"), "is not an embedded H2 file URL");
+        refused.put("jdbc:h2:file:data/keystore", "is not an embedded H2 file URL");
+        refused.put("jdbc:postgresql://db/x", "must be an embedded H2 file URL (jdbc:h2:file:/absolute/path),"
+                + " got 'jdbc:postgresql://db/x'");
+        for (Map.Entry<String, String> e : refused.entrySet()) {
+            assertThatThrownBy(() -> KeyStore.open(e.getKey(), clock)).as(e.getKey())
+                    .isInstanceOfSatisfying(KeyStoreException.class,
+                            x -> assertThat(x.reason()).isEqualTo(KeyStoreException.Reason.INVALID))
+                    .hasMessageContaining(e.getValue())
+                    .satisfies(x -> assertThat(x.getMessage()).doesNotContain("RUNSCRIPT", "Runtime"));
+            assertThatThrownBy(() -> KeyStore.requireEmbeddedFileUrl(e.getKey())).as(e.getKey())
+                    .isInstanceOf(KeyStoreException.class);
+        }
+        assertThat(Files.exists(Path.of("/tmp/evil.sql"))).isFalse();
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).as("nothing was opened").containsOnly("data");
+        }
+
+        for (String ok : List.of(file + ";LOCK_TIMEOUT=5000;write_delay=0", KeyStore.fileUrl(dir.resolve("y")),
+                "jdbc:h2:" + dir.resolve("z"))) {
+            assertThat(KeyStore.requireEmbeddedFileUrl(ok)).isEqualTo(ok);
+            KeyStore.open(ok, clock).close();
+        }
     }
 
     @Test
@@ -347,33 +407,11 @@ class KeyStoreTest {
             v1.createAdminUser("admin", "h", true, "setup", null);
         }
         try (KeyStore current = KeyStore.open(url, clock)) {
-            assertThat(current.schemaVersion()).isEqualTo(2);
+            assertThat(current.schemaVersion()).isEqualTo(3);
             assertThat(current.findByName("legacy").orElseThrow().publicKey()).isEqualTo(k);
             assertThat(current.findAdminUser("admin")).isPresent();
             assertThat(current.auditPageFor("legacy", Long.MAX_VALUE, 10)).hasSize(1);
         }
-    }
-
-    @Test
-    void refusesASchemaNewerThanTheCode() throws Exception {
-        store.close();
-        String url = KeyStore.fileUrl(dir.resolve("data"));
-        try (Connection c = DriverManager.getConnection(url, "sa", "");
-             Statement s = c.createStatement()) {
-            s.execute("INSERT INTO schema_version (version, description, applied_at)"
-                    + " VALUES (3, 'future', CURRENT_TIMESTAMP)");
-        }
-        assertThatThrownBy(() -> KeyStore.open(url, clock))
-                .isInstanceOfSatisfying(KeyStoreException.class,
-                        e -> assertThat(e.reason()).isEqualTo(KeyStoreException.Reason.STORAGE))
-                .hasMessageContaining("has schema version 3, newer than this Edge Gateway supports (2)");
-        store = KeyStore.open("jdbc:h2:mem:unused", clock); // for @AfterEach
-    }
-
-    @Test
-    void splitsMigrationStatements() {
-        assertThat(KeyStore.splitStatements("-- comment\nCREATE TABLE a (\n  x INT\n);\n\n-- more\nDROP TABLE a;\n"))
-                .containsExactly("CREATE TABLE a (\nx INT\n)", "DROP TABLE a");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
+import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -39,6 +40,8 @@ public final class AdminWebServer implements AutoCloseable {
     static final String INITIAL_ADMIN = "admin";
     /** The largest plugin upload (plugin file, signature and form overhead together) accepted by default. */
     public static final long DEFAULT_MAX_PLUGIN_UPLOAD = 32L * 1024 * 1024;
+    /** Logins and password changes hashing at once (Argon2id, 19 MiB each); more are refused with 429. */
+    static final int PASSWORD_HASHING_SLOTS = 4;
 
     private final WebConfig config;
     private final AdminService admin;
@@ -46,6 +49,7 @@ public final class AdminWebServer implements AutoCloseable {
     private final Supplier<String> prometheusScrape;
     private final Clock clock;
     private final long maxPluginUpload;
+    private final Semaphore hashingSlots;
     private final PasswordHasher hasher = new PasswordHasher();
     private Server server;
     private ServerConnector connector;
@@ -59,6 +63,13 @@ public final class AdminWebServer implements AutoCloseable {
     /** As above, refusing plugin uploads over {@code maxPluginUpload} bytes with 413. */
     public AdminWebServer(WebConfig config, AdminService admin, KeyStore store, Supplier<String> prometheusScrape,
                           Clock clock, long maxPluginUpload) {
+        this(config, admin, store, prometheusScrape, clock, maxPluginUpload, new Semaphore(PASSWORD_HASHING_SLOTS));
+    }
+
+    /** As above, with the slots for password hashing given (tests hold them to see a login refused). */
+    AdminWebServer(WebConfig config, AdminService admin, KeyStore store, Supplier<String> prometheusScrape,
+                   Clock clock, long maxPluginUpload, Semaphore hashingSlots) {
+        this.hashingSlots = Objects.requireNonNull(hashingSlots, "hashingSlots");
         if (maxPluginUpload < 1024) {
             throw new IllegalArgumentException("admin web: maxPluginUpload " + maxPluginUpload + " < 1024 bytes");
         }
@@ -118,10 +129,10 @@ public final class AdminWebServer implements AutoCloseable {
 
         ApiTokens tokens = new ApiTokens(store, clock);
         ApiHandler api = new ApiHandler(admin, store, tokens,
-                new Sessions(config.sessionIdleTimeout(), clock),
+                new Sessions(config.sessionIdleTimeout(), config.sessionLifetime(), clock),
                 new LoginThrottle(config.loginMaxFailures(), config.loginWindow(), clock),
                 new Bundles(clock), hasher, prometheusScrape, this::certificateFingerprint, config.tls(),
-                config.metricsOpen(), maxPluginUpload, clock);
+                config.metricsOpen(), maxPluginUpload, clock, hashingSlots);
         jetty.setHandler(new SecurityHeaders(new Handler.Sequence(api, new StaticAssets())));
         jetty.setErrorHandler(new JsonErrorHandler());
         jetty.setStopTimeout(5_000);

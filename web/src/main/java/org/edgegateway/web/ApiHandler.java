@@ -24,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
@@ -37,7 +36,9 @@ import org.eclipse.jetty.util.Fields;
 import org.edgegateway.core.admin.Actor;
 import org.edgegateway.core.admin.AdminException;
 import org.edgegateway.core.admin.AdminService;
+import org.edgegateway.core.admin.ApiTokenView;
 import org.edgegateway.core.admin.ClientView;
+import org.edgegateway.core.admin.NewApiToken;
 import org.edgegateway.core.plugins.PluginInfo;
 import org.edgegateway.core.plugins.PluginState;
 import org.edgegateway.keys.AdminUser;
@@ -47,6 +48,7 @@ import org.edgegateway.keys.ClientNames;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.KeyStore;
 import org.edgegateway.keys.KeyStoreException;
+import org.edgegateway.keys.TokenScope;
 import org.edgegateway.keys.ZCert;
 import org.edgegateway.keys.ZCertFiles;
 import org.slf4j.Logger;
@@ -72,6 +74,8 @@ final class ApiHandler extends Handler.Abstract {
     static final String SESSION_COOKIE_TLS = "__Host-egw_session";
     static final String SESSION_COOKIE_PLAIN = "egw_session";
     static final String CSRF_HEADER = "X-CSRF-Token";
+    /** Sent (as {@code 1}) by the UI on its background polls, which do not restart a session's idle timer. */
+    static final String BACKGROUND_HEADER = "X-EGW-Background";
     private static final int MAX_BODY = 64 * 1024;
     private static final int MIN_PASSWORD = 12;
     private static final int MAX_PASSWORD = 256;
@@ -99,8 +103,12 @@ final class ApiHandler extends Handler.Abstract {
     private final boolean metricsOpen;
     private final long maxPluginUpload;
     private final Clock clock;
-    /** Argon2 takes 19 MiB a call: bound how many run at once so a login flood cannot exhaust the heap. */
-    private final Semaphore hashing = new Semaphore(4);
+    /**
+     * Argon2 takes 19 MiB a call: bound how many run at once so a login flood cannot exhaust the heap.
+     * A login finding no free slot is refused at once (429), never queued: a queue would hold a
+     * server thread per waiting attacker.
+     */
+    private final Semaphore hashing;
     /** A plugin upload is held in memory while it is checked: bound how many are at once. */
     private final Semaphore uploads = new Semaphore(2);
     /** Compared against when the user does not exist, so a login takes as long either way. */
@@ -108,7 +116,9 @@ final class ApiHandler extends Handler.Abstract {
 
     ApiHandler(AdminService admin, KeyStore store, ApiTokens tokens, Sessions sessions, LoginThrottle throttle,
                Bundles bundles, PasswordHasher hasher, Supplier<String> prometheusScrape,
-               Supplier<String> fingerprint, boolean tls, boolean metricsOpen, long maxPluginUpload, Clock clock) {
+               Supplier<String> fingerprint, boolean tls, boolean metricsOpen, long maxPluginUpload, Clock clock,
+               Semaphore hashing) {
+        this.hashing = hashing;
         this.admin = admin;
         this.store = store;
         this.tokens = tokens;
@@ -125,8 +135,8 @@ final class ApiHandler extends Handler.Abstract {
         this.dummyHash = hasher.hash("not a password".toCharArray());
     }
 
-    /** Who is calling. {@code session} is null for a Bearer token. */
-    private record Caller(String name, Actor actor, Sessions.Session session) {
+    /** Who is calling and what they may do. {@code session} is null for a Bearer token; a session is admin. */
+    private record Caller(String name, Actor actor, Sessions.Session session, TokenScope scope) {
     }
 
     /** One request's parts the routes need. */
@@ -142,11 +152,15 @@ final class ApiHandler extends Handler.Abstract {
 
     /** Request bodies up to this size are read and discarded before a refusal is sent. */
     private static final long DISCARD_LIMIT = 64L * 1024 * 1024;
+    /** Set on a request once its caller is known; an unknown caller's refused body is never read. */
+    private static final String AUTHENTICATED = ApiHandler.class.getName() + ".authenticated";
 
     /**
      * A refused request's body may be unread. An HTTP/1.1 client that is still sending it would see
-     * the connection drop instead of the answer, so a body of declared, bounded length is read and
-     * thrown away first; anything else gets the answer with the connection closed after it.
+     * the connection drop instead of the answer, so for an authenticated caller a body of declared,
+     * bounded length is read and thrown away first; anything else gets the answer with the
+     * connection closed after it. An anonymous caller's body is never read: draining it would give
+     * anybody a server thread for as long as they care to send.
      */
     private static void discardUnread(Request request, Response response) {
         long length = request.getLength();
@@ -231,7 +245,15 @@ final class ApiHandler extends Handler.Abstract {
             body = error("INTERNAL", "internal error; see the gateway log");
         }
         if (status >= 400 && (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING))) {
-            discardUnread(request, response);
+            if (request.getAttribute(AUTHENTICATED) != null) {
+                discardUnread(request, response);
+            } else {
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            }
+        }
+        if (status == 429) {
+            // a throttled login: the client gets its answer, not a connection to try again on at once
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
         sendJson(response, callback, status, body);
         return true;
@@ -400,19 +422,24 @@ final class ApiHandler extends Handler.Abstract {
     private Object tokenRoutes(Call c, Caller caller) throws IOException {
         List<String> p = c.path();
         if (c.is("GET", "tokens")) {
-            return tokens.list().stream().map(TokenView::of).toList();
+            Instant now = clock.instant();
+            return admin.apiTokens().stream().map(t -> TokenView.of(t, now)).toList();
         }
         if (c.is("POST", "tokens")) {
+            // only an admin (a session or an admin-scope token) gets here: authenticate() refused the rest
             TokenRequest r = read(c, TokenRequest.class);
             String name = requireName(r.name());
-            String token = tokens.create(name, caller.actor());
+            TokenScope scope = r.scope() == null ? TokenScope.ADMIN : TokenScope.parse(r.scope());
+            NewApiToken made = admin.createApiToken(name, scope, r.expiresAt(), caller.actor());
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("name", name);
-            out.put("token", token);
+            out.put("scope", scope.label());
+            out.put("expiresAt", made.token().expiresAt());
+            out.put("token", made.secret());
             return new Created(out);
         }
         if (p.size() == 2 && c.method().equals("DELETE")) {
-            tokens.revoke(p.get(1), caller.actor());
+            admin.revokeApiToken(p.get(1), caller.actor());
             return Map.of("revoked", p.get(1));
         }
         throw notFound(c);
@@ -531,7 +558,7 @@ final class ApiHandler extends Handler.Abstract {
         Sessions.Session session = sessions.create(account.name(), account.mustChangePassword());
         Response.addCookie(c.response(), sessionCookie(session.id(), -1));
         store.audit(account.name(), "admin.login", account.name(), null, c.source());
-        return sessionView(new Caller(account.name(), new Actor(account.name(), c.source()), session));
+        return sessionView(new Caller(account.name(), new Actor(account.name(), c.source()), session, TokenScope.ADMIN));
     }
 
     private Object changePassword(Call c, Caller caller) throws IOException {
@@ -576,16 +603,24 @@ final class ApiHandler extends Handler.Abstract {
         Request request = c.request();
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         if (authorization != null) {
-            if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                throw new ApiException(401, "UNAUTHENTICATED", "only Bearer tokens are accepted");
+            ApiToken token = bearer(authorization);
+            if (!token.scope().readsApi()) {
+                throw new ApiException(403, "FORBIDDEN", "API token '" + token.name() + "' has scope "
+                        + token.scope().label() + ": it may only read /metrics");
             }
-            ApiToken token = tokens.authenticate(authorization.substring(7).strip())
-                    .orElseThrow(() -> new ApiException(401, "INVALID_TOKEN", "the API token is unknown or revoked"));
+            if (!token.scope().changes() && !isSafe(c.method())) {
+                throw new ApiException(403, "FORBIDDEN", "API token '" + token.name() + "' has scope "
+                        + token.scope().label() + ": it may read, not change anything");
+            }
             String name = "token:" + token.name();
-            return new Caller(name, new Actor(name, c.source()), null);
+            request.setAttribute(AUTHENTICATED, Boolean.TRUE);
+            return new Caller(name, new Actor(name, c.source()), null, token.scope());
         }
-        Sessions.Session session = sessionCookieValue(request).flatMap(sessions::find)
+        // The UI's background polling is not the admin's activity: it must not keep an unattended page logged in.
+        boolean activity = !"1".equals(request.getHeaders().get(BACKGROUND_HEADER));
+        Sessions.Session session = sessionCookieValue(request).flatMap(id -> sessions.find(id, activity))
                 .orElseThrow(() -> new ApiException(401, "UNAUTHENTICATED", "log in first"));
+        request.setAttribute(AUTHENTICATED, Boolean.TRUE);
         if (!isSafe(c.method())) {
             checkOrigin(c);
             String sent = request.getHeaders().get(CSRF_HEADER);
@@ -597,7 +632,21 @@ final class ApiHandler extends Handler.Abstract {
         if (session.mustChangePassword() && !sessionEndpoint) {
             throw new ApiException(403, "PASSWORD_CHANGE_REQUIRED", "change the first-start password first");
         }
-        return new Caller(session.user(), new Actor(session.user(), c.source()), session);
+        return new Caller(session.user(), new Actor(session.user(), c.source()), session, TokenScope.ADMIN);
+    }
+
+    /** The token of an {@code Authorization: Bearer} header, known, not revoked and not expired; else 401. */
+    private ApiToken bearer(String authorization) {
+        if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new ApiException(401, "UNAUTHENTICATED", "only Bearer tokens are accepted");
+        }
+        ApiToken token = tokens.authenticate(authorization.substring(7).strip())
+                .orElseThrow(() -> new ApiException(401, "INVALID_TOKEN", "the API token is unknown or revoked"));
+        if (token.isExpired(clock.instant())) {
+            throw new ApiException(401, "INVALID_TOKEN", "API token '" + token.name() + "' expired at "
+                    + token.expiresAt());
+        }
+        return token;
     }
 
     private Optional<String> sessionCookieValue(Request request) {
@@ -663,19 +712,15 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     private void acquireHashing() {
-        try {
-            if (!hashing.tryAcquire(10, TimeUnit.SECONDS)) {
-                throw new ApiException(503, "BUSY", "too many logins at once; try again");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException(503, "BUSY", "interrupted");
+        if (!hashing.tryAcquire()) {
+            throw new ApiException(429, "THROTTLED", "too many logins at once; try again in a second", 1);
         }
     }
 
     private Map<String, Object> sessionView(Caller caller) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("user", caller.name());
+        out.put("scope", caller.scope().label());
         if (caller.session() != null) {
             out.put("mustChangePassword", caller.session().mustChangePassword());
             out.put("csrfToken", caller.session().csrfToken());
@@ -732,11 +777,10 @@ final class ApiHandler extends Handler.Abstract {
         }
         if (!metricsOpen) {
             String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-            boolean ok = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                    && tokens.authenticate(authorization.substring(7).strip()).isPresent();
-            if (!ok) {
+            if (authorization == null) {
                 throw new ApiException(401, "UNAUTHENTICATED", "/metrics needs Authorization: Bearer TOKEN");
             }
+            bearer(authorization); // every scope may read the metrics
         }
         String text = prometheusScrape.get();
         return new Raw(200, "text/plain; version=0.0.4; charset=utf-8",
@@ -940,7 +984,8 @@ final class ApiHandler extends Handler.Abstract {
     record QuarantineRequest(String reason, Long durationSeconds) {
     }
 
-    record TokenRequest(String name) {
+    /** A new token: its scope ({@code admin} when absent) and when it expires (never when absent). */
+    record TokenRequest(String name, String scope, Instant expiresAt) {
     }
 
     /** A plugin as shown to admins: its file's name, never the gateway's folders. */
@@ -953,11 +998,13 @@ final class ApiHandler extends Handler.Abstract {
         }
     }
 
-    /** An API token as shown to admins: never its hash. */
-    record TokenView(String name, Instant createdAt, String createdBy, Instant lastUsedAt, Instant revokedAt,
-                     boolean active) {
-        static TokenView of(ApiToken t) {
-            return new TokenView(t.name(), t.createdAt(), t.createdBy(), t.lastUsedAt(), t.revokedAt(), t.isActive());
+    /** An API token as shown to admins: never the token or its hash. {@code active}: it works now. */
+    record TokenView(String name, String scope, Instant createdAt, String createdBy, Instant lastUsedAt,
+                     Instant expiresAt, Instant revokedAt, boolean expired, boolean active) {
+        static TokenView of(ApiTokenView t, Instant now) {
+            boolean expired = t.expiresAt() != null && !now.isBefore(t.expiresAt());
+            return new TokenView(t.name(), t.scope().label(), t.createdAt(), t.createdBy(), t.lastUsedAt(),
+                    t.expiresAt(), t.revokedAt(), expired, t.usableAt(now));
         }
     }
 }

@@ -10,7 +10,12 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Logged-in admin sessions, in memory, ended after an idle timeout. Thread-safe.
+ * Logged-in admin sessions, in memory. Thread-safe.
+ *
+ * <p>A session ends after an idle timeout without the admin's activity, and at the latest a fixed
+ * lifetime after login however active it is, so that a stolen cookie or an unattended browser
+ * is good for a bounded time. Only requests that are the admin's activity restart the idle timer:
+ * the UI marks its background polling, which must not keep an open, unattended page logged in.
  *
  * <p>A session id and its CSRF token are each 32 random bytes. Sessions do not survive a restart:
  * admins log in again, which is the safe default for an appliance.
@@ -25,6 +30,7 @@ final class Sessions {
         private final String id;
         private final String user;
         private final String csrfToken;
+        private final Instant createdAt;
         private volatile Instant lastAccess;
         private volatile boolean mustChangePassword;
 
@@ -32,6 +38,7 @@ final class Sessions {
             this.id = id;
             this.user = user;
             this.csrfToken = csrfToken;
+            this.createdAt = now;
             this.lastAccess = now;
             this.mustChangePassword = mustChangePassword;
         }
@@ -59,11 +66,13 @@ final class Sessions {
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Duration idleTimeout;
+    private final Duration lifetime;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    Sessions(Duration idleTimeout, Clock clock) {
+    Sessions(Duration idleTimeout, Duration lifetime, Clock clock) {
         this.idleTimeout = idleTimeout;
+        this.lifetime = lifetime;
         this.clock = clock;
     }
 
@@ -78,8 +87,12 @@ final class Sessions {
         return session;
     }
 
-    /** The live session with this id, its idle timer restarted; empty when unknown or expired. */
-    Optional<Session> find(String id) {
+    /**
+     * The live session with this id; empty when unknown or ended (idle too long, or past its
+     * lifetime). {@code activity}: the request is the admin's doing, so the idle timer restarts;
+     * false for the UI's background polling, which leaves it running.
+     */
+    Optional<Session> find(String id, boolean activity) {
         if (id == null) {
             return Optional.empty();
         }
@@ -92,7 +105,9 @@ final class Sessions {
             sessions.remove(id);
             return Optional.empty();
         }
-        session.lastAccess = now;
+        if (activity) {
+            session.lastAccess = now;
+        }
         return Optional.of(session);
     }
 
@@ -117,7 +132,7 @@ final class Sessions {
     }
 
     private boolean expired(Session session, Instant now) {
-        return !session.lastAccess.plus(idleTimeout).isAfter(now);
+        return !session.lastAccess.plus(idleTimeout).isAfter(now) || !session.createdAt.plus(lifetime).isAfter(now);
     }
 
     private String randomToken() {

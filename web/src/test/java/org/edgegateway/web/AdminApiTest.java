@@ -247,8 +247,8 @@ class AdminApiTest {
 
     @Test
     void tokenCreatedOutsideTheWebServerWorks() throws Exception {
-        String token = new ApiTokens(gw.store, gw.webClock)
-                .create("cli-made", new org.edgegateway.core.admin.Actor("cli:root", "local"));
+        String token = gw.gateway.admin().createApiToken("cli-made", org.edgegateway.keys.TokenScope.READ_ONLY, null,
+                new org.edgegateway.core.admin.Actor("cli:root", "local")).secret();
         Https bot = new Https(gw);
         assertThat(bot.send("GET", "/api/stats", null, Map.of("Authorization", "Bearer " + token)).status())
                 .isEqualTo(200);

@@ -295,6 +295,29 @@ class BrowserTest {
         shot("13-audit-phone");
     }
 
+    @Test
+    void aPageLeftAloneIsLoggedOutAfterTheIdleTimeoutThoughItKeepsPolling() throws Exception {
+        Https.admin(gw, PASSWORD);
+        login();
+        driver.findElement(By.cssSelector("#nav a[data-page=settings]")).click(); // the admin's last activity
+        visible("token-form");
+        // Nobody touches the page; it polls the token list every 1.5 s. The web clock moves on in steps
+        // shorter than the idle timeout (30 min), and a token made meanwhile shows that a poll came
+        // through. Polls do not count as activity, so the second step ends the session.
+        By loginForm = By.id("login-form");
+        for (int step = 1; step <= 3 && !driver.findElement(loginForm).isDisplayed(); step++) {
+            gw.webClock.advance(Duration.ofMinutes(20));
+            String name = "poll-" + step;
+            gw.gateway.admin().createApiToken(name, org.edgegateway.keys.TokenScope.READ_ONLY, null,
+                    new org.edgegateway.core.admin.Actor("test", "local"));
+            wait.until(ExpectedConditions.or(ExpectedConditions.visibilityOfElementLocated(loginForm),
+                    ExpectedConditions.presenceOfElementLocated(By.cssSelector("#tokens-table tr[data-token=" + name + "]"))));
+        }
+        assertThat(driver.findElement(loginForm).isDisplayed()).as("logged out 40 min after the last activity").isTrue();
+        assertThat(driver.findElements(By.cssSelector("#tokens-table tr[data-token=poll-2]"))).isEmpty();
+        shot("14-logged-out-when-left-alone");
+    }
+
     private void login() throws Exception {
         driver.get(gw.baseUrl() + "/");
         visible("login-form");

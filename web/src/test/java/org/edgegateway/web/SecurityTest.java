@@ -125,6 +125,37 @@ class SecurityTest {
     }
 
     @Test
+    void theUisBackgroundPollingDoesNotKeepASessionAlive() throws Exception {
+        gw = new TestGateway(home, c -> c.withSessionIdleTimeout(Duration.ofMinutes(5)));
+        Https h = Https.admin(gw, PASSWORD);
+        Map<String, String> poll = Map.of(ApiHandler.BACKGROUND_HEADER, "1");
+        for (int i = 0; i < 4; i++) {
+            gw.webClock.advance(Duration.ofMinutes(1));
+            assertThat(h.send("GET", "/api/stats", null, poll).status()).as("poll %d", i).isEqualTo(200);
+        }
+        gw.webClock.advance(Duration.ofMinutes(1).plusSeconds(1));
+        Https.Reply late = h.send("GET", "/api/stats", null, poll);
+        assertThat(late.status()).as("5 minutes with nothing but polling").isEqualTo(401);
+        assertThat(late.json().get("error").asText()).isEqualTo("UNAUTHENTICATED");
+        assertThat(h.get("/api/clients").status()).isEqualTo(401);
+    }
+
+    @Test
+    void sessionsEndAtTheirLifetimeHoweverActive() throws Exception {
+        gw = new TestGateway(home, c -> c.withSessionIdleTimeout(Duration.ofMinutes(30))
+                .withSessionLifetime(Duration.ofHours(2)));
+        Https h = Https.admin(gw, PASSWORD);
+        for (int i = 0; i < 7; i++) {
+            gw.webClock.advance(Duration.ofMinutes(17));
+            assertThat(h.get("/api/clients").status()).as("active after %d min", 17 * (i + 1)).isEqualTo(200);
+        }
+        gw.webClock.advance(Duration.ofMinutes(2));
+        assertThat(h.get("/api/clients").status()).as("2 h after login").isEqualTo(401);
+        assertThat(h.login("admin", PASSWORD).status()).as("a new login works").isEqualTo(200);
+        assertThat(h.get("/api/clients").status()).isEqualTo(200);
+    }
+
+    @Test
     void sessionCookieIsHttpOnlyStrictSecureAndHostOnly() throws Exception {
         gw = new TestGateway(home);
         Https h = new Https(gw);

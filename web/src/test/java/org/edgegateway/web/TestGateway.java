@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.function.UnaryOperator;
 import org.edgegateway.core.Gateway;
 import org.edgegateway.core.GatewayConfig;
@@ -45,21 +46,30 @@ final class TestGateway implements AutoCloseable {
     }
 
     TestGateway(Path home, UnaryOperator<WebConfig> tweak) {
-        this(home, tweak, false, AdmissionConfig.defaults(), AdminWebServer.DEFAULT_MAX_PLUGIN_UPLOAD);
+        this(home, tweak, false, AdmissionConfig.defaults(), AdminWebServer.DEFAULT_MAX_PLUGIN_UPLOAD,
+                new Semaphore(AdminWebServer.PASSWORD_HASHING_SLOTS));
+    }
+
+    /** A gateway whose logins hash passwords in {@code slots} (a test holds them to see logins refused). */
+    static TestGateway withHashingSlots(Path home, Semaphore slots) {
+        return new TestGateway(home, c -> c, false, AdmissionConfig.defaults(), AdminWebServer.DEFAULT_MAX_PLUGIN_UPLOAD,
+                slots);
     }
 
     /** A gateway with a plugin host, flood defence set by {@code admission}, and a plugin upload limit. */
     static TestGateway withPlugins(Path home, AdmissionConfig admission, long maxPluginUpload) {
-        return new TestGateway(home, c -> c, true, admission, maxPluginUpload);
+        return new TestGateway(home, c -> c, true, admission, maxPluginUpload,
+                new Semaphore(AdminWebServer.PASSWORD_HASHING_SLOTS));
     }
 
     /** A gateway with the built-in handlers and flood defence set by {@code admission}. */
     static TestGateway withAdmission(Path home, AdmissionConfig admission) {
-        return new TestGateway(home, c -> c, false, admission, AdminWebServer.DEFAULT_MAX_PLUGIN_UPLOAD);
+        return new TestGateway(home, c -> c, false, admission, AdminWebServer.DEFAULT_MAX_PLUGIN_UPLOAD,
+                new Semaphore(AdminWebServer.PASSWORD_HASHING_SLOTS));
     }
 
     private TestGateway(Path home, UnaryOperator<WebConfig> tweak, boolean withPlugins, AdmissionConfig admission,
-                        long maxPluginUpload) {
+                        long maxPluginUpload, Semaphore hashingSlots) {
         this.home = home;
         this.store = KeyStore.open(KeyStore.fileUrl(home.resolve("data")));
         HandlerLookup handlers;
@@ -90,7 +100,7 @@ final class TestGateway implements AutoCloseable {
         this.config = tweak.apply(WebConfig.defaults(home).withPort(0));
         this.web = new AdminWebServer(config, gateway.admin(), store,
                 () -> "# TYPE egw_messages_in_total counter\negw_messages_in_total " + gateway.metrics().messagesIn() + "\n",
-                webClock, maxPluginUpload);
+                webClock, maxPluginUpload, hashingSlots);
         web.start();
     }
 

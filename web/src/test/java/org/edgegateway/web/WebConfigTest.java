@@ -27,7 +27,9 @@ class WebConfigTest {
         assertThatThrownBy(() -> defaults.withLoginThrottle(0, Duration.ofMinutes(1)))
                 .hasMessageContaining("admin.login.max-failures 0");
         assertThatThrownBy(() -> defaults.withSessionIdleTimeout(Duration.ZERO))
-                .hasMessageContaining("admin.session.idle");
+                .hasMessageContaining("admin.session-idle");
+        assertThatThrownBy(() -> defaults.withSessionLifetime(Duration.ZERO))
+                .hasMessageContaining("admin.session-lifetime");
         assertThatThrownBy(() -> defaults.withPkcs12(Path.of("a.p12"), null)).hasMessageContaining("admin.pkcs12");
         assertThatThrownBy(() -> defaults.withTls(false).withPkcs12(Path.of("a.p12"), "pw"))
                 .hasMessageContaining("admin.tls is false");

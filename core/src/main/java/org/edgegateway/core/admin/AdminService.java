@@ -65,10 +65,26 @@ public interface AdminService {
     GatewayStats stats();
 
     /**
-     * Writes a consistent copy of the key store (clients, quarantines, audit log, admin users,
-     * tokens) to {@code zipFile}, which must not exist, while the gateway keeps serving. Audited.
+     * Makes an API token named {@code name} with {@code scope}, valid until {@code expiresAt} (null:
+     * until revoked), and returns it with its plaintext, the only time that is available. Audited as
+     * {@code token.create}.
      */
-    void backupStore(java.nio.file.Path zipFile, Actor actor);
+    NewApiToken createApiToken(String name, org.edgegateway.keys.TokenScope scope, java.time.Instant expiresAt,
+                               Actor actor);
+
+    /** Every API token, revoked and expired ones included, by name; never the tokens or their hashes. */
+    List<ApiTokenView> apiTokens();
+
+    /** Revokes the API token named {@code name}: it stops working at once. Audited as {@code token.revoke}. */
+    void revokeApiToken(String name, Actor actor);
+
+    /**
+     * Writes a consistent copy of the key store (clients, quarantines, audit log, admin users,
+     * tokens), as a zip, to {@code out} while the gateway keeps serving. The gateway never writes the
+     * copy anywhere but its own data folder: the caller keeps it, at {@code destination}, which the
+     * audit row names. Audited as {@code store.backup}.
+     */
+    void backupStore(java.io.OutputStream out, String destination, Actor actor);
 
     /** What an admin can do to an installed plugin. */
     enum PluginAction { START, STOP, RELOAD, UNLOAD }
@@ -85,6 +101,25 @@ public interface AdminService {
      * reason.
      */
     org.edgegateway.core.plugins.PluginInfo installPlugin(String fileName, byte[] plugin, byte[] signature, Actor actor);
+
+    /**
+     * The publisher keys trusted for plugins: those the admin trusted ({@code HOME/keys/publishers}),
+     * then the bundle's own (for its built-in plugins only).
+     */
+    List<PublisherView> publishers();
+
+    /**
+     * Trusts the publisher key of a public key file's line ({@code ed25519 BASE64 [comment]}) for every
+     * plugin loaded from now on. Audited as {@code plugin.trust}.
+     */
+    PublisherView trustPublisher(String publicKeyLine, Actor actor);
+
+    /**
+     * Stops trusting the key {@code fingerprint}: plugins signed with it are refused at their next
+     * load. Refused (CONFLICT, naming them) while started plugins were verified with it, unless
+     * {@code force}. Audited as {@code plugin.untrust}.
+     */
+    void untrustPublisher(String fingerprint, boolean force, Actor actor);
 
     /** The last messages the plugins kept for a client, newest first. */
     List<org.edgegateway.core.admin.RecentMessage> recentMessages(String clientName, int limit);

@@ -50,8 +50,10 @@ public final class Settings {
             "Messages per client and plugin kept in memory for the admin UI (for the 1024 most recent clients)");
     public static final Setting<Integer> DEDUP_WINDOW = integer("gateway.dedup-window", "256", 0, 100_000,
             "Versioned messages remembered per client, so that a retry with the same id is not processed twice");
-    public static final Setting<String> STORE_URL = text("store.url", "",
-            "JDBC URL of the key store; empty: the embedded H2 file HOME/data/keystore");
+    public static final Setting<String> STORE_URL = new Setting<>("store.url", "",
+            "JDBC URL of the key store; empty: the embedded H2 file HOME/data/keystore. Only embedded H2 files,"
+                    + " jdbc:h2:file:/absolute/path with LOCK_TIMEOUT, WRITE_DELAY, CACHE_SIZE or MAX_COMPACT_TIME",
+            t -> t.isEmpty() ? t : org.edgegateway.keys.KeyStore.requireEmbeddedFileUrl(t));
     public static final Setting<Duration> LAST_SEEN_FLUSH = duration("store.last-seen-flush", "30s",
             "How often the last-seen times of connected clients are written to the key store");
     public static final Setting<Boolean> CONTROL_ENABLED = bool("control.enabled", "true",
@@ -67,7 +69,9 @@ public final class Settings {
     public static final Setting<String> ADMIN_KEYSTORE_PASSWORD = text("admin.tls.keystore-password", "",
             "Password of admin.tls.keystore");
     public static final Setting<Duration> ADMIN_SESSION_IDLE = duration("admin.session-idle", "30m",
-            "Admin sessions expire after this much inactivity");
+            "Admin sessions expire after this much inactivity (the UI's background polling is not activity)");
+    public static final Setting<Duration> ADMIN_SESSION_LIFETIME = duration("admin.session-lifetime", "8h",
+            "Admin sessions end this long after login, however active; then the admin logs in again");
     public static final Setting<Boolean> METRICS_OPEN = bool("admin.metrics-open", "false",
             "Serve /metrics without a token");
 
@@ -76,7 +80,7 @@ public final class Settings {
             HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT, HANDSHAKE_TIMEOUT, SEND_HWM, RECEIVE_HWM, WORKERS, QUEUE,
             QUEUE_BYTES, HANDLER_TIMEOUT, DEDUP_WINDOW, RECENT_MESSAGES, STORE_URL, LAST_SEEN_FLUSH, CONTROL_ENABLED,
             ADMIN_BIND, ADMIN_PORT, ADMIN_TLS, ADMIN_KEYSTORE, ADMIN_KEYSTORE_PASSWORD, ADMIN_SESSION_IDLE,
-            METRICS_OPEN);
+            ADMIN_SESSION_LIFETIME, METRICS_OPEN);
 
     /** EGW_ variables that belong to the launcher (bin/edge-gateway), not to gateway.properties. */
     public static final java.util.Set<String> LAUNCHER_VARIABLES = java.util.Set.of("EGW_JAVA_OPTS");

@@ -96,6 +96,12 @@ public final class ControlClient implements AdminService, AutoCloseable {
         } catch (IOException e) {
             throw new AdminException(AdminException.Kind.UNAVAILABLE, "the gateway answered something that is not JSON");
         }
+        failed(response);
+        return response.get("result");
+    }
+
+    /** Throws the failure a response reports, if it does. */
+    private static void failed(JsonNode response) {
         if (!response.path("ok").asBoolean(false)) {
             AdminException.Kind kind;
             try {
@@ -105,7 +111,6 @@ public final class ControlClient implements AdminService, AutoCloseable {
             }
             throw new AdminException(kind, response.path("message").asText("request failed"));
         }
-        return response.get("result");
     }
 
     private <T> T as(JsonNode node, Class<T> type) {
@@ -196,9 +201,64 @@ public final class ControlClient implements AdminService, AutoCloseable {
         return as(call("stats", null), GatewayStats.class);
     }
 
+    /** Receives the copy over the socket, as the gateway sends it, and writes it to {@code target}. */
     @Override
-    public void backupStore(java.nio.file.Path zipFile, Actor actor) {
-        call("backupStore", actor, "file", zipFile.toAbsolutePath().toString());
+    public synchronized void backupStore(OutputStream target, String destination, Actor actor) {
+        ObjectNode request = json.createObjectNode();
+        request.put("op", "backupStore");
+        request.put("actor", actor == null ? "cli" : actor.name());
+        request.put("destination", destination);
+        try {
+            out.write((json.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            for (String line = in.readLine(); ; line = in.readLine()) {
+                if (line == null) {
+                    throw new AdminException(AdminException.Kind.UNAVAILABLE, "the gateway closed its control channel"
+                            + " in the middle of the backup");
+                }
+                JsonNode response = json.readTree(line);
+                if (response.has("chunk")) {
+                    target.write(java.util.Base64.getDecoder().decode(response.get("chunk").asText()));
+                } else {
+                    failed(response);
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, "the backup from the gateway failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public org.edgegateway.core.admin.NewApiToken createApiToken(String name, org.edgegateway.keys.TokenScope scope,
+                                                                 java.time.Instant expiresAt, Actor actor) {
+        return as(call("createApiToken", actor, "name", name, "scope", scope == null ? null : scope.label(),
+                "expiresAt", expiresAt == null ? null : expiresAt.toString()), org.edgegateway.core.admin.NewApiToken.class);
+    }
+
+    @Override
+    public List<org.edgegateway.core.admin.ApiTokenView> apiTokens() {
+        return list(call("apiTokens", null), org.edgegateway.core.admin.ApiTokenView.class);
+    }
+
+    @Override
+    public void revokeApiToken(String name, Actor actor) {
+        call("revokeApiToken", actor, "name", name);
+    }
+
+    @Override
+    public List<org.edgegateway.core.admin.PublisherView> publishers() {
+        return list(call("publishers", null), org.edgegateway.core.admin.PublisherView.class);
+    }
+
+    @Override
+    public org.edgegateway.core.admin.PublisherView trustPublisher(String publicKeyLine, Actor actor) {
+        return as(call("trustPublisher", actor, "key", publicKeyLine), org.edgegateway.core.admin.PublisherView.class);
+    }
+
+    @Override
+    public void untrustPublisher(String fingerprint, boolean force, Actor actor) {
+        call("untrustPublisher", actor, "fingerprint", fingerprint, "force", force);
     }
 
     @Override

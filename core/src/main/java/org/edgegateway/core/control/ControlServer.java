@@ -112,9 +112,14 @@ public final class ControlServer implements AutoCloseable {
              OutputStream out = Channels.newOutputStream(channel)) {
             String line;
             while ((line = in.readLine()) != null) {
-                ObjectNode response = line.length() > ControlProtocol.MAX_LINE
-                        ? error("INVALID", "request longer than " + ControlProtocol.MAX_LINE + " characters")
-                        : handle(line);
+                ObjectNode response;
+                if (line.length() > ControlProtocol.MAX_LINE) {
+                    response = error("INVALID", "request longer than " + ControlProtocol.MAX_LINE + " characters");
+                } else {
+                    JsonNode request = parse(line);
+                    response = request != null && "backupStore".equals(request.path("op").asText())
+                            ? streamBackup(request, out) : handle(request);
+                }
                 out.write((json.writeValueAsString(response) + "\n").getBytes(StandardCharsets.UTF_8));
                 out.flush();
             }
@@ -123,14 +128,96 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    ObjectNode handle(String line) {
-        JsonNode request;
+    /** The request of a line, or null when it is not JSON. */
+    private JsonNode parse(String line) {
         try {
-            request = json.readTree(line);
+            return json.readTree(line);
         } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * {@code backupStore}: the copy of the key store travels to the CLI as {@code {"chunk": BASE64}}
+     * lines, then the answer {@code {"ok": true, "result": "done"}} (or an error) returned here, so
+     * that the CLI writes the backup itself, wherever its user may write: the gateway, sandboxed by
+     * its systemd unit, never writes outside its home.
+     */
+    private ObjectNode streamBackup(JsonNode request, OutputStream out) throws IOException {
+        ObjectNode end;
+        try (ChunkLines chunks = new ChunkLines(out)) {
+            admin.backupStore(chunks, request.path("destination").asText("(unnamed)"),
+                    new Actor(request.path("actor").asText("cli"), "local"));
+            chunks.flush();
+            end = json.createObjectNode();
+            end.put("ok", true);
+            end.put("result", "done");
+        } catch (AdminException e) {
+            end = error(e.kind().name(), e.getMessage());
+        } catch (IllegalArgumentException e) {
+            end = error("INVALID", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("control: backupStore failed", e);
+            end = error("UNAVAILABLE", "backupStore failed inside the gateway; see its log");
+        }
+        return end;
+    }
+
+    /** Bytes written become {@code {"chunk": BASE64}} lines of up to 48 KiB each. Not thread-safe. */
+    private final class ChunkLines extends OutputStream {
+        private final OutputStream out;
+        private final byte[] buffer = new byte[48 * 1024];
+        private int used;
+
+        ChunkLines(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            while (len > 0) {
+                int n = Math.min(len, buffer.length - used);
+                System.arraycopy(b, off, buffer, used, n);
+                used += n;
+                off += n;
+                len -= n;
+                if (used == buffer.length) {
+                    flush();
+                }
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (used > 0) {
+                ObjectNode chunk = json.createObjectNode();
+                chunk.put("chunk", java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer, used)));
+                out.write((json.writeValueAsString(chunk) + "\n").getBytes(StandardCharsets.UTF_8));
+                used = 0;
+            }
+            out.flush();
+        }
+
+        @Override
+        public void close() {
+            // the connection stays open for the next request
+        }
+    }
+
+    ObjectNode handle(String line) {
+        return handle(parse(line));
+    }
+
+    private ObjectNode handle(JsonNode request) {
+        if (request == null) {
             return error("INVALID", "request is not JSON");
         }
-        if (request == null || !request.isObject()) {
+        if (!request.isObject()) {
             return error("INVALID", "request is not a JSON object");
         }
         String op = request.path("op").asText("");
@@ -178,9 +265,19 @@ public final class ControlServer implements AutoCloseable {
                         request.hasNonNull("signature") ? java.util.Base64.getDecoder().decode(text(request, "signature")) : null,
                         actor);
                 case "recentMessages" -> admin.recentMessages(text(request, "name"), request.path("limit").asInt(20));
-                case "backupStore" -> {
-                    admin.backupStore(java.nio.file.Path.of(text(request, "file")), actor);
-                    yield "done";
+                case "createApiToken" -> admin.createApiToken(text(request, "name"),
+                        org.edgegateway.keys.TokenScope.parse(text(request, "scope")),
+                        request.hasNonNull("expiresAt") ? java.time.Instant.parse(text(request, "expiresAt")) : null, actor);
+                case "apiTokens" -> admin.apiTokens();
+                case "publishers" -> admin.publishers();
+                case "trustPublisher" -> admin.trustPublisher(text(request, "key"), actor);
+                case "untrustPublisher" -> {
+                    admin.untrustPublisher(text(request, "fingerprint"), request.path("force").asBoolean(false), actor);
+                    yield "untrusted";
+                }
+                case "revokeApiToken" -> {
+                    admin.revokeApiToken(text(request, "name"), actor);
+                    yield "revoked";
                 }
                 default -> throw new AdminException(AdminException.Kind.INVALID, "unknown operation '" + op + "'");
             };
@@ -190,7 +287,7 @@ public final class ControlServer implements AutoCloseable {
             return ok;
         } catch (AdminException e) {
             return error(e.kind().name(), e.getMessage());
-        } catch (IllegalArgumentException | IOException e) {
+        } catch (IllegalArgumentException | java.time.DateTimeException | IOException e) {
             return error("INVALID", e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("control: {} failed", op, e);

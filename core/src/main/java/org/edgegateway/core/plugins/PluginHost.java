@@ -89,7 +89,7 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
     private PluginHost(PluginHostConfig config, ClientPush push) {
         this.config = config;
         this.push = push;
-        this.publishers = new TrustedPublishers(config.publishers());
+        this.publishers = new TrustedPublishers(config.publishers(), config.bundlePublishers());
         this.pf4j = new GatewayPluginManager(config.staging());
         this.admin = Executors.newSingleThreadExecutor(r -> daemon(r, "egw-plugin-admin"));
         this.trips = Executors.newSingleThreadExecutor(r -> daemon(r, "egw-plugin-trips"));
@@ -355,7 +355,8 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
         if (s.id.isBlank()) {
             return s.refuse("not a plugin file: no plugin.id in its plugin.properties or manifest");
         }
-        PluginSignatures.Verdict verdict = PluginSignatures.verify(copy, signature, publishers.keys());
+        // the bundle's own keys count for the bundle's own plugins only
+        PluginSignatures.Verdict verdict = PluginSignatures.verify(copy, signature, publishers.keysFor(builtin));
         if (verdict.valid()) {
             s.publisher = verdict.signer().fingerprint();
         } else if (config.allowUnsigned()) {

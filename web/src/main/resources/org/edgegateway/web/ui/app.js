@@ -54,8 +54,13 @@
     }
   }
 
-  async function api(method, path, body) {
+  /**
+   * Calls the API. A call made by the background poll says so (X-EGW-Background), so that the
+   * server does not count it as the admin's activity: an open page alone keeps no session alive.
+   */
+  async function api(method, path, body, background) {
     const headers = {};
+    if (background) headers['X-EGW-Background'] = '1';
     const options = { method, headers, credentials: 'same-origin', cache: 'no-store' };
     if (method !== 'GET' && state.session && state.session.csrfToken) {
       headers['X-CSRF-Token'] = state.session.csrfToken;
@@ -210,16 +215,17 @@
     show(PAGES.includes(page) ? page : 'dashboard');
   }
 
-  async function refresh() {
+  /** Reloads the page's data; {@code bg} when the poll does it rather than the admin. */
+  async function refresh(bg) {
     if (state.polling || !state.session || state.session.mustChangePassword) return;
     state.polling = true;
     try {
-      if (state.page === 'dashboard') await refreshDashboard();
-      else if (state.page === 'clients') await Promise.all([refreshClients(), refreshMessages()]);
-      else if (state.page === 'quarantine') await Promise.all([refreshQuarantine(), refreshBans()]);
-      else if (state.page === 'plugins') await refreshPlugins();
-      else if (state.page === 'audit') await refreshAudit();
-      else if (state.page === 'settings') await refreshTokens();
+      if (state.page === 'dashboard') await refreshDashboard(bg);
+      else if (state.page === 'clients') await Promise.all([refreshClients(bg), refreshMessages(bg)]);
+      else if (state.page === 'quarantine') await Promise.all([refreshQuarantine(bg), refreshBans(bg)]);
+      else if (state.page === 'plugins') await refreshPlugins(bg);
+      else if (state.page === 'audit') await refreshAudit(bg);
+      else if (state.page === 'settings') await refreshTokens(bg);
     } catch (e) {
       if (!(e instanceof ApiError)) showBanner('The page failed to update: ' + e.message);
     } finally {
@@ -229,8 +235,9 @@
 
   // dashboard
 
-  async function refreshDashboard() {
-    const [stats, connections] = await Promise.all([api('GET', '/api/stats'), api('GET', '/api/connections')]);
+  async function refreshDashboard(bg) {
+    const [stats, connections] = await Promise.all([api('GET', '/api/stats', undefined, bg),
+      api('GET', '/api/connections', undefined, bg)]);
     const now = Date.now();
     state.samples.push({ t: now, messagesIn: stats.messagesIn, errorsByCode: stats.errorsByCode || {} });
     while (state.samples.length > 2 && now - state.samples[0].t > CHART_WINDOW_MS) state.samples.shift();
@@ -331,8 +338,8 @@
 
   // clients
 
-  async function refreshClients() {
-    state.clients = await api('GET', '/api/clients');
+  async function refreshClients(bg) {
+    state.clients = await api('GET', '/api/clients', undefined, bg);
     renderClients();
   }
 
@@ -472,12 +479,13 @@
     $('messages-card').hidden = true;
   }
 
-  async function refreshMessages() {
+  async function refreshMessages(bg) {
     const name = state.messagesFor;
     if (!name) return;
     let rows;
     try {
-      rows = await api('GET', '/api/clients/' + encodeURIComponent(name) + '/messages?limit=' + RECENT_LIMIT);
+      rows = await api('GET', '/api/clients/' + encodeURIComponent(name) + '/messages?limit=' + RECENT_LIMIT,
+        undefined, bg);
     } catch (e) {
       if (e.status === 404) closeMessages();
       throw e;
@@ -499,8 +507,8 @@
 
   // quarantine
 
-  async function refreshQuarantine() {
-    const clients = await api('GET', '/api/clients');
+  async function refreshQuarantine(bg) {
+    const clients = await api('GET', '/api/clients', undefined, bg);
     const body = clear($('quarantine-table').tBodies[0]);
     const quarantined = clients.filter((c) => String(c.status).toUpperCase() === 'QUARANTINED');
     for (const c of quarantined) {
@@ -520,8 +528,8 @@
 
   // bans
 
-  async function refreshBans() {
-    const bans = await api('GET', '/api/bans');
+  async function refreshBans(bg) {
+    const bans = await api('GET', '/api/bans', undefined, bg);
     const body = clear($('bans-table').tBodies[0]);
     for (const b of bans) {
       body.append(el('tr', { 'data-address': b.address },
@@ -544,8 +552,8 @@
 
   // plugins
 
-  async function refreshPlugins() {
-    const plugins = await api('GET', '/api/plugins');
+  async function refreshPlugins(bg) {
+    const plugins = await api('GET', '/api/plugins', undefined, bg);
     const body = clear($('plugins-table').tBodies[0]);
     for (const p of plugins) {
       const s = String(p.state).toUpperCase();
@@ -601,10 +609,10 @@
 
   // audit
 
-  async function refreshAudit() {
+  async function refreshAudit(bg) {
     const before = state.auditBefore;
     const q = '/api/audit?limit=50' + (before ? '&before=' + before : '');
-    const rows = await api('GET', q);
+    const rows = await api('GET', q, undefined, bg);
     const body = clear($('audit-table').tBodies[0]);
     for (const e of rows) {
       body.append(el('tr', null,
@@ -630,13 +638,16 @@
     } catch (e) { /* shown by api() */ }
   }
 
-  async function refreshTokens() {
-    const tokens = await api('GET', '/api/tokens');
+  async function refreshTokens(bg) {
+    const tokens = await api('GET', '/api/tokens', undefined, bg);
     const body = clear($('tokens-table').tBodies[0]);
-    for (const t of tokens.filter((x) => x.active)) {
+    for (const t of tokens.filter((x) => !x.revokedAt)) {
       body.append(el('tr', { 'data-token': t.name },
         el('td', { text: t.name }),
+        el('td', { class: 'small', text: t.scope }),
         el('td', { class: 'opt small', text: fmtTime(t.createdAt) }),
+        el('td', { class: 'small', text: t.expired ? 'expired ' + fmtTime(t.expiresAt)
+          : (t.expiresAt ? fmtTime(t.expiresAt) : 'never') }),
         el('td', { class: 'small', text: fmtAgo(t.lastUsedAt) }),
         el('td', { class: 'actions' }, el('button', { type: 'button', class: 'danger small',
           onclick: () => revokeToken(t.name) }, 'Revoke'))));
@@ -647,9 +658,13 @@
     event.preventDefault();
     const out = $('token-result');
     try {
-      const r = await api('POST', '/api/tokens', { name: $('token-name').value.trim() });
+      const request = { name: $('token-name').value.trim(), scope: $('token-scope').value };
+      const days = $('token-days').value.trim();
+      if (days) request.expiresAt = new Date(Date.now() + Number(days) * 86400000).toISOString();
+      const r = await api('POST', '/api/tokens', request);
       setResult(out, el('div', { class: 'token-once' },
-        el('div', null, 'Token ' + r.name + ' — copy it now, it is shown only once:'),
+        el('div', null, 'Token ' + r.name + ' (' + r.scope + (r.expiresAt ? ', expires ' + fmtTime(r.expiresAt) : '')
+          + ') — copy it now, it is shown only once:'),
         el('div', { id: 'token-value', class: 'mono' }, r.token)), true);
       $('token-form').reset();
       refresh();
@@ -724,7 +739,7 @@
       state.session = null;
     }
     route();
-    setInterval(refresh, POLL_MS);
+    setInterval(() => refresh(true), POLL_MS);
   }
 
   document.addEventListener('DOMContentLoaded', boot);

@@ -1,0 +1,121 @@
+package org.edgegateway.core.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.edgegateway.core.admin.Actor;
+import org.edgegateway.core.admin.AdminException;
+import org.edgegateway.core.admin.ApiTokenView;
+import org.edgegateway.core.admin.NewApiToken;
+import org.edgegateway.core.testing.GatewayFixture;
+import org.edgegateway.keys.ApiToken;
+import org.edgegateway.keys.TokenScope;
+import org.edgegateway.keys.TokenSecrets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI's way into a running gateway: its control socket, over a real Unix socket, real store. */
+@Timeout(120)
+class ControlChannelTest {
+
+    private static final Actor CLI = new Actor("cli:tester", "local");
+
+    @TempDir
+    Path dir;
+    GatewayFixture gw;
+    ControlServer server;
+    ControlClient cli;
+
+    @BeforeEach
+    void start() {
+        gw = GatewayFixture.start(dir);
+        Path socket = dir.resolve("control.sock");
+        server = ControlServer.start(socket, gw.gateway().admin());
+        cli = ControlClient.connect(socket).orElseThrow();
+    }
+
+    @AfterEach
+    void stop() {
+        cli.close();
+        server.close();
+        gw.close();
+    }
+
+    @Test
+    void apiTokensAreMadeListedAndRevokedOnARunningGateway() {
+        Instant expires = Instant.now().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.MICROS);
+        NewApiToken made = cli.createApiToken("scraper", TokenScope.METRICS, expires, CLI);
+        assertThat(made.secret()).startsWith(TokenSecrets.PREFIX);
+        assertThat(made.toString()).doesNotContain(made.secret());
+        ApiToken stored = gw.store().findActiveApiTokenByHash(TokenSecrets.hash(made.secret())).orElseThrow();
+        assertThat(stored.name()).isEqualTo("scraper");
+        assertThat(stored.scope()).isEqualTo(TokenScope.METRICS);
+        assertThat(stored.expiresAt()).isEqualTo(expires);
+        assertThat(gw.store().auditPageFor("scraper", Long.MAX_VALUE, 5)).singleElement().satisfies(e -> {
+            assertThat(e.action()).isEqualTo("token.create");
+            assertThat(e.actor()).isEqualTo("cli:tester");
+            assertThat(e.source()).isEqualTo("local");
+            assertThat(e.detail()).doesNotContain(made.secret());
+        });
+        assertThat(cli.createApiToken("admin-bot", TokenScope.ADMIN, null, CLI).token().expiresAt()).isNull();
+
+        assertThat(cli.apiTokens()).extracting(ApiTokenView::name, ApiTokenView::scope)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("admin-bot", TokenScope.ADMIN),
+                        org.assertj.core.groups.Tuple.tuple("scraper", TokenScope.METRICS));
+
+        assertThatThrownBy(() -> cli.createApiToken("scraper", TokenScope.READ_ONLY, null, CLI))
+                .isInstanceOfSatisfying(AdminException.class, e -> assertThat(e.kind()).isEqualTo(AdminException.Kind.CONFLICT))
+                .hasMessageContaining("an API token named 'scraper' already exists");
+        assertThatThrownBy(() -> cli.createApiToken("late", TokenScope.READ_ONLY, Instant.parse("2020-01-01T00:00:00Z"), CLI))
+                .isInstanceOfSatisfying(AdminException.class, e -> assertThat(e.kind()).isEqualTo(AdminException.Kind.INVALID))
+                .hasMessageContaining("is not after now");
+
+        cli.revokeApiToken("scraper", CLI);
+        assertThat(gw.store().findActiveApiTokenByHash(TokenSecrets.hash(made.secret()))).isEmpty();
+        assertThatThrownBy(() -> cli.revokeApiToken("nobody", CLI))
+                .isInstanceOfSatisfying(AdminException.class, e -> assertThat(e.kind()).isEqualTo(AdminException.Kind.NOT_FOUND));
+    }
+
+    @Test
+    void aBadTokenRequestIsInvalidNotAnInternalError() {
+        assertThat(server.handle("{\"op\":\"createApiToken\",\"actor\":\"cli:x\",\"name\":\"a\",\"scope\":\"root\"}")
+                .toString()).contains("\"kind\":\"INVALID\"").contains("token scope 'root' is not one of");
+        assertThat(server.handle("{\"op\":\"createApiToken\",\"actor\":\"cli:x\",\"name\":\"a\",\"scope\":\"admin\","
+                + "\"expiresAt\":\"tomorrow\"}").toString()).contains("\"kind\":\"INVALID\"");
+        assertThat(gw.store().listApiTokens()).isEmpty();
+    }
+
+    @Test
+    void theKeyStoreBackupTravelsToTheCliOverTheSocket() throws Exception {
+        gw.enrol("sensor-1");
+        gw.enrol("sensor-2");
+        java.nio.file.Path elsewhere = java.nio.file.Files.createDirectories(dir.resolve("cli-side"));
+        java.nio.file.Path copy = elsewhere.resolve("store.zip");
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(copy)) {
+            cli.backupStore(out, "/backups/gw.zip", CLI);
+        }
+        assertThat(cli.clients()).as("the connection serves the next request").hasSize(2);
+        try (var left = java.nio.file.Files.list(dir.resolve("data"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("no copy left beside the store")
+                    .noneMatch(n -> n.contains("backup"));
+        }
+        org.edgegateway.keys.KeyStore.restore(copy, dir.resolve("restored"));
+        try (org.edgegateway.keys.KeyStore restored = org.edgegateway.keys.KeyStore.open(
+                org.edgegateway.keys.KeyStore.fileUrl(dir.resolve("restored")))) {
+            assertThat(restored.listClients()).extracting(org.edgegateway.keys.ClientRecord::name)
+                    .containsExactly("sensor-1", "sensor-2");
+        }
+        assertThat(gw.store().auditPage(Long.MAX_VALUE, 5)).first().satisfies(e -> {
+            assertThat(e.action()).isEqualTo("store.backup");
+            assertThat(e.actor()).isEqualTo("cli:tester");
+            assertThat(e.detail()).isEqualTo("to /backups/gw.zip");
+        });
+    }
+}

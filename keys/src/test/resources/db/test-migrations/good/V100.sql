@@ -1,0 +1,2 @@
+-- a migration for tests
+CREATE TABLE test_extra (x INTEGER);
