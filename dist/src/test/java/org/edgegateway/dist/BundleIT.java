@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.InputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.edgegateway.keys.ZCert;
 import org.edgegateway.keys.ZCertFiles;
 import org.edgegateway.keys.Z85;
+import org.edgegateway.nacl.NaclClassPath;
+import org.edgegateway.transport.PollerClassPath;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,11 +58,29 @@ class BundleIT {
         assertThat(base.resolve("systemd/edge-gateway.service")).exists();
         assertThat(base.resolve("conf/gateway.properties.example")).content()
                 .contains("#gateway.endpoint=tcp://*:5555").contains("#admin.port=8443");
-        assertThat(base.resolve("THIRD-PARTY.txt")).content().contains("org.zeromq:jeromq").contains("Bouncy Castle");
+        assertThat(base.resolve("THIRD-PARTY.txt")).content().contains("Bouncy Castle")
+                .contains("(Mozilla Public License 2.0) JeroMQ 0.6.0 (org.zeromq:jeromq:0.6.0) repackaged")
+                .contains("org.edgegateway:edge-gateway-jeromq:");
+        assertThat(base.resolve("licenses/LICENSE-JeroMQ-MPL-2.0.txt")).content().startsWith("Mozilla Public License Version 2.0");
+        assertThat(base.resolve("licenses/NOTICE-edge-gateway-jeromq.txt")).content()
+                .contains("zmq/poll/Poller.java").contains("zmq/poll/PollerBase.java");
+        assertThat(base.resolve("NOTICE")).content().contains("lib/edge-gateway-jeromq-*.jar is JeroMQ 0.6.0");
         try (var libs = Files.list(base.resolve("lib"))) {
-            List<String> jars = libs.map(p -> p.getFileName().toString()).toList();
+            List<Path> jarPaths = libs.filter(p -> p.toString().endsWith(".jar")).toList();
+            List<String> jars = jarPaths.stream().map(p -> p.getFileName().toString()).toList();
             assertThat(jars).anyMatch(j -> j.startsWith("edge-gateway-nacl-"))
-                    .noneMatch(j -> j.startsWith("jnacl"));
+                    .anyMatch(j -> j.startsWith("edge-gateway-jeromq-"))
+                    .noneMatch(j -> j.startsWith("jnacl"))
+                    .noneMatch(j -> j.startsWith("jeromq"));
+            // the bundle's class path: JeroMQ once, with the project's poller and the project's NaCl
+            URL[] urls = new URL[jarPaths.size()];
+            for (int i = 0; i < urls.length; i++) {
+                urls[i] = jarPaths.get(i).toUri().toURL();
+            }
+            try (URLClassLoader bundleLoader = new URLClassLoader(urls, ClassLoader.getPlatformClassLoader())) {
+                PollerClassPath.requireProjectPoller(bundleLoader);
+                NaclClassPath.requireStandIn(bundleLoader);
+            }
         }
         int port = BundleProcess.freePort();
         String endpoint = "tcp://127.0.0.1:" + port;
