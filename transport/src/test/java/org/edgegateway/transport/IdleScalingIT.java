@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -41,12 +42,13 @@ class IdleScalingIT {
     static final double SLACK_CORES = 0.02;
     static final int CLIENTS_PER_PROCESS = 2_500;
 
-    record Run(int connections, int connected, int heartbeatMs, double ioCores, int disconnects, String poller) {
+    record Run(int connections, int connected, int heartbeatMs, double ioCores, int setupDisconnects, int disconnects,
+               String poller) {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%,d idle connections (%,d connected), heartbeat every %d ms: server I/O thread"
-                    + " %.4f cores (%d disconnects; poller from %s)", connections, connected, heartbeatMs, ioCores, disconnects,
-                    poller);
+                    + " %.4f cores (disconnects: %d while connecting, %d in the window; poller from %s)", connections,
+                    connected, heartbeatMs, ioCores, setupDisconnects, disconnects, poller);
         }
     }
 
@@ -79,6 +81,7 @@ class IdleScalingIT {
         });
         List<Process> clients = new ArrayList<>();
         AtomicInteger disconnects = new AtomicInteger();
+        AtomicBoolean watching = new AtomicBoolean(true);
         Thread watcher = null;
         ZMQ.Socket router = null;
         ZMQ.Socket monitor = null;
@@ -95,6 +98,19 @@ class IdleScalingIT {
             monitor.connect("inproc://scaling-monitor-" + connections);
             router.bind("tcp://127.0.0.1:*");
             String endpoint = router.getLastEndpoint();
+
+            ZMQ.Socket events = monitor;
+            watcher = new Thread(() -> {
+                // never interrupted: an interrupt would close the socket's NIO channels
+                while (watching.get()) {
+                    ZMQ.Event event = ZMQ.Event.recv(events);
+                    if (event != null && event.getEvent() == ZMQ.EVENT_DISCONNECTED) {
+                        disconnects.incrementAndGet();
+                    }
+                }
+            }, "scaling-monitor");
+            watcher.setDaemon(true);
+            watcher.start();
 
             // the idle clients live in processes of their own: each DEALER costs its process about 5 descriptors
             for (int left = connections; left > 0; left -= CLIENTS_PER_PROCESS) {
@@ -117,20 +133,10 @@ class IdleScalingIT {
                 deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             }
 
-            ZMQ.Socket events = monitor;
-            watcher = new Thread(() -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                    ZMQ.Event event = ZMQ.Event.recv(events);
-                    if (event != null && event.getEvent() == ZMQ.EVENT_DISCONNECTED) {
-                        disconnects.incrementAndGet();
-                    }
-                }
-            }, "scaling-monitor");
-            watcher.setDaemon(true);
-
             // let every connection reach its heartbeat rhythm (first PING one interval after its handshake)
             Thread.sleep(Math.max(1_000, 2L * heartbeatMs));
-            watcher.start();
+            Thread.sleep(500); // the monitor's backlog of the connecting phase is counted by now
+            int setupDisconnects = disconnects.get();
 
             assertThat(ioThreads).hasSize(1);
             ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -140,14 +146,15 @@ class IdleScalingIT {
             Thread.sleep(WINDOW_MS);
             long cpu1 = mx.getThreadCpuTime(id);
             long t1 = System.nanoTime();
+            int windowDisconnects = disconnects.get() - setupDisconnects;
             double cores = (double) (cpu1 - cpu0) / (t1 - t0);
 
             String poller = String.valueOf(Class.forName("zmq.poll.Poller").getProtectionDomain().getCodeSource().getLocation());
             poller = poller.substring(poller.lastIndexOf('/', poller.length() - 2) + 1);
-            return new Run(connections, greeted, heartbeatMs, cores, disconnects.get(), poller);
+            return new Run(connections, greeted, heartbeatMs, cores, setupDisconnects, windowDisconnects, poller);
         } finally {
             if (watcher != null) {
-                watcher.interrupt();
+                watching.set(false);
                 watcher.join(5_000);
             }
             for (Process p : clients) {
@@ -189,8 +196,9 @@ class IdleScalingIT {
             for (int i = 0; i < count; i++) {
                 ZMQ.Socket dealer = context.socket(SocketType.DEALER);
                 dealer.setLinger(0);
-                // JeroMQ's own poller can lose a fresh connection's channel: retry such a handshake
-                dealer.setHandshakeIvl(3_000);
+                // JeroMQ's own poller can lose a fresh connection's channel: retry such a handshake (not too
+                // soon: 5,000 connecting at once can take seconds to be accepted on a busy machine)
+                dealer.setHandshakeIvl(10_000);
                 dealer.connect(endpoint);
                 dealer.send("hello");
                 sockets.add(dealer);
