@@ -17,6 +17,7 @@ import org.edgegateway.core.admission.AdmissionControl;
 import org.edgegateway.core.admission.BanList;
 import org.edgegateway.core.admission.QuarantineQueue;
 import org.edgegateway.core.admission.Quarantiner;
+import org.edgegateway.core.health.Health;
 import org.edgegateway.core.router.Router;
 import org.edgegateway.core.zap.ZapHandler;
 import org.edgegateway.keys.CurveKeyPair;
@@ -50,12 +51,15 @@ public final class Gateway implements AutoCloseable {
     private final String boundEndpoint;
     private final String clientEndpoint;
     private final org.edgegateway.core.pubsub.PubSub pubsub;
+    private final Health health;
     private volatile boolean closed;
 
     private Gateway(ZContext context, ZapHandler zap, Router router, Quarantiner quarantiner, AuditTrail audit,
                     GatewayAdmin admin, GatewayMetrics metrics, KeyStore store, ScheduledExecutorService housekeeping,
-                    String boundEndpoint, String clientEndpoint, org.edgegateway.core.pubsub.PubSub pubsub) {
+                    String boundEndpoint, String clientEndpoint, org.edgegateway.core.pubsub.PubSub pubsub,
+                    Health health) {
         this.pubsub = pubsub;
+        this.health = health;
         this.context = context;
         this.zap = zap;
         this.router = router;
@@ -105,6 +109,7 @@ public final class Gateway implements AutoCloseable {
             LOG.warn("transport: fault on {}: {}", t.getName(), e.toString());
         });
         KeyCache keys = new KeyCache();
+        Health health = new Health(clock);
         AuditTrail audit = null;
         ZapHandler zap = null;
         Router router = null;
@@ -116,21 +121,44 @@ public final class Gateway implements AutoCloseable {
             audit = trail;
             QuarantineQueue quarantines = new QuarantineQueue(1024);
             router = new Router(context, config, serverKeys, keys, handlers, metrics, clock,
-                    new AdmissionControl(admission, metrics, quarantines, System::nanoTime));
+                    new AdmissionControl(admission, metrics, quarantines, System::nanoTime), health);
             BanList bans = new BanList(admission, clock, ban -> {
                 metrics.countBan();
                 LOG.warn("gateway: banned {} until {}: {}", ban.address(), ban.until(), ban.reason());
                 trail.record("gateway", "address.ban", ban.address(), ban.reason(), ban.address());
             });
             StartupSelfTest selfTest = new StartupSelfTest();
-            zap = new ZapHandler(context, keys, bans, new ZapEvents(router, metrics, trail, selfTest, bans), clock);
+            zap = new ZapHandler(context, keys, bans, new ZapEvents(router, metrics, trail, selfTest, bans), clock,
+                    health);
             zap.start();
             String bound = router.start();
             selfTest.run(bound, serverKeys.publicKey());
             String clientEndpoint = config.publicEndpoint().isEmpty() ? advertised(bound) : config.publicEndpoint();
             if (pubsubConfig != null) {
-                pubsub = org.edgegateway.core.pubsub.PubSub.start(context, serverKeys, pubsubConfig, keys, clock);
+                pubsub = org.edgegateway.core.pubsub.PubSub.start(context, serverKeys, pubsubConfig, keys, clock, health);
+            } else {
+                health.off(Health.PUBLISHER);
             }
+            health.probe(Health.KEY_STORE, () -> storeAnswers(store));
+            if (plugins != null) {
+                org.edgegateway.core.plugins.PluginHost host = plugins;
+                health.probe(Health.PLUGINS, host::serving);
+            } else {
+                health.off(Health.PLUGINS);
+            }
+            Router failSafeRouter = router;
+            org.edgegateway.core.pubsub.PubSub failSafePubsub = pubsub;
+            health.onDeath(death -> {
+                if (death.part().equals(Health.ZAP)) {
+                    // Without its ZAP handler the gateway must not accept anyone: close the binds now,
+                    // before whoever owns the process gets round to stopping it.
+                    LOG.error("gateway: the ZAP handler is dead; closing {} and the topic publisher", bound);
+                    failSafeRouter.halt();
+                    if (failSafePubsub != null) {
+                        failSafePubsub.halt();
+                    }
+                }
+            });
             GatewayAdmin admin = new GatewayAdmin(store, keys, router, metrics, bans, serverKeys.publicZ85(),
                     () -> clientEndpoint, clock, plugins, pubsub,
                     org.edgegateway.core.pubsub.ClientPusher.overKeyCache(keys, router::push));
@@ -147,7 +175,7 @@ public final class Gateway implements AutoCloseable {
             LOG.info("gateway: serving on {} with {} enrolled clients; server key {}", bound, keys.size(),
                     serverKeys.publicZ85());
             return new Gateway(context, zap, router, quarantiner, audit, admin, metrics, store, housekeeping, bound,
-                    clientEndpoint, pubsub);
+                    clientEndpoint, pubsub, health);
         } catch (RuntimeException e) {
             if (pubsub != null) {
                 pubsub.close();
@@ -193,6 +221,17 @@ public final class Gateway implements AutoCloseable {
                 bans.failed(address);
             }
             audit.record("zap", "auth.denied", keyZ85 == null ? "-" : keyZ85, reason, address);
+        }
+    }
+
+    /** The key store's readiness probe: one indexed read of the newest audit row. */
+    private static boolean storeAnswers(KeyStore store) {
+        try {
+            store.auditPage(Long.MAX_VALUE, 1);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("gateway: the key store does not answer: {}", e.getMessage());
+            return false;
         }
     }
 
@@ -254,12 +293,21 @@ public final class Gateway implements AutoCloseable {
         return router;
     }
 
+    /**
+     * The vital signs of this gateway's owner threads, key store and plugins, for {@code /health};
+     * whoever owns the process listens for a death ({@link Health#onDeath}) and ends it.
+     */
+    public Health health() {
+        return health;
+    }
+
     /** Graceful stop: stop reading, finish handlers in flight within {@code grace}, answer, close. */
     public void shutdown(Duration grace) {
         if (closed) {
             return;
         }
         closed = true;
+        health.stopping();
         LOG.info("gateway: stopping");
         quarantiner.close();
         router.shutdown(grace);

@@ -2,6 +2,7 @@ package org.edgegateway.uplink;
 
 import java.nio.file.Path;
 import org.edgegateway.core.HandlerLookup;
+import org.edgegateway.core.health.Health;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,9 +48,14 @@ public final class Uplink implements AutoCloseable {
     }
 
     /** Starts draining to the upstream. */
-    public synchronized void start() {
+    public void start() {
+        start(new Health(java.time.Clock.systemUTC()));
+    }
+
+    /** Starts draining to the upstream; a death of the forwarder's thread is reported to {@code health}. */
+    public synchronized void start(Health health) {
         if (queue != null && forwarder == null) {
-            forwarder = UplinkForwarder.start(queue, config, () -> UplinkForwarder.client(config));
+            forwarder = UplinkForwarder.start(queue, config, () -> UplinkForwarder.client(config), health);
             LOG.info("uplink: forwarding {} to {} as a client of bundle {}",
                     config.types().isEmpty() ? "every type" : config.types(),
                     config.endpoint().isEmpty() ? "the bundle's endpoint" : config.endpoint(), config.bundle());

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.edgegateway.client.GatewayClient;
 import org.edgegateway.client.GatewayClientException;
+import org.edgegateway.core.health.Health;
 import org.edgegateway.protocol.ErrorCode;
 import org.edgegateway.protocol.Reply;
 import org.slf4j.Logger;
@@ -49,6 +50,7 @@ public final class UplinkForwarder implements AutoCloseable {
     private final UplinkQueue queue;
     private final UplinkConfig config;
     private final Supplier<GatewayClient> clients;
+    private final Health health;
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong attempts = new AtomicLong();
     private final Thread thread;
@@ -57,8 +59,9 @@ public final class UplinkForwarder implements AutoCloseable {
     private volatile GatewayClient client;
     private final Object pauseLock = new Object();
 
-    private UplinkForwarder(UplinkQueue queue, UplinkConfig config, Supplier<GatewayClient> clients) {
+    private UplinkForwarder(UplinkQueue queue, UplinkConfig config, Supplier<GatewayClient> clients, Health health) {
         this.queue = queue;
+        this.health = health;
         this.config = config;
         this.clients = clients;
         this.thread = new Thread(this::run, "egw-uplink");
@@ -70,7 +73,16 @@ public final class UplinkForwarder implements AutoCloseable {
      * client gives up on the handshake or closes).
      */
     public static UplinkForwarder start(UplinkQueue queue, UplinkConfig config, Supplier<GatewayClient> clients) {
-        UplinkForwarder f = new UplinkForwarder(queue, config, clients);
+        return start(queue, config, clients, new Health(java.time.Clock.systemUTC()));
+    }
+
+    /**
+     * As above, reporting to {@code health} a death of the thread: its loop ending by a failure (an
+     * {@link Error}: every exception is retried) while the uplink runs.
+     */
+    public static UplinkForwarder start(UplinkQueue queue, UplinkConfig config, Supplier<GatewayClient> clients,
+                                        Health health) {
+        UplinkForwarder f = new UplinkForwarder(queue, config, clients, health);
         f.thread.start();
         return f;
     }
@@ -95,6 +107,28 @@ public final class UplinkForwarder implements AutoCloseable {
     }
 
     private void run() {
+        Throwable failure = null;
+        try {
+            drain();
+        } catch (Throwable e) {
+            failure = e;
+        } finally {
+            GatewayClient c = client;
+            client = null;
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (RuntimeException e) {
+                    LOG.debug("uplink: closing the client failed: {}", e.toString());
+                }
+            }
+            if (running && failure != null) {
+                health.died(Health.UPLINK, failure);
+            }
+        }
+    }
+
+    private void drain() {
         long pauseMillis = 0;
         while (running) {
             try {
@@ -121,11 +155,6 @@ public final class UplinkForwarder implements AutoCloseable {
                 LOG.error("uplink: drain failed, retrying", e);
                 pauseMillis = Math.min(config.retryMax().toMillis(), Math.max(100, pauseMillis * 2));
             }
-        }
-        GatewayClient c = client;
-        client = null;
-        if (c != null) {
-            c.close();
         }
     }
 

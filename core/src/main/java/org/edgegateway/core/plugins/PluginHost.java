@@ -85,6 +85,7 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
     private int staged;
     private boolean closed;
+    private volatile boolean open = true;
 
     private PluginHost(PluginHostConfig config, ClientPush push) {
         this.config = config;
@@ -148,6 +149,14 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
     @Override
     public long version() {
         return version.get();
+    }
+
+    /**
+     * Whether the host runs and serves at least one type: the readiness of the plugins for
+     * {@code /health}. Lock-free, so a health check never waits for an admin operation.
+     */
+    public boolean serving() {
+        return open && !byType.isEmpty();
     }
 
     /** Publishes new routes; the version moves after them, so a reader that sees it sees them. */
@@ -313,6 +322,7 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
                 return;
             }
             closed = true;
+            open = false;
             for (Slot s : new ArrayList<>(slots.values())) {
                 if (s.state == PluginState.STARTED) {
                     halt(s, PluginState.STOPPED, "gateway stopping", true);

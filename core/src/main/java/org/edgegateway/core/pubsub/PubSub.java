@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.edgegateway.core.KeyCache;
+import org.edgegateway.core.health.Health;
 import org.edgegateway.keys.CurveKeyPair;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +78,7 @@ public final class PubSub implements AutoCloseable {
     private final PubSubConfig config;
     private final KeyCache keys;
     private final Clock clock;
+    private final Health health;
     private final Queue<byte[][]> commands = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -109,8 +111,10 @@ public final class PubSub implements AutoCloseable {
         }
     }
 
-    private PubSub(ZContext context, CurveKeyPair serverKeys, PubSubConfig config, KeyCache keys, Clock clock) {
+    private PubSub(ZContext context, CurveKeyPair serverKeys, PubSubConfig config, KeyCache keys, Clock clock,
+                   Health health) {
         this.context = context;
+        this.health = health;
         this.serverKeys = serverKeys;
         this.config = config;
         this.keys = keys;
@@ -126,8 +130,18 @@ public final class PubSub implements AutoCloseable {
      */
     public static PubSub start(ZContext context, CurveKeyPair serverKeys, PubSubConfig config, KeyCache keys,
                                Clock clock) {
-        PubSub p = new PubSub(context, serverKeys, config, keys, clock);
+        return start(context, serverKeys, config, keys, clock, new Health(clock));
+    }
+
+    /**
+     * As above, reporting to {@code health}: up once bound, and a death when the publisher's thread
+     * ends by a failure while the gateway runs.
+     */
+    public static PubSub start(ZContext context, CurveKeyPair serverKeys, PubSubConfig config, KeyCache keys,
+                               Clock clock, Health health) {
+        PubSub p = new PubSub(context, serverKeys, config, keys, clock, health);
         p.bind();
+        health.up(Health.PUBLISHER);
         return p;
     }
 
@@ -238,6 +252,7 @@ public final class PubSub implements AutoCloseable {
     }
 
     private void loop() {
+        Throwable failure = null;
         ZMQ.Poller poller = context.createPoller(2);
         poller.register(socket, ZMQ.Poller.POLLIN);
         poller.register(wake.channel(), ZMQ.Poller.POLLIN);
@@ -260,9 +275,14 @@ public final class PubSub implements AutoCloseable {
                 receiveSubscriptions();
                 runCommands();
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             if (running) {
-                LOG.error("pubsub: loop failed", e);
+                failure = e;
+                try {
+                    LOG.error("pubsub: loop failed", e);
+                } catch (Throwable ignored) {
+                    // The death is reported below all the same.
+                }
             }
         } finally {
             poller.close();
@@ -272,6 +292,9 @@ public final class PubSub implements AutoCloseable {
                 LOG.debug("pubsub: close failed", e);
             }
             stopped.countDown();
+            if (failure != null) {
+                health.died(Health.PUBLISHER, failure);
+            }
         }
     }
 
@@ -419,6 +442,16 @@ public final class PubSub implements AutoCloseable {
         }
         views.sort(Comparator.comparing(SubscriptionView::prefix));
         subscriptionSnapshot = List.copyOf(views);
+    }
+
+    /**
+     * Stops publishing now: the thread closes the XPUB at its next turn (its bind goes away, the
+     * subscribers are dropped) without waiting here. For a gateway that must not go on serving (its
+     * ZAP handler died). Thread-safe; {@link #close()} may follow.
+     */
+    public void halt() {
+        running = false;
+        wakeUp();
     }
 
     /** Stops the thread, which closes the socket; call before the context is closed. Idempotent. */

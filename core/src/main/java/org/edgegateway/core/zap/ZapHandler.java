@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.edgegateway.core.KeyCache;
+import org.edgegateway.core.health.Health;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
@@ -57,11 +58,15 @@ public final class ZapHandler implements AutoCloseable {
         boolean banned(String address);
     }
 
+    /** Consecutive failures of the socket itself after which the handler gives up (see {@link #run}). */
+    static final int MAX_SOCKET_FAILURES = 100;
+
     private final ZContext context;
     private final KeyCache keys;
     private final AddressGate gate;
     private final Listener listener;
     private final Clock clock;
+    private final Health health;
     private final CountDownLatch bound = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -69,11 +74,19 @@ public final class ZapHandler implements AutoCloseable {
     private Thread thread;
 
     public ZapHandler(ZContext context, KeyCache keys, AddressGate gate, Listener listener, Clock clock) {
+        this(context, keys, gate, listener, clock, new Health(clock));
+    }
+
+    /** @param health told when this handler serves, and when its thread dies while the gateway runs */
+    public ZapHandler(ZContext context, KeyCache keys, AddressGate gate, Listener listener, Clock clock,
+                      Health health) {
         this.context = context;
         this.keys = keys;
         this.gate = gate;
         this.listener = listener;
         this.clock = clock;
+        this.health = health;
+        health.starting(Health.ZAP);
     }
 
     /** Starts the thread and waits until the ZAP socket is bound. */
@@ -94,6 +107,20 @@ public final class ZapHandler implements AutoCloseable {
         }
     }
 
+    /**
+     * The thread's body. Whatever goes wrong with one request, it is refused and the next one is
+     * served: every {@link Throwable} is caught, and nothing in a catch block can throw (logging and
+     * the listener are guarded). The loop ends only when the handler is closed, the context is
+     * terminated, or the socket itself keeps failing ({@value #MAX_SOCKET_FAILURES} times in a row:
+     * a REP socket whose reply failed half-way refuses every receive).
+     *
+     * <p>If the thread ends while the gateway runs, it <em>dies</em>, and it must not take the
+     * authentication with it: JeroMQ's CURVE server admits every key when no ZAP handler is bound
+     * (it finds no endpoint and goes on), so the socket is then left open and bound, and handshakes
+     * wait for an answer that never comes instead of being admitted; {@link Health#died} tells the
+     * gateway, which closes its ROUTER and XPUB and exits (non-zero, so the service manager restarts
+     * it).
+     */
     private void run() {
         ZMQ.Socket socket;
         try {
@@ -108,56 +135,92 @@ public final class ZapHandler implements AutoCloseable {
             return;
         }
         bound.countDown();
+        health.up(Health.ZAP);
+        Throwable failure = null;
         try {
-            while (running) {
-                List<byte[]> request;
-                try {
-                    request = receive(socket);
-                } catch (ZMQException e) {
-                    if (e.getErrorCode() == ZError.ETERM) {
-                        break;
-                    }
-                    LOG.warn("zap: receive failed: {}", e.getMessage());
-                    continue;
-                } catch (RuntimeException e) {
-                    if (!running) {
-                        break;
-                    }
-                    LOG.error("zap: receive failed", e);
-                    continue;
-                }
-                if (request == null) {
-                    continue;
-                }
-                List<byte[]> reply;
-                try {
-                    reply = answer(request);
-                } catch (RuntimeException | LinkageError e) {
-                    // Fail closed: whatever went wrong, this request is refused.
-                    LOG.error("zap: handler error, request refused", e);
-                    listener.denied("error", null, "");
-                    reply = reply(request.size() > 1 ? request.get(1) : new byte[0], "500", "Internal error", "");
-                }
-                try {
-                    for (int i = 0; i < reply.size(); i++) {
-                        socket.send(reply.get(i), i < reply.size() - 1 ? ZMQ.SNDMORE : 0);
-                    }
-                } catch (ZMQException e) {
-                    if (e.getErrorCode() == ZError.ETERM) {
-                        break;
-                    }
-                    LOG.warn("zap: reply failed: {}", e.getMessage());
-                } catch (RuntimeException e) {
-                    LOG.error("zap: reply failed", e);
-                }
-            }
+            serve(socket);
+        } catch (Throwable e) {
+            failure = e;
         } finally {
-            try {
-                socket.close();
-            } catch (RuntimeException e) {
-                LOG.debug("zap: close failed", e);
+            if (running) {
+                // Died: the socket stays bound (see above); the context closes it at the gateway's end.
+                health.died(Health.ZAP, failure != null ? failure
+                        : new IllegalStateException("zap: the handler's socket kept failing"));
+            } else {
+                try {
+                    socket.close();
+                } catch (Throwable e) {
+                    quietly(() -> LOG.debug("zap: close failed", e));
+                }
             }
             stopped.countDown();
+        }
+    }
+
+    /** Serves requests until closed, terminated, or the socket keeps failing. */
+    private void serve(ZMQ.Socket socket) {
+        int socketFailures = 0;
+        while (running && socketFailures < MAX_SOCKET_FAILURES) {
+            List<byte[]> request;
+            try {
+                request = receive(socket);
+            } catch (ZMQException e) {
+                if (e.getErrorCode() == ZError.ETERM) {
+                    running = false;
+                    return;
+                }
+                socketFailures++;
+                quietly(() -> LOG.warn("zap: receive failed: {}", e.getMessage()));
+                continue;
+            } catch (Throwable e) {
+                if (!running) {
+                    return;
+                }
+                socketFailures++;
+                quietly(() -> LOG.error("zap: receive failed", e));
+                continue;
+            }
+            if (request == null) {
+                continue;
+            }
+            List<byte[]> reply = decide(request);
+            try {
+                for (int i = 0; i < reply.size(); i++) {
+                    socket.send(reply.get(i), i < reply.size() - 1 ? ZMQ.SNDMORE : 0);
+                }
+                socketFailures = 0;
+            } catch (ZMQException e) {
+                if (e.getErrorCode() == ZError.ETERM) {
+                    running = false;
+                    return;
+                }
+                socketFailures++;
+                quietly(() -> LOG.warn("zap: reply failed: {}", e.getMessage()));
+            } catch (Throwable e) {
+                socketFailures++;
+                quietly(() -> LOG.error("zap: reply failed", e));
+            }
+        }
+    }
+
+    /** The answer to one request; any failure while deciding is a refusal. Never throws. */
+    private List<byte[]> decide(List<byte[]> request) {
+        try {
+            return answer(request);
+        } catch (Throwable e) {
+            // Fail closed: whatever went wrong, this request is refused.
+            quietly(() -> LOG.error("zap: handler error, request refused", e));
+            quietly(() -> listener.denied("error", null, ""));
+            return reply(request.size() > 1 ? request.get(1) : new byte[0], "500", "Internal error", "");
+        }
+    }
+
+    /** Runs {@code r}, swallowing whatever it throws: the ZAP loop must outlive its logging and listener. */
+    private static void quietly(Runnable r) {
+        try {
+            r.run();
+        } catch (Throwable ignored) {
+            // Nothing sensible left to do; the request is refused all the same.
         }
     }
 
