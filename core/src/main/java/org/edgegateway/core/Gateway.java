@@ -15,6 +15,7 @@ import org.edgegateway.core.admin.ConnectionView;
 import org.edgegateway.core.admission.AdmissionConfig;
 import org.edgegateway.core.admission.AdmissionControl;
 import org.edgegateway.core.admission.BanList;
+import org.edgegateway.core.admission.HandshakeLoops;
 import org.edgegateway.core.admission.QuarantineQueue;
 import org.edgegateway.core.admission.Quarantiner;
 import org.edgegateway.core.health.Health;
@@ -120,16 +121,17 @@ public final class Gateway implements AutoCloseable {
             AuditTrail trail = new AuditTrail(store, clock, Duration.ofMinutes(1), 10_000);
             audit = trail;
             QuarantineQueue quarantines = new QuarantineQueue(1024);
-            router = new Router(context, config, serverKeys, keys, handlers, metrics, clock,
-                    new AdmissionControl(admission, metrics, quarantines, System::nanoTime), health);
             BanList bans = new BanList(admission, clock, ban -> {
                 metrics.countBan();
                 LOG.warn("gateway: banned {} until {}: {}", ban.address(), ban.until(), ban.reason());
                 trail.record("gateway", "address.ban", ban.address(), ban.reason(), ban.address());
             });
+            router = new Router(context, config, serverKeys, keys, handlers, metrics, clock,
+                    new AdmissionControl(admission, metrics, quarantines, System::nanoTime), health, bans::abandoned);
+            HandshakeLoops loops = new HandshakeLoops(admission, quarantines, clock, 1_000_000);
             StartupSelfTest selfTest = new StartupSelfTest();
-            zap = new ZapHandler(context, keys, bans, new ZapEvents(router, metrics, trail, selfTest, bans), clock,
-                    health);
+            zap = new ZapHandler(context, keys, bans, (client, address) -> loops.admit(client),
+                    new ZapEvents(router, metrics, trail, selfTest, bans), clock, health);
             zap.start();
             String bound = router.start();
             selfTest.run(bound, serverKeys.publicKey());
@@ -210,7 +212,11 @@ public final class Gateway implements AutoCloseable {
         }
 
         @Override
-        public void denied(String reason, String keyZ85, String address) {
+        public void denied(String reason, String keyZ85, String address, String domain) {
+            if (ZapHandler.ROUTER_DOMAIN.equals(domain)) {
+                // Decided: the connection's end is not an abandoned handshake.
+                router.refused(address);
+            }
             if (keyZ85 != null && keyZ85.equals(selfTest.probeKey())) {
                 selfTest.refusedByZap();
                 return;

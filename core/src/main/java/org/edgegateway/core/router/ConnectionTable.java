@@ -46,7 +46,11 @@ final class ConnectionTable {
         dirty = true;
     }
 
-    void disconnected(String peer) {
+    /**
+     * A connection is gone. Returns its host when it ended before the ZAP handler decided on it (an
+     * abandoned or failed handshake), else null.
+     */
+    String disconnected(String peer) {
         Connection c = byPeer.remove(peer);
         if (c != null) {
             c.gone = true;
@@ -59,6 +63,7 @@ final class ConnectionTable {
             departed.merge(c.name, c.lastMessageAt, (a, b) -> a.isAfter(b) ? a : b);
         }
         dirty = true;
+        return c != null && !c.decided && c.key == null && c.routingId == null ? c.host : null;
     }
 
     /** Last message times of clients that disconnected since the previous call; safe from any thread. */
@@ -74,23 +79,38 @@ final class ConnectionTable {
     }
 
     /**
-     * A ZAP admission of {@code key} from {@code host}: marks the newest unauthenticated connection
-     * from there (connections stuck earlier in their handshake are older), until its first message
-     * says for certain.
+     * A ZAP admission of {@code key} from {@code host}: marks the newest undecided connection from
+     * there (connections stuck earlier in their handshake are older), until its first message says
+     * for certain.
      */
     void authenticated(String key, String name, String host, Instant at) {
-        Connection newest = null;
-        for (Connection c : byPeer.values()) {
-            if (c.key == null && c.host.equals(host) && (newest == null || c.acceptedAt.isAfter(newest.acceptedAt))) {
-                newest = c;
-            }
-        }
+        Connection newest = newestUndecided(host);
         if (newest != null) {
             newest.key = key;
             newest.name = name;
             newest.authenticatedAt = at;
+            newest.decided = true;
             dirty = true;
         }
+    }
+
+    /** A ZAP refusal from {@code host}: the newest undecided connection from there was decided on. */
+    void refused(String host) {
+        Connection newest = newestUndecided(host);
+        if (newest != null) {
+            newest.decided = true;
+        }
+    }
+
+    private Connection newestUndecided(String host) {
+        Connection newest = null;
+        for (Connection c : byPeer.values()) {
+            if (!c.decided && c.key == null && c.host.equals(host)
+                    && (newest == null || c.acceptedAt.isAfter(newest.acceptedAt))) {
+                newest = c;
+            }
+        }
+        return newest;
     }
 
     Connection byRouting(RoutingId id) {
@@ -113,9 +133,11 @@ final class ConnectionTable {
                 other.key = null;
                 other.name = null;
                 other.authenticatedAt = null;
+                other.decided = false;
             }
         }
         c.routingId = id;
+        c.decided = true;
         c.key = key;
         c.name = name;
         if (c.authenticatedAt == null) {

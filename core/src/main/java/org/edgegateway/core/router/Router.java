@@ -81,6 +81,7 @@ public final class Router implements AutoCloseable {
     private final Clock clock;
     private final AdmissionControl admission;
     private final Health health;
+    private final java.util.function.Consumer<String> abandonedHandshake;
     private final ConnectionTable connections = new ConnectionTable();
     private final DedupWindows dedup;
     private final TypeTable types;
@@ -113,14 +114,17 @@ public final class Router implements AutoCloseable {
     private ZMQ.Socket socket;
 
     /**
-     * @param health told when the loop serves, and when the router thread dies while the gateway runs
-     *               (a router thread replaced by the watchdog on purpose is not a death)
+     * @param health             told when the loop serves, and when the router thread dies while the gateway
+     *                           runs (a router thread replaced by the watchdog on purpose is not a death)
+     * @param abandonedHandshake told, on the router thread, the host of each connection that ended before
+     *                           the ZAP handler decided on it (for address bans; must not block)
      */
     public Router(ZContext context, GatewayConfig config, CurveKeyPair serverKeys, KeyCache keys,
                   HandlerLookup handlers, GatewayMetrics metrics, Clock clock, AdmissionControl admission,
-                  Health health) {
+                  Health health, java.util.function.Consumer<String> abandonedHandshake) {
         this.context = context;
         this.health = health;
+        this.abandonedHandshake = abandonedHandshake;
         health.starting(Health.ROUTER);
         this.admission = admission;
         this.config = config;
@@ -210,8 +214,11 @@ public final class Router implements AutoCloseable {
             LOG.debug("router: {} disconnected", peer);
             if (peer != null) {
                 later(() -> {
-                    connections.disconnected(peer);
+                    String undecided = connections.disconnected(peer);
                     last = null;
+                    if (undecided != null) {
+                        abandonedHandshake.accept(undecided);
+                    }
                 });
             }
         }
@@ -232,6 +239,11 @@ public final class Router implements AutoCloseable {
     public void authenticated(KeyCache.Entry client, String host) {
         Instant at = clock.instant();
         later(() -> connections.authenticated(client.publicKey(), client.name(), host, at));
+    }
+
+    /** A ZAP refusal (called on egw-zap); queued without waking the router. */
+    public void refused(String host) {
+        later(() -> connections.refused(host));
     }
 
     /**

@@ -47,8 +47,19 @@ public final class ZapHandler implements AutoCloseable {
         /**
          * @param reason   a stable word: unknown-key, revoked, quarantined, banned, mechanism, malformed, error
          * @param keyZ85   the offered public key, or null when there was none
+         * @param domain   the ZAP domain of the socket, or empty when the request was unreadable
          */
-        void denied(String reason, String keyZ85, String address);
+        void denied(String reason, String keyZ85, String address, String domain);
+    }
+
+    /**
+     * Consulted for an enrolled key the key cache allows, before it is admitted: false refuses this
+     * handshake as {@code quarantined} (the key reconnects in a loop and is being quarantined).
+     */
+    public interface KeyGate {
+        KeyGate OPEN = (client, address) -> true;
+
+        boolean admit(KeyCache.Entry client, String address);
     }
 
     /** Consulted first for every request: a banned address is refused without a key look-up. */
@@ -64,6 +75,7 @@ public final class ZapHandler implements AutoCloseable {
     private final ZContext context;
     private final KeyCache keys;
     private final AddressGate gate;
+    private final KeyGate keyGate;
     private final Listener listener;
     private final Clock clock;
     private final Health health;
@@ -74,15 +86,19 @@ public final class ZapHandler implements AutoCloseable {
     private Thread thread;
 
     public ZapHandler(ZContext context, KeyCache keys, AddressGate gate, Listener listener, Clock clock) {
-        this(context, keys, gate, listener, clock, new Health(clock));
+        this(context, keys, gate, KeyGate.OPEN, listener, clock, new Health(clock));
     }
 
-    /** @param health told when this handler serves, and when its thread dies while the gateway runs */
-    public ZapHandler(ZContext context, KeyCache keys, AddressGate gate, Listener listener, Clock clock,
-                      Health health) {
+    /**
+     * @param keyGate asked last, for an enrolled key that would be admitted
+     * @param health  told when this handler serves, and when its thread dies while the gateway runs
+     */
+    public ZapHandler(ZContext context, KeyCache keys, AddressGate gate, KeyGate keyGate, Listener listener,
+                      Clock clock, Health health) {
         this.context = context;
         this.keys = keys;
         this.gate = gate;
+        this.keyGate = keyGate;
         this.listener = listener;
         this.clock = clock;
         this.health = health;
@@ -210,7 +226,8 @@ public final class ZapHandler implements AutoCloseable {
         } catch (Throwable e) {
             // Fail closed: whatever went wrong, this request is refused.
             quietly(() -> LOG.error("zap: handler error, request refused", e));
-            quietly(() -> listener.denied("error", null, ""));
+            quietly(() -> listener.denied("error", null, request.size() > 3 ? text(request.get(3)) : "",
+                    request.size() > 2 ? text(request.get(2)) : ""));
             return reply(request.size() > 1 ? request.get(1) : new byte[0], "500", "Internal error", "");
         }
     }
@@ -242,22 +259,24 @@ public final class ZapHandler implements AutoCloseable {
      */
     List<byte[]> answer(List<byte[]> request) {
         if (request.size() < 6 || !"1.0".equals(text(request.get(0)))) {
-            listener.denied("malformed", null, "");
+            listener.denied("malformed", null, request.size() > 3 ? text(request.get(3)) : "",
+                    request.size() > 2 ? text(request.get(2)) : "");
             return reply(request.size() > 1 ? request.get(1) : new byte[0], "400", "Malformed ZAP request", "");
         }
         byte[] requestId = request.get(1);
+        String domain = text(request.get(2));
         String address = text(request.get(3));
         String mechanism = text(request.get(5));
         if (gate.banned(address)) {
-            listener.denied("banned", null, address);
+            listener.denied("banned", null, address, domain);
             return reply(requestId, "400", "Address banned", "");
         }
         if (!"CURVE".equals(mechanism)) {
-            listener.denied("mechanism", null, address);
+            listener.denied("mechanism", null, address, domain);
             return reply(requestId, "400", "Mechanism not allowed: only CURVE", "");
         }
         if (request.size() != 7 || request.get(6).length != 32) {
-            listener.denied("malformed", null, address);
+            listener.denied("malformed", null, address, domain);
             return reply(requestId, "400", "Malformed CURVE credentials", "");
         }
         String key = Z85.encode(request.get(6), 32);
@@ -265,19 +284,23 @@ public final class ZapHandler implements AutoCloseable {
         KeyCache.Verdict verdict = entry == null ? KeyCache.Verdict.UNKNOWN : entry.verdict(clock.instant());
         switch (verdict) {
             case ALLOWED -> {
-                listener.allowed(entry, address, text(request.get(2)));
+                if (!keyGate.admit(entry, address)) {
+                    listener.denied("quarantined", key, address, domain);
+                    return reply(requestId, "400", "Client quarantined", "");
+                }
+                listener.allowed(entry, address, domain);
                 return reply(requestId, "200", "OK", key);
             }
             case REVOKED -> {
-                listener.denied("revoked", key, address);
+                listener.denied("revoked", key, address, domain);
                 return reply(requestId, "400", "Key revoked", "");
             }
             case QUARANTINED -> {
-                listener.denied("quarantined", key, address);
+                listener.denied("quarantined", key, address, domain);
                 return reply(requestId, "400", "Client quarantined", "");
             }
             default -> {
-                listener.denied("unknown-key", key, address);
+                listener.denied("unknown-key", key, address, domain);
                 return reply(requestId, "400", "Unknown key", "");
             }
         }

@@ -51,7 +51,7 @@ class ZapHandlerTest {
         context = new ZContext(1);
         clients = new ZContext(1);
         // A listener with a bug that throws Errors, which the old loop did not catch.
-        zap = new ZapHandler(context, keys, ZapHandler.AddressGate.OPEN, new ZapHandler.Listener() {
+        zap = new ZapHandler(context, keys, ZapHandler.AddressGate.OPEN, ZapHandler.KeyGate.OPEN, new ZapHandler.Listener() {
             @Override
             public void allowed(KeyCache.Entry client, String address, String domain) {
                 if (throwOnAllowed.get()) {
@@ -60,7 +60,7 @@ class ZapHandlerTest {
             }
 
             @Override
-            public void denied(String reason, String keyZ85, String address) {
+            public void denied(String reason, String keyZ85, String address, String domain) {
                 if (throwOnDenied.get()) {
                     throw new StackOverflowError("a listener bug on refusal");
                 }
