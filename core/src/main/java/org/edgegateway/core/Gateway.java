@@ -129,15 +129,19 @@ public final class Gateway implements AutoCloseable {
             router = new Router(context, config, serverKeys, keys, handlers, metrics, clock,
                     new AdmissionControl(admission, metrics, quarantines, System::nanoTime), health, bans::abandoned);
             HandshakeLoops loops = new HandshakeLoops(admission, quarantines, clock, 1_000_000);
+            // Fed by the ZAP listener from the start, so that no subscriber's admission is missed.
+            org.edgegateway.core.pubsub.Subscribers subscribers =
+                    new org.edgegateway.core.pubsub.Subscribers(keys, clock, bans::abandoned);
             StartupSelfTest selfTest = new StartupSelfTest();
             zap = new ZapHandler(context, keys, bans, (client, address) -> loops.admit(client),
-                    new ZapEvents(router, metrics, trail, selfTest, bans), clock, health);
+                    new ZapEvents(router, subscribers, metrics, trail, selfTest, bans), clock, health);
             zap.start();
             String bound = router.start();
             selfTest.run(bound, serverKeys.publicKey());
             String clientEndpoint = config.publicEndpoint().isEmpty() ? advertised(bound) : config.publicEndpoint();
             if (pubsubConfig != null) {
-                pubsub = org.edgegateway.core.pubsub.PubSub.start(context, serverKeys, pubsubConfig, keys, clock, health);
+                pubsub = org.edgegateway.core.pubsub.PubSub.start(context, serverKeys, pubsubConfig, keys, clock, health,
+                        subscribers);
             } else {
                 health.off(Health.PUBLISHER);
             }
@@ -200,22 +204,27 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The ZAP handler's events, routed to the connection table, the metrics, the bans and the audit log. */
-    private record ZapEvents(Router router, GatewayMetrics metrics, AuditTrail audit, StartupSelfTest selfTest,
+    private record ZapEvents(Router router, org.edgegateway.core.pubsub.Subscribers subscribers,
+                             GatewayMetrics metrics, AuditTrail audit, StartupSelfTest selfTest,
                              BanList bans) implements ZapHandler.Listener {
         @Override
         public void allowed(KeyCache.Entry client, String address, String domain) {
             metrics.countHandshakeAllowed();
             if (ZapHandler.ROUTER_DOMAIN.equals(domain)) {
-                // Subscribers to the topic publisher are not ROUTER connections.
                 router.authenticated(client, address);
+            } else if (org.edgegateway.core.pubsub.PubSub.ZAP_DOMAIN.equals(domain)) {
+                // Which subscriber connections may be this key, so that revoking it cuts them.
+                subscribers.admitted(client.publicKey(), address);
             }
         }
 
         @Override
         public void denied(String reason, String keyZ85, String address, String domain) {
+            // Decided: the connection's end is not an abandoned handshake.
             if (ZapHandler.ROUTER_DOMAIN.equals(domain)) {
-                // Decided: the connection's end is not an abandoned handshake.
                 router.refused(address);
+            } else if (org.edgegateway.core.pubsub.PubSub.ZAP_DOMAIN.equals(domain)) {
+                subscribers.refused(address);
             }
             if (keyZ85 != null && keyZ85.equals(selfTest.probeKey())) {
                 selfTest.refusedByZap();

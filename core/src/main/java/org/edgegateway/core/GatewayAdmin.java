@@ -190,6 +190,10 @@ final class GatewayAdmin implements AdminService {
     }
 
     private void cut(String publicKey) {
+        if (pubsub != null) {
+            // Its subscriber connections: the publisher compares the key cache's version every turn; now.
+            pubsub.keysChanged();
+        }
         try {
             router.cut(publicKey).get(2, TimeUnit.SECONDS);
         } catch (Exception e) {

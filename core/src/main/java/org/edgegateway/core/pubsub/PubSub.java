@@ -44,7 +44,10 @@ import zmq.io.Metadata;
  * the gateway's ROUTER, so the gateway's ZAP handler (bound on {@code inproc://zeromq.zap.01} in that
  * context) decides every subscriber's handshake with the same key cache, bans and quarantine: only
  * enrolled, active keys subscribe. The ZAP handler must be bound before {@link #start} is called,
- * because JeroMQ's CURVE server admits everyone when no handler answers.
+ * because JeroMQ's CURVE server admits everyone when no handler answers. Revoking or quarantining a
+ * key cuts its subscriber connections within this thread's next turn (at most 200 ms, at once when
+ * the admin service calls {@link #keysChanged()}): {@link Subscribers} tells which connections may
+ * belong to the key, since no subscription message names it.
  *
  * <h2>Messages</h2>
  * Each publication is two frames, {@code [TOPIC, PAYLOAD]}; subscribers filter by topic prefix as in
@@ -79,6 +82,7 @@ public final class PubSub implements AutoCloseable {
     private final KeyCache keys;
     private final Clock clock;
     private final Health health;
+    private final Subscribers tracking;
     private final Queue<byte[][]> commands = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -112,9 +116,10 @@ public final class PubSub implements AutoCloseable {
     }
 
     private PubSub(ZContext context, CurveKeyPair serverKeys, PubSubConfig config, KeyCache keys, Clock clock,
-                   Health health) {
+                   Health health, Subscribers tracking) {
         this.context = context;
         this.health = health;
+        this.tracking = tracking;
         this.serverKeys = serverKeys;
         this.config = config;
         this.keys = keys;
@@ -130,16 +135,19 @@ public final class PubSub implements AutoCloseable {
      */
     public static PubSub start(ZContext context, CurveKeyPair serverKeys, PubSubConfig config, KeyCache keys,
                                Clock clock) {
-        return start(context, serverKeys, config, keys, clock, new Health(clock));
+        return start(context, serverKeys, config, keys, clock, new Health(clock),
+                new Subscribers(keys, clock, host -> { }));
     }
 
     /**
-     * As above, reporting to {@code health}: up once bound, and a death when the publisher's thread
-     * ends by a failure while the gateway runs.
+     * As above, reporting to {@code health} (up once bound, and a death when the publisher's thread
+     * ends by a failure while the gateway runs), and cutting subscribers whose key is no longer
+     * allowed as {@code tracking} finds them; the ZAP listener must feed {@code tracking} the
+     * admissions and refusals of {@link #ZAP_DOMAIN} from before this call.
      */
     public static PubSub start(ZContext context, CurveKeyPair serverKeys, PubSubConfig config, KeyCache keys,
-                               Clock clock, Health health) {
-        PubSub p = new PubSub(context, serverKeys, config, keys, clock, health);
+                               Clock clock, Health health, Subscribers tracking) {
+        PubSub p = new PubSub(context, serverKeys, config, keys, clock, health, tracking);
         p.bind();
         health.up(Health.PUBLISHER);
         return p;
@@ -241,13 +249,27 @@ public final class PubSub implements AutoCloseable {
         }
     }
 
-    /** Called on the transport's I/O thread: counts only. */
+    /**
+     * Wakes the publisher's thread so that it checks its subscribers' keys now rather than at its
+     * next turn (within 200 ms); for the admin service after a revocation or quarantine. Thread-safe.
+     */
+    public void keysChanged() {
+        wakeUp();
+    }
+
+    /** Called on the transport's I/O thread: counts and queues only. */
     private void onSocketEvent(ZEvent event) {
         ZMonitor.Event type = event.getEvent();
         if (type == ZMonitor.Event.ACCEPTED) {
             subscribers.incrementAndGet();
+            if (event.getValue() instanceof java.nio.channels.SocketChannel channel) {
+                tracking.accepted(channel);
+            }
         } else if (type == ZMonitor.Event.DISCONNECTED) {
             subscribers.decrementAndGet();
+            if (event.getValue() instanceof java.nio.channels.SocketChannel channel) {
+                tracking.disconnected(channel);
+            }
         }
     }
 
@@ -272,6 +294,7 @@ public final class PubSub implements AutoCloseable {
                 if (wake.pending()) {
                     drainWake();
                 }
+                tracking.apply();
                 receiveSubscriptions();
                 runCommands();
             }
