@@ -309,6 +309,15 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
+     * Shows the state of this gateway's uplink to its upstream (an edge's store-and-forward, built
+     * by the composition root beside the gateway) in {@link AdminService#stats()}, hence in the UI,
+     * the control socket and {@code doctor}. Thread-safe; {@code source} is read on each stats call.
+     */
+    public void reportUplink(java.util.function.Supplier<org.edgegateway.core.admin.UplinkView> source) {
+        admin.reportUplink(source);
+    }
+
+    /**
      * The vital signs of this gateway's owner threads, key store and plugins, for {@code /health};
      * whoever owns the process listens for a death ({@link Health#onDeath}) and ends it.
      */

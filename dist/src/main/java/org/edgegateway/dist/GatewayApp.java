@@ -148,10 +148,16 @@ final class GatewayApp implements AutoCloseable {
                     Clock.systemUTC());
             running.set(gateway);
             uplink.start(gateway.health());
+            if (uplink.enabled()) {
+                gateway.reportUplink(uplink::view);
+            }
             if (settings.get(Settings.CONTROL_ENABLED)) {
                 control = ControlServer.start(home.controlSocket(), gateway.admin());
             }
             PrometheusMeterRegistry meters = meters(gateway);
+            if (uplink.enabled()) {
+                GatewayMeters.bindUplink(meters, uplink);
+            }
             int adminPort = settings.get(Settings.ADMIN_PORT);
             if (adminPort != 0) {
                 String keystore = settings.get(Settings.ADMIN_KEYSTORE);
@@ -217,6 +223,11 @@ final class GatewayApp implements AutoCloseable {
 
     Gateway gateway() {
         return gateway;
+    }
+
+    /** The uplink to the upstream (disabled when uplink.bundle is empty). */
+    Uplink uplink() {
+        return uplink;
     }
 
     /**
