@@ -36,6 +36,11 @@ import org.zeromq.ZContext;
  * ROUTER bound, then a self-test proves that an unknown key is refused before the gateway is handed
  * out. Shutdown runs in reverse: quarantines already decided are stored, the router stops reading
  * and answers what its workers finish, then ZAP stops, then the context closes.
+ *
+ * <p>The threads that own its sockets report to its {@link #health()}: whoever owns the process
+ * listens for a death and ends the process. A dead ZAP handler is also handled here, at once: the
+ * ROUTER and the XPUB are closed ({@link Router#halt()}, {@link org.edgegateway.core.pubsub.PubSub#halt()}),
+ * since a CURVE server with no ZAP handler would admit every key.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
