@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.edgegateway.core.health.Health;
+import org.edgegateway.core.testing.CrashHandler;
 import org.edgegateway.core.testing.GatewayFixture;
 import org.edgegateway.plugin.api.HandlerMessage;
 import org.edgegateway.plugin.api.HandlerResult;
@@ -30,29 +31,6 @@ import org.zeromq.ZMQ;
  */
 @Timeout(120)
 class OwnerThreadsTest {
-
-    /** CRASH: fails with an exception that cannot be printed, which the router does when it answers. */
-    static final class CrashHandler implements MessageHandler {
-        @Override
-        public Set<String> types() {
-            return Set.of("CRASH");
-        }
-
-        @Override
-        public HandlerResult handle(HandlerMessage message) {
-            throw new Unprintable();
-        }
-    }
-
-    /** An exception whose description fails with an Error: plugin code the router runs on its own thread. */
-    static final class Unprintable extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public String toString() {
-            throw new AssertionError("this failure cannot be described");
-        }
-    }
 
     /** NAP: a handler declared non-blocking that overruns its inline budget, so the watchdog takes over. */
     static final class NapHandler implements MessageHandler {

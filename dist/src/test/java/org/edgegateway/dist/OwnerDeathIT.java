@@ -17,8 +17,8 @@ import java.util.Collections;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.edgegateway.core.testing.CrashHandler;
 import org.edgegateway.core.testing.PluginZips;
-import org.edgegateway.dist.crash.CrashHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,8 +2,10 @@ package org.edgegateway.core.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -14,8 +16,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Builds PF4J plugin zips from handler classes compiled with a module's tests (their class files
- * must be in a folder, not a jar). Stateless.
+ * Builds PF4J plugin zips from handler classes compiled with a module's tests, in a folder or in a
+ * jar (another module's tests). Stateless.
  */
 public final class PluginZips {
     private PluginZips() {
@@ -56,11 +58,15 @@ public final class PluginZips {
             StringBuilder index = new StringBuilder();
             for (Class<?> c : handlers) {
                 index.append(c.getName()).append('\n');
-                for (Path f : classFiles(c)) {
-                    String name = c.getPackageName().replace('.', '/') + "/" + f.getFileName();
-                    jar.putNextEntry(new ZipEntry(name));
-                    jar.write(Files.readAllBytes(f));
-                    jar.closeEntry();
+                for (String file : classFiles(c)) {
+                    try (InputStream in = c.getResourceAsStream(file)) {
+                        if (in == null) {
+                            throw new IOException("class file " + file + " of " + c.getName() + " not found");
+                        }
+                        jar.putNextEntry(new ZipEntry(c.getPackageName().replace('.', '/') + "/" + file));
+                        jar.write(in.readAllBytes());
+                        jar.closeEntry();
+                    }
                 }
             }
             jar.putNextEntry(new ZipEntry("META-INF/extensions.idx"));
@@ -70,17 +76,31 @@ public final class PluginZips {
         return bytes.toByteArray();
     }
 
-    private static List<Path> classFiles(Class<?> c) throws IOException {
-        try {
-            Path self = Path.of(c.getResource(c.getSimpleName() + ".class").toURI());
-            List<Path> out = new ArrayList<>();
-            out.add(self);
-            try (DirectoryStream<Path> nested = Files.newDirectoryStream(self.getParent(), c.getSimpleName() + "$*.class")) {
-                nested.forEach(out::add);
+    /**
+     * The class files of {@code c} and of the classes nested in it, as names next to its own: every
+     * {@code C$*.class} in its folder, or, from a jar, the member classes it declares.
+     */
+    private static List<String> classFiles(Class<?> c) throws IOException {
+        List<String> out = new ArrayList<>();
+        out.add(c.getSimpleName() + ".class");
+        URL self = c.getResource(c.getSimpleName() + ".class");
+        if (self != null && "file".equals(self.getProtocol())) {
+            try (DirectoryStream<Path> nested = Files.newDirectoryStream(Path.of(self.toURI()).getParent(),
+                    c.getSimpleName() + "$*.class")) {
+                nested.forEach(p -> out.add(p.getFileName().toString()));
+            } catch (URISyntaxException e) {
+                throw new IOException(e);
             }
             return out;
-        } catch (URISyntaxException e) {
-            throw new IOException(e);
+        }
+        addMembers(c, out);
+        return out;
+    }
+
+    private static void addMembers(Class<?> c, List<String> out) {
+        for (Class<?> member : c.getDeclaredClasses()) {
+            out.add(member.getName().substring(member.getPackageName().length() + 1) + ".class");
+            addMembers(member, out);
         }
     }
 }

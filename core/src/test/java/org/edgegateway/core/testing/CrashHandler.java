@@ -1,4 +1,4 @@
-package org.edgegateway.dist.crash;
+package org.edgegateway.core.testing;
 
 import java.util.Set;
 import org.edgegateway.plugin.api.HandlerMessage;
@@ -6,9 +6,10 @@ import org.edgegateway.plugin.api.HandlerResult;
 import org.edgegateway.plugin.api.MessageHandler;
 
 /**
- * CRASH, packed as a plugin by the tests: fails with an exception that cannot be described, and the
- * router describes a handler's failure on its own thread when it answers; the Error that escapes
- * ends the router's loop.
+ * CRASH: fails with an exception that cannot be described. The router describes a handler's failure
+ * on its own thread when it answers, so the Error that escapes ends the router's loop: plugin code
+ * that kills an owner thread, for the tests of what a dead owner thread does. Used as a handler and,
+ * packed by {@link PluginZips}, as a plugin.
  */
 public final class CrashHandler implements MessageHandler {
     @Override
