@@ -197,6 +197,8 @@ public final class ZapHandler implements AutoCloseable {
                 continue;
             }
             if (request == null) {
+                // A receive that timed out worked: only failures in a row count.
+                socketFailures = 0;
                 continue;
             }
             List<byte[]> reply = decide(request);
