@@ -15,8 +15,10 @@ import org.edgegateway.core.admin.ConnectionView;
 import org.edgegateway.core.admission.AdmissionConfig;
 import org.edgegateway.core.admission.AdmissionControl;
 import org.edgegateway.core.admission.BanList;
+import org.edgegateway.core.admission.HandshakeLoops;
 import org.edgegateway.core.admission.QuarantineQueue;
 import org.edgegateway.core.admission.Quarantiner;
+import org.edgegateway.core.health.Health;
 import org.edgegateway.core.router.Router;
 import org.edgegateway.core.zap.ZapHandler;
 import org.edgegateway.keys.CurveKeyPair;
@@ -34,6 +36,11 @@ import org.zeromq.ZContext;
  * ROUTER bound, then a self-test proves that an unknown key is refused before the gateway is handed
  * out. Shutdown runs in reverse: quarantines already decided are stored, the router stops reading
  * and answers what its workers finish, then ZAP stops, then the context closes.
+ *
+ * <p>The threads that own its sockets report to its {@link #health()}: whoever owns the process
+ * listens for a death and ends the process. A dead ZAP handler is also handled here, at once: the
+ * ROUTER and the XPUB are closed ({@link Router#halt()}, {@link org.edgegateway.core.pubsub.PubSub#halt()}),
+ * since a CURVE server with no ZAP handler would admit every key.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
@@ -50,12 +57,15 @@ public final class Gateway implements AutoCloseable {
     private final String boundEndpoint;
     private final String clientEndpoint;
     private final org.edgegateway.core.pubsub.PubSub pubsub;
+    private final Health health;
     private volatile boolean closed;
 
     private Gateway(ZContext context, ZapHandler zap, Router router, Quarantiner quarantiner, AuditTrail audit,
                     GatewayAdmin admin, GatewayMetrics metrics, KeyStore store, ScheduledExecutorService housekeeping,
-                    String boundEndpoint, String clientEndpoint, org.edgegateway.core.pubsub.PubSub pubsub) {
+                    String boundEndpoint, String clientEndpoint, org.edgegateway.core.pubsub.PubSub pubsub,
+                    Health health) {
         this.pubsub = pubsub;
+        this.health = health;
         this.context = context;
         this.zap = zap;
         this.router = router;
@@ -105,6 +115,7 @@ public final class Gateway implements AutoCloseable {
             LOG.warn("transport: fault on {}: {}", t.getName(), e.toString());
         });
         KeyCache keys = new KeyCache();
+        Health health = new Health(clock);
         AuditTrail audit = null;
         ZapHandler zap = null;
         Router router = null;
@@ -115,22 +126,50 @@ public final class Gateway implements AutoCloseable {
             AuditTrail trail = new AuditTrail(store, clock, Duration.ofMinutes(1), 10_000);
             audit = trail;
             QuarantineQueue quarantines = new QuarantineQueue(1024);
-            router = new Router(context, config, serverKeys, keys, handlers, metrics, clock,
-                    new AdmissionControl(admission, metrics, quarantines, System::nanoTime));
             BanList bans = new BanList(admission, clock, ban -> {
                 metrics.countBan();
                 LOG.warn("gateway: banned {} until {}: {}", ban.address(), ban.until(), ban.reason());
                 trail.record("gateway", "address.ban", ban.address(), ban.reason(), ban.address());
             });
+            router = new Router(context, config, serverKeys, keys, handlers, metrics, clock,
+                    new AdmissionControl(admission, metrics, quarantines, System::nanoTime), health, bans::abandoned);
+            HandshakeLoops loops = new HandshakeLoops(admission, quarantines, clock, 1_000_000);
+            // Fed by the ZAP listener from the start, so that no subscriber's admission is missed.
+            org.edgegateway.core.pubsub.Subscribers subscribers =
+                    new org.edgegateway.core.pubsub.Subscribers(keys, clock, bans::abandoned);
             StartupSelfTest selfTest = new StartupSelfTest();
-            zap = new ZapHandler(context, keys, bans, new ZapEvents(router, metrics, trail, selfTest, bans), clock);
+            zap = new ZapHandler(context, keys, bans, (client, address) -> loops.admit(client),
+                    new ZapEvents(router, subscribers, metrics, trail, selfTest, bans), clock, health);
             zap.start();
             String bound = router.start();
             selfTest.run(bound, serverKeys.publicKey());
             String clientEndpoint = config.publicEndpoint().isEmpty() ? advertised(bound) : config.publicEndpoint();
             if (pubsubConfig != null) {
-                pubsub = org.edgegateway.core.pubsub.PubSub.start(context, serverKeys, pubsubConfig, keys, clock);
+                pubsub = org.edgegateway.core.pubsub.PubSub.start(context, serverKeys, pubsubConfig, keys, clock, health,
+                        subscribers);
+            } else {
+                health.off(Health.PUBLISHER);
             }
+            health.probe(Health.KEY_STORE, () -> storeAnswers(store));
+            if (plugins != null) {
+                org.edgegateway.core.plugins.PluginHost host = plugins;
+                health.probe(Health.PLUGINS, host::serving);
+            } else {
+                health.off(Health.PLUGINS);
+            }
+            Router failSafeRouter = router;
+            org.edgegateway.core.pubsub.PubSub failSafePubsub = pubsub;
+            health.onDeath(death -> {
+                if (death.part().equals(Health.ZAP)) {
+                    // Without its ZAP handler the gateway must not accept anyone: close the binds now,
+                    // before whoever owns the process gets round to stopping it.
+                    LOG.error("gateway: the ZAP handler is dead; closing {} and the topic publisher", bound);
+                    failSafeRouter.halt();
+                    if (failSafePubsub != null) {
+                        failSafePubsub.halt();
+                    }
+                }
+            });
             GatewayAdmin admin = new GatewayAdmin(store, keys, router, metrics, bans, serverKeys.publicZ85(),
                     () -> clientEndpoint, clock, plugins, pubsub,
                     org.edgegateway.core.pubsub.ClientPusher.overKeyCache(keys, router::push));
@@ -147,7 +186,7 @@ public final class Gateway implements AutoCloseable {
             LOG.info("gateway: serving on {} with {} enrolled clients; server key {}", bound, keys.size(),
                     serverKeys.publicZ85());
             return new Gateway(context, zap, router, quarantiner, audit, admin, metrics, store, housekeeping, bound,
-                    clientEndpoint, pubsub);
+                    clientEndpoint, pubsub, health);
         } catch (RuntimeException e) {
             if (pubsub != null) {
                 pubsub.close();
@@ -170,19 +209,28 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The ZAP handler's events, routed to the connection table, the metrics, the bans and the audit log. */
-    private record ZapEvents(Router router, GatewayMetrics metrics, AuditTrail audit, StartupSelfTest selfTest,
+    private record ZapEvents(Router router, org.edgegateway.core.pubsub.Subscribers subscribers,
+                             GatewayMetrics metrics, AuditTrail audit, StartupSelfTest selfTest,
                              BanList bans) implements ZapHandler.Listener {
         @Override
         public void allowed(KeyCache.Entry client, String address, String domain) {
             metrics.countHandshakeAllowed();
             if (ZapHandler.ROUTER_DOMAIN.equals(domain)) {
-                // Subscribers to the topic publisher are not ROUTER connections.
                 router.authenticated(client, address);
+            } else if (org.edgegateway.core.pubsub.PubSub.ZAP_DOMAIN.equals(domain)) {
+                // Which subscriber connections may be this key, so that revoking it cuts them.
+                subscribers.admitted(client.publicKey(), address);
             }
         }
 
         @Override
-        public void denied(String reason, String keyZ85, String address) {
+        public void denied(String reason, String keyZ85, String address, String domain) {
+            // Decided: the connection's end is not an abandoned handshake.
+            if (ZapHandler.ROUTER_DOMAIN.equals(domain)) {
+                router.refused(address);
+            } else if (org.edgegateway.core.pubsub.PubSub.ZAP_DOMAIN.equals(domain)) {
+                subscribers.refused(address);
+            }
             if (keyZ85 != null && keyZ85.equals(selfTest.probeKey())) {
                 selfTest.refusedByZap();
                 return;
@@ -193,6 +241,17 @@ public final class Gateway implements AutoCloseable {
                 bans.failed(address);
             }
             audit.record("zap", "auth.denied", keyZ85 == null ? "-" : keyZ85, reason, address);
+        }
+    }
+
+    /** The key store's readiness probe: one indexed read of the newest audit row. */
+    private static boolean storeAnswers(KeyStore store) {
+        try {
+            store.auditPage(Long.MAX_VALUE, 1);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("gateway: the key store does not answer: {}", e.getMessage());
+            return false;
         }
     }
 
@@ -254,12 +313,30 @@ public final class Gateway implements AutoCloseable {
         return router;
     }
 
+    /**
+     * Shows the state of this gateway's uplink to its upstream (an edge's store-and-forward, built
+     * by the composition root beside the gateway) in {@link AdminService#stats()}, hence in the UI,
+     * the control socket and {@code doctor}. Thread-safe; {@code source} is read on each stats call.
+     */
+    public void reportUplink(java.util.function.Supplier<org.edgegateway.core.admin.UplinkView> source) {
+        admin.reportUplink(source);
+    }
+
+    /**
+     * The vital signs of this gateway's owner threads, key store and plugins, for {@code /health};
+     * whoever owns the process listens for a death ({@link Health#onDeath}) and ends it.
+     */
+    public Health health() {
+        return health;
+    }
+
     /** Graceful stop: stop reading, finish handlers in flight within {@code grace}, answer, close. */
     public void shutdown(Duration grace) {
         if (closed) {
             return;
         }
         closed = true;
+        health.stopping();
         LOG.info("gateway: stopping");
         quarantiner.close();
         router.shutdown(grace);

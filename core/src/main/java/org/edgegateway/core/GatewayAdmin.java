@@ -48,6 +48,7 @@ final class GatewayAdmin implements AdminService {
     private final org.edgegateway.core.plugins.PluginHost plugins;
     private final org.edgegateway.core.pubsub.PubSub pubsub;
     private final org.edgegateway.core.pubsub.ClientPusher pusher;
+    private volatile Supplier<org.edgegateway.core.admin.UplinkView> uplink = () -> null;
 
     GatewayAdmin(KeyStore store, KeyCache keys, Router router, GatewayMetrics metrics, BanList bans,
                  String serverPublicKey, Supplier<String> clientEndpoint, Clock clock,
@@ -186,10 +187,19 @@ final class GatewayAdmin implements AdminService {
     public GatewayStats stats() {
         return new GatewayStats(startedAt, router.connections().size(), metrics.messagesIn(), metrics.bytesIn(),
                 metrics.acks(), metrics.errorsByCode(), metrics.handshakesAllowed(), metrics.zapDenialsByReason(),
-                metrics.dropped());
+                metrics.dropped(), uplink.get());
+    }
+
+    /** Where {@link #stats()} reads the uplink's state from. */
+    void reportUplink(Supplier<org.edgegateway.core.admin.UplinkView> source) {
+        this.uplink = source;
     }
 
     private void cut(String publicKey) {
+        if (pubsub != null) {
+            // Its subscriber connections: the publisher compares the key cache's version every turn; now.
+            pubsub.keysChanged();
+        }
         try {
             router.cut(publicKey).get(2, TimeUnit.SECONDS);
         } catch (Exception e) {

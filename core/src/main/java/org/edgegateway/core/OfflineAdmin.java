@@ -118,7 +118,7 @@ public final class OfflineAdmin implements AdminService {
 
     @Override
     public GatewayStats stats() {
-        return new GatewayStats(null, 0, 0, 0, 0, Map.of(), 0, Map.of(), 0);
+        return new GatewayStats(null, 0, 0, 0, 0, Map.of(), 0, Map.of(), 0, null);
     }
 
     private static ClientView view(ClientRecord r) {

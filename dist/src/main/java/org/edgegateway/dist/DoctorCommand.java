@@ -32,7 +32,7 @@ import picocli.CommandLine.ParentCommand;
  * something is wrong (warnings alone exit 0).
  */
 @Command(name = "doctor", description = "Check Java, files and permissions, configuration, JVM options, ports, key store,"
-        + " API tokens, certificates and plugin signatures.")
+        + " API tokens, certificates, plugin signatures and the uplink.")
 final class DoctorCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -87,6 +87,7 @@ final class DoctorCommand implements Callable<Integer> {
             checkStore(home, settings, running);
             checkCertificate(home, settings);
             checkPlugins(home, settings, running);
+            checkUplink(home, settings, running);
         }
         return report();
     }
@@ -356,6 +357,45 @@ final class DoctorCommand implements Callable<Integer> {
             return owner.equals(System.getProperty("user.name")) ? null : owner;
         } catch (IOException | UnsupportedOperationException e) {
             return null;
+        }
+    }
+
+    /** An edge's uplink: does the upstream take its traffic? Known from a running gateway only. */
+    private void checkUplink(GatewayHome home, Settings settings, boolean running) {
+        org.edgegateway.uplink.UplinkConfig config;
+        try {
+            config = org.edgegateway.uplink.UplinkConfig.from(settings);
+        } catch (RuntimeException e) {
+            fail("uplink: " + e.getMessage(), "fix the uplink.* keys in " + home.configFile());
+            return;
+        }
+        if (!config.enabled()) {
+            return;
+        }
+        if (!running) {
+            ok("uplink: configured with bundle " + config.bundle() + "; whether the upstream takes its traffic is known"
+                    + " while the gateway runs");
+            return;
+        }
+        org.edgegateway.core.admin.UplinkView u;
+        try (ControlClient c = ControlClient.connect(home.controlSocket()).orElseThrow()) {
+            u = c.stats().uplink();
+        } catch (RuntimeException e) {
+            warn("cannot read the running gateway's uplink: " + e.getMessage(), "look at HOME/logs/gateway.log");
+            return;
+        }
+        if (u == null) {
+            warn("uplink: configured, but the running gateway has none", "restart the gateway to apply the uplink.* keys");
+        } else if (!u.refusal().isEmpty()) {
+            fail("uplink: the upstream refuses this edge's traffic since " + u.refusedSince() + ": " + u.refusal() + "; "
+                    + u.waiting() + " messages wait in the queue", u.remedy());
+        } else if (!u.connected() && u.waiting() > 0) {
+            warn("uplink: not connected to the upstream; " + u.waiting() + " messages wait in the queue"
+                    + (u.lastError().isEmpty() ? "" : " (" + u.lastError() + ")"),
+                    "check that the upstream runs and is reachable at uplink.endpoint or the bundle's endpoint");
+        } else {
+            ok("uplink: " + (u.connected() ? "connected" : "idle") + ", " + u.forwarded() + " forwarded, " + u.waiting()
+                    + " waiting, " + u.deadLettered() + " dead-lettered");
         }
     }
 

@@ -145,11 +145,17 @@ final class GatewayApp implements AutoCloseable {
             gateway = Gateway.start(config, AdmissionConfig.from(settings), pubsub, plugins, store, serverKeys, handlers,
                     Clock.systemUTC());
             running.set(gateway);
-            uplink.start();
+            uplink.start(gateway.health());
+            if (uplink.enabled()) {
+                gateway.reportUplink(uplink::view);
+            }
             if (settings.get(Settings.CONTROL_ENABLED)) {
                 control = ControlServer.start(home.controlSocket(), gateway.admin());
             }
             PrometheusMeterRegistry meters = meters(gateway);
+            if (uplink.enabled()) {
+                GatewayMeters.bindUplink(meters, uplink);
+            }
             int adminPort = settings.get(Settings.ADMIN_PORT);
             if (adminPort != 0) {
                 String keystore = settings.get(Settings.ADMIN_KEYSTORE);
@@ -162,7 +168,8 @@ final class GatewayApp implements AutoCloseable {
                         home.keys(), defaults.initialPasswordFile(), settings.get(Settings.ADMIN_SESSION_IDLE),
                         settings.get(Settings.ADMIN_SESSION_LIFETIME),
                         defaults.loginMaxFailures(), defaults.loginWindow(), settings.get(Settings.METRICS_OPEN));
-                web = new AdminWebServer(webConfig, gateway.admin(), store, meters::scrape, Clock.systemUTC());
+                web = new AdminWebServer(webConfig, gateway.admin(), store, meters::scrape, gateway.health(),
+                        Clock.systemUTC());
                 web.start();
                 LOG.info("admin UI on {}://{}:{}/ (certificate SHA-256 {})", webConfig.tls() ? "https" : "http",
                         webConfig.bindAddress(), web.port(), web.certificateFingerprint());
@@ -232,6 +239,20 @@ final class GatewayApp implements AutoCloseable {
 
     Gateway gateway() {
         return gateway;
+    }
+
+    /** The uplink to the upstream (disabled when uplink.bundle is empty). */
+    Uplink uplink() {
+        return uplink;
+    }
+
+    /**
+     * Tells {@code listener} when an owner thread (router, ZAP handler, publisher, uplink) dies; at
+     * once if one already has. The process must then end with a non-zero exit code, so that the
+     * service manager starts a new one ({@code Restart=on-failure}).
+     */
+    void onDeath(java.util.function.Consumer<org.edgegateway.core.health.Health.Death> listener) {
+        gateway.health().onDeath(listener);
     }
 
     /** Stops in reverse order of start: web, control channel, gateway (finishing work in flight), store. */

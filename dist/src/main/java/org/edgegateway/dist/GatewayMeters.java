@@ -7,6 +7,8 @@ import java.util.List;
 import org.edgegateway.core.Gateway;
 import org.edgegateway.core.GatewayMetrics;
 import org.edgegateway.protocol.ErrorCode;
+import org.edgegateway.uplink.Uplink;
+import org.edgegateway.uplink.UplinkStats;
 
 /** Exposes a gateway's counters as meters (for /metrics); the meters read the counters when scraped. */
 final class GatewayMeters {
@@ -63,5 +65,27 @@ final class GatewayMeters {
                 .description("Bans removed by an admin").register(registry);
         Gauge.builder("egw.clients.connected", gateway, g -> g.admin().connections().size())
                 .description("Authenticated connections").register(registry);
+    }
+
+    /** The uplink's meters: queue, deliveries, and whether the upstream refuses its traffic. */
+    static void bindUplink(MeterRegistry registry, Uplink uplink) {
+        Gauge.builder("egw.uplink.waiting", uplink, u -> stat(u, UplinkStats::waiting))
+                .description("Messages queued for the upstream").register(registry);
+        FunctionCounter.builder("egw.uplink.forwarded", uplink, u -> stat(u, UplinkStats::forwarded))
+                .description("Messages the upstream ACKed").register(registry);
+        FunctionCounter.builder("egw.uplink.dead_lettered", uplink, u -> stat(u, UplinkStats::deadLettered))
+                .description("Messages the upstream refused for good (BAD_PAYLOAD, TOO_LARGE)").register(registry);
+        FunctionCounter.builder("egw.uplink.refusals", uplink, u -> stat(u, UplinkStats::refusals))
+                .description("Messages the upstream refused until its configuration changes (UNKNOWN_TYPE, REVOKED,"
+                        + " QUARANTINED, a refused handshake); they stay queued").register(registry);
+        Gauge.builder("egw.uplink.refused", uplink, u -> {
+            UplinkStats s = u.stats();
+            return s != null && s.refused() ? 1 : 0;
+        }).description("1 while the upstream refuses uplink traffic, else 0").register(registry);
+    }
+
+    private static double stat(Uplink uplink, java.util.function.ToLongFunction<UplinkStats> field) {
+        UplinkStats s = uplink.stats();
+        return s == null ? 0 : field.applyAsLong(s);
     }
 }

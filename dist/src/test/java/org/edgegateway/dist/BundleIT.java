@@ -182,7 +182,7 @@ class BundleIT {
             Files.write(zip, bytes);
             BundleProcess.Result tampered = bundle.run("doctor");
             assertThat(tampered.exitCode()).isEqualTo(Main.FAILED);
-            assertThat(tampered.out()).contains("FAIL  plugin string").contains("refused");
+            assertThat(tampered.out()).contains("FAIL  plugin edge-gateway-plugin-string").contains("refused");
         }
     }
 

@@ -138,6 +138,17 @@ final class BundleProcess implements AutoCloseable {
         return gatewayOutput;
     }
 
+    /** Waits for the gateway to end on its own; its exit code, or null when it still runs after {@code seconds}. */
+    Integer awaitExit(long seconds) throws Exception {
+        Process p = gateway;
+        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+            return null;
+        }
+        gateway = null;
+        gatewayReader.join(10_000);
+        return p.exitValue();
+    }
+
     /** Sends SIGTERM and returns the exit code. */
     int stopGateway() throws Exception {
         Process p = gateway;

@@ -2,6 +2,7 @@ package org.edgegateway.uplink;
 
 import java.nio.file.Path;
 import org.edgegateway.core.HandlerLookup;
+import org.edgegateway.core.health.Health;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,9 +48,15 @@ public final class Uplink implements AutoCloseable {
     }
 
     /** Starts draining to the upstream. */
-    public synchronized void start() {
+    public void start() {
+        start(new Health(java.time.Clock.systemUTC()));
+    }
+
+    /** Starts draining to the upstream; a death of the forwarder's thread is reported to {@code health}. */
+    public synchronized void start(Health health) {
         if (queue != null && forwarder == null) {
-            forwarder = UplinkForwarder.start(queue, config, () -> UplinkForwarder.client(config));
+            forwarder = UplinkForwarder.start(queue, config, () -> UplinkForwarder.client(config), health,
+                    java.time.Clock.systemUTC());
             LOG.info("uplink: forwarding {} to {} as a client of bundle {}",
                     config.types().isEmpty() ? "every type" : config.types(),
                     config.endpoint().isEmpty() ? "the bundle's endpoint" : config.endpoint(), config.bundle());
@@ -62,7 +69,15 @@ public final class Uplink implements AutoCloseable {
         if (queue == null) {
             return null;
         }
-        return f == null ? new UplinkStats(queue.size(), 0, 0, queue.deadLettered(), false, "not started") : f.stats();
+        return f == null ? new UplinkStats(queue.size(), 0, 0, queue.deadLettered(), false, "not started", 0, "", "", null)
+                : f.stats();
+    }
+
+    /** The uplink's state as the admin service shows it (stats, UI, doctor), or null when none is configured. */
+    public org.edgegateway.core.admin.UplinkView view() {
+        UplinkStats s = stats();
+        return s == null ? null : new org.edgegateway.core.admin.UplinkView(s.connected(), s.waiting(), s.forwarded(),
+                s.deadLettered(), s.refusals(), s.refusal(), s.remedy(), s.refusedSince(), s.lastError());
     }
 
     /** Stops the forwarder, then closes the queue; what is queued stays for the next start. */

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.edgegateway.client.GatewayClient;
 import org.edgegateway.client.GatewayClientException;
+import org.edgegateway.core.health.Health;
 import org.edgegateway.protocol.ErrorCode;
 import org.edgegateway.protocol.Reply;
 import org.slf4j.Logger;
@@ -41,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * logged and counted, and the queue moves on. Every other refusal ({@code UNKNOWN_TYPE} while the
  * upstream lacks the receiver, {@code BUSY}, {@code RATE_LIMITED}, {@code QUARANTINED},
  * {@code REVOKED}, {@code HANDLER_FAILED}) and every failure to get an answer keeps the message and
- * pauses, doubling from 100 ms up to {@code uplink.retry-max}.
+ * pauses, doubling from 100 ms up to {@code uplink.retry-max}. Those that only a change on the
+ * upstream can end ({@code UNKNOWN_TYPE}, {@code REVOKED}, {@code QUARANTINED}, a refused handshake)
+ * are never silent: see {@link RefusalWatch}.
  */
 public final class UplinkForwarder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UplinkForwarder.class);
@@ -49,6 +52,8 @@ public final class UplinkForwarder implements AutoCloseable {
     private final UplinkQueue queue;
     private final UplinkConfig config;
     private final Supplier<GatewayClient> clients;
+    private final Health health;
+    private final RefusalWatch refusals;
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong attempts = new AtomicLong();
     private final Thread thread;
@@ -57,8 +62,11 @@ public final class UplinkForwarder implements AutoCloseable {
     private volatile GatewayClient client;
     private final Object pauseLock = new Object();
 
-    private UplinkForwarder(UplinkQueue queue, UplinkConfig config, Supplier<GatewayClient> clients) {
+    private UplinkForwarder(UplinkQueue queue, UplinkConfig config, Supplier<GatewayClient> clients, Health health,
+                            java.time.Clock clock) {
         this.queue = queue;
+        this.health = health;
+        this.refusals = new RefusalWatch(clock);
         this.config = config;
         this.clients = clients;
         this.thread = new Thread(this::run, "egw-uplink");
@@ -70,7 +78,16 @@ public final class UplinkForwarder implements AutoCloseable {
      * client gives up on the handshake or closes).
      */
     public static UplinkForwarder start(UplinkQueue queue, UplinkConfig config, Supplier<GatewayClient> clients) {
-        UplinkForwarder f = new UplinkForwarder(queue, config, clients);
+        return start(queue, config, clients, new Health(java.time.Clock.systemUTC()), java.time.Clock.systemUTC());
+    }
+
+    /**
+     * As above, reporting to {@code health} a death of the thread: its loop ending by a failure (an
+     * {@link Error}: every exception is retried) while the uplink runs.
+     */
+    public static UplinkForwarder start(UplinkQueue queue, UplinkConfig config, Supplier<GatewayClient> clients,
+                                        Health health, java.time.Clock clock) {
+        UplinkForwarder f = new UplinkForwarder(queue, config, clients, health, clock);
         f.thread.start();
         return f;
     }
@@ -90,11 +107,35 @@ public final class UplinkForwarder implements AutoCloseable {
 
     public UplinkStats stats() {
         GatewayClient c = client;
+        RefusalWatch.Refusal r = refusals.current();
         return new UplinkStats(queue.size(), forwarded.get(), attempts.get(), queue.deadLettered(),
-                c != null && c.isConnected(), lastError);
+                c != null && c.isConnected(), lastError, refusals.refusals(),
+                r == null ? "" : r.describe(), r == null ? "" : r.remedy(), r == null ? null : r.since());
     }
 
     private void run() {
+        Throwable failure = null;
+        try {
+            drain();
+        } catch (Throwable e) {
+            failure = e;
+        } finally {
+            GatewayClient c = client;
+            client = null;
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (RuntimeException e) {
+                    LOG.debug("uplink: closing the client failed: {}", e.toString());
+                }
+            }
+            if (running && failure != null) {
+                health.died(Health.UPLINK, failure);
+            }
+        }
+    }
+
+    private void drain() {
         long pauseMillis = 0;
         while (running) {
             try {
@@ -121,11 +162,6 @@ public final class UplinkForwarder implements AutoCloseable {
                 LOG.error("uplink: drain failed, retrying", e);
                 pauseMillis = Math.min(config.retryMax().toMillis(), Math.max(100, pauseMillis * 2));
             }
-        }
-        GatewayClient c = client;
-        client = null;
-        if (c != null) {
-            c.close();
         }
     }
 
@@ -155,6 +191,9 @@ public final class UplinkForwarder implements AutoCloseable {
         List<Long> delivered = new ArrayList<>(batch.size());
         boolean allDone = true;
         boolean renewClient = false;
+        String refusedCode = null;
+        String refusedDetail = null;
+        int refused = 0;
         for (int i = 0; i < batch.size(); i++) {
             QueuedMessage m = batch.get(i);
             Reply reply;
@@ -167,6 +206,11 @@ public final class UplinkForwarder implements AutoCloseable {
                         && (g.kind() == GatewayClientException.Kind.CLOSED
                         || g.kind() == GatewayClientException.Kind.HANDSHAKE_FAILED)) {
                     renewClient = true;
+                    if (g.kind() == GatewayClientException.Kind.HANDSHAKE_FAILED) {
+                        refusedCode = RefusalWatch.HANDSHAKE_REFUSED;
+                        refusedDetail = g.getMessage();
+                        refused++;
+                    }
                 }
                 continue;
             } catch (TimeoutException e) {
@@ -184,7 +228,18 @@ public final class UplinkForwarder implements AutoCloseable {
             } else {
                 allDone = false;
                 lastError = reply.detailText();
+                if (reply.code() == ErrorCode.UNKNOWN_TYPE || reply.code() == ErrorCode.REVOKED
+                        || reply.code() == ErrorCode.QUARANTINED) {
+                    refusedCode = reply.code().name();
+                    refusedDetail = reply.detailText();
+                    refused++;
+                }
             }
+        }
+        if (!delivered.isEmpty()) {
+            refusals.accepted(c.endpoint(), queue.size() - delivered.size());
+        } else if (refused > 0) {
+            refusals.refused(refusedCode, refusedDetail, refused, c.endpoint(), queue.size());
         }
         queue.delete(delivered);
         forwarded.addAndGet(delivered.size());

@@ -1,5 +1,7 @@
 package org.edgegateway.uplink;
 
+import java.time.Instant;
+
 /**
  * Counters of the uplink. Immutable snapshot.
  *
@@ -9,7 +11,17 @@ package org.edgegateway.uplink;
  * @param deadLettered messages the upstream refused for good (BAD_PAYLOAD, TOO_LARGE), kept in the dead-letter table
  * @param connected    whether the upstream answered on the current connection
  * @param lastError    the last reason a batch was not delivered, or empty
+ * @param refusals     messages the upstream refused since start in a way only a change on the upstream ends
+ *                     (UNKNOWN_TYPE, REVOKED, QUARANTINED, a refused handshake); they stay queued
+ * @param refusal      the refusal in force, {@code CODE: what the upstream said}, or empty while it accepts
+ * @param remedy       what to change on the upstream to end the refusal, or empty
+ * @param refusedSince when the refusal in force began, or null
  */
 public record UplinkStats(long waiting, long forwarded, long attempts, long deadLettered, boolean connected,
-                          String lastError) {
+                          String lastError, long refusals, String refusal, String remedy, Instant refusedSince) {
+
+    /** Whether the upstream refuses uplink traffic now. */
+    public boolean refused() {
+        return !refusal.isEmpty();
+    }
 }

@@ -19,6 +19,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.edgegateway.core.admin.AdminService;
+import org.edgegateway.core.health.Health;
 import org.edgegateway.keys.KeyStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,7 @@ public final class AdminWebServer implements AutoCloseable {
     private final AdminService admin;
     private final KeyStore store;
     private final Supplier<String> prometheusScrape;
+    private final Health health;
     private final Clock clock;
     private final long maxPluginUpload;
     private final Semaphore hashingSlots;
@@ -57,18 +59,34 @@ public final class AdminWebServer implements AutoCloseable {
 
     public AdminWebServer(WebConfig config, AdminService admin, KeyStore store, Supplier<String> prometheusScrape,
                           Clock clock) {
-        this(config, admin, store, prometheusScrape, clock, DEFAULT_MAX_PLUGIN_UPLOAD);
+        this(config, admin, store, prometheusScrape, null, clock, DEFAULT_MAX_PLUGIN_UPLOAD);
     }
 
     /** As above, refusing plugin uploads over {@code maxPluginUpload} bytes with 413. */
     public AdminWebServer(WebConfig config, AdminService admin, KeyStore store, Supplier<String> prometheusScrape,
                           Clock clock, long maxPluginUpload) {
-        this(config, admin, store, prometheusScrape, clock, maxPluginUpload, new Semaphore(PASSWORD_HASHING_SLOTS));
+        this(config, admin, store, prometheusScrape, null, clock, maxPluginUpload);
+    }
+
+    /** As above, answering {@code /health} from {@code health} (the gateway's), without a token. */
+    public AdminWebServer(WebConfig config, AdminService admin, KeyStore store, Supplier<String> prometheusScrape,
+                          Health health, Clock clock) {
+        this(config, admin, store, prometheusScrape, health, clock, DEFAULT_MAX_PLUGIN_UPLOAD);
+    }
+
+    /**
+     * The full form: {@code health} null serves no {@code /health} (a web server without a gateway
+     * behind it has nothing to report).
+     */
+    public AdminWebServer(WebConfig config, AdminService admin, KeyStore store, Supplier<String> prometheusScrape,
+                          Health health, Clock clock, long maxPluginUpload) {
+        this(config, admin, store, prometheusScrape, health, clock, maxPluginUpload,
+                new Semaphore(PASSWORD_HASHING_SLOTS));
     }
 
     /** As above, with the slots for password hashing given (tests hold them to see a login refused). */
     AdminWebServer(WebConfig config, AdminService admin, KeyStore store, Supplier<String> prometheusScrape,
-                   Clock clock, long maxPluginUpload, Semaphore hashingSlots) {
+                   Health health, Clock clock, long maxPluginUpload, Semaphore hashingSlots) {
         this.hashingSlots = Objects.requireNonNull(hashingSlots, "hashingSlots");
         if (maxPluginUpload < 1024) {
             throw new IllegalArgumentException("admin web: maxPluginUpload " + maxPluginUpload + " < 1024 bytes");
@@ -78,6 +96,7 @@ public final class AdminWebServer implements AutoCloseable {
         this.admin = Objects.requireNonNull(admin, "admin");
         this.store = Objects.requireNonNull(store, "store");
         this.prometheusScrape = Objects.requireNonNull(prometheusScrape, "prometheusScrape");
+        this.health = health;
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -133,7 +152,9 @@ public final class AdminWebServer implements AutoCloseable {
                 new LoginThrottle(config.loginMaxFailures(), config.loginWindow(), clock),
                 new Bundles(clock), hasher, prometheusScrape, this::certificateFingerprint, config.tls(),
                 config.metricsOpen(), maxPluginUpload, clock, hashingSlots);
-        jetty.setHandler(new SecurityHeaders(new Handler.Sequence(api, new StaticAssets())));
+        Handler.Sequence routes = health == null ? new Handler.Sequence(api, new StaticAssets())
+                : new Handler.Sequence(new HealthHandler(health), api, new StaticAssets());
+        jetty.setHandler(new SecurityHeaders(routes));
         jetty.setErrorHandler(new JsonErrorHandler());
         jetty.setStopTimeout(5_000);
         try {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.edgegateway.core.admin.BanView;
+import org.edgegateway.core.admin.UplinkView;
 import org.edgegateway.core.admission.AdmissionConfig;
 import org.edgegateway.core.plugins.PluginSignatures;
 import org.edgegateway.core.plugins.PluginState;
@@ -316,6 +317,24 @@ class BrowserTest {
         assertThat(driver.findElement(loginForm).isDisplayed()).as("logged out 40 min after the last activity").isTrue();
         assertThat(driver.findElements(By.cssSelector("#tokens-table tr[data-token=poll-2]"))).isEmpty();
         shot("14-logged-out-when-left-alone");
+    }
+
+    @Test
+    void anUplinkThatTheUpstreamRefusesIsAnAlertOnTheDashboard() throws Exception {
+        Https.admin(gw, PASSWORD);
+        login();
+        assertThat(driver.findElement(By.id("uplink-alert")).isDisplayed()).isFalse();
+        // What an edge's uplink reports while its upstream has uplink.receive=false (see UplinkRefusalTest).
+        gw.gateway.reportUplink(() -> new UplinkView(true, 42, 0, 0, 7, "UNKNOWN_TYPE: no handler for type UPLINK",
+                "the upstream does not accept UPLINK messages: set uplink.receive=true on it",
+                java.time.Instant.parse("2026-01-01T10:00:00Z"), "UNKNOWN_TYPE: no handler for type UPLINK"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("uplink-alert")));
+        assertThat(driver.findElement(By.id("uplink-alert")).getText())
+                .contains("UNKNOWN_TYPE: no handler for type UPLINK").contains("42 messages wait")
+                .contains("set uplink.receive=true");
+        shot("15-dashboard-uplink-refused");
+        gw.gateway.reportUplink(() -> null);
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("uplink-alert")));
     }
 
     private void login() throws Exception {

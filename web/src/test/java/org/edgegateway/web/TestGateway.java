@@ -100,7 +100,7 @@ final class TestGateway implements AutoCloseable {
         this.config = tweak.apply(WebConfig.defaults(home).withPort(0));
         this.web = new AdminWebServer(config, gateway.admin(), store,
                 () -> "# TYPE egw_messages_in_total counter\negw_messages_in_total " + gateway.metrics().messagesIn() + "\n",
-                webClock, maxPluginUpload, hashingSlots);
+                gateway.health(), webClock, maxPluginUpload, hashingSlots);
         web.start();
     }
 

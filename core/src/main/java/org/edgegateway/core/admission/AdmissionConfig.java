@@ -17,15 +17,18 @@ import org.edgegateway.keys.ClientLimits;
  * @param malformed              malformed messages within {@code window} that quarantine a client
  * @param quarantineDuration     length of an automatic quarantine; null for indefinite
  * @param expiryCheck            how often expired quarantines are released
+ * @param loopHandshakes         admitted handshakes of one key within {@code loopWindow} that quarantine it
+ * @param loopWindow             the window of {@code loopHandshakes}
  * @param banAuthFailures        failed authentications from one address within {@code banAuthWindow} that ban it
- * @param banHandshakes          ZAP requests from one address within {@code banHandshakeWindow} that ban it
+ * @param banHandshakes          failed or abandoned handshakes (connections that ended before the ZAP handler
+ *                               decided) from one address within {@code banHandshakeWindow} that ban it
  * @param banTrackedAddresses    bound of the per-address tracking table and of the ban list
  * @param banExemptLoopback      whether loopback addresses are never banned
  */
 public record AdmissionConfig(double messagesPerSecond, int burst, long bytesPerSecond,
                               Duration rateLimitedReplyInterval, int violations, int malformed, Duration window,
-                              Duration quarantineDuration, Duration expiryCheck,
-                              int banAuthFailures, Duration banAuthWindow, int banHandshakes,
+                              Duration quarantineDuration, Duration expiryCheck, int loopHandshakes,
+                              Duration loopWindow, int banAuthFailures, Duration banAuthWindow, int banHandshakes,
                               Duration banHandshakeWindow, Duration banDuration, int banTrackedAddresses,
                               boolean banExemptLoopback) {
 
@@ -50,6 +53,8 @@ public record AdmissionConfig(double messagesPerSecond, int burst, long bytesPer
             positive(AdmissionSettings.QUARANTINE_DURATION.key(), quarantineDuration);
         }
         positive(AdmissionSettings.EXPIRY_CHECK.key(), expiryCheck);
+        atLeastOne(AdmissionSettings.LOOP_HANDSHAKES.key(), loopHandshakes);
+        positive(AdmissionSettings.LOOP_WINDOW.key(), loopWindow);
         atLeastOne(AdmissionSettings.BAN_FAILURES.key(), banAuthFailures);
         positive(AdmissionSettings.BAN_FAILURE_WINDOW.key(), banAuthWindow);
         atLeastOne(AdmissionSettings.BAN_HANDSHAKES.key(), banHandshakes);
@@ -79,6 +84,7 @@ public record AdmissionConfig(double messagesPerSecond, int burst, long bytesPer
                 s.get(AdmissionSettings.BYTE_RATE), s.get(AdmissionSettings.REPLY_INTERVAL),
                 s.get(AdmissionSettings.VIOLATIONS), s.get(AdmissionSettings.MALFORMED), s.get(AdmissionSettings.WINDOW),
                 s.get(AdmissionSettings.QUARANTINE_DURATION), s.get(AdmissionSettings.EXPIRY_CHECK),
+                s.get(AdmissionSettings.LOOP_HANDSHAKES), s.get(AdmissionSettings.LOOP_WINDOW),
                 s.get(AdmissionSettings.BAN_FAILURES), s.get(AdmissionSettings.BAN_FAILURE_WINDOW),
                 s.get(AdmissionSettings.BAN_HANDSHAKES), s.get(AdmissionSettings.BAN_HANDSHAKE_WINDOW),
                 s.get(AdmissionSettings.BAN_DURATION), s.get(AdmissionSettings.BAN_TRACKED),

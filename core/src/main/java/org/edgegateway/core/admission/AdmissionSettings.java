@@ -34,14 +34,21 @@ public final class AdmissionSettings {
             AdmissionSettings::durationOrIndefinite);
     public static final Setting<Duration> EXPIRY_CHECK = Settings.duration("admission.quarantine.expiry-check", "5s",
             "How often expired quarantines are released (and audited)");
+    public static final Setting<Integer> LOOP_HANDSHAKES = Settings.integer("admission.quarantine.handshakes", "60",
+            1, Integer.MAX_VALUE, "Admitted handshakes of one key within admission.quarantine.handshake-window that"
+                    + " quarantine it: a client reconnecting in a loop is its own problem, not its address's");
+    public static final Setting<Duration> LOOP_WINDOW = Settings.duration("admission.quarantine.handshake-window", "10s",
+            "Sliding window over which admitted handshakes per key are counted");
     public static final Setting<Integer> BAN_FAILURES = Settings.integer("admission.ban.auth-failures", "10",
             1, Integer.MAX_VALUE, "Failed CURVE authentications from one address within admission.ban.auth-window that ban it");
     public static final Setting<Duration> BAN_FAILURE_WINDOW = Settings.duration("admission.ban.auth-window", "60s",
             "Sliding window over which failed authentications per address are counted");
     public static final Setting<Integer> BAN_HANDSHAKES = Settings.integer("admission.ban.handshakes", "60",
-            1, Integer.MAX_VALUE, "Handshakes (ZAP requests) from one address within admission.ban.handshake-window that ban it");
+            1, Integer.MAX_VALUE, "Failed or abandoned handshakes from one address within admission.ban.handshake-window"
+                    + " that ban it: connections that end before the ZAP handler decided (malformed greetings, dropped"
+                    + " or stalled handshakes); successful handshakes of enrolled keys never count");
     public static final Setting<Duration> BAN_HANDSHAKE_WINDOW = Settings.duration("admission.ban.handshake-window", "10s",
-            "Sliding window over which handshakes per address are counted");
+            "Sliding window over which failed or abandoned handshakes per address are counted");
     public static final Setting<Duration> BAN_DURATION = Settings.duration("admission.ban.duration", "10m",
             "How long an address ban lasts");
     public static final Setting<Integer> BAN_TRACKED = Settings.integer("admission.ban.tracked-addresses", "4096",
@@ -51,7 +58,7 @@ public final class AdmissionSettings {
 
     /** Every key, in documentation order. */
     public static final List<Setting<?>> ALL = List.of(RATE, BURST, BYTE_RATE, REPLY_INTERVAL, VIOLATIONS, MALFORMED,
-            WINDOW, QUARANTINE_DURATION, EXPIRY_CHECK, BAN_FAILURES, BAN_FAILURE_WINDOW, BAN_HANDSHAKES,
+            WINDOW, QUARANTINE_DURATION, EXPIRY_CHECK, LOOP_HANDSHAKES, LOOP_WINDOW, BAN_FAILURES, BAN_FAILURE_WINDOW, BAN_HANDSHAKES,
             BAN_HANDSHAKE_WINDOW, BAN_DURATION, BAN_TRACKED, BAN_EXEMPT_LOOPBACK);
 
     private AdmissionSettings() {

@@ -13,13 +13,23 @@ import org.edgegateway.core.admin.BanView;
 import org.edgegateway.core.zap.ZapHandler;
 
 /**
- * Address bans at the ZAP layer. Thread-safe: the ZAP thread asks and reports, admin threads list
- * and remove; one lock guards the tables and no callback runs under it.
+ * Address bans at the ZAP layer. Thread-safe: the ZAP thread asks and reports failures, the socket
+ * owners report abandoned handshakes, admin threads list and remove; one lock guards the tables and
+ * no callback runs under it.
  *
- * <p>The ZAP handler asks {@link #banned} first for every handshake, which also counts the
- * handshake; it reports failed authentications (unknown key, wrong mechanism, malformed
- * credentials) with {@link #failed}. An address past either threshold within its sliding window is
- * banned for {@code banDuration}: its handshakes are refused without a key look-up.
+ * <p>What counts is what an attacker does, never what a site of enrolled sensors does when it
+ * reconnects at once (a NAT or a cellular router puts them all behind one address):
+ * <ul>
+ * <li>{@link #failed}: a failed authentication (unknown key, wrong mechanism, malformed
+ * credentials), counted against {@code banAuthFailures} within {@code banAuthWindow};</li>
+ * <li>{@link #abandoned}: a connection that ended before the ZAP handler decided on it (a malformed
+ * greeting, a handshake dropped or stalled past its time limit), counted against
+ * {@code banHandshakes} within {@code banHandshakeWindow}.</li>
+ * </ul>
+ * Successful handshakes of enrolled keys do not count, whatever their number; refusals of revoked
+ * or quarantined keys do not either: a key that reconnects in a loop is that key's problem and is
+ * quarantined by {@link HandshakeLoops}, not its neighbours'. {@link #banned} is asked first for
+ * every handshake and only looks: a banned address is refused without a key look-up.
  *
  * <p>Memory is bounded, since an attacker chooses how many addresses it comes from: the counters
  * live in a table of at most {@code banTrackedAddresses} entries that forgets the least recently
@@ -52,33 +62,51 @@ public final class BanList implements ZapHandler.AddressGate {
         };
     }
 
-    /** Whether {@code address} is banned now; counts the handshake and may ban it for this one. */
+    /** Whether {@code address} is banned now. Counts nothing. */
     @Override
     public boolean banned(String address) {
         if (address == null || address.isEmpty() || exempt(address)) {
             return false;
         }
         Instant now = clock.instant();
+        synchronized (this) {
+            Ban ban = bans.get(address);
+            if (ban == null) {
+                return false;
+            }
+            if (now.isBefore(ban.until)) {
+                ban.refusals++;
+                return true;
+            }
+            bans.remove(address);
+            return false;
+        }
+    }
+
+    /**
+     * Reports a connection from {@code address} that ended before the ZAP handler decided on it (a
+     * malformed greeting, a dropped or stalled handshake); may ban the address.
+     */
+    public void abandoned(String address) {
+        if (address == null || address.isEmpty() || exempt(address)) {
+            return;
+        }
+        Instant now = clock.instant();
         long ms = now.toEpochMilli();
         BanView added;
         synchronized (this) {
             Ban ban = bans.get(address);
-            if (ban != null) {
-                if (now.isBefore(ban.until)) {
-                    ban.refusals++;
-                    return true;
-                }
-                bans.remove(address);
+            if (ban != null && now.isBefore(ban.until)) {
+                return;
             }
             double handshakes = tracker(address, ms).handshakes.add(ms);
             if (handshakes < config.banHandshakes()) {
-                return false;
+                return;
             }
-            added = ban(address, now, (long) handshakes + " handshakes within "
+            added = ban(address, now, (long) handshakes + " failed or abandoned handshakes within "
                     + config.banHandshakeWindow().toSeconds() + " s");
         }
         onBan.accept(added);
-        return true;
     }
 
     /** Reports a failed authentication from {@code address}; may ban it. */

@@ -56,11 +56,15 @@ import org.slf4j.LoggerFactory;
  * by that limit at most and never the message flow.
  *
  * <p>Loading one plugin file, in order: copy it to the staging folder (so the bytes checked are the
- * bytes loaded), check its detached signature against the trusted publisher keys, check
- * {@code plugin.requires} against {@link Spi#VERSION}, hand the copy to PF4J, build each
- * {@link MessageHandler} extension once with its {@link PluginContext}, check its types against the
- * other plugins', then publish them. A failure at any step leaves the plugin listed as refused or
- * failed with the reason, and the other plugins running.
+ * bytes loaded), check its detached signature against the trusted publisher keys <em>before</em>
+ * anything inside the archive is parsed (a refused file is listed under its file name), read its
+ * descriptor and check its {@code plugin.id} ({@link #validId}: the id names its data folder
+ * {@code HOME/data/plugins/<id>} and its configuration {@code conf/plugins/<id>.properties}, so
+ * {@code ../} or a separator never gets near a path), check {@code plugin.requires} against
+ * {@link Spi#VERSION}, hand the copy to PF4J, build each {@link MessageHandler} extension once with
+ * its {@link PluginContext}, check its types against the other plugins', then publish them. A
+ * failure at any step leaves the plugin listed as refused or failed with the reason, and the other
+ * plugins running.
  *
  * <p>PF4J has no sandbox. What the gateway enforces, per plugin (see {@link Lane}): a time limit per
  * call, threads and queued bytes of its own, a circuit breaker, and a watchdog that fails a plugin
@@ -85,6 +89,7 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
     private int staged;
     private boolean closed;
+    private volatile boolean open = true;
 
     private PluginHost(PluginHostConfig config, ClientPush push) {
         this.config = config;
@@ -109,6 +114,9 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
     public static PluginHost start(PluginHostConfig config, ClientPush push) {
         PluginHost host = new PluginHost(config, push);
         try {
+            if (config.legacyDataRoot() != null) {
+                moveLegacyData(config.legacyDataRoot(), config.dataRoot());
+            }
             for (Path dir : List.of(config.installed(), config.dataRoot(), config.configFolder())) {
                 Files.createDirectories(dir);
             }
@@ -148,6 +156,14 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
     @Override
     public long version() {
         return version.get();
+    }
+
+    /**
+     * Whether the host runs and serves at least one type: the readiness of the plugins for
+     * {@code /health}. Lock-free, so a health check never waits for an admin operation.
+     */
+    public boolean serving() {
+        return open && !byType.isEmpty();
     }
 
     /** Publishes new routes; the version moves after them, so a reader that sees it sees them. */
@@ -220,7 +236,7 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
             halt(s, PluginState.STOPPED, "reloading", false);
         }
         forget(s);
-        Slot fresh = load(s.file, s.builtin);
+        Slot fresh = load(s.file, s.builtin, s.id);
         Map<String, Route> after = new HashMap<>(byType);
         after.values().removeIf(r -> r == placeholder);
         publish(after);
@@ -313,6 +329,7 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
                 return;
             }
             closed = true;
+            open = false;
             for (Slot s : new ArrayList<>(slots.values())) {
                 if (s.state == PluginState.STARTED) {
                     halt(s, PluginState.STOPPED, "gateway stopping", true);
@@ -329,7 +346,19 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
     // ---- loading ----------------------------------------------------------------------------------
 
     private Slot load(Path file, boolean builtin) {
+        return load(file, builtin, null);
+    }
+
+    /**
+     * Loads one plugin file. {@code knownAs} is the id its slot had before a reload (read from this
+     * file when it was verified): a file refused before its descriptor is read keeps that name, so
+     * that an admin can still address it; a file never read is named by its file name.
+     */
+    private Slot load(Path file, boolean builtin, String knownAs) {
         Slot s = new Slot(file, builtin);
+        if (knownAs != null) {
+            s.id = knownAs;
+        }
         slots.put(file, s);
         Path dir = config.staging().resolve((++staged) + "-" + file.getFileName().toString().replaceAll("\\.(zip|jar)$", ""));
         Path copy = dir.resolve(file.getFileName());
@@ -343,28 +372,36 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
             return s.refuse("cannot read " + file + ": " + e.getMessage());
         }
         s.staged = dir;
+        // The signature first: nothing inside an archive is parsed before its publisher is known.
+        // the bundle's own keys count for the bundle's own plugins only
+        PluginSignatures.Verdict verdict = PluginSignatures.verify(copy, signature, publishers.keysFor(builtin));
+        if (!verdict.valid() && !config.allowUnsigned()) {
+            LOG.warn("plugins: refused {}: {}", file, verdict.reason());
+            return s.refuse(verdict.reason());
+        }
         Properties descriptor;
         try {
             descriptor = descriptor(copy);
         } catch (IOException | RuntimeException e) {
             return s.refuse("not a plugin file: " + e.getMessage());
         }
-        s.id = descriptor.getProperty("plugin.id", "");
-        s.version = descriptor.getProperty("plugin.version", "");
-        s.provider = descriptor.getProperty("plugin.provider", "");
-        if (s.id.isBlank()) {
+        String id = descriptor.getProperty("plugin.id", "").trim();
+        if (id.isEmpty()) {
             return s.refuse("not a plugin file: no plugin.id in its plugin.properties or manifest");
         }
-        // the bundle's own keys count for the bundle's own plugins only
-        PluginSignatures.Verdict verdict = PluginSignatures.verify(copy, signature, publishers.keysFor(builtin));
+        if (!validId(id)) {
+            String shown = printable(id);
+            LOG.warn("plugins: refused {}: plugin.id '{}' is not a valid id", file, shown);
+            return s.refuse("plugin.id '" + shown + "' is not a valid id: " + ID_RULE);
+        }
+        s.id = id;
+        s.version = descriptor.getProperty("plugin.version", "");
+        s.provider = descriptor.getProperty("plugin.provider", "");
         if (verdict.valid()) {
             s.publisher = verdict.signer().fingerprint();
-        } else if (config.allowUnsigned()) {
+        } else {
             LOG.warn("plugins: LOADING UNVERIFIED plugin {} from {} because plugins.allow-unsigned is on: {}", s.id,
                     file, verdict.reason());
-        } else {
-            LOG.warn("plugins: refused {} from {}: {}", s.id, file, verdict.reason());
-            return s.refuse(verdict.reason());
         }
         for (Slot other : slots.values()) {
             if (other != s && s.id.equals(other.id) && other.loadedId != null) {
@@ -415,7 +452,7 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
             }
             PluginCounters c = counters.computeIfAbsent(s.id, PluginCounters::new);
             HostContext context = new HostContext(s.id, s.version, pluginConfig(s.id),
-                    config.dataRoot().resolve(s.id), c, push);
+                    dataFolder(s.id), c, push);
             Files.createDirectories(context.dataFolder());
             List<MessageHandler> handlers;
             Map<MessageHandler, Boolean> nonBlocking;
@@ -609,6 +646,60 @@ public final class PluginHost implements HandlerLookup, AutoCloseable {
         } catch (TimeoutException e) {
             f.cancel(true);
             throw new TimeoutException("plugin code did not return in time");
+        }
+    }
+
+    /** {@code HOME/data/plugins/<id>}; the id is valid, so the folder is a child of the data root. */
+    private Path dataFolder(String id) {
+        Path folder = config.dataRoot().resolve(id).normalize();
+        if (!folder.getParent().equals(config.dataRoot().normalize())) {
+            throw new IllegalStateException("plugin data folder " + folder + " is not inside " + config.dataRoot());
+        }
+        return folder;
+    }
+
+    /** What a plugin id may be: {@value #ID_RULE}. */
+    static final String ID_RULE = "1 to 128 characters of A-Z a-z 0-9 . _ -, starting with a letter or a digit";
+    private static final java.util.regex.Pattern ID =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    /**
+     * Whether {@code id} may name a plugin (the rule of the REST API's plugin paths): no separator, no
+     * {@code .} or {@code ..} (it starts with a letter or a digit), short enough for a file name.
+     */
+    public static boolean validId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
+    /** An untrusted id for a log line or a refusal: at most 80 characters, control characters as '?'. */
+    private static String printable(String id) {
+        String cut = id.length() > 80 ? id.substring(0, 80) + "..." : id;
+        return cut.replaceAll("[\\p{Cntrl}]", "?");
+    }
+
+    /** The built-in plugins whose data earlier versions kept in {@code HOME/data/<id>}. */
+    static final List<String> BUILTIN_IDS = List.of("json", "binary", "string");
+
+    /**
+     * Moves {@code legacyRoot/<id>} of each built-in plugin to {@code dataRoot/<id>}, once: after the
+     * move the old folder is gone, and when both exist the old one is left alone with a warning.
+     */
+    static void moveLegacyData(Path legacyRoot, Path dataRoot) throws IOException {
+        for (String id : BUILTIN_IDS) {
+            Path old = legacyRoot.resolve(id);
+            Path target = dataRoot.resolve(id);
+            if (!Files.isDirectory(old, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                LOG.warn("plugins: both {} and {} exist; plugin {} uses {}; move what {} holds there by hand", old,
+                        target, id, target, old);
+                continue;
+            }
+            Files.createDirectories(dataRoot);
+            Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+            LOG.info("plugins: moved the data of built-in plugin {} from {} to {}: plugin data now lives in {}", id,
+                    old, target, dataRoot);
         }
     }
 

@@ -17,7 +17,7 @@ import org.edgegateway.core.router.LaneLimits;
  * @param bundled           the bundle's own plugins folder (built-ins), or null
  * @param installed         {@code HOME/plugins}: third-party plugins
  * @param staging           where verified copies are expanded and loaded from; emptied at start
- * @param dataRoot          {@code HOME/data}: each plugin gets {@code dataRoot/<id>}
+ * @param dataRoot          {@code HOME/data/plugins}: each plugin gets {@code dataRoot/<id>}
  * @param configFolder      {@code HOME/conf/plugins}: each plugin's {@code <id>.properties}
  * @param publishers        {@code HOME/keys/publishers}: the publisher keys the admin trusts
  * @param bundlePublishers  the bundle's own publisher keys ({@code BASE/conf/publishers}), trusted for the
@@ -35,11 +35,14 @@ import org.edgegateway.core.router.LaneLimits;
  * @param inlineBudget      how long a call of a handler declared non-blocking may hold the message thread
  *                          before the plugin's calls move to its own threads
  * @param typeOwners        which plugin id wins a type two plugins claim
+ * @param legacyDataRoot    where earlier versions kept the built-in plugins' data ({@code HOME/data}:
+ *                          {@code HOME/data/<id>}), moved into {@code dataRoot} at start; null: nothing to move
  */
 public record PluginHostConfig(Path bundled, Path installed, Path staging, Path dataRoot, Path configFolder,
                                Path publishers, Path bundlePublishers, boolean allowUnsigned, Duration callTimeout, int maxInFlight,
                                int maxSlow, Duration slowAfter, int breakerFailures, long queueBytes,
-                               long maxCallAllocation, Duration inlineBudget, Map<String, String> typeOwners) {
+                               long maxCallAllocation, Duration inlineBudget, Map<String, String> typeOwners,
+                               Path legacyDataRoot) {
 
     public static final Setting<Boolean> ALLOW_UNSIGNED = Settings.bool("plugins.allow-unsigned", "false",
             "Load plugins that are unsigned or signed by an untrusted key (never on a production gateway)");
@@ -123,10 +126,11 @@ public record PluginHostConfig(Path bundled, Path installed, Path staging, Path 
      * the publisher keys that signed them (either may be null).
      */
     public static PluginHostConfig from(Settings s, GatewayHome home, Path bundled, Path bundlePublishers) {
-        return new PluginHostConfig(bundled, home.plugins(), home.run().resolve("plugins"), home.data(),
-                home.conf().resolve("plugins"), home.keys().resolve("publishers"), bundlePublishers, s.get(ALLOW_UNSIGNED),
-                s.get(TIMEOUT), s.get(MAX_IN_FLIGHT), s.get(MAX_SLOW), s.get(SLOW_CALL), s.get(BREAKER_FAILURES),
-                s.get(QUEUE_BYTES), s.get(MAX_CALL_ALLOCATION), s.get(INLINE_BUDGET), owners(s.get(TYPE_OWNERS)));
+        return new PluginHostConfig(bundled, home.plugins(), home.run().resolve("plugins"),
+                home.data().resolve("plugins"), home.conf().resolve("plugins"), home.keys().resolve("publishers"),
+                bundlePublishers, s.get(ALLOW_UNSIGNED), s.get(TIMEOUT), s.get(MAX_IN_FLIGHT), s.get(MAX_SLOW),
+                s.get(SLOW_CALL), s.get(BREAKER_FAILURES), s.get(QUEUE_BYTES), s.get(MAX_CALL_ALLOCATION),
+                s.get(INLINE_BUDGET), owners(s.get(TYPE_OWNERS)), home.data());
     }
 
     static Map<String, String> owners(String text) {
@@ -145,31 +149,33 @@ public record PluginHostConfig(Path bundled, Path installed, Path staging, Path 
     }
 
     public PluginHostConfig withAllowUnsigned(boolean allow) {
-        return new PluginHostConfig(bundled, installed, staging, dataRoot, configFolder, publishers, bundlePublishers, allow, callTimeout,
-                maxInFlight, maxSlow, slowAfter, breakerFailures, queueBytes, maxCallAllocation, inlineBudget, typeOwners);
+        return new PluginHostConfig(bundled, installed, staging, dataRoot, configFolder, publishers, bundlePublishers,
+                allow, callTimeout, maxInFlight, maxSlow, slowAfter, breakerFailures, queueBytes, maxCallAllocation,
+                inlineBudget, typeOwners, legacyDataRoot);
     }
 
     public PluginHostConfig withLimits(Duration timeout, int inFlight, int slow, Duration slowCall, int failures,
                                        long allocation) {
-        return new PluginHostConfig(bundled, installed, staging, dataRoot, configFolder, publishers, bundlePublishers, allowUnsigned,
-                timeout, inFlight, slow, slowCall, failures, queueBytes, allocation, inlineBudget, typeOwners);
+        return new PluginHostConfig(bundled, installed, staging, dataRoot, configFolder, publishers, bundlePublishers,
+                allowUnsigned, timeout, inFlight, slow, slowCall, failures, queueBytes, allocation, inlineBudget,
+                typeOwners, legacyDataRoot);
     }
 
     public PluginHostConfig withQueueBytes(long bytes) {
         return new PluginHostConfig(bundled, installed, staging, dataRoot, configFolder, publishers, bundlePublishers, allowUnsigned,
                 callTimeout, maxInFlight, maxSlow, slowAfter, breakerFailures, bytes, maxCallAllocation, inlineBudget,
-                typeOwners);
+                typeOwners, legacyDataRoot);
     }
 
     public PluginHostConfig withInlineBudget(Duration budget) {
         return new PluginHostConfig(bundled, installed, staging, dataRoot, configFolder, publishers, bundlePublishers, allowUnsigned,
                 callTimeout, maxInFlight, maxSlow, slowAfter, breakerFailures, queueBytes, maxCallAllocation, budget,
-                typeOwners);
+                typeOwners, legacyDataRoot);
     }
 
     public PluginHostConfig withTypeOwners(Map<String, String> owners) {
         return new PluginHostConfig(bundled, installed, staging, dataRoot, configFolder, publishers, bundlePublishers, allowUnsigned,
                 callTimeout, maxInFlight, maxSlow, slowAfter, breakerFailures, queueBytes, maxCallAllocation,
-                inlineBudget, owners);
+                inlineBudget, owners, legacyDataRoot);
     }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.edgegateway.core.KeyCache;
+import org.edgegateway.core.health.Health;
 import org.edgegateway.keys.CurveKeyPair;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,10 @@ import zmq.io.Metadata;
  * the gateway's ROUTER, so the gateway's ZAP handler (bound on {@code inproc://zeromq.zap.01} in that
  * context) decides every subscriber's handshake with the same key cache, bans and quarantine: only
  * enrolled, active keys subscribe. The ZAP handler must be bound before {@link #start} is called,
- * because JeroMQ's CURVE server admits everyone when no handler answers.
+ * because JeroMQ's CURVE server admits everyone when no handler answers. Revoking or quarantining a
+ * key cuts its subscriber connections within this thread's next turn (at most 200 ms, at once when
+ * the admin service calls {@link #keysChanged()}): {@link Subscribers} tells which connections may
+ * belong to the key, since no subscription message names it.
  *
  * <h2>Messages</h2>
  * Each publication is two frames, {@code [TOPIC, PAYLOAD]}; subscribers filter by topic prefix as in
@@ -77,6 +81,8 @@ public final class PubSub implements AutoCloseable {
     private final PubSubConfig config;
     private final KeyCache keys;
     private final Clock clock;
+    private final Health health;
+    private final Subscribers tracking;
     private final Queue<byte[][]> commands = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -109,8 +115,11 @@ public final class PubSub implements AutoCloseable {
         }
     }
 
-    private PubSub(ZContext context, CurveKeyPair serverKeys, PubSubConfig config, KeyCache keys, Clock clock) {
+    private PubSub(ZContext context, CurveKeyPair serverKeys, PubSubConfig config, KeyCache keys, Clock clock,
+                   Health health, Subscribers tracking) {
         this.context = context;
+        this.health = health;
+        this.tracking = tracking;
         this.serverKeys = serverKeys;
         this.config = config;
         this.keys = keys;
@@ -126,8 +135,21 @@ public final class PubSub implements AutoCloseable {
      */
     public static PubSub start(ZContext context, CurveKeyPair serverKeys, PubSubConfig config, KeyCache keys,
                                Clock clock) {
-        PubSub p = new PubSub(context, serverKeys, config, keys, clock);
+        return start(context, serverKeys, config, keys, clock, new Health(clock),
+                new Subscribers(keys, clock, host -> { }));
+    }
+
+    /**
+     * As above, reporting to {@code health} (up once bound, and a death when the publisher's thread
+     * ends by a failure while the gateway runs), and cutting subscribers whose key is no longer
+     * allowed as {@code tracking} finds them; the ZAP listener must feed {@code tracking} the
+     * admissions and refusals of {@link #ZAP_DOMAIN} from before this call.
+     */
+    public static PubSub start(ZContext context, CurveKeyPair serverKeys, PubSubConfig config, KeyCache keys,
+                               Clock clock, Health health, Subscribers tracking) {
+        PubSub p = new PubSub(context, serverKeys, config, keys, clock, health, tracking);
         p.bind();
+        health.up(Health.PUBLISHER);
         return p;
     }
 
@@ -227,17 +249,32 @@ public final class PubSub implements AutoCloseable {
         }
     }
 
-    /** Called on the transport's I/O thread: counts only. */
+    /**
+     * Wakes the publisher's thread so that it checks its subscribers' keys now rather than at its
+     * next turn (within 200 ms); for the admin service after a revocation or quarantine. Thread-safe.
+     */
+    public void keysChanged() {
+        wakeUp();
+    }
+
+    /** Called on the transport's I/O thread: counts and queues only. */
     private void onSocketEvent(ZEvent event) {
         ZMonitor.Event type = event.getEvent();
         if (type == ZMonitor.Event.ACCEPTED) {
             subscribers.incrementAndGet();
+            if (event.getValue() instanceof java.nio.channels.SocketChannel channel) {
+                tracking.accepted(channel);
+            }
         } else if (type == ZMonitor.Event.DISCONNECTED) {
             subscribers.decrementAndGet();
+            if (event.getValue() instanceof java.nio.channels.SocketChannel channel) {
+                tracking.disconnected(channel);
+            }
         }
     }
 
     private void loop() {
+        Throwable failure = null;
         ZMQ.Poller poller = context.createPoller(2);
         poller.register(socket, ZMQ.Poller.POLLIN);
         poller.register(wake.channel(), ZMQ.Poller.POLLIN);
@@ -257,12 +294,18 @@ public final class PubSub implements AutoCloseable {
                 if (wake.pending()) {
                     drainWake();
                 }
+                tracking.apply();
                 receiveSubscriptions();
                 runCommands();
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             if (running) {
-                LOG.error("pubsub: loop failed", e);
+                failure = e;
+                try {
+                    LOG.error("pubsub: loop failed", e);
+                } catch (Throwable ignored) {
+                    // The death is reported below all the same.
+                }
             }
         } finally {
             poller.close();
@@ -272,6 +315,9 @@ public final class PubSub implements AutoCloseable {
                 LOG.debug("pubsub: close failed", e);
             }
             stopped.countDown();
+            if (failure != null) {
+                health.died(Health.PUBLISHER, failure);
+            }
         }
     }
 
@@ -419,6 +465,16 @@ public final class PubSub implements AutoCloseable {
         }
         views.sort(Comparator.comparing(SubscriptionView::prefix));
         subscriptionSnapshot = List.copyOf(views);
+    }
+
+    /**
+     * Stops publishing now: the thread closes the XPUB at its next turn (its bind goes away, the
+     * subscribers are dropped) without waiting here. For a gateway that must not go on serving (its
+     * ZAP handler died). Thread-safe; {@link #close()} may follow.
+     */
+    public void halt() {
+        running = false;
+        wakeUp();
     }
 
     /** Stops the thread, which closes the socket; call before the context is closed. Idempotent. */

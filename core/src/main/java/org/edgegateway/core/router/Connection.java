@@ -27,6 +27,11 @@ final class Connection {
     long bytes;
     long errors;
     boolean cut;
+    /**
+     * The ZAP handler decided on this connection (admitted or refused it), as far as the table can
+     * tell; one that ends undecided was an abandoned or failed handshake.
+     */
+    boolean decided;
     /** Disconnected: answers still in flight for it are dropped. */
     boolean gone;
 

@@ -37,7 +37,7 @@ final class ConnectionTable {
 
     private final Map<String, Connection> byPeer = new HashMap<>();
     private final Map<RoutingId, Connection> byRouting = new HashMap<>();
-    /** Connections of each ip that no ZAP admission has marked yet, oldest first. */
+    /** Connections of each ip that no ZAP decision has been taken for yet, oldest first. */
     private final Map<String, ArrayDeque<Connection>> unmarkedByHost = new HashMap<>();
     /** The connection a ZAP admission marked with a key, until a message binds that key for certain. */
     private final Map<String, Connection> tentativeByKey = new HashMap<>();
@@ -77,10 +77,14 @@ final class ConnectionTable {
         dirty = true;
     }
 
-    void disconnected(String peer) {
+    /**
+     * A connection is gone. Returns its host when it ended before the ZAP handler decided on it (an
+     * abandoned or failed handshake), else null.
+     */
+    String disconnected(String peer) {
         Connection c = byPeer.get(peer);
         if (c == null) {
-            return;
+            return null;
         }
         forget(c);
         c.gone = true;
@@ -92,6 +96,7 @@ final class ConnectionTable {
             departed.merge(c.name, c.lastMessageAt, (a, b) -> a.isAfter(b) ? a : b);
         }
         dirty = true;
+        return !c.decided && c.key == null && c.routingId == null ? c.host : null;
     }
 
     /** Removes {@code c} from every index. */
@@ -136,18 +141,14 @@ final class ConnectionTable {
     }
 
     /**
-     * A ZAP admission of {@code key} from {@code host}: marks the newest unauthenticated connection
-     * from there (connections stuck earlier in their handshake are older), until its first message
-     * says for certain.
+     * A ZAP admission of {@code key} from {@code host}: marks the newest undecided connection from
+     * there (connections stuck earlier in their handshake are older), until its first message says
+     * for certain.
      */
     void authenticated(String key, String name, String host, Instant at) {
-        ArrayDeque<Connection> q = unmarkedByHost.get(host);
-        Connection newest = q == null ? null : q.pollLast();
+        Connection newest = newestUndecided(host);
         if (newest == null) {
             return;
-        }
-        if (q.isEmpty()) {
-            unmarkedByHost.remove(host);
         }
         Connection previous = tentativeByKey.put(key, newest);
         if (previous != null && previous != newest && previous.routingId == null) {
@@ -160,10 +161,29 @@ final class ConnectionTable {
         dirty = true;
     }
 
+    /** A ZAP refusal from {@code host}: the newest undecided connection from there was decided on. */
+    void refused(String host) {
+        newestUndecided(host);
+    }
+
+    /** Takes the newest undecided connection of {@code host} out of that index, marked decided; or null. */
+    private Connection newestUndecided(String host) {
+        ArrayDeque<Connection> q = unmarkedByHost.get(host);
+        Connection newest = q == null ? null : q.pollLast();
+        if (q != null && q.isEmpty()) {
+            unmarkedByHost.remove(host);
+        }
+        if (newest != null) {
+            newest.decided = true;
+        }
+        return newest;
+    }
+
     private void clearMark(Connection c) {
         c.key = null;
         c.name = null;
         c.authenticatedAt = null;
+        c.decided = false;
         unmarked(c, true);
     }
 
@@ -198,6 +218,7 @@ final class ConnectionTable {
             clearMark(tentative);
         }
         c.routingId = id;
+        c.decided = true;
         c.key = key;
         c.name = name;
         if (c.authenticatedAt == null) {

@@ -22,6 +22,7 @@ import org.edgegateway.core.KeyCache;
 import org.edgegateway.core.admin.ConnectionView;
 import org.edgegateway.core.admin.RecentMessage;
 import org.edgegateway.core.admission.AdmissionControl;
+import org.edgegateway.core.health.Health;
 import org.edgegateway.keys.ClientStatus;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.plugin.api.HandlerMessage;
@@ -79,6 +80,8 @@ public final class Router implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final Clock clock;
     private final AdmissionControl admission;
+    private final Health health;
+    private final java.util.function.Consumer<String> abandonedHandshake;
     private final ConnectionTable connections = new ConnectionTable();
     private final DedupWindows dedup;
     private final TypeTable types;
@@ -110,9 +113,19 @@ public final class Router implements AutoCloseable {
     private volatile Thread owner;
     private ZMQ.Socket socket;
 
+    /**
+     * @param health             told when the loop serves, and when the router thread dies while the gateway
+     *                           runs (a router thread replaced by the watchdog on purpose is not a death)
+     * @param abandonedHandshake told, on the router thread, the host of each connection that ended before
+     *                           the ZAP handler decided on it (for address bans; must not block)
+     */
     public Router(ZContext context, GatewayConfig config, CurveKeyPair serverKeys, KeyCache keys,
-                  HandlerLookup handlers, GatewayMetrics metrics, Clock clock, AdmissionControl admission) {
+                  HandlerLookup handlers, GatewayMetrics metrics, Clock clock, AdmissionControl admission,
+                  Health health, java.util.function.Consumer<String> abandonedHandshake) {
         this.context = context;
+        this.health = health;
+        this.abandonedHandshake = abandonedHandshake;
+        health.starting(Health.ROUTER);
         this.admission = admission;
         this.config = config;
         this.serverKeys = serverKeys;
@@ -161,6 +174,7 @@ public final class Router implements AutoCloseable {
         guard.runner = t;
         t.start();
         watchdog.start();
+        health.up(Health.ROUTER);
         LOG.info("router: listening on {}", boundEndpoint);
         return boundEndpoint;
     }
@@ -200,8 +214,11 @@ public final class Router implements AutoCloseable {
             LOG.debug("router: {} disconnected", peer);
             if (peer != null) {
                 later(() -> {
-                    connections.disconnected(peer);
+                    String undecided = connections.disconnected(peer);
                     last = null;
+                    if (undecided != null) {
+                        abandonedHandshake.accept(undecided);
+                    }
                 });
             }
         }
@@ -222,6 +239,11 @@ public final class Router implements AutoCloseable {
     public void authenticated(KeyCache.Entry client, String host) {
         Instant at = clock.instant();
         later(() -> connections.authenticated(client.publicKey(), client.name(), host, at));
+    }
+
+    /** A ZAP refusal (called on egw-zap); queued without waking the router. */
+    public void refused(String host) {
+        later(() -> connections.refused(host));
     }
 
     /**
@@ -291,6 +313,7 @@ public final class Router implements AutoCloseable {
      */
     private void loop(Call adopted) {
         boolean handedOver = false;
+        Throwable failure = null;
         try {
             if (adopted != null) {
                 lanes.adopt(adopted);
@@ -308,7 +331,12 @@ public final class Router implements AutoCloseable {
                 // A former router thread (its inline call was taken over) stopped by the watchdog.
                 handedOver = true;
             } else if (running) {
-                LOG.error("router: loop failed", e);
+                failure = e;
+                try {
+                    LOG.error("router: loop failed", e);
+                } catch (Throwable ignored) {
+                    // The death is reported below all the same.
+                }
             }
         } finally {
             if (!handedOver) {
@@ -319,6 +347,10 @@ public final class Router implements AutoCloseable {
                     LOG.debug("router: close failed", e);
                 }
                 stopped.countDown();
+                if (failure != null) {
+                    // The real failure path only: a hand-over and a stop requested by shutdown or halt are not deaths.
+                    health.died(Health.ROUTER, failure);
+                }
             }
         }
     }
@@ -666,6 +698,12 @@ public final class Router implements AutoCloseable {
      * closed by its own thread).
      */
     public void shutdown(Duration grace) {
+        if (stopped.getCount() == 0 || owner == null) {
+            // The loop already ended (it died, or halt() stopped it): nothing left to drain.
+            running = false;
+            closeHelpers();
+            return;
+        }
         CompletableFuture<Void> paused = new CompletableFuture<>();
         execute(() -> {
             accepting = false;
@@ -697,12 +735,26 @@ public final class Router implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        closeHelpers();
+    }
+
+    private void closeHelpers() {
         watchdog.close();
         try {
             bell.close();
         } catch (IOException e) {
             LOG.debug("router: closing the selector failed", e);
         }
+    }
+
+    /**
+     * Stops serving now, without draining: the loop ends at its next turn and closes the ROUTER, so
+     * its bind goes away and live connections are dropped. For a gateway that must not go on serving
+     * (its ZAP handler died). Thread-safe; never blocks. Not a death of the router.
+     */
+    public void halt() {
+        running = false;
+        bell.ring();
     }
 
     private static <T> T await(CompletableFuture<T> f, String what) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.edgegateway.core.KeyCache;
+import org.edgegateway.core.health.Health;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
@@ -46,8 +47,19 @@ public final class ZapHandler implements AutoCloseable {
         /**
          * @param reason   a stable word: unknown-key, revoked, quarantined, banned, mechanism, malformed, error
          * @param keyZ85   the offered public key, or null when there was none
+         * @param domain   the ZAP domain of the socket, or empty when the request was unreadable
          */
-        void denied(String reason, String keyZ85, String address);
+        void denied(String reason, String keyZ85, String address, String domain);
+    }
+
+    /**
+     * Consulted for an enrolled key the key cache allows, before it is admitted: false refuses this
+     * handshake as {@code quarantined} (the key reconnects in a loop and is being quarantined).
+     */
+    public interface KeyGate {
+        KeyGate OPEN = (client, address) -> true;
+
+        boolean admit(KeyCache.Entry client, String address);
     }
 
     /** Consulted first for every request: a banned address is refused without a key look-up. */
@@ -57,11 +69,16 @@ public final class ZapHandler implements AutoCloseable {
         boolean banned(String address);
     }
 
+    /** Consecutive failures of the socket itself after which the handler gives up (see {@link #run}). */
+    static final int MAX_SOCKET_FAILURES = 100;
+
     private final ZContext context;
     private final KeyCache keys;
     private final AddressGate gate;
+    private final KeyGate keyGate;
     private final Listener listener;
     private final Clock clock;
+    private final Health health;
     private final CountDownLatch bound = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -69,11 +86,23 @@ public final class ZapHandler implements AutoCloseable {
     private Thread thread;
 
     public ZapHandler(ZContext context, KeyCache keys, AddressGate gate, Listener listener, Clock clock) {
+        this(context, keys, gate, KeyGate.OPEN, listener, clock, new Health(clock));
+    }
+
+    /**
+     * @param keyGate asked last, for an enrolled key that would be admitted
+     * @param health  told when this handler serves, and when its thread dies while the gateway runs
+     */
+    public ZapHandler(ZContext context, KeyCache keys, AddressGate gate, KeyGate keyGate, Listener listener,
+                      Clock clock, Health health) {
         this.context = context;
         this.keys = keys;
         this.gate = gate;
+        this.keyGate = keyGate;
         this.listener = listener;
         this.clock = clock;
+        this.health = health;
+        health.starting(Health.ZAP);
     }
 
     /** Starts the thread and waits until the ZAP socket is bound. */
@@ -94,6 +123,20 @@ public final class ZapHandler implements AutoCloseable {
         }
     }
 
+    /**
+     * The thread's body. Whatever goes wrong with one request, it is refused and the next one is
+     * served: every {@link Throwable} is caught, and nothing in a catch block can throw (logging and
+     * the listener are guarded). The loop ends only when the handler is closed, the context is
+     * terminated, or the socket itself keeps failing ({@value #MAX_SOCKET_FAILURES} times in a row:
+     * a REP socket whose reply failed half-way refuses every receive).
+     *
+     * <p>If the thread ends while the gateway runs, it <em>dies</em>, and it must not take the
+     * authentication with it: JeroMQ's CURVE server admits every key when no ZAP handler is bound
+     * (it finds no endpoint and goes on), so the socket is then left open and bound, and handshakes
+     * wait for an answer that never comes instead of being admitted; {@link Health#died} tells the
+     * gateway, which closes its ROUTER and XPUB and exits (non-zero, so the service manager restarts
+     * it).
+     */
     private void run() {
         ZMQ.Socket socket;
         try {
@@ -108,56 +151,95 @@ public final class ZapHandler implements AutoCloseable {
             return;
         }
         bound.countDown();
+        health.up(Health.ZAP);
+        Throwable failure = null;
         try {
-            while (running) {
-                List<byte[]> request;
-                try {
-                    request = receive(socket);
-                } catch (ZMQException e) {
-                    if (e.getErrorCode() == ZError.ETERM) {
-                        break;
-                    }
-                    LOG.warn("zap: receive failed: {}", e.getMessage());
-                    continue;
-                } catch (RuntimeException e) {
-                    if (!running) {
-                        break;
-                    }
-                    LOG.error("zap: receive failed", e);
-                    continue;
-                }
-                if (request == null) {
-                    continue;
-                }
-                List<byte[]> reply;
-                try {
-                    reply = answer(request);
-                } catch (RuntimeException | LinkageError e) {
-                    // Fail closed: whatever went wrong, this request is refused.
-                    LOG.error("zap: handler error, request refused", e);
-                    listener.denied("error", null, "");
-                    reply = reply(request.size() > 1 ? request.get(1) : new byte[0], "500", "Internal error", "");
-                }
-                try {
-                    for (int i = 0; i < reply.size(); i++) {
-                        socket.send(reply.get(i), i < reply.size() - 1 ? ZMQ.SNDMORE : 0);
-                    }
-                } catch (ZMQException e) {
-                    if (e.getErrorCode() == ZError.ETERM) {
-                        break;
-                    }
-                    LOG.warn("zap: reply failed: {}", e.getMessage());
-                } catch (RuntimeException e) {
-                    LOG.error("zap: reply failed", e);
-                }
-            }
+            serve(socket);
+        } catch (Throwable e) {
+            failure = e;
         } finally {
-            try {
-                socket.close();
-            } catch (RuntimeException e) {
-                LOG.debug("zap: close failed", e);
+            if (running) {
+                // Died: the socket stays bound (see above); the context closes it at the gateway's end.
+                health.died(Health.ZAP, failure != null ? failure
+                        : new IllegalStateException("zap: the handler's socket kept failing"));
+            } else {
+                try {
+                    socket.close();
+                } catch (Throwable e) {
+                    quietly(() -> LOG.debug("zap: close failed", e));
+                }
             }
             stopped.countDown();
+        }
+    }
+
+    /** Serves requests until closed, terminated, or the socket keeps failing. */
+    private void serve(ZMQ.Socket socket) {
+        int socketFailures = 0;
+        while (running && socketFailures < MAX_SOCKET_FAILURES) {
+            List<byte[]> request;
+            try {
+                request = receive(socket);
+            } catch (ZMQException e) {
+                if (e.getErrorCode() == ZError.ETERM) {
+                    running = false;
+                    return;
+                }
+                socketFailures++;
+                quietly(() -> LOG.warn("zap: receive failed: {}", e.getMessage()));
+                continue;
+            } catch (Throwable e) {
+                if (!running) {
+                    return;
+                }
+                socketFailures++;
+                quietly(() -> LOG.error("zap: receive failed", e));
+                continue;
+            }
+            if (request == null) {
+                // A receive that timed out worked: only failures in a row count.
+                socketFailures = 0;
+                continue;
+            }
+            List<byte[]> reply = decide(request);
+            try {
+                for (int i = 0; i < reply.size(); i++) {
+                    socket.send(reply.get(i), i < reply.size() - 1 ? ZMQ.SNDMORE : 0);
+                }
+                socketFailures = 0;
+            } catch (ZMQException e) {
+                if (e.getErrorCode() == ZError.ETERM) {
+                    running = false;
+                    return;
+                }
+                socketFailures++;
+                quietly(() -> LOG.warn("zap: reply failed: {}", e.getMessage()));
+            } catch (Throwable e) {
+                socketFailures++;
+                quietly(() -> LOG.error("zap: reply failed", e));
+            }
+        }
+    }
+
+    /** The answer to one request; any failure while deciding is a refusal. Never throws. */
+    private List<byte[]> decide(List<byte[]> request) {
+        try {
+            return answer(request);
+        } catch (Throwable e) {
+            // Fail closed: whatever went wrong, this request is refused.
+            quietly(() -> LOG.error("zap: handler error, request refused", e));
+            quietly(() -> listener.denied("error", null, request.size() > 3 ? text(request.get(3)) : "",
+                    request.size() > 2 ? text(request.get(2)) : ""));
+            return reply(request.size() > 1 ? request.get(1) : new byte[0], "500", "Internal error", "");
+        }
+    }
+
+    /** Runs {@code r}, swallowing whatever it throws: the ZAP loop must outlive its logging and listener. */
+    private static void quietly(Runnable r) {
+        try {
+            r.run();
+        } catch (Throwable ignored) {
+            // Nothing sensible left to do; the request is refused all the same.
         }
     }
 
@@ -179,22 +261,24 @@ public final class ZapHandler implements AutoCloseable {
      */
     List<byte[]> answer(List<byte[]> request) {
         if (request.size() < 6 || !"1.0".equals(text(request.get(0)))) {
-            listener.denied("malformed", null, "");
+            listener.denied("malformed", null, request.size() > 3 ? text(request.get(3)) : "",
+                    request.size() > 2 ? text(request.get(2)) : "");
             return reply(request.size() > 1 ? request.get(1) : new byte[0], "400", "Malformed ZAP request", "");
         }
         byte[] requestId = request.get(1);
+        String domain = text(request.get(2));
         String address = text(request.get(3));
         String mechanism = text(request.get(5));
         if (gate.banned(address)) {
-            listener.denied("banned", null, address);
+            listener.denied("banned", null, address, domain);
             return reply(requestId, "400", "Address banned", "");
         }
         if (!"CURVE".equals(mechanism)) {
-            listener.denied("mechanism", null, address);
+            listener.denied("mechanism", null, address, domain);
             return reply(requestId, "400", "Mechanism not allowed: only CURVE", "");
         }
         if (request.size() != 7 || request.get(6).length != 32) {
-            listener.denied("malformed", null, address);
+            listener.denied("malformed", null, address, domain);
             return reply(requestId, "400", "Malformed CURVE credentials", "");
         }
         String key = Z85.encode(request.get(6), 32);
@@ -202,19 +286,23 @@ public final class ZapHandler implements AutoCloseable {
         KeyCache.Verdict verdict = entry == null ? KeyCache.Verdict.UNKNOWN : entry.verdict(clock.instant());
         switch (verdict) {
             case ALLOWED -> {
-                listener.allowed(entry, address, text(request.get(2)));
+                if (!keyGate.admit(entry, address)) {
+                    listener.denied("quarantined", key, address, domain);
+                    return reply(requestId, "400", "Client quarantined", "");
+                }
+                listener.allowed(entry, address, domain);
                 return reply(requestId, "200", "OK", key);
             }
             case REVOKED -> {
-                listener.denied("revoked", key, address);
+                listener.denied("revoked", key, address, domain);
                 return reply(requestId, "400", "Key revoked", "");
             }
             case QUARANTINED -> {
-                listener.denied("quarantined", key, address);
+                listener.denied("quarantined", key, address, domain);
                 return reply(requestId, "400", "Client quarantined", "");
             }
             default -> {
-                listener.denied("unknown-key", key, address);
+                listener.denied("unknown-key", key, address, domain);
                 return reply(requestId, "400", "Unknown key", "");
             }
         }

@@ -84,7 +84,7 @@ class BuiltinPluginsGatewayTest {
         assertThat(bad.get(0)).isEqualTo("ERROR");
         assertThat(bad.get(1)).startsWith("BAD_PAYLOAD: malformed JSON at line 1, column ");
 
-        Path file = home.data().resolve("json").resolve("json-sensor").resolve("messages.jsonl");
+        Path file = home.data().resolve("plugins").resolve("json").resolve("json-sensor").resolve("messages.jsonl");
         List<String> lines = Files.readAllLines(file);
         assertThat(lines).hasSize(2);
         JsonNode first = new ObjectMapper().readTree(lines.get(0));
@@ -102,7 +102,7 @@ class BuiltinPluginsGatewayTest {
             send(s, "BINARY", new byte[] {(byte) i, 1, 2, 3, 4, 5, 6});
             assertThat(receive(s)).containsExactly("ACK", "BINARY received (7 bytes)");
         }
-        Path binary = home.data().resolve("binary");
+        Path binary = home.data().resolve("plugins").resolve("binary");
         List<Path> folders;
         try (Stream<Path> list = Files.list(binary)) {
             folders = list.filter(p -> p.getFileName().toString().equals("bin.sensor")).toList();

@@ -234,10 +234,11 @@ class HotPathTest {
             // Around the 20 ms deadline: the handler's return races the router's interrupt.
             List<String> reply = exchange(s, "EDGE", Integer.toString(19_000 + (i % 20) * 100));
             assertThat(reply).isNotNull();
-            if (reply.get(0).equals("ERROR")) {
-                // Lost the race while running, or (a loaded machine) never started within the limit.
-                assertThat(reply.get(1)).isIn("HANDLER_FAILED: handler for EDGE timed out after 20 ms",
-                        "BUSY: plugin edge did not get to the message within 20 ms, retry later");
+            if (reply.get(0).equals("ERROR") && reply.get(1).startsWith("BUSY: ")) {
+                // On a loaded machine a lane thread may not even start the call within 20 ms: no race then.
+                assertThat(reply.get(1)).isEqualTo("BUSY: plugin edge did not get to the message within 20 ms, retry later");
+            } else if (reply.get(0).equals("ERROR")) {
+                assertThat(reply.get(1)).isEqualTo("HANDLER_FAILED: handler for EDGE timed out after 20 ms");
                 late++;
             } else {
                 assertThat(reply).as("a lane thread starts each call with no interrupt pending")

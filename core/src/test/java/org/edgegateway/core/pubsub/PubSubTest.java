@@ -49,7 +49,7 @@ class PubSubTest {
             }
 
             @Override
-            public void denied(String reason, String keyZ85, String address) {
+            public void denied(String reason, String keyZ85, String address, String domain) {
                 denials.add(reason);
             }
         }, clock);

@@ -13,6 +13,7 @@ import org.edgegateway.core.HandlerLookup;
 import org.edgegateway.core.admin.Actor;
 import org.edgegateway.core.admission.AdmissionConfig;
 import org.edgegateway.core.handlers.BuiltinHandlers;
+import org.edgegateway.core.pubsub.PubSubConfig;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.KeyStore;
 import org.edgegateway.plugin.api.MessageHandler;
@@ -36,12 +37,15 @@ public final class GatewayFixture implements AutoCloseable {
     private final GatewayConfig config;
     private final AdmissionConfig admission;
     private final List<MessageHandler> handlers;
+    private final PubSubConfig pubsub;
     private Gateway gateway;
 
-    private GatewayFixture(Path dir, GatewayConfig config, AdmissionConfig admission, List<MessageHandler> handlers) {
+    private GatewayFixture(Path dir, GatewayConfig config, AdmissionConfig admission, PubSubConfig pubsub,
+                           List<MessageHandler> handlers) {
         this.dir = dir;
         this.config = config;
         this.admission = admission;
+        this.pubsub = pubsub;
         this.handlers = handlers;
         this.store = KeyStore.open(KeyStore.fileUrl(dir.resolve("data")));
         this.serverKeys = CurveKeyPair.generate();
@@ -59,22 +63,35 @@ public final class GatewayFixture implements AutoCloseable {
     /** A started gateway with flood defence set by {@code admission} (tests set thresholds to suit them). */
     public static GatewayFixture start(Path dir, UnaryOperator<GatewayConfig> tweak, AdmissionConfig admission,
                                        MessageHandler... extra) {
+        return start(dir, tweak, admission, null, extra);
+    }
+
+    /** As above, with the topic publisher on {@code pubsub} (null: none). */
+    public static GatewayFixture start(Path dir, UnaryOperator<GatewayConfig> tweak, AdmissionConfig admission,
+                                       PubSubConfig pubsub, MessageHandler... extra) {
         List<MessageHandler> handlers = new ArrayList<>(BuiltinHandlers.all());
         handlers.addAll(Arrays.asList(extra));
         GatewayFixture f = new GatewayFixture(dir, tweak.apply(GatewayConfig.defaults("tcp://127.0.0.1:*")), admission,
-                handlers);
-        f.gateway = Gateway.start(f.config, f.admission, f.store, f.serverKeys, HandlerLookup.of(f.config.laneLimits(), handlers),
-                Clock.systemUTC());
+                pubsub, handlers);
+        f.gateway = f.startGateway(f.config);
         return f;
+    }
+
+    /** A gateway with the topic publisher on an ephemeral loopback port and flood defence set by {@code admission}. */
+    public static GatewayFixture withPubSub(Path dir, AdmissionConfig admission, MessageHandler... extra) {
+        return start(dir, c -> c, admission, PubSubConfig.defaults("tcp://127.0.0.1:*"), extra);
+    }
+
+    private Gateway startGateway(GatewayConfig c) {
+        return Gateway.start(c, admission, pubsub, null, store, serverKeys, HandlerLookup.of(c.laneLimits(), handlers),
+                Clock.systemUTC());
     }
 
     /** Stops the gateway and starts a new one on the same port, store and key. */
     public void restart() {
         String endpoint = gateway.boundEndpoint();
         gateway.close();
-        gateway = Gateway.start(config.withEndpoint(endpoint), admission, store, serverKeys,
-                HandlerLookup.of(config.laneLimits(), handlers),
-                Clock.systemUTC());
+        gateway = startGateway(config.withEndpoint(endpoint));
     }
 
     public Gateway gateway() {

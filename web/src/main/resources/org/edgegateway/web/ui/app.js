@@ -248,6 +248,13 @@
     $('stat-messages').textContent = fmtNum(stats.messagesIn);
     $('stat-errors').textContent = fmtNum(errorsTotal);
     $('stat-denied').textContent = fmtNum(deniedTotal);
+    const uplink = stats.uplink;
+    const refused = !!(uplink && uplink.refusal);
+    $('uplink-alert').hidden = !refused;
+    $('uplink-alert').textContent = refused
+      ? 'Uplink refused by the upstream since ' + uplink.refusedSince + ': ' + uplink.refusal + '. '
+        + fmtNum(uplink.waiting) + ' messages wait in the queue; ' + uplink.remedy + '.'
+      : '';
     const rates = rateSeries();
     $('stat-rate').textContent = rates.length ? rates[rates.length - 1].rate.toFixed(1) : '–';
     drawChart(rates);

@@ -47,7 +47,7 @@ public interface PluginContext {
     Map<String, String> config();
 
     /**
-     * A folder that belongs to this plugin only, {@code HOME/data/<plugin id>}; it exists and is
+     * A folder that belongs to this plugin only, {@code HOME/data/plugins/<plugin id>}; it exists and is
      * writable by the gateway when the plugin starts, and survives restarts, reloads and upgrades.
      */
     Path dataFolder();

@@ -13,7 +13,7 @@ import org.edgegateway.plugin.support.RotatingFiles;
 import org.pf4j.Extension;
 
 /**
- * BINARY: any bytes, appended as they came to {@code HOME/data/binary/<client>/data.bin}, rotated
+ * BINARY: any bytes, appended as they came to {@code HOME/data/plugins/binary/<client>/data.bin}, rotated
  * by size. Payloads are concatenated without framing, as the gateway has always stored them; a
  * reader that needs message boundaries uses a type of its own. Thread-safe ({@link RotatingFiles}
  * serialises each client's file).

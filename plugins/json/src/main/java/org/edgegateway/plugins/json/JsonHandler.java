@@ -25,7 +25,7 @@ import org.pf4j.Extension;
 /**
  * JSON: exactly one JSON value per message; malformed input is BAD_PAYLOAD with the position. An
  * accepted message is appended as one JSON line {@code {"client":..,"receivedAt":..,"message":..}} to
- * {@code HOME/data/json/<client>/messages.jsonl}, rotated by size. Thread-safe (Jackson's mapper is,
+ * {@code HOME/data/plugins/json/<client>/messages.jsonl}, rotated by size. Thread-safe (Jackson's mapper is,
  * and {@link RotatingFiles} serialises each client's file).
  *
  * <p>Settings ({@code HOME/conf/plugins/json.properties}): {@code required-fields} (comma-separated
