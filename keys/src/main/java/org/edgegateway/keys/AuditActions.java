@@ -8,6 +8,8 @@ public final class AuditActions {
     public static final String CLIENT_QUARANTINE = "client.quarantine";
     public static final String CLIENT_RELEASE = "client.release";
     public static final String CLIENT_LIMITS = "client.limits";
+    public static final String WORKER_ENROL = "worker.enrol";
+    public static final String WORKER_REVOKE = "worker.revoke";
     public static final String ADMIN_CREATE = "admin.create";
     public static final String ADMIN_PASSWORD = "admin.password";
     public static final String TOKEN_CREATE = "token.create";

@@ -68,11 +68,11 @@ public final class KeyStore implements AutoCloseable {
     private static final int MAX_CONNECTIONS = 8;
     private static final int MAX_PAGE = 1000;
 
-    private static final int MAX_ACTOR = 128;
+    static final int MAX_ACTOR = 128;
     private static final int MAX_ACTION = 64;
     private static final int MAX_SUBJECT = 128;
     private static final int MAX_DETAIL = 4000;
-    private static final int MAX_SOURCE = 256;
+    static final int MAX_SOURCE = 256;
     private static final int MAX_REASON = 500;
     private static final int MAX_HASH = 512;
 
@@ -90,6 +90,7 @@ public final class KeyStore implements AutoCloseable {
     private final String location;
     private final int schemaVersion;
     private final AtomicLong clientChanges = new AtomicLong();
+    private final WorkerKeys workers = new WorkerKeys(this);
     private volatile boolean closed;
 
     private KeyStore(JdbcConnectionPool pool, Clock clock, String location, int schemaVersion) {
@@ -293,7 +294,7 @@ public final class KeyStore implements AutoCloseable {
         ClientRecord record;
         try {
             record = inTransaction("enrol client '" + name + "'", c -> {
-                checkNewClient(c, name, publicKeyZ85);
+                checkNewClient(c, name, publicKeyZ85, schemaVersion >= WorkerKeys.SINCE);
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO clients"
                         + " (name, public_key, status, enrolled_at, enrolled_by) VALUES (?, ?, ?, ?, ?)")) {
                     ps.setString(1, name);
@@ -310,7 +311,7 @@ public final class KeyStore implements AutoCloseable {
             if (isUniqueViolation(e)) {
                 // another transaction enrolled the same name or key between our check and insert
                 query("enrol client '" + name + "'", c -> {
-                    checkNewClient(c, name, publicKeyZ85);
+                    checkNewClient(c, name, publicKeyZ85, schemaVersion >= WorkerKeys.SINCE);
                     return null;
                 });
             }
@@ -320,7 +321,7 @@ public final class KeyStore implements AutoCloseable {
         return record;
     }
 
-    private static void checkNewClient(Connection c, String name, String key) throws SQLException {
+    private static void checkNewClient(Connection c, String name, String key, boolean workers) throws SQLException {
         if (selectClient(c, "name", name, false).isPresent()) {
             throw new KeyStoreException(KeyStoreException.Reason.DUPLICATE_NAME,
                     "a client named '" + name + "' is already enrolled");
@@ -330,6 +331,14 @@ public final class KeyStore implements AutoCloseable {
             throw new KeyStoreException(KeyStoreException.Reason.DUPLICATE_KEY,
                     "public key " + key + " is already enrolled as client '" + holder.get().name() + "'");
         }
+        if (workers) {
+            WorkerKeys.refuseWorkerKey(c, key);
+        }
+    }
+
+    /** The worker keys, kept apart from the clients' in the same store. */
+    public WorkerKeys workers() {
+        return workers;
     }
 
     /**
@@ -539,7 +548,7 @@ public final class KeyStore implements AutoCloseable {
         });
     }
 
-    private static Optional<ClientRecord> selectClient(Connection c, String column, String value,
+    static Optional<ClientRecord> selectClient(Connection c, String column, String value,
                                                        boolean forUpdate) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + CLIENT_COLUMNS + " FROM clients WHERE "
                 + column + " = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
@@ -630,7 +639,7 @@ public final class KeyStore implements AutoCloseable {
         }
     }
 
-    private static void insertAudit(Connection c, Instant at, String actor, String action, String subject,
+    static void insertAudit(Connection c, Instant at, String actor, String action, String subject,
                                     String detail, String source) throws SQLException {
         String d = detail;
         if (d != null && d.length() > MAX_DETAIL) {
@@ -1088,11 +1097,11 @@ public final class KeyStore implements AutoCloseable {
     // ================================================================== plumbing
 
     @FunctionalInterface
-    private interface Work<T> {
+    interface Work<T> {
         T run(Connection c) throws SQLException;
     }
 
-    private <T> T inTransaction(String what, Work<T> work) {
+    <T> T inTransaction(String what, Work<T> work) {
         checkOpen();
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
@@ -1111,7 +1120,7 @@ public final class KeyStore implements AutoCloseable {
         }
     }
 
-    private <T> T query(String what, Work<T> work) {
+    <T> T query(String what, Work<T> work) {
         checkOpen();
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(true);
@@ -1126,7 +1135,7 @@ public final class KeyStore implements AutoCloseable {
                 "key store " + location + ": cannot " + what + ": " + describe(e), e);
     }
 
-    private static boolean isUniqueViolation(KeyStoreException e) {
+    static boolean isUniqueViolation(KeyStoreException e) {
         return e.reason() == KeyStoreException.Reason.STORAGE
                 && e.getCause() instanceof SQLException s && "23505".equals(s.getSQLState());
     }
@@ -1145,11 +1154,11 @@ public final class KeyStore implements AutoCloseable {
         }
     }
 
-    private Instant now() {
+    Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
-    private static void setInstant(PreparedStatement ps, int index, Instant at) throws SQLException {
+    static void setInstant(PreparedStatement ps, int index, Instant at) throws SQLException {
         if (at == null) {
             ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
         } else {
@@ -1157,12 +1166,12 @@ public final class KeyStore implements AutoCloseable {
         }
     }
 
-    private static Instant instant(ResultSet rs, int index) throws SQLException {
+    static Instant instant(ResultSet rs, int index) throws SQLException {
         OffsetDateTime t = rs.getObject(index, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
     }
 
-    private static void requireName(String what, String name) {
+    static void requireName(String what, String name) {
         try {
             ClientNames.requireValid(what, name);
         } catch (IllegalArgumentException e) {
@@ -1170,7 +1179,7 @@ public final class KeyStore implements AutoCloseable {
         }
     }
 
-    private static void requireKeyArg(String name, String z85) {
+    static void requireKeyArg(String name, String z85) {
         try {
             byte[] key = Z85.decodeKey(z85);
             boolean zero = true;
@@ -1186,7 +1195,7 @@ public final class KeyStore implements AutoCloseable {
         }
     }
 
-    private static void requireText(String what, String value, int max, boolean required) {
+    static void requireText(String what, String value, int max, boolean required) {
         if (value == null || value.isBlank()) {
             if (required) {
                 throw new KeyStoreException(KeyStoreException.Reason.INVALID, what + " is missing");

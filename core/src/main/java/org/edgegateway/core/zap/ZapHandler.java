@@ -69,6 +69,17 @@ public final class ZapHandler implements AutoCloseable {
         boolean banned(String address);
     }
 
+    /**
+     * The keys a ZAP domain admits. The client keys serve every domain that has no policy of its own
+     * (the ROUTER's and the topic publisher's); a domain with its own (the workers' port) admits only
+     * its own keys, so a key enrolled for one port is refused on the other.
+     */
+    @FunctionalInterface
+    public interface Keys {
+        /** The entry of a Z85 public key, or null when it is not enrolled for this domain. */
+        KeyCache.Entry lookup(String publicKeyZ85);
+    }
+
     /** Consecutive failures of the socket itself after which the handler gives up (see {@link #run}). */
     static final int MAX_SOCKET_FAILURES = 100;
 
@@ -77,6 +88,7 @@ public final class ZapHandler implements AutoCloseable {
     private final AddressGate gate;
     private final KeyGate keyGate;
     private final Listener listener;
+    private final java.util.Map<String, Keys> domains = new java.util.concurrent.ConcurrentHashMap<>();
     private final Clock clock;
     private final Health health;
     private final CountDownLatch bound = new CountDownLatch(1);
@@ -103,6 +115,17 @@ public final class ZapHandler implements AutoCloseable {
         this.clock = clock;
         this.health = health;
         health.starting(Health.ZAP);
+    }
+
+    /**
+     * From now on, requests for {@code domain} are decided on {@code domainKeys} alone, not on the client
+     * keys (the address bans still apply first). Call before binding a socket with that domain.
+     */
+    public void domain(String domain, Keys domainKeys) {
+        if (domain == null || domain.isEmpty() || ROUTER_DOMAIN.equals(domain)) {
+            throw new IllegalArgumentException("zap: the client keys' domain cannot be given other keys: " + domain);
+        }
+        domains.put(domain, java.util.Objects.requireNonNull(domainKeys, "domainKeys"));
     }
 
     /** Starts the thread and waits until the ZAP socket is bound. */
@@ -282,11 +305,13 @@ public final class ZapHandler implements AutoCloseable {
             return reply(requestId, "400", "Malformed CURVE credentials", "");
         }
         String key = Z85.encode(request.get(6), 32);
-        KeyCache.Entry entry = keys.lookup(key);
+        Keys own = domains.get(domain);
+        KeyCache.Entry entry = own != null ? own.lookup(key) : keys.lookup(key);
         KeyCache.Verdict verdict = entry == null ? KeyCache.Verdict.UNKNOWN : entry.verdict(clock.instant());
         switch (verdict) {
             case ALLOWED -> {
-                if (!keyGate.admit(entry, address)) {
+                // The reconnect-loop gate quarantines clients; a domain with keys of its own has none.
+                if (own == null && !keyGate.admit(entry, address)) {
                     listener.denied("quarantined", key, address, domain);
                     return reply(requestId, "400", "Client quarantined", "");
                 }
