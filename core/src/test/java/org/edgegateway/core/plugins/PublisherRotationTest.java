@@ -31,7 +31,10 @@ class PublisherRotationTest {
     Path dir;
 
     private static PluginInfo echo(AdminService admin) {
-        return admin.plugins().stream().filter(p -> p.id().equals("echo")).findFirst().orElseThrow();
+        // Refused before its archive was read, a plugin is known by its file name (nothing in an
+        // unverified archive is parsed); once started, by its id.
+        return admin.plugins().stream().filter(p -> p.id().equals("echo") || p.id().equals("echo.zip")).findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -53,7 +56,7 @@ class PublisherRotationTest {
             PublisherView trusted = cli.trustPublisher(Files.readString(dir.resolve("old.pub")), CLI);
             assertThat(trusted.fingerprint()).isEqualTo(oldKey);
             assertThat(trusted.comment()).isEqualTo("acme 2025");
-            assertThat(cli.controlPlugin("echo", AdminService.PluginAction.START, CLI).publisher()).isEqualTo(oldKey);
+            assertThat(cli.controlPlugin("echo.zip", AdminService.PluginAction.START, CLI).publisher()).isEqualTo(oldKey);
 
             // Rotation: the new key first; the old one cannot go while the running plugin depends on it.
             cli.trustPublisher(Files.readString(dir.resolve("new.pub")), CLI);
