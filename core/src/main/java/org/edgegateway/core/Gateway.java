@@ -20,6 +20,7 @@ import org.edgegateway.core.admission.QuarantineQueue;
 import org.edgegateway.core.admission.Quarantiner;
 import org.edgegateway.core.health.Health;
 import org.edgegateway.core.router.Router;
+import org.edgegateway.core.workers.WorkerHub;
 import org.edgegateway.core.zap.ZapHandler;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.KeyStore;
@@ -57,14 +58,16 @@ public final class Gateway implements AutoCloseable {
     private final String boundEndpoint;
     private final String clientEndpoint;
     private final org.edgegateway.core.pubsub.PubSub pubsub;
+    private final WorkerHub workers;
     private final Health health;
     private volatile boolean closed;
 
     private Gateway(ZContext context, ZapHandler zap, Router router, Quarantiner quarantiner, AuditTrail audit,
                     GatewayAdmin admin, GatewayMetrics metrics, KeyStore store, ScheduledExecutorService housekeeping,
                     String boundEndpoint, String clientEndpoint, org.edgegateway.core.pubsub.PubSub pubsub,
-                    Health health) {
+                    WorkerHub workers, Health health) {
         this.pubsub = pubsub;
+        this.workers = workers;
         this.health = health;
         this.context = context;
         this.zap = zap;
@@ -91,17 +94,19 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway start(GatewayConfig config, AdmissionConfig admission, KeyStore store,
                                 CurveKeyPair serverKeys, HandlerLookup handlers, Clock clock) {
-        return start(config, admission, null,
+        return start(config, admission, null, null,
                 handlers instanceof org.edgegateway.core.plugins.PluginHost host ? host : null,
                 store, serverKeys, handlers, clock);
     }
 
     /**
-     * Starts a gateway with its optional parts: the topic publisher ({@code pubsub} null: none) and the
+     * Starts a gateway with its optional parts: the topic publisher ({@code pubsub} null: none), the
+     * worker backend ({@code workerConfig} null: none; its types come after the handlers' own) and the
      * plugin host the admin service controls ({@code plugins} null: none; the handlers may still wrap it).
      */
     public static Gateway start(GatewayConfig config, AdmissionConfig admission,
                                 org.edgegateway.core.pubsub.PubSubConfig pubsubConfig,
+                                org.edgegateway.core.workers.WorkerConfig workerConfig,
                                 org.edgegateway.core.plugins.PluginHost plugins, KeyStore store,
                                 CurveKeyPair serverKeys, HandlerLookup handlers, Clock clock) {
         GatewayMetrics metrics = new GatewayMetrics();
@@ -121,8 +126,15 @@ public final class Gateway implements AutoCloseable {
         Router router = null;
         Quarantiner quarantiner = null;
         org.edgegateway.core.pubsub.PubSub pubsub = null;
+        WorkerHub workers = null;
         try {
             keys.load(store.listClients());
+            HandlerLookup served = handlers;
+            if (workerConfig != null) {
+                workers = new WorkerHub(context, serverKeys, workerConfig, store.workers().list(),
+                        type -> handlers.route(type) != null, clock);
+                served = HandlerLookup.union(handlers, workers);
+            }
             AuditTrail trail = new AuditTrail(store, clock, Duration.ofMinutes(1), 10_000);
             audit = trail;
             QuarantineQueue quarantines = new QuarantineQueue(1024);
@@ -131,7 +143,7 @@ public final class Gateway implements AutoCloseable {
                 LOG.warn("gateway: banned {} until {}: {}", ban.address(), ban.until(), ban.reason());
                 trail.record("gateway", "address.ban", ban.address(), ban.reason(), ban.address());
             });
-            router = new Router(context, config, serverKeys, keys, handlers, metrics, clock,
+            router = new Router(context, config, serverKeys, keys, served, metrics, clock,
                     new AdmissionControl(admission, metrics, quarantines, System::nanoTime), health, bans::abandoned);
             HandshakeLoops loops = new HandshakeLoops(admission, quarantines, clock, 1_000_000);
             // Fed by the ZAP listener from the start, so that no subscriber's admission is missed.
@@ -140,6 +152,9 @@ public final class Gateway implements AutoCloseable {
             StartupSelfTest selfTest = new StartupSelfTest();
             zap = new ZapHandler(context, keys, bans, (client, address) -> loops.admit(client),
                     new ZapEvents(router, subscribers, metrics, trail, selfTest, bans), clock, health);
+            if (workers != null) {
+                zap.domain(WorkerHub.DOMAIN, workers::lookupKey);
+            }
             zap.start();
             String bound = router.start();
             selfTest.run(bound, serverKeys.publicKey());
@@ -149,6 +164,10 @@ public final class Gateway implements AutoCloseable {
                         subscribers);
             } else {
                 health.off(Health.PUBLISHER);
+            }
+            String workerEndpoint = "";
+            if (workers != null) {
+                workerEndpoint = advertised(workers.start());
             }
             health.probe(Health.KEY_STORE, () -> storeAnswers(store));
             if (plugins != null) {
@@ -172,7 +191,7 @@ public final class Gateway implements AutoCloseable {
             });
             GatewayAdmin admin = new GatewayAdmin(store, keys, router, metrics, bans, serverKeys.publicZ85(),
                     () -> clientEndpoint, clock, plugins, pubsub,
-                    org.edgegateway.core.pubsub.ClientPusher.overKeyCache(keys, router::push));
+                    org.edgegateway.core.pubsub.ClientPusher.overKeyCache(keys, router::push), workers, workerEndpoint);
             quarantiner = new Quarantiner(quarantines, admin, keys, router::quarantineSettled, admission, metrics, clock);
             quarantiner.start();
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -186,8 +205,11 @@ public final class Gateway implements AutoCloseable {
             LOG.info("gateway: serving on {} with {} enrolled clients; server key {}", bound, keys.size(),
                     serverKeys.publicZ85());
             return new Gateway(context, zap, router, quarantiner, audit, admin, metrics, store, housekeeping, bound,
-                    clientEndpoint, pubsub, health);
+                    clientEndpoint, pubsub, workers, health);
         } catch (RuntimeException e) {
+            if (workers != null) {
+                workers.close();
+            }
             if (pubsub != null) {
                 pubsub.close();
             }
@@ -305,6 +327,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The topic publisher, or null when this gateway runs without one. */
+    /** The worker backend, or null when it is off. */
+    public WorkerHub workers() {
+        return workers;
+    }
+
     public org.edgegateway.core.pubsub.PubSub pubsub() {
         return pubsub;
     }
@@ -340,6 +367,9 @@ public final class Gateway implements AutoCloseable {
         LOG.info("gateway: stopping");
         quarantiner.close();
         router.shutdown(grace);
+        if (workers != null) {
+            workers.close();
+        }
         if (pubsub != null) {
             pubsub.close();
         }

@@ -18,7 +18,11 @@ import org.edgegateway.core.admin.ClientView;
 import org.edgegateway.core.admin.ConnectionView;
 import org.edgegateway.core.admin.GatewayStats;
 import org.edgegateway.core.admission.BanList;
+import org.edgegateway.core.admin.WorkerInfo;
 import org.edgegateway.core.router.Router;
+import org.edgegateway.core.workers.WorkerHub;
+import org.edgegateway.core.workers.WorkerView;
+import org.edgegateway.keys.WorkerRecord;
 import org.edgegateway.keys.AuditEntry;
 import org.edgegateway.keys.ClientLimits;
 import org.edgegateway.keys.ClientRecord;
@@ -48,12 +52,16 @@ final class GatewayAdmin implements AdminService {
     private final org.edgegateway.core.plugins.PluginHost plugins;
     private final org.edgegateway.core.pubsub.PubSub pubsub;
     private final org.edgegateway.core.pubsub.ClientPusher pusher;
+    private final WorkerHub workers;
+    private final String workerEndpoint;
     private volatile Supplier<org.edgegateway.core.admin.UplinkView> uplink = () -> null;
 
     GatewayAdmin(KeyStore store, KeyCache keys, Router router, GatewayMetrics metrics, BanList bans,
                  String serverPublicKey, Supplier<String> clientEndpoint, Clock clock,
                  org.edgegateway.core.plugins.PluginHost plugins, org.edgegateway.core.pubsub.PubSub pubsub,
-                 org.edgegateway.core.pubsub.ClientPusher pusher) {
+                 org.edgegateway.core.pubsub.ClientPusher pusher, WorkerHub workers, String workerEndpoint) {
+        this.workers = workers;
+        this.workerEndpoint = workerEndpoint;
         this.plugins = plugins;
         this.pubsub = pubsub;
         this.pusher = pusher;
@@ -422,5 +430,52 @@ final class GatewayAdmin implements AdminService {
     @Override
     public List<org.edgegateway.core.pubsub.SubscriptionView> subscriptions() {
         return pubsub == null ? List.of() : pubsub.subscriptions();
+    }
+
+    // ---- workers ---------------------------------------------------------------------------------
+
+    @Override
+    public String workerEndpoint() {
+        return workerEndpoint;
+    }
+
+    @Override
+    public List<WorkerInfo> workers() {
+        List<WorkerView> live = workers == null ? List.of() : workers.workers();
+        return call(() -> store.workers().list()).stream().map(r -> workerInfo(r, live)).toList();
+    }
+
+    @Override
+    public WorkerInfo enrolWorker(String name, String publicKeyZ85, Actor actor) {
+        WorkerRecord r = call(() -> store.workers().enrol(name, publicKeyZ85, actor.name(), actor.source()));
+        if (workers != null) {
+            workers.enrolled(call(() -> store.workers().list()));
+        }
+        LOG.info("admin: {} enrolled worker {} key {}", actor.name(), r.name(), r.publicKey());
+        return workerInfo(r, List.of());
+    }
+
+    @Override
+    public WorkerInfo revokeWorker(String name, Actor actor) {
+        WorkerRecord r = call(() -> store.workers().revoke(name, actor.name(), actor.source()));
+        if (workers != null) {
+            // Refused at its next handshake from now on; its connections are cut at once.
+            workers.enrolled(call(() -> store.workers().list()));
+            try {
+                int cut = workers.cut(r.publicKey()).get(5, TimeUnit.SECONDS);
+                LOG.info("admin: {} revoked worker {} key {}: {} connection(s) cut", actor.name(), r.name(),
+                        r.publicKey(), cut);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.warn("admin: revoked worker {} but cutting its connections failed: {}", r.name(), e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return workerInfo(r, List.of());
+    }
+
+    static WorkerInfo workerInfo(WorkerRecord r, List<WorkerView> live) {
+        return new WorkerInfo(r.name(), r.publicKey(), r.enrolledAt(), r.enrolledBy(), r.revokedAt(),
+                live.stream().filter(v -> v.publicKey().equals(r.publicKey())).toList());
     }
 }

@@ -66,6 +66,33 @@ public interface HandlerLookup {
         };
     }
 
+    /**
+     * Both lookups, {@code first} winning a type both serve (plugins before workers). Its version moves
+     * whenever either's does.
+     */
+    static HandlerLookup union(HandlerLookup first, HandlerLookup second) {
+        return new HandlerLookup() {
+            @Override
+            public Route route(String type) {
+                Route r = first.route(type);
+                return r != null ? r : second.route(type);
+            }
+
+            @Override
+            public Set<String> types() {
+                Set<String> all = new java.util.TreeSet<>(first.types());
+                all.addAll(second.types());
+                return java.util.Collections.unmodifiableSet(all);
+            }
+
+            @Override
+            public long version() {
+                // Versions only grow, so the sum changes whenever either does.
+                return first.version() + second.version();
+            }
+        };
+    }
+
     /** {@link #of(LaneLimits, Collection)} with {@link LaneLimits#defaults()}. */
     static HandlerLookup of(Collection<? extends MessageHandler> handlers) {
         return of(LaneLimits.defaults(), handlers);

@@ -27,6 +27,7 @@ public final class OfflineAdmin implements AdminService {
     private final KeyStore store;
     private final String serverPublicKey;
     private final String clientEndpoint;
+    private final String workerEndpoint;
     private final Clock clock;
     private final org.edgegateway.core.plugins.TrustedPublishers publishers;
 
@@ -37,6 +38,13 @@ public final class OfflineAdmin implements AdminService {
     /** With the home's and the bundle's publisher keys ({@code plugins trust}, {@code plugins untrust}), or null. */
     public OfflineAdmin(KeyStore store, String serverPublicKey, String clientEndpoint, Clock clock,
                         org.edgegateway.core.plugins.TrustedPublishers publishers) {
+        this(store, serverPublicKey, clientEndpoint, clock, publishers, "");
+    }
+
+    /** As above, telling workers to connect to {@code workerEndpoint} (empty: workers are off). */
+    public OfflineAdmin(KeyStore store, String serverPublicKey, String clientEndpoint, Clock clock,
+                        org.edgegateway.core.plugins.TrustedPublishers publishers, String workerEndpoint) {
+        this.workerEndpoint = workerEndpoint;
         this.publishers = publishers;
         this.store = store;
         this.serverPublicKey = serverPublicKey;
@@ -208,5 +216,28 @@ public final class OfflineAdmin implements AdminService {
     @Override
     public List<org.edgegateway.core.pubsub.SubscriptionView> subscriptions() {
         return List.of();
+    }
+
+    @Override
+    public String workerEndpoint() {
+        return workerEndpoint;
+    }
+
+    @Override
+    public List<org.edgegateway.core.admin.WorkerInfo> workers() {
+        return GatewayAdmin.call(() -> store.workers().list()).stream()
+                .map(r -> GatewayAdmin.workerInfo(r, List.of())).toList();
+    }
+
+    @Override
+    public org.edgegateway.core.admin.WorkerInfo enrolWorker(String name, String publicKeyZ85, Actor actor) {
+        return GatewayAdmin.workerInfo(GatewayAdmin.call(() -> store.workers().enrol(name, publicKeyZ85, actor.name(),
+                actor.source())), List.of());
+    }
+
+    @Override
+    public org.edgegateway.core.admin.WorkerInfo revokeWorker(String name, Actor actor) {
+        return GatewayAdmin.workerInfo(GatewayAdmin.call(() -> store.workers().revoke(name, actor.name(),
+                actor.source())), List.of());
     }
 }

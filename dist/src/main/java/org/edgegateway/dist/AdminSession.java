@@ -52,7 +52,9 @@ final class AdminSession implements AutoCloseable {
         Path base = GatewayApp.bundleBase();
         OfflineAdmin offline = new OfflineAdmin(store, GatewayApp.serverKeys(home).publicZ85(), endpoint,
                 java.time.Clock.systemUTC(), new TrustedPublishers(home.keys().resolve("publishers"),
-                        base == null ? null : GatewayApp.bundlePublishers(base)));
+                        base == null ? null : GatewayApp.bundlePublishers(base)),
+                settings.get(org.edgegateway.core.workers.WorkerConfig.ENABLED)
+                        ? Gateway.advertised(org.edgegateway.core.workers.WorkerConfig.from(settings).endpoint()) : "");
         return new AdminSession(offline, store, false, store);
     }
 

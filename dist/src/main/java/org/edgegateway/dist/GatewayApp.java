@@ -61,6 +61,7 @@ final class GatewayApp implements AutoCloseable {
         List<Setting<?>> all = new ArrayList<>(Settings.CORE);
         all.addAll(AdmissionSettings.ALL);
         all.addAll(PluginHostConfig.SETTINGS);
+        all.addAll(org.edgegateway.core.workers.WorkerConfig.SETTINGS);
         all.addAll(PubSubSettings.ALL);
         all.addAll(UplinkSettings.ALL);
         return all;
@@ -142,8 +143,10 @@ final class GatewayApp implements AutoCloseable {
             }
             handlers = uplink.wrap(handlers);
             PubSubConfig pubsub = settings.get(PubSubSettings.ENABLED) ? PubSubConfig.from(settings) : null;
-            gateway = Gateway.start(config, AdmissionConfig.from(settings), pubsub, plugins, store, serverKeys, handlers,
-                    Clock.systemUTC());
+            org.edgegateway.core.workers.WorkerConfig workers = settings.get(org.edgegateway.core.workers.WorkerConfig.ENABLED)
+                    ? org.edgegateway.core.workers.WorkerConfig.from(settings) : null;
+            gateway = Gateway.start(config, AdmissionConfig.from(settings), pubsub, workers, plugins, store, serverKeys,
+                    handlers, Clock.systemUTC());
             running.set(gateway);
             uplink.start(gateway.health());
             if (uplink.enabled()) {

@@ -29,7 +29,7 @@ public final class ClientNames {
     }
 
     /** Checks {@code name} against the rule, naming it {@code what} in the message. */
-    static String requireValid(String what, String name) {
+    public static String requireValid(String what, String name) {
         if (name == null) {
             throw new IllegalArgumentException(what + " is missing");
         }

@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "edge-gateway-client", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         version = "edge-gateway-client 0.1.0",
         description = "Talk to an Edge Gateway with the client bundle written by 'clients add --generate'.",
-        subcommands = {SendCommand.class, PingCommand.class, ListenCommand.class, BenchCommand.class,
+        subcommands = {SendCommand.class, PingCommand.class, ListenCommand.class, BenchCommand.class, WorkerCommand.class,
             CommandLine.HelpCommand.class})
 public final class ClientMain implements Runnable {
 
@@ -29,7 +29,7 @@ public final class ClientMain implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: send, ping, listen or bench");
+        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: send, ping, listen, bench or worker");
     }
 
     public static void main(String[] args) {

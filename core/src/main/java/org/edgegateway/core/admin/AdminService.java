@@ -135,4 +135,16 @@ public interface AdminService {
 
     /** Who subscribes to what (topic prefixes, counts), as the publisher sees it. */
     List<org.edgegateway.core.pubsub.SubscriptionView> subscriptions();
+
+    /** The endpoint workers are told to connect to, e.g. {@code tcp://gateway.example:5559}; empty: none. */
+    String workerEndpoint();
+
+    /** Every enrolled worker key, revoked ones included, with its live connections. */
+    List<WorkerInfo> workers();
+
+    /** Enrols a worker key; refused when a client or another worker has it. */
+    WorkerInfo enrolWorker(String name, String publicKeyZ85, Actor actor);
+
+    /** Revokes a worker key; its connections are cut at once. */
+    WorkerInfo revokeWorker(String name, Actor actor);
 }

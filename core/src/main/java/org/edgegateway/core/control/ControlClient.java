@@ -308,4 +308,25 @@ public final class ControlClient implements AdminService, AutoCloseable {
         }
     }
 
+
+    @Override
+    public String workerEndpoint() {
+        return call("workerEndpoint", null).asText();
+    }
+
+    @Override
+    public List<org.edgegateway.core.admin.WorkerInfo> workers() {
+        return list(call("workers", null), org.edgegateway.core.admin.WorkerInfo.class);
+    }
+
+    @Override
+    public org.edgegateway.core.admin.WorkerInfo enrolWorker(String name, String publicKeyZ85, Actor actor) {
+        return as(call("enrolWorker", actor, "name", name, "publicKey", publicKeyZ85),
+                org.edgegateway.core.admin.WorkerInfo.class);
+    }
+
+    @Override
+    public org.edgegateway.core.admin.WorkerInfo revokeWorker(String name, Actor actor) {
+        return as(call("revokeWorker", actor, "name", name), org.edgegateway.core.admin.WorkerInfo.class);
+    }
 }

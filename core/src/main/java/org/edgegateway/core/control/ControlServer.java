@@ -257,6 +257,10 @@ public final class ControlServer implements AutoCloseable {
                     yield "published";
                 }
                 case "subscriptions" -> admin.subscriptions();
+                case "workerEndpoint" -> admin.workerEndpoint();
+                case "workers" -> admin.workers();
+                case "enrolWorker" -> admin.enrolWorker(text(request, "name"), text(request, "publicKey"), actor);
+                case "revokeWorker" -> admin.revokeWorker(text(request, "name"), actor);
                 case "plugins" -> admin.plugins();
                 case "controlPlugin" -> admin.controlPlugin(text(request, "id"),
                         AdminService.PluginAction.valueOf(text(request, "action")), actor);

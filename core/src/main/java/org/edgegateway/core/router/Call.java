@@ -24,7 +24,7 @@ import org.edgegateway.plugin.api.HandlerResult;
  * again. {@code result} and {@code failure} are written by the runner before its winning
  * compare-and-set, which publishes them. Fields marked "router" belong to {@code egw-router}.
  */
-final class Call implements Runnable {
+final class Call implements Runnable, RemoteCall {
     static final int NEW = 0;
     static final int RUNNING = 1;
     static final int DONE = 2;
@@ -101,6 +101,44 @@ final class Call implements Runnable {
         return state;
     }
 
+    // ---- RemoteCall: a call a lane's dispatcher runs elsewhere (no thread of ours to interrupt) ----
+
+    @Override
+    public HandlerMessage message() {
+        return message;
+    }
+
+    @Override
+    public boolean begin() {
+        if (STATE.compareAndSet(this, NEW, RUNNING)) {
+            startedAt = System.nanoTime();
+            return true;
+        }
+        return state == RUNNING;
+    }
+
+    @Override
+    public boolean pending() {
+        int s = state;
+        return s == NEW || s == RUNNING;
+    }
+
+    @Override
+    public void complete(HandlerResult answer) {
+        if (state != RUNNING) {
+            return;
+        }
+        result = answer;
+        if (STATE.compareAndSet(this, RUNNING, DONE)) {
+            inbox.push(this);
+        }
+    }
+
+    @Override
+    public long deadline() {
+        return deadline;
+    }
+
     /** An inline call taken over by the watchdog: already running on {@code runner} since {@code since}. */
     void adopt(Thread runner, long since, long allocated) {
         thread = runner;
@@ -174,8 +212,11 @@ final class Call implements Runnable {
                 }
             } else if (s == RUNNING) {
                 if (STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
-                    // Counted before EXPIRED is published, so the runner's release comes after it.
-                    lane.stuck(1);
+                    // Counted before EXPIRED is published, so the runner's release comes after it. A
+                    // remote call holds no thread of ours: nothing to count, nothing to interrupt.
+                    if (!lane.isRemote()) {
+                        lane.stuck(1);
+                    }
                     Thread t = thread;
                     if (t != null) {
                         t.interrupt();

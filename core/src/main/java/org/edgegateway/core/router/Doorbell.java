@@ -19,11 +19,11 @@ import java.util.function.BooleanSupplier;
  * {@link Selector#wakeup()}, which also makes a select that has not started yet return at once.
  * {@code wakeup()} is not interruptible, so no interrupt can close anything here.
  */
-final class Doorbell implements AutoCloseable {
+public final class Doorbell implements AutoCloseable {
     private final Selector selector;
     private volatile boolean parked;
 
-    Doorbell() {
+    public Doorbell() {
         try {
             selector = Selector.open();
         } catch (IOException e) {
@@ -32,7 +32,7 @@ final class Doorbell implements AutoCloseable {
     }
 
     /** Owner: waits on {@code channel} (which must be non-blocking) from now on. */
-    SelectionKey watch(SelectableChannel channel) {
+    public SelectionKey watch(SelectableChannel channel) {
         try {
             return channel.register(selector, SelectionKey.OP_READ);
         } catch (ClosedChannelException e) {
@@ -41,7 +41,7 @@ final class Doorbell implements AutoCloseable {
     }
 
     /** Wakes the owner if it is parked; otherwise costs one volatile read. */
-    void ring() {
+    public void ring() {
         if (parked) {
             selector.wakeup();
         }
@@ -53,7 +53,7 @@ final class Doorbell implements AutoCloseable {
      *
      * @return false when it returned because of the time limit alone (nothing watched was ready)
      */
-    boolean park(long timeoutMillis, BooleanSupplier workWaiting) throws IOException {
+    public boolean park(long timeoutMillis, BooleanSupplier workWaiting) throws IOException {
         parked = true;
         try {
             if (workWaiting.getAsBoolean()) {

@@ -35,6 +35,18 @@ import org.slf4j.LoggerFactory;
 public final class Lane {
     private static final Logger LOG = LoggerFactory.getLogger(Lane.class);
 
+    /**
+     * Runs a lane's calls somewhere other than the lane's own threads (an external worker, say). Called on
+     * {@code egw-router}: must hand the call over and return at once. The dispatcher {@link RemoteCall#begin()
+     * begins} each call when it sends it and {@link RemoteCall#complete completes} it when the answer
+     * comes; the router's deadline and the same compare-and-set decide, as for a lane thread, who answers.
+     */
+    @FunctionalInterface
+    public interface Dispatcher {
+        /** Takes the call; false when it cannot (then the client gets BUSY). */
+        boolean dispatch(RemoteCall call);
+    }
+
     /** Told when a lane's breaker or watchdog finds its handler misbehaving. Called on any thread; must not block. */
     @FunctionalInterface
     public interface TripListener {
@@ -46,6 +58,7 @@ public final class Lane {
     private final LaneLimits limits;
     private final TripListener onTrip;
     private final ThreadPoolExecutor threads;
+    private final Dispatcher dispatcher;
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final AtomicInteger stuck = new AtomicInteger();
     private final Set<Call> running = ConcurrentHashMap.newKeySet();
@@ -64,6 +77,18 @@ public final class Lane {
      * @param label  what clients are told is busy, e.g. {@code "plugin json"}
      */
     public Lane(String name, String label, LaneLimits limits, TripListener onTrip) {
+        this(name, label, limits, onTrip, null);
+    }
+
+    /** A lane whose calls {@code dispatcher} runs elsewhere; it has no threads of its own. */
+    public static Lane remote(String name, String label, LaneLimits limits, TripListener onTrip, Dispatcher dispatcher) {
+        if (dispatcher == null) {
+            throw new IllegalArgumentException("lane " + name + ": a remote lane needs a dispatcher");
+        }
+        return new Lane(name, label, limits, onTrip, dispatcher);
+    }
+
+    private Lane(String name, String label, LaneLimits limits, TripListener onTrip, Dispatcher dispatcher) {
         if (name == null || name.isBlank() || label == null || label.isBlank()) {
             throw new IllegalArgumentException("lane: a name and a label are required");
         }
@@ -77,12 +102,16 @@ public final class Lane {
         // calls the router expired before they started (answered and emptied of their payload: a
         // thread skips them): it is bounded by the router, which admits calls within its bounds.
         int size = limits.threads() + limits.maxStuck();
-        this.threads = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+        this.dispatcher = dispatcher;
+        this.threads = dispatcher != null ? null : new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "egw-lane-" + name + "-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
-        this.threads.allowCoreThreadTimeOut(true);
+        if (threads != null) {
+            this.threads.allowCoreThreadTimeOut(true);
+        }
     }
 
     /** A lane whose trips are only logged: for handlers that no host can stop. */
@@ -119,7 +148,9 @@ public final class Lane {
     public boolean close(String reason) {
         if (open.compareAndSet(true, false)) {
             closedReason = reason;
-            threads.shutdown();
+            if (threads != null) {
+                threads.shutdown();
+            }
             return true;
         }
         return false;
@@ -131,6 +162,11 @@ public final class Lane {
             LOG.warn("lane {}: {}", name, reason);
             onTrip.tripped(this, reason);
         }
+    }
+
+    /** Whether the lane's calls run elsewhere (an external worker), not on threads of its own. */
+    public boolean isRemote() {
+        return dispatcher != null;
     }
 
     /** Whether the lane's handlers lost the right to run inline on the router thread. */
@@ -158,6 +194,9 @@ public final class Lane {
     boolean execute(Call call) {
         if (!open.get()) {
             return false;
+        }
+        if (dispatcher != null) {
+            return dispatcher.dispatch(call);
         }
         try {
             threads.execute(call);

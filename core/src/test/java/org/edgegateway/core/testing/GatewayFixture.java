@@ -83,7 +83,7 @@ public final class GatewayFixture implements AutoCloseable {
     }
 
     private Gateway startGateway(GatewayConfig c) {
-        return Gateway.start(c, admission, pubsub, null, store, serverKeys, HandlerLookup.of(c.laneLimits(), handlers),
+        return Gateway.start(c, admission, pubsub, null, null, store, serverKeys, HandlerLookup.of(c.laneLimits(), handlers),
                 Clock.systemUTC());
     }
 

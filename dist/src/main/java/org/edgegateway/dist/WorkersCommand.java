@@ -1,0 +1,165 @@
+package org.edgegateway.dist;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.edgegateway.core.admin.AdminException;
+import org.edgegateway.core.admin.WorkerInfo;
+import org.edgegateway.core.workers.WorkerView;
+import org.edgegateway.keys.ClientNames;
+import org.edgegateway.keys.CurveKeyPair;
+import org.edgegateway.keys.Z85;
+import org.edgegateway.keys.ZCert;
+import org.edgegateway.keys.ZCertFiles;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code workers}: enrol, list and revoke the keys of external workers (docs/PROTOCOL.md, "Workers"). */
+@Command(name = "workers", description = "Keys of external workers that serve message types over CURVE.",
+        subcommands = {WorkersCommand.Add.class, WorkersCommand.ListWorkers.class, WorkersCommand.Revoke.class})
+final class WorkersCommand {
+    @ParentCommand
+    Main main;
+
+    AdminSession session() {
+        return AdminSession.open(main.home());
+    }
+
+    /** {@code workers add NAME (--public-key Z85 | --generate --out DIR)}. */
+    @Command(name = "add", description = "Enrol a worker's CURVE public key, or generate a key pair and a bundle for it.")
+    static final class Add implements Callable<Integer> {
+        @ParentCommand
+        WorkersCommand workers;
+
+        @Parameters(paramLabel = "NAME", description = "Unique worker name: letters, digits, '.', '_' or '-', up to 64")
+        String name;
+
+        @ArgGroup(multiplicity = "1")
+        KeySource source;
+
+        static final class KeySource {
+            @Option(names = "--public-key", paramLabel = "Z85", description = "The worker's public key (40 Z85 characters)")
+            String publicKey;
+
+            @ArgGroup(exclusive = false)
+            Generate generate;
+        }
+
+        static final class Generate {
+            @Option(names = "--generate", required = true,
+                    description = "Generate a key pair; the secret is written to the bundle only, never kept by the gateway")
+            boolean generate;
+
+            @Option(names = "--out", required = true, paramLabel = "DIR",
+                    description = "Folder for NAME.key, NAME.key_secret and server.key (naming the workers' endpoint)")
+            Path out;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            ClientNames.requireValid("worker name", name);
+            try (AdminSession session = workers.session()) {
+                if (source.publicKey != null) {
+                    Z85.decodeKey(source.publicKey);
+                    WorkerInfo w = session.admin().enrolWorker(name, source.publicKey, AdminSession.actor());
+                    System.out.println("enrolled worker " + w.name() + " " + w.publicKey() + ClientsCommand.note(session));
+                    return Main.OK;
+                }
+                return generate(session, source.generate.out);
+            }
+        }
+
+        private int generate(AdminSession session, Path out) throws IOException {
+            String endpoint = session.admin().workerEndpoint();
+            if (endpoint.isEmpty()) {
+                throw new AdminException(AdminException.Kind.CONFLICT,
+                        "workers are off (workers.enabled=false): there is no endpoint to write into the bundle");
+            }
+            Files.createDirectories(out);
+            Path publicFile = out.resolve(name + ZCertFiles.PUBLIC_SUFFIX);
+            Path secretFile = out.resolve(name + ZCertFiles.SECRET_SUFFIX);
+            Path serverFile = out.resolve("server" + ZCertFiles.PUBLIC_SUFFIX);
+            for (Path p : List.of(publicFile, secretFile, serverFile)) {
+                if (Files.exists(p)) {
+                    throw new AdminException(AdminException.Kind.CONFLICT, p + " already exists; choose an empty folder");
+                }
+            }
+            CurveKeyPair pair = CurveKeyPair.generate();
+            ZCertFiles.writePair(out, name, pair, Map.of("name", name));
+            ZCertFiles.writePublic(serverFile, ZCert.ofPublic(Z85.decodeKey(session.admin().serverPublicKey()),
+                    Map.of("endpoint", endpoint)));
+            try {
+                session.admin().enrolWorker(name, pair.publicZ85(), AdminSession.actor());
+            } catch (RuntimeException e) {
+                for (Path p : List.of(publicFile, secretFile, serverFile)) {
+                    Files.deleteIfExists(p);
+                }
+                throw e;
+            }
+            System.out.println("enrolled worker " + name + " " + pair.publicZ85() + ClientsCommand.note(session));
+            System.out.println("bundle written to " + out.toAbsolutePath() + ": " + publicFile.getFileName() + ", "
+                    + secretFile.getFileName() + " (secret, mode 0600), " + serverFile.getFileName()
+                    + " (workers' endpoint " + endpoint + ")");
+            return Main.OK;
+        }
+    }
+
+    /** {@code workers list}. */
+    @Command(name = "list", description = "List worker keys: connected or not, types, in flight, served, failed, last heartbeat.")
+    static final class ListWorkers implements Callable<Integer> {
+        @ParentCommand
+        WorkersCommand workers;
+
+        @Override
+        public Integer call() {
+            try (AdminSession session = workers.session()) {
+                print(System.out, session.admin().workers(), session.live());
+            }
+            return Main.OK;
+        }
+
+        static void print(PrintStream out, List<WorkerInfo> all, boolean live) {
+            String format = "%-20s %-8s %-14s %-22s %-24s %9s %9s %7s  %s%n";
+            out.printf(format, "NAME", "STATUS", "CONNECTED", "PEER", "TYPES", "IN FLIGHT", "SERVED", "FAILED",
+                    "LAST HEARTBEAT");
+            for (WorkerInfo w : all) {
+                if (w.connections().isEmpty()) {
+                    out.printf(format, w.name(), w.status(), live ? "no" : "gateway down", "-", "-", "-", "-", "-", "-");
+                }
+                for (WorkerView c : w.connections()) {
+                    out.printf(format, w.name(), w.status(), "yes", c.peerAddress(), String.join(",", c.types()),
+                            c.inFlight(), c.served(), c.failed(),
+                            DateTimeFormatter.ISO_INSTANT.format(c.lastHeartbeat().truncatedTo(ChronoUnit.SECONDS)));
+                }
+            }
+        }
+    }
+
+    /** {@code workers revoke NAME}. */
+    @Command(name = "revoke", description = "Revoke a worker key: its connections are cut at once and refused from then on.")
+    static final class Revoke implements Callable<Integer> {
+        @ParentCommand
+        WorkersCommand workers;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            try (AdminSession session = workers.session()) {
+                WorkerInfo w = session.admin().revokeWorker(name, AdminSession.actor());
+                System.out.println("revoked worker " + w.name() + ClientsCommand.note(session));
+            }
+            return Main.OK;
+        }
+    }
+}
