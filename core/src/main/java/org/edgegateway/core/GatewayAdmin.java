@@ -475,7 +475,7 @@ final class GatewayAdmin implements AdminService {
     }
 
     static WorkerInfo workerInfo(WorkerRecord r, List<WorkerView> live) {
-        return new WorkerInfo(r.name(), r.publicKey(), r.enrolledAt(), r.enrolledBy(), r.revokedAt(),
+        return WorkerInfo.of(r.name(), r.publicKey(), r.enrolledAt(), r.enrolledBy(), r.revokedAt(),
                 live.stream().filter(v -> v.publicKey().equals(r.publicKey())).toList());
     }
 }

@@ -88,6 +88,7 @@ final class DoctorCommand implements Callable<Integer> {
             checkCertificate(home, settings);
             checkPlugins(home, settings, running);
             checkUplink(home, settings, running);
+            checkWorkers(home, settings, running);
         }
         return report();
     }
@@ -150,6 +151,14 @@ final class DoctorCommand implements Callable<Integer> {
         String port = endpoint.substring(colon + 1);
         if (!port.equals("*")) {
             checkPort("gateway.endpoint", host, Integer.parseInt(port), running);
+        }
+        if (settings.get(org.edgegateway.core.workers.WorkerConfig.ENABLED)) {
+            String workers = settings.get(org.edgegateway.core.workers.WorkerConfig.ENDPOINT);
+            int c = workers.lastIndexOf(':');
+            String p = workers.substring(c + 1);
+            if (workers.startsWith("tcp://") && c > 6 && p.chars().allMatch(Character::isDigit) && !p.isEmpty()) {
+                checkPort("workers.endpoint", workers.substring("tcp://".length(), c), Integer.parseInt(p), running);
+            }
         }
         int admin = settings.get(Settings.ADMIN_PORT);
         if (admin != 0) {
@@ -357,6 +366,59 @@ final class DoctorCommand implements Callable<Integer> {
             return owner.equals(System.getProperty("user.name")) ? null : owner;
         } catch (IOException | UnsupportedOperationException e) {
             return null;
+        }
+    }
+
+    /** The worker backend: its keys, and on a running gateway who is connected serving what. */
+    private void checkWorkers(GatewayHome home, Settings settings, boolean running) {
+        if (!settings.get(org.edgegateway.core.workers.WorkerConfig.ENABLED)) {
+            return;
+        }
+        try {
+            org.edgegateway.core.workers.WorkerConfig.from(settings);
+        } catch (RuntimeException e) {
+            fail("workers: " + e.getMessage(), "fix the workers.* keys in " + home.configFile());
+            return;
+        }
+        List<org.edgegateway.core.admin.WorkerInfo> workers;
+        if (running) {
+            try (ControlClient c = ControlClient.connect(home.controlSocket()).orElseThrow()) {
+                workers = c.workers();
+            } catch (RuntimeException e) {
+                warn("cannot read the running gateway's workers: " + e.getMessage(), "look at HOME/logs/gateway.log");
+                return;
+            }
+        } else {
+            try (org.edgegateway.keys.KeyStore store = org.edgegateway.keys.KeyStore.open(GatewayApp.storeUrl(home, settings))) {
+                workers = store.workers().list().stream().map(r -> org.edgegateway.core.admin.WorkerInfo.of(r.name(),
+                        r.publicKey(), r.enrolledAt(), r.enrolledBy(), r.revokedAt(), List.of())).toList();
+            } catch (RuntimeException e) {
+                return; // the key store check above reports it
+            }
+        }
+        long active = workers.stream().filter(w -> w.status().equals("active")).count();
+        if (active == 0) {
+            warn("workers: the workers' port is open but no worker key is enrolled",
+                    "set workers.enabled=false if no external worker serves this gateway, or `edge-gateway workers add NAME`");
+            return;
+        }
+        if (!running) {
+            ok("workers: " + active + " worker keys enrolled; who is connected is known while the gateway runs");
+            return;
+        }
+        java.util.Set<String> types = new java.util.TreeSet<>();
+        int connected = 0;
+        for (org.edgegateway.core.admin.WorkerInfo w : workers) {
+            for (org.edgegateway.core.workers.WorkerView v : w.connections()) {
+                connected++;
+                types.addAll(v.types());
+            }
+        }
+        if (connected == 0) {
+            warn("workers: " + active + " worker keys enrolled, none connected",
+                    "start the workers; check that they reach workers.endpoint and use their own bundle");
+        } else {
+            ok("workers: " + connected + " connected of " + active + " enrolled, serving " + String.join(", ", types));
         }
     }
 

@@ -231,6 +231,9 @@ final class GatewayApp implements AutoCloseable {
     static PrometheusMeterRegistry meters(Gateway gateway) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         GatewayMeters.bind(registry, gateway);
+        if (gateway.workers() != null) {
+            GatewayMeters.bindWorkers(registry, gateway.workers());
+        }
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);

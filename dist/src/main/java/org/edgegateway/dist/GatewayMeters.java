@@ -67,6 +67,31 @@ final class GatewayMeters {
                 .description("Authenticated connections").register(registry);
     }
 
+    /**
+     * The worker backend's meters, per worker name and per type (tag {@code worker} or {@code type}):
+     * requests sent, served, failed, in flight, and the time workers took to answer.
+     */
+    static void bindWorkers(MeterRegistry registry, org.edgegateway.core.workers.WorkerHub hub) {
+        hub.onStats(st -> {
+            io.micrometer.core.instrument.Tags tags = io.micrometer.core.instrument.Tags.of(st.kind(), st.name());
+            String prefix = "egw.workers." + (st.kind().equals("worker") ? "worker" : "type");
+            FunctionCounter.builder(prefix + ".requests", st, org.edgegateway.core.workers.WorkerStats::sent).tags(tags)
+                    .description("Requests sent to workers").register(registry);
+            FunctionCounter.builder(prefix + ".served", st, org.edgegateway.core.workers.WorkerStats::served).tags(tags)
+                    .description("Requests answered ACK or BAD_PAYLOAD in time").register(registry);
+            FunctionCounter.builder(prefix + ".failed", st, org.edgegateway.core.workers.WorkerStats::failed).tags(tags)
+                    .description("Requests answered ERROR, too late, or lost with a worker").register(registry);
+            Gauge.builder(prefix + ".in_flight", st, org.edgegateway.core.workers.WorkerStats::inFlight).tags(tags)
+                    .description("Requests inside workers now").register(registry);
+            io.micrometer.core.instrument.FunctionTimer.builder(prefix + ".latency", st,
+                            org.edgegateway.core.workers.WorkerStats::answers,
+                            org.edgegateway.core.workers.WorkerStats::answerSeconds, java.util.concurrent.TimeUnit.SECONDS)
+                    .tags(tags).description("Time from request to reply").register(registry);
+        });
+        Gauge.builder("egw.workers.connected", hub, h -> h.workers().size())
+                .description("Connected workers").register(registry);
+    }
+
     /** The uplink's meters: queue, deliveries, and whether the upstream refuses its traffic. */
     static void bindUplink(MeterRegistry registry, Uplink uplink) {
         Gauge.builder("egw.uplink.waiting", uplink, u -> stat(u, UplinkStats::waiting))

@@ -305,6 +305,8 @@ final class ApiHandler extends Handler.Abstract {
             case "subscriptions":
                 requireMethod(c, "GET", p.size() == 1);
                 return admin.subscriptions();
+            case "workers":
+                return workerRoutes(c, caller);
             default:
                 throw ApiException.notFound("no such API endpoint: " + c.request().getHttpURI().getPath());
         }
@@ -441,6 +443,34 @@ final class ApiHandler extends Handler.Abstract {
         if (p.size() == 2 && c.method().equals("DELETE")) {
             admin.revokeApiToken(p.get(1), caller.actor());
             return Map.of("revoked", p.get(1));
+        }
+        throw notFound(c);
+    }
+
+    /** {@code GET /api/workers}, {@code POST /api/workers}, {@code POST /api/workers/NAME/revoke}. */
+    private Object workerRoutes(Call c, Caller caller) throws IOException {
+        List<String> p = c.path();
+        if (c.is("GET", "workers")) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("endpoint", admin.workerEndpoint());
+            out.put("workers", admin.workers());
+            return out;
+        }
+        if (c.is("POST", "workers")) {
+            EnrolRequest r = read(c, EnrolRequest.class);
+            String name = requireName(r.name());
+            String key = r.publicKey();
+            if ((key == null) == (r.certificate() == null)) {
+                throw ApiException.badRequest("give exactly one of publicKey (Z85) or certificate (a .key file)");
+            }
+            if (key == null) {
+                key = publicKeyOf(r.certificate());
+            }
+            return new Created(admin.enrolWorker(name, key.strip(), caller.actor()));
+        }
+        if (p.size() == 3 && p.get(2).equals("revoke")) {
+            requireMethod(c, "POST", true);
+            return admin.revokeWorker(requireName(p.get(1)), caller.actor());
         }
         throw notFound(c);
     }

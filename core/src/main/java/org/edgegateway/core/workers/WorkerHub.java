@@ -101,6 +101,9 @@ public final class WorkerHub implements HandlerLookup, AutoCloseable {
     private final Map<String, Worker> workers = new HashMap<>();
     private final Map<String, TypeQueue> types = new HashMap<>();
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    private final Map<String, WorkerStats> workerStats = new ConcurrentHashMap<>();
+    private final Map<String, WorkerStats> typeStats = new ConcurrentHashMap<>();
+    private final List<java.util.function.Consumer<WorkerStats>> statsListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long requestIds;
     private ZMQ.Socket socket;
     private Thread thread;
@@ -114,7 +117,8 @@ public final class WorkerHub implements HandlerLookup, AutoCloseable {
         final String peer;
         final Instant connectedAt;
         final Set<String> types = new LinkedHashSet<>();
-        final Map<Long, RemoteCall> inFlight = new LinkedHashMap<>();
+        final Map<Long, Pending> inFlight = new LinkedHashMap<>();
+        WorkerStats stats;
         long lastHeard;
         long lastSent;
         Instant lastHeardAt;
@@ -131,6 +135,10 @@ public final class WorkerHub implements HandlerLookup, AutoCloseable {
             this.lastHeard = now;
             this.lastHeardAt = at;
         }
+    }
+
+    /** A request sent to a worker and not answered by it yet. */
+    private record Pending(RemoteCall call, long sentAt, WorkerStats type) {
     }
 
     /** The workers of one type, least recently used first, and the calls waiting for credit. */
@@ -223,9 +231,50 @@ public final class WorkerHub implements HandlerLookup, AutoCloseable {
         return version.get();
     }
 
-    /** The connected workers, as of the last change (at most a heartbeat interval old). */
+    /**
+     * Tells {@code listener} of every worker name and type with totals, now and whenever a new one
+     * appears (on {@code egw-workers}; must not block). For metrics.
+     */
+    public synchronized void onStats(java.util.function.Consumer<WorkerStats> listener) {
+        statsListeners.add(listener);
+        workerStats.values().forEach(listener);
+        typeStats.values().forEach(listener);
+    }
+
+    private WorkerStats stats(Map<String, WorkerStats> all, String kind, String name) {
+        WorkerStats st = all.get(name);
+        if (st == null) {
+            synchronized (this) {
+                st = all.computeIfAbsent(name, n -> new WorkerStats(kind, n));
+                WorkerStats made = st;
+                statsListeners.forEach(l -> l.accept(made));
+            }
+        }
+        return st;
+    }
+
+    /**
+     * The connected workers now: taken by the hub's thread on request (at most 1 s of waiting; a hub
+     * that does not answer in time, or has stopped, gives its last view, at most half a heartbeat old).
+     */
     public List<WorkerView> workers() {
-        return view;
+        if (!running || Thread.currentThread() == thread) {
+            return view;
+        }
+        CompletableFuture<List<WorkerView>> fresh = new CompletableFuture<>();
+        commands.offer(() -> {
+            publishView();
+            fresh.complete(view);
+        });
+        bell.ring();
+        try {
+            return fresh.get(1, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return view;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return view;
+        }
     }
 
     /** Disconnects every worker with this key at once (revoked); completes with how many there were. */
@@ -399,6 +448,7 @@ public final class WorkerHub implements HandlerLookup, AutoCloseable {
         Worker w = known;
         if (w == null) {
             w = new Worker(routingId.clone(), id, key, name, metadata.get(Metadata.PEER_ADDRESS), clock.instant(), now);
+            w.stats = stats(workerStats, "worker", name);
             workers.put(id, w);
         }
         List<String> refused = new ArrayList<>();
@@ -437,11 +487,13 @@ public final class WorkerHub implements HandlerLookup, AutoCloseable {
             return;
         }
         long requestId = ByteBuffer.wrap(frames.get(1)).getLong();
-        RemoteCall call = w.inFlight.remove(requestId);
-        if (call == null) {
+        Pending pending = w.inFlight.remove(requestId);
+        if (pending == null) {
             // Answered already (time limit), or a request of a connection gone: dropped.
             return;
         }
+        RemoteCall call = pending.call();
+        long took = System.nanoTime() - pending.sentAt();
         String detail = new String(frames.get(3), StandardCharsets.UTF_8);
         HandlerResult result;
         if (java.util.Arrays.equals(frames.get(2), ACK)) {
@@ -455,6 +507,9 @@ public final class WorkerHub implements HandlerLookup, AutoCloseable {
             result = HandlerResult.failed(detail);
             w.failed++;
         }
+        boolean ok = result.outcome() != HandlerResult.Outcome.HANDLER_FAILED;
+        w.stats.answered(took, ok);
+        pending.type().answered(took, ok);
         call.complete(result);
         credit(w);
     }
@@ -520,7 +575,10 @@ public final class WorkerHub implements HandlerLookup, AutoCloseable {
             remove(w, "unreachable");
             return sendTo(q, call);
         }
-        w.inFlight.put(id, call);
+        WorkerStats type = stats(typeStats, "type", m.type());
+        w.inFlight.put(id, new Pending(call, System.nanoTime(), type));
+        w.stats.send();
+        type.send();
         q.ready.pollFirst();
         if (w.inFlight.size() < config.maxInFlight()) {
             q.ready.addLast(w);
@@ -549,9 +607,12 @@ public final class WorkerHub implements HandlerLookup, AutoCloseable {
                 q.serving--;
             }
         }
-        List<RemoteCall> orphans = new ArrayList<>(w.inFlight.values());
+        List<Pending> orphans = new ArrayList<>(w.inFlight.values());
         w.inFlight.clear();
-        for (RemoteCall c : orphans) {
+        for (Pending p : orphans) {
+            w.stats.lost();
+            p.type().returned();
+            RemoteCall c = p.call();
             if (c.pending()) {
                 TypeQueue q = types.get(c.message() == null ? "" : c.message().type());
                 if (q == null || !sendTo(q, c)) {
@@ -575,11 +636,13 @@ public final class WorkerHub implements HandlerLookup, AutoCloseable {
                 send(w.routingId, HEARTBEAT);
             }
             // Requests answered by the router at their deadline and never by the worker give their credit back.
-            for (Iterator<RemoteCall> it = w.inFlight.values().iterator(); it.hasNext(); ) {
-                RemoteCall c = it.next();
-                if (!c.pending() && now - c.deadline() > interval) {
+            for (Iterator<Pending> it = w.inFlight.values().iterator(); it.hasNext(); ) {
+                Pending p = it.next();
+                if (!p.call().pending() && now - p.call().deadline() > interval) {
                     it.remove();
                     w.failed++;
+                    w.stats.lost();
+                    p.type().lost();
                 }
             }
             credit(w);
