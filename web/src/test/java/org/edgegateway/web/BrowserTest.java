@@ -337,6 +337,45 @@ class BrowserTest {
         wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("uplink-alert")));
     }
 
+    @Test
+    void workersAreEnrolledWatchedAndRevokedFromTheirPage() throws Exception {
+        Https.admin(gw, PASSWORD);
+        login();
+        driver.findElement(By.cssSelector("#nav a[data-page=workers]")).click();
+        visible("worker-form");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("workers-endpoint"), "tcp://127.0.0.1:"));
+        org.edgegateway.keys.CurveKeyPair key = org.edgegateway.keys.CurveKeyPair.generate();
+        type("worker-name", "resizer-1");
+        type("worker-key", key.publicZ85());
+        click("worker-submit");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("worker-result"), "Enrolled worker resizer-1."));
+        By row = By.cssSelector("#workers-table tr[data-worker='resizer-1']");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(row, "not connected"));
+
+        try (org.zeromq.ZContext ctx = new org.zeromq.ZContext(1)) {
+            org.zeromq.ZMQ.Socket worker = ctx.createSocket(org.zeromq.SocketType.DEALER);
+            worker.setLinger(0);
+            worker.setCurveServerKey(gw.serverKeys.publicKey());
+            worker.setCurvePublicKey(key.publicKey());
+            worker.setCurveSecretKey(key.secretKey());
+            worker.connect(gw.gateway.workers().boundEndpoint());
+            worker.sendMore("READY");
+            worker.send("RESIZE");
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(row, "RESIZE"));
+            assertThat(driver.findElement(row).getText()).contains("connected").contains(key.publicZ85());
+            shot("16-workers");
+
+            clickWhenReady(By.cssSelector("#workers-table tr[data-worker='resizer-1'] button[data-action=revoke-worker]"));
+            visible("dialog");
+            click("dialog-ok");
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(row, "revoked"));
+            assertThat(gw.gateway.workers().workers()).as("cut").isEmpty();
+            assertThat(gw.store.auditPage(Long.MAX_VALUE, 10)).extracting(e -> e.action())
+                    .contains("worker.enrol", "worker.revoke");
+            shot("17-workers-revoked");
+        }
+    }
+
     private void login() throws Exception {
         driver.get(gw.baseUrl() + "/");
         visible("login-form");

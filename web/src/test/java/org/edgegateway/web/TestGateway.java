@@ -95,7 +95,8 @@ final class TestGateway implements AutoCloseable {
             this.publisherKey = null;
             handlers = HandlerLookup.of(BuiltinHandlers.all());
         }
-        this.gateway = Gateway.start(GatewayConfig.defaults("tcp://127.0.0.1:*"), admission, store, serverKeys,
+        this.gateway = Gateway.start(GatewayConfig.defaults("tcp://127.0.0.1:*"), admission, null,
+                org.edgegateway.core.workers.WorkerConfig.defaults("tcp://127.0.0.1:*"), plugins, store, serverKeys,
                 handlers, Clock.systemUTC());
         this.config = tweak.apply(WebConfig.defaults(home).withPort(0));
         this.web = new AdminWebServer(config, gateway.admin(), store,

@@ -5,7 +5,7 @@
 (() => {
   const POLL_MS = 1500;
   const CHART_WINDOW_MS = 5 * 60 * 1000;
-  const PAGES = ['dashboard', 'clients', 'quarantine', 'plugins', 'audit', 'settings'];
+  const PAGES = ['dashboard', 'clients', 'quarantine', 'plugins', 'workers', 'audit', 'settings'];
   const RECENT_LIMIT = 50;
 
   const state = {
@@ -224,6 +224,7 @@
       else if (state.page === 'clients') await Promise.all([refreshClients(bg), refreshMessages(bg)]);
       else if (state.page === 'quarantine') await Promise.all([refreshQuarantine(bg), refreshBans(bg)]);
       else if (state.page === 'plugins') await refreshPlugins(bg);
+      else if (state.page === 'workers') await refreshWorkers(bg);
       else if (state.page === 'audit') await refreshAudit(bg);
       else if (state.page === 'settings') await refreshTokens(bg);
     } catch (e) {
@@ -557,6 +558,55 @@
     act(api('DELETE', '/api/bans/' + encodeURIComponent(address)));
   }
 
+  // workers
+
+  async function refreshWorkers(bg) {
+    const r = await api('GET', '/api/workers', undefined, bg);
+    $('workers-endpoint').textContent = r.endpoint || '(workers are off: workers.enabled=false)';
+    const body = clear($('workers-table').tBodies[0]);
+    for (const w of r.workers) {
+      const rows = w.connections.length ? w.connections : [null];
+      for (const c of rows) {
+        const actions = el('td', { class: 'actions' });
+        if (w.status === 'active' && c === rows[0]) {
+          actions.append(el('button', { type: 'button', class: 'danger small', 'data-action': 'revoke-worker',
+            onclick: () => revokeWorker(w.name) }, 'Revoke'));
+        }
+        body.append(el('tr', { 'data-worker': w.name },
+          el('td', null, el('div', { text: w.name }), el('div', { class: 'mono small muted key', text: w.publicKey })),
+          el('td', { text: w.status === 'revoked' ? 'revoked' : (c ? 'connected' : 'not connected') }),
+          el('td', { class: 'mono small', text: c ? c.types.join(', ') : '' }),
+          el('td', { class: 'opt mono small', text: c ? c.peerAddress : '' }),
+          el('td', { text: c ? fmtNum(c.inFlight) : '' }),
+          el('td', { text: c ? fmtNum(c.served) : '' }),
+          el('td', { text: c ? fmtNum(c.failed) : '' }),
+          el('td', { class: 'opt small', text: c ? fmtTime(c.lastHeartbeat) : '' }),
+          actions));
+      }
+    }
+    $('workers-empty').hidden = r.workers.length > 0;
+  }
+
+  async function revokeWorker(name) {
+    const v = await ask('Revoke worker ' + name + '? Its connections are cut at once and its key is refused from now on.',
+      [], 'Revoke worker');
+    if (!v) return;
+    act(api('POST', '/api/workers/' + encodeURIComponent(name) + '/revoke', {}));
+  }
+
+  async function enrolWorker(event) {
+    event.preventDefault();
+    const out = $('worker-result');
+    try {
+      const w = await api('POST', '/api/workers', { name: $('worker-name').value.trim(), publicKey: $('worker-key').value.trim() });
+      setResult(out, 'Enrolled worker ' + w.name + '.', true);
+      $('worker-form').reset();
+      refresh();
+    } catch (e) {
+      setResult(out, e.message, false);
+    }
+  }
+
   // plugins
 
   async function refreshPlugins(bg) {
@@ -731,6 +781,7 @@
     $('generate-form').addEventListener('submit', generate);
     $('token-form').addEventListener('submit', createToken);
     $('plugin-upload-form').addEventListener('submit', uploadPlugin);
+    $('worker-form').addEventListener('submit', enrolWorker);
     $('messages-close').addEventListener('click', closeMessages);
     $('client-search').addEventListener('input', renderClients);
     $('logout').addEventListener('click', logout);
