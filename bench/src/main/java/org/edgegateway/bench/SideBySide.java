@@ -53,7 +53,7 @@ public final class SideBySide {
     private static final String GATEWAY_READY = "gateway: running";
     /** Pace of each client of a misbehaving plugin in the isolation block (ms between two sends). */
     private static final int BAD_INTERVAL_MS = 20;
-    private static final List<String> BLOCKS = List.of("1", "2", "3", "4", "storm", "profile", "isolation");
+    private static final List<String> BLOCKS = List.of("1", "2", "3", "4", "storm", "profile", "workers", "isolation");
     /** The misbehaving plugins of the isolation block: message type, plugin id, handler class. */
     private static final List<BadPlugin> BAD_PLUGINS = List.of(
             new BadPlugin("SLOW", "bench-slow", org.edgegateway.bench.plugins.SlowHandler.class),
@@ -200,6 +200,17 @@ public final class SideBySide {
             if (stormJnacl > 0) {
                 gatewayJnacl = blockStorm(gatewayJnacl, stormJnacl);
             }
+        }
+        if (blocks.contains("workers")) {
+            // the workers' gateway has the machine to itself
+            for (Server s : java.util.Arrays.asList(gateway, gatewayJnacl)) {
+                if (s != null) {
+                    stop(s);
+                }
+            }
+            gateway = null;
+            gatewayJnacl = null;
+            blockWorkers();
         }
         if (blocks.contains("isolation")) {
             // the isolation gateway has the machine to itself
@@ -364,8 +375,9 @@ public final class SideBySide {
         Map<String, String> env = new HashMap<>();
         env.put("EGW_GATEWAY_ENDPOINT", endpoint);
         env.put("EGW_ADMIN_PORT", "0");
-        // two gateways run at once: each its own publisher port too
+        // two gateways run at once: each its own publisher and workers' port too
         env.put("EGW_PUBSUB_ENDPOINT", "tcp://127.0.0.1:" + freePort());
+        env.put("EGW_WORKERS_ENDPOINT", "tcp://127.0.0.1:" + freePort());
         // admission stays in the path (every message is checked) but never refuses the benchmark's load
         env.put("EGW_ADMISSION_RATE_MESSAGES_PER_SECOND", "10000000");
         env.put("EGW_ADMISSION_RATE_BURST", "100000000");
@@ -861,6 +873,96 @@ public final class SideBySide {
             line(JfrSummary.summarise(jfr, 12));
         }
         write();
+    }
+
+    /**
+     * The same work through an external worker and through a plugin (the STRING plugin and a Java
+     * worker that checks UTF-8 the same way), then a CPU-bound Python handler served by 1, 2 and 4
+     * pyzmq workers (workers/examples/python/worker.py).
+     */
+    private void blockWorkers() throws Exception {
+        line("## Workers: a message type served by an external worker beside the same work in a plugin");
+        line("");
+        Path home = work.resolve("gw-home-workers");
+        copyTree(gatewayHome, home);
+        String workers = "tcp://127.0.0.1:" + freePort();
+        Server gw = startGateway("gw-workers", home, bundle, Map.of("EGW_WORKERS_ENDPOINT", workers,
+                "EGW_WORKERS_TIMEOUT", "30s"));
+        Path bundles = work.resolve("worker-bundles");
+        List<String> names = List.of("w-java", "w-py-1", "w-py-2", "w-py-3", "w-py-4");
+        for (String name : names) {
+            run(List.of(bundle.resolve("bin/edge-gateway").toString(), "--home", home.toString(), "workers", "add", name,
+                    "--generate", "--out", bundles.resolve(name).toString()), Duration.ofSeconds(120));
+        }
+        Child javaWorker = start("w-java", List.of("java", "-Xmx256m", "-Djava.net.preferIPv4Stack=true",
+                "-Dlogback.configurationFile=" + bundle.resolve("conf/logback-client.xml"), "-cp", standInClassPath(),
+                BenchWorker.class.getName(), bundles.resolve("w-java").toString(), "w-java", "WSTRING"), Map.of());
+        javaWorker.awaitLine("READY", Duration.ofSeconds(90));
+        line("Load average before: " + ProcStats.loadavg());
+        line("");
+        line("| path | clients x in flight | msg/s | p50 µs | p99 µs | gateway CPU µs/msg | worker CPU µs/msg | errors |");
+        line("|---|---|---|---|---|---|---|---|");
+        List<String> ratios = new ArrayList<>();
+        for (int[] shape : new int[][] {{16, 100}, {16, 1}, {1, 1}}) {
+            Window plugin = measureGroup(gw, List.of(new Load("load", List.of("0", Integer.toString(shape[0]),
+                    Integer.toString(shape[1]), "64"), List.of("-t", "STRING"), false))).window(0);
+            long w0 = cpuOrMinusOne(javaWorker);
+            Window worker = measureGroup(gw, List.of(new Load("load", List.of("0", Integer.toString(shape[0]),
+                    Integer.toString(shape[1]), "64"), List.of("-t", "WSTRING"), false))).window(0);
+            long w1 = cpuOrMinusOne(javaWorker);
+            String load = shape[0] + " x " + shape[1];
+            line(String.format(Locale.ROOT, "| STRING plugin | %s | %,.0f | %d | %d | %.1f | - | %d |", load,
+                    plugin.rate(), plugin.p50(), plugin.p99(), plugin.serverCpuMicros(), plugin.errors()));
+            // The worker's CPU is read around the whole measurement (connect and warm-up included): an upper bound.
+            double workerMicros = w0 < 0 || w1 < 0 || worker.replies() == 0 ? Double.NaN
+                    : (w1 - w0) / 1000.0 / (worker.replies() * (double) (warmup + seconds) / seconds);
+            line(String.format(Locale.ROOT, "| Java worker (WSTRING) | %s | %,.0f | %d | %d | %.1f | %.1f | %d |", load,
+                    worker.rate(), worker.p50(), worker.p99(), worker.serverCpuMicros(), workerMicros, worker.errors()));
+            ratios.add(String.format(Locale.ROOT, "%s: gateway CPU/msg worker/plugin %.2f, msg/s %.2f, p99 %.2f", load,
+                    worker.serverCpuMicros() / plugin.serverCpuMicros(), worker.rate() / plugin.rate(),
+                    (double) worker.p99() / plugin.p99()));
+        }
+        line("");
+        ratios.forEach(r -> line("- " + r));
+        line("");
+        stopChild(javaWorker);
+
+        int work = Integer.parseInt(opt.getOrDefault("worker-work", "2000"));
+        Path script = Path.of(opt.getOrDefault("python-worker", "workers/examples/python/worker.py")).toAbsolutePath();
+        line("A CPU-bound Python handler (" + work + " rounds of SHA-256 per message, " + script.getFileName()
+                + "), 16 clients x 16 in flight, 64 B, by the number of pyzmq workers ("
+                + Runtime.getRuntime().availableProcessors() + " cores):");
+        line("");
+        line("| workers | msg/s | speed-up | p50 µs | p99 µs | gateway CPU µs/msg | errors |");
+        line("|---|---|---|---|---|---|---|");
+        double one = Double.NaN;
+        for (int n : new int[] {1, 2, 4}) {
+            List<Child> py = new ArrayList<>();
+            for (int i = 1; i <= n; i++) {
+                Child c = start("w-py-" + i, List.of(opt.getOrDefault("python", "/usr/bin/python3"), script.toString(),
+                        bundles.resolve("w-py-" + i).toString(), "w-py-" + i, "PYWORK", Integer.toString(work)), Map.of());
+                c.awaitLine("ready", Duration.ofSeconds(60));
+                py.add(c);
+            }
+            Window w = measureGroup(gw, List.of(new Load("load", List.of("0", "16", "16", "64"),
+                    List.of("-t", "PYWORK", "-T", "30000"), false))).window(0);
+            if (n == 1) {
+                one = w.rate();
+            }
+            line(String.format(Locale.ROOT, "| %d | %,.0f | %.2f | %d | %d | %.1f | %d |", n, w.rate(), w.rate() / one,
+                    w.p50(), w.p99(), w.serverCpuMicros(), w.errors()));
+            for (Child c : py) {
+                stopChild(c);
+            }
+        }
+        line("");
+        stop(gw);
+        write();
+    }
+
+    private void stopChild(Child c) throws InterruptedException {
+        c.stop(Duration.ofSeconds(10));
+        children.remove(c);
     }
 
     private void blockIsolation() throws Exception {

@@ -82,7 +82,8 @@ final class Lanes {
 
     /**
      * Takes a new call: it runs when no earlier call of its connection on this lane is unanswered and
-     * a lane thread is free, in arrival order. The caller checked {@link #refusal} first.
+     * a lane thread is free, in arrival order (a remote lane's calls at once: its workers' credit is
+     * the limit). The caller checked {@link #refusal} first.
      */
     void submit(LaneBook b, Call c) {
         if (c.version == 0) {
@@ -90,6 +91,13 @@ final class Lanes {
         }
         b.append(c);
         track(b, c);
+        if (b.lane.isRemote()) {
+            // Workers run a connection's calls side by side (as many as their credit allows); a classic
+            // client still gets its answers in request order (its slot).
+            b.ready(c);
+            pump(b);
+            return;
+        }
         Connection.LaneQueue q = c.connection.laneQueueOrCreate(b);
         if (q.active == null) {
             q.active = c;

@@ -362,8 +362,11 @@ public final class WorkerHub implements HandlerLookup, AutoCloseable {
                     housekeeping(now);
                     nextHousekeeping = now + heartbeatNanos / 2;
                 }
+                // The socket's descriptor is edge-triggered and a send can consume the signal of a message
+                // already queued: ask the socket itself, once parked, before sleeping.
                 bell.park(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextHousekeeping - System.nanoTime())),
-                        () -> !incoming.isEmpty() || !commands.isEmpty());
+                        () -> !incoming.isEmpty() || !commands.isEmpty()
+                                || (socket.getEvents() & ZMQ.Poller.POLLIN) != 0);
             }
         } catch (RuntimeException | IOException e) {
             if (running) {
