@@ -168,6 +168,7 @@ public final class Gateway implements AutoCloseable {
             String workerEndpoint = "";
             if (workers != null) {
                 workerEndpoint = advertised(workers.start());
+                router.attach(workers);
             }
             health.probe(Health.KEY_STORE, () -> storeAnswers(store));
             if (plugins != null) {

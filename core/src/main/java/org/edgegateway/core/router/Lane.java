@@ -37,7 +37,7 @@ public final class Lane {
 
     /**
      * Runs a lane's calls somewhere other than the lane's own threads (an external worker, say). Called on
-     * {@code egw-router}: must hand the call over and return at once. The dispatcher {@link RemoteCall#begin()
+     * the router thread: must send or queue the call without blocking and return at once. The dispatcher {@link RemoteCall#begin()
      * begins} each call when it sends it and {@link RemoteCall#complete completes} it when the answer
      * comes; the router's deadline and the same compare-and-set decide, as for a lane thread, who answers.
      */

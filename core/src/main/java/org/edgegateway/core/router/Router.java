@@ -95,7 +95,9 @@ public final class Router implements AutoCloseable {
     private final Replies replies;
     private final Lanes lanes;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final BooleanSupplier workWaiting = () -> !inbox.isEmpty() || !commands.isEmpty();
+    private final BooleanSupplier workWaiting = () -> !inbox.isEmpty() || !commands.isEmpty() || attachmentsWaiting();
+    /** Sockets served by this loop beside the ROUTER. Router thread only. */
+    private final java.util.List<RouterAttachment> attachments = new java.util.ArrayList<>(1);
 
     // Owned by the router thread of the current generation.
     private final byte[][] frames = new byte[MAX_FRAMES][];
@@ -181,6 +183,26 @@ public final class Router implements AutoCloseable {
 
     public String boundEndpoint() {
         return boundEndpoint;
+    }
+
+    /**
+     * Serves {@code attachment} on the router's loop from its next turn. Thread-safe; the attachment's
+     * socket must not be used by the caller afterwards.
+     */
+    public void attach(RouterAttachment attachment) {
+        execute(() -> {
+            attachment.attached(bell);
+            attachments.add(attachment);
+        });
+    }
+
+    private boolean attachmentsWaiting() {
+        for (int i = 0; i < attachments.size(); i++) {
+            if (attachments.get(i).workWaiting()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Runs {@code command} on the router thread, soon. Thread-safe; never blocks. */
@@ -340,6 +362,14 @@ public final class Router implements AutoCloseable {
             }
         } finally {
             if (!handedOver) {
+                for (RouterAttachment a : attachments) {
+                    try {
+                        a.detached();
+                    } catch (RuntimeException | LinkageError e) {
+                        LOG.debug("router: detaching failed", e);
+                    }
+                }
+                attachments.clear();
                 try {
                     socket.setLinger(1000);
                     socket.close();
@@ -363,6 +393,9 @@ public final class Router implements AutoCloseable {
         runQueue(commands);
         runQueue(events);
         long nextDeadline = lanes.expire(now);
+        for (int i = 0; i < attachments.size(); i++) {
+            nextDeadline = Math.min(nextDeadline, attachments.get(i).turn(now));
+        }
         if (readable()) {
             receiveBatch();
             return;

@@ -20,7 +20,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -31,6 +30,7 @@ import org.edgegateway.core.router.Lane;
 import org.edgegateway.core.router.LaneLimits;
 import org.edgegateway.core.router.RemoteCall;
 import org.edgegateway.core.router.Route;
+import org.edgegateway.core.router.RouterAttachment;
 import org.edgegateway.keys.ClientLimits;
 import org.edgegateway.keys.ClientStatus;
 import org.edgegateway.keys.CurveKeyPair;
@@ -51,11 +51,12 @@ import zmq.Msg;
 import zmq.io.Metadata;
 
 /**
- * The worker backend: owns a CURVE ROUTER ({@code workers.endpoint}) on its thread,
- * {@code egw-workers}, where external workers in any language connect with enrolled worker keys and
- * announce the types they serve (the Majordomo pattern: READY, REQUEST, REPLY, HEARTBEAT,
- * DISCONNECT; docs/PROTOCOL.md). Thread-safe: other threads only dispatch calls, read the routes and
- * the view, and ask for a cut; everything else happens on the hub's thread.
+ * The worker backend: a CURVE ROUTER ({@code workers.endpoint}) served by the router's own loop (a
+ * {@link RouterAttachment}), where external workers in any language connect with enrolled worker keys
+ * and announce the types they serve (the Majordomo pattern: READY, REQUEST, REPLY, HEARTBEAT,
+ * DISCONNECT; docs/PROTOCOL.md). Sharing the router's thread, a call reaches a worker and its answer
+ * the client without a hand-off between threads. Thread-safe: other threads only read the routes and
+ * the view and ask for a cut (queued for the loop); everything else happens on the router thread.
  *
  * <p>Each type a worker serves has a remote {@link Lane} of its own (per-type isolation: bounds,
  * deadlines and breaker as for a plugin), published through {@link HandlerLookup} while at least one
@@ -66,7 +67,7 @@ import zmq.io.Metadata;
  * compare-and-set per call decide between a worker's reply and the time limit, so a late reply of a
  * dead worker is dropped and a client never gets two answers.
  */
-public final class WorkerHub implements HandlerLookup, AutoCloseable {
+public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoCloseable {
     /** The ZAP domain of the workers' ROUTER: the ZAP handler admits worker keys only there. */
     public static final String DOMAIN = "edge-gateway-workers";
     private static final Logger LOG = LoggerFactory.getLogger(WorkerHub.class);
@@ -85,19 +86,21 @@ public final class WorkerHub implements HandlerLookup, AutoCloseable {
     private volatile Map<String, String> enrolled = Map.of();
     private final Predicate<String> servedElsewhere;
     private final Clock clock;
-    private final Doorbell bell = new Doorbell();
-    private final Queue<RemoteCall> incoming = new ConcurrentLinkedQueue<>();
+    private volatile Doorbell bell;
     private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final Map<SocketChannel, String> channelPeers = new ConcurrentHashMap<>();
     private final Map<String, SocketChannel> peerChannels = new ConcurrentHashMap<>();
-    private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong version = new AtomicLong();
     private volatile Map<String, Route> routes = Map.of();
     private volatile List<WorkerView> view = List.of();
     private volatile boolean running = true;
+    private volatile boolean attached;
+    private volatile boolean detached;
+    /** The router thread of the last turn. */
+    private volatile Thread loopThread;
     private volatile String boundEndpoint;
 
-    // Owned by egw-workers.
+    // Owned by the router thread.
     private final Map<String, Worker> workers = new HashMap<>();
     private final Map<String, TypeQueue> types = new HashMap<>();
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
@@ -106,9 +109,9 @@ public final class WorkerHub implements HandlerLookup, AutoCloseable {
     private final List<java.util.function.Consumer<WorkerStats>> statsListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long requestIds;
     private ZMQ.Socket socket;
-    private Thread thread;
+    private long nextHousekeeping;
 
-    /** One connected worker. Owned by egw-workers. */
+    /** One connected worker. Owned by the router thread. */
     private static final class Worker {
         final byte[] routingId;
         final String id;
@@ -163,7 +166,10 @@ public final class WorkerHub implements HandlerLookup, AutoCloseable {
         this.clock = clock;
     }
 
-    /** Binds the workers' ROUTER (the ZAP handler must be bound already) and starts the thread. */
+    /**
+     * Binds the workers' ROUTER (the ZAP handler must be bound already); then hand the hub to the
+     * router ({@link org.edgegateway.core.router.Router#attach}), whose loop serves it from then on.
+     */
     public String start() {
         socket = context.createSocket(SocketType.ROUTER);
         try {
@@ -182,11 +188,72 @@ public final class WorkerHub implements HandlerLookup, AutoCloseable {
             throw new IllegalStateException("workers: cannot bind " + config.endpoint() + ": " + e.getMessage(), e);
         }
         boundEndpoint = socket.getLastEndpoint();
-        bell.watch(socket.getFD());
-        thread = new Thread(this::loop, "egw-workers");
-        thread.start();
         LOG.info("workers: listening on {}", boundEndpoint);
         return boundEndpoint;
+    }
+
+    // ---- RouterAttachment: the router thread --------------------------------------------------------
+
+    @Override
+    public void attached(Doorbell routerBell) {
+        routerBell.watch(socket.getFD());
+        bell = routerBell;
+        attached = true;
+        nextHousekeeping = System.nanoTime();
+    }
+
+    @Override
+    public long turn(long now) {
+        loopThread = Thread.currentThread();
+        if (detached) {
+            return Long.MAX_VALUE;
+        }
+        Runnable r;
+        while ((r = commands.poll()) != null) {
+            r.run();
+        }
+        int n = 0;
+        while (n++ < 1000 && (socket.getEvents() & ZMQ.Poller.POLLIN) != 0) {
+            receive();
+        }
+        if (now - nextHousekeeping >= 0) {
+            housekeeping(now);
+            nextHousekeeping = now + config.heartbeatInterval().toNanos() / 2;
+        }
+        return nextHousekeeping;
+    }
+
+    @Override
+    public boolean workWaiting() {
+        // The descriptor is edge-triggered, and a send can consume the signal of a message already
+        // queued: the socket itself says whether one waits.
+        return !detached && (!commands.isEmpty() || (socket.getEvents() & ZMQ.Poller.POLLIN) != 0);
+    }
+
+    @Override
+    public void detached() {
+        if (detached) {
+            return;
+        }
+        detached = true;
+        for (Worker w : new ArrayList<>(workers.values())) {
+            send(w.routingId, DISCONNECT);
+        }
+        try {
+            socket.setLinger(100);
+            socket.close();
+        } catch (RuntimeException e) {
+            LOG.debug("workers: close failed", e);
+        }
+    }
+
+    /** Runs {@code command} on the router thread, soon. */
+    private void later(Runnable command) {
+        commands.offer(command);
+        Doorbell b = bell;
+        if (b != null) {
+            b.ring();
+        }
     }
 
     public String boundEndpoint() {
@@ -254,19 +321,18 @@ public final class WorkerHub implements HandlerLookup, AutoCloseable {
     }
 
     /**
-     * The connected workers now: taken by the hub's thread on request (at most 1 s of waiting; a hub
+     * The connected workers now: taken on the router thread on request (at most 1 s of waiting; a hub
      * that does not answer in time, or has stopped, gives its last view, at most half a heartbeat old).
      */
     public List<WorkerView> workers() {
-        if (!running || Thread.currentThread() == thread) {
+        if (!running || !attached || detached || Thread.currentThread() == loopThread) {
             return view;
         }
         CompletableFuture<List<WorkerView>> fresh = new CompletableFuture<>();
-        commands.offer(() -> {
+        later(() -> {
             publishView();
             fresh.complete(view);
         });
-        bell.ring();
         try {
             return fresh.get(1, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -280,7 +346,11 @@ public final class WorkerHub implements HandlerLookup, AutoCloseable {
     /** Disconnects every worker with this key at once (revoked); completes with how many there were. */
     public CompletableFuture<Integer> cut(String publicKey) {
         CompletableFuture<Integer> done = new CompletableFuture<>();
-        commands.offer(() -> {
+        if (!attached || detached) {
+            done.complete(0);
+            return done;
+        }
+        later(() -> {
             int n = 0;
             for (Worker w : new ArrayList<>(workers.values())) {
                 if (w.key.equals(publicKey)) {
@@ -292,19 +362,17 @@ public final class WorkerHub implements HandlerLookup, AutoCloseable {
             }
             done.complete(n);
         });
-        bell.ring();
         return done;
     }
 
     // ---- the router's side -------------------------------------------------------------------------
 
-    /** {@link Lane.Dispatcher} of every worker type's lane: called on egw-router, only queues. */
+    /** {@link Lane.Dispatcher} of every worker type's lane: called on the router thread, as the hub's turns are. */
     private boolean dispatch(RemoteCall call) {
-        if (!running) {
+        if (!running || detached) {
             return false;
         }
-        incoming.offer(call);
-        bell.ring();
+        place(call);
         return true;
     }
 
@@ -335,54 +403,8 @@ public final class WorkerHub implements HandlerLookup, AutoCloseable {
             String peer = channelPeers.remove(channel);
             if (peer != null) {
                 peerChannels.remove(peer, channel);
-                commands.offer(() -> gone(peer));
-                bell.ring();
+                later(() -> gone(peer));
             }
-        }
-    }
-
-    private void loop() {
-        long heartbeatNanos = config.heartbeatInterval().toNanos();
-        long nextHousekeeping = System.nanoTime();
-        try {
-            while (running) {
-                Runnable r;
-                while ((r = commands.poll()) != null) {
-                    r.run();
-                }
-                RemoteCall call;
-                while ((call = incoming.poll()) != null) {
-                    place(call);
-                }
-                while ((socket.getEvents() & ZMQ.Poller.POLLIN) != 0) {
-                    receive();
-                }
-                long now = System.nanoTime();
-                if (now - nextHousekeeping >= 0) {
-                    housekeeping(now);
-                    nextHousekeeping = now + heartbeatNanos / 2;
-                }
-                // The socket's descriptor is edge-triggered and a send can consume the signal of a message
-                // already queued: ask the socket itself, once parked, before sleeping.
-                bell.park(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextHousekeeping - System.nanoTime())),
-                        () -> !incoming.isEmpty() || !commands.isEmpty()
-                                || (socket.getEvents() & ZMQ.Poller.POLLIN) != 0);
-            }
-        } catch (RuntimeException | IOException e) {
-            if (running) {
-                LOG.error("workers: loop failed", e);
-            }
-        } finally {
-            for (Worker w : new ArrayList<>(workers.values())) {
-                send(w.routingId, DISCONNECT);
-            }
-            try {
-                socket.setLinger(100);
-                socket.close();
-            } catch (RuntimeException e) {
-                LOG.debug("workers: close failed", e);
-            }
-            stopped.countDown();
         }
     }
 
@@ -728,24 +750,18 @@ public final class WorkerHub implements HandlerLookup, AutoCloseable {
         }
     };
 
+    /**
+     * Stops taking calls and closes the lanes. The socket is closed by the router when its loop ends
+     * ({@link #detached}), or here when the hub was never attached.
+     */
     @Override
     public void close() {
         running = false;
-        bell.ring();
-        try {
-            if (thread != null && !stopped.await(5, TimeUnit.SECONDS)) {
-                LOG.warn("workers: loop did not stop within 5 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!attached && socket != null) {
+            detached();
         }
         for (Lane l : lanes.values()) {
             l.close("the gateway is stopping");
-        }
-        try {
-            bell.close();
-        } catch (IOException e) {
-            LOG.debug("workers: closing the selector failed", e);
         }
     }
 }
