@@ -89,4 +89,8 @@ if [ -n "${logback:-}" ]; then
   jvm_props="-Dlogback.configurationFile=$base/conf/$logback"
 fi
 # shellcheck disable=SC2086 # opts are whitespace-separated JVM options on purpose
+# glibc gives each thread that allocates its own malloc arena; two are plenty for a gateway whose
+# allocations are almost all on the Java heap, and save RSS on a small host.
+MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+export MALLOC_ARENA_MAX
 exec "$java" $opts ${EGW_JAVA_OPTS:-} -Degw.base="$base" $jvm_props -cp "$base/lib/*" "$main_class" "$@"

@@ -78,6 +78,7 @@ final class DoctorCommand implements Callable<Integer> {
         checkServerKey(home);
         checkOwnerOnly(home.root().resolve("admin-password.txt"), false, "initial admin password file");
         checkJvmOptions(home);
+        checkHeap(home);
         boolean running = ControlClient.reachable(home.controlSocket());
         if (running) {
             ok("a gateway is running on this home (control socket answers)");
@@ -233,6 +234,74 @@ final class DoctorCommand implements Callable<Integer> {
      * HOME/conf/jvm.options decides what the JVM of every command on this home runs; the launcher reads
      * it only for the home's owner, and only when nobody else may write it.
      */
+    /** The heap ceiling the launcher will give the gateway, against the host's memory. */
+    private void checkHeap(GatewayHome home) {
+        Path own = home.conf().resolve("jvm.options");
+        Path base = GatewayApp.bundleBase();
+        Path file = Files.isRegularFile(own) && otherOwner(home.root()) == null ? own
+                : base == null ? null : base.resolve("conf/jvm.options");
+        long host = hostMemory();
+        if (file == null || !Files.isRegularFile(file) || host <= 0) {
+            return;
+        }
+        try {
+            long heap = maxHeap(Files.readAllLines(file));
+            Finding f = heapFinding(heap, host, file);
+            findings.add(f);
+        } catch (IOException | RuntimeException e) {
+            warn("cannot read " + file + ": " + e.getMessage(), "check its -Xmx by hand");
+        }
+    }
+
+    /** The last {@code -Xmx} of a jvm.options file, in bytes; -1 when none (the JVM's default then: a quarter of RAM). */
+    static long maxHeap(List<String> lines) {
+        long heap = -1;
+        for (String raw : lines) {
+            String l = raw.strip();
+            if (l.startsWith("-Xmx")) {
+                String v = l.substring(4).toLowerCase(java.util.Locale.ROOT);
+                long unit = v.endsWith("g") ? 1L << 30 : v.endsWith("m") ? 1L << 20 : v.endsWith("k") ? 1L << 10 : 1;
+                heap = Long.parseLong(unit == 1 ? v : v.substring(0, v.length() - 1)) * unit;
+            }
+        }
+        return heap;
+    }
+
+    /**
+     * The heap ceiling against the host's memory: the JVM needs about 150 MB beside its heap (code,
+     * metaspace, threads, buffers), and the host its own share: when both pass three quarters of the
+     * memory, a full heap can push the host into swapping or the OOM killer.
+     */
+    static Finding heapFinding(long heap, long host, Path file) {
+        String hostText = String.format(java.util.Locale.ROOT, "%.1f GiB", host / (double) (1L << 30));
+        if (heap < 0) {
+            return new Finding(Level.WARN, file + " sets no -Xmx: the JVM takes a quarter of the host's " + hostText,
+                    "set -Xmx in " + file + " (the bundle's default is -Xmx512m)");
+        }
+        String heapText = (heap >> 20) + " MB";
+        long budget = host / 4 * 3;
+        if (heap + (150L << 20) > budget) {
+            return new Finding(Level.WARN, "heap ceiling " + heapText + " (" + file + ") plus about 150 MB beside it is over"
+                    + " three quarters of the host's " + hostText, "lower -Xmx in " + file + " to at most "
+                    + Math.max(64, (budget >> 20) - 150) + "m, or give the host more memory");
+        }
+        return new Finding(Level.OK, "heap ceiling " + heapText + " (" + file + ") fits the host's " + hostText, null);
+    }
+
+    /** MemTotal of /proc/meminfo in bytes, or -1 when unknown. */
+    static long hostMemory() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (l.startsWith("MemTotal:")) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
     private void checkJvmOptions(GatewayHome home) {
         Path file = home.conf().resolve("jvm.options");
         if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
