@@ -58,12 +58,16 @@ public final class Gateway implements AutoCloseable {
     private final String clientEndpoint;
     private final org.edgegateway.core.pubsub.PubSub pubsub;
     private final Health health;
+    private final org.edgegateway.core.enrol.EnrolService enrol;
+    private final String enrolEndpoint;
     private volatile boolean closed;
 
     private Gateway(ZContext context, ZapHandler zap, Router router, Quarantiner quarantiner, AuditTrail audit,
                     GatewayAdmin admin, GatewayMetrics metrics, KeyStore store, ScheduledExecutorService housekeeping,
                     String boundEndpoint, String clientEndpoint, org.edgegateway.core.pubsub.PubSub pubsub,
-                    Health health) {
+                    Health health, org.edgegateway.core.enrol.EnrolService enrol, String enrolEndpoint) {
+        this.enrol = enrol;
+        this.enrolEndpoint = enrolEndpoint;
         this.pubsub = pubsub;
         this.health = health;
         this.context = context;
@@ -104,6 +108,19 @@ public final class Gateway implements AutoCloseable {
                                 org.edgegateway.core.pubsub.PubSubConfig pubsubConfig,
                                 org.edgegateway.core.plugins.PluginHost plugins, KeyStore store,
                                 CurveKeyPair serverKeys, HandlerLookup handlers, Clock clock) {
+        return start(config, admission, pubsubConfig, null, plugins, store, serverKeys, handlers, clock);
+    }
+
+    /**
+     * Starts a gateway with its optional parts: the topic publisher ({@code pubsubConfig} null: none),
+     * the enrolment port ({@code enrolConfig} null: none) and the plugin host the admin service
+     * controls ({@code plugins} null: none; the handlers may still wrap it).
+     */
+    public static Gateway start(GatewayConfig config, AdmissionConfig admission,
+                                org.edgegateway.core.pubsub.PubSubConfig pubsubConfig,
+                                org.edgegateway.core.enrol.EnrolConfig enrolConfig,
+                                org.edgegateway.core.plugins.PluginHost plugins, KeyStore store,
+                                CurveKeyPair serverKeys, HandlerLookup handlers, Clock clock) {
         GatewayMetrics metrics = new GatewayMetrics();
         ZContext context = new ZContext(1);
         context.setUncaughtExceptionHandler((t, e) -> {
@@ -121,6 +138,7 @@ public final class Gateway implements AutoCloseable {
         Router router = null;
         Quarantiner quarantiner = null;
         org.edgegateway.core.pubsub.PubSub pubsub = null;
+        org.edgegateway.core.enrol.EnrolService enrol = null;
         try {
             keys.load(store.listClients());
             AuditTrail trail = new AuditTrail(store, clock, Duration.ofMinutes(1), 10_000);
@@ -140,6 +158,8 @@ public final class Gateway implements AutoCloseable {
             StartupSelfTest selfTest = new StartupSelfTest();
             zap = new ZapHandler(context, keys, bans, (client, address) -> loops.admit(client),
                     new ZapEvents(router, subscribers, metrics, trail, selfTest, bans), clock, health);
+            // The enrolment port admits any well-formed key (bans first), for its one exchange only.
+            zap.domain(org.edgegateway.core.enrol.EnrolService.ZAP_DOMAIN, org.edgegateway.core.enrol.EnrolService.ZAP_KEYS);
             zap.start();
             String bound = router.start();
             selfTest.run(bound, serverKeys.publicKey());
@@ -150,6 +170,14 @@ public final class Gateway implements AutoCloseable {
             } else {
                 health.off(Health.PUBLISHER);
             }
+            String enrolEndpoint = null;
+            if (enrolConfig != null) {
+                enrol = org.edgegateway.core.enrol.EnrolService.start(context, serverKeys, enrolConfig, store.claims(),
+                        keys, bans, trail, System::nanoTime);
+                enrolEndpoint = enrolConfig.publicEndpoint().isEmpty() ? advertised(enrol.boundEndpoint())
+                        : enrolConfig.publicEndpoint();
+            }
+            String advertisedEnrol = enrolEndpoint;
             health.probe(Health.KEY_STORE, () -> storeAnswers(store));
             if (plugins != null) {
                 org.edgegateway.core.plugins.PluginHost host = plugins;
@@ -159,6 +187,7 @@ public final class Gateway implements AutoCloseable {
             }
             Router failSafeRouter = router;
             org.edgegateway.core.pubsub.PubSub failSafePubsub = pubsub;
+            org.edgegateway.core.enrol.EnrolService failSafeEnrol = enrol;
             health.onDeath(death -> {
                 if (death.part().equals(Health.ZAP)) {
                     // Without its ZAP handler the gateway must not accept anyone: close the binds now,
@@ -168,11 +197,14 @@ public final class Gateway implements AutoCloseable {
                     if (failSafePubsub != null) {
                         failSafePubsub.halt();
                     }
+                    if (failSafeEnrol != null) {
+                        failSafeEnrol.halt();
+                    }
                 }
             });
             GatewayAdmin admin = new GatewayAdmin(store, keys, router, metrics, bans, serverKeys.publicZ85(),
                     () -> clientEndpoint, clock, plugins, pubsub,
-                    org.edgegateway.core.pubsub.ClientPusher.overKeyCache(keys, router::push));
+                    org.edgegateway.core.pubsub.ClientPusher.overKeyCache(keys, router::push), advertisedEnrol);
             quarantiner = new Quarantiner(quarantines, admin, keys, router::quarantineSettled, admission, metrics, clock);
             quarantiner.start();
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -186,8 +218,11 @@ public final class Gateway implements AutoCloseable {
             LOG.info("gateway: serving on {} with {} enrolled clients; server key {}", bound, keys.size(),
                     serverKeys.publicZ85());
             return new Gateway(context, zap, router, quarantiner, audit, admin, metrics, store, housekeeping, bound,
-                    clientEndpoint, pubsub, health);
+                    clientEndpoint, pubsub, health, enrol, enrolEndpoint);
         } catch (RuntimeException e) {
+            if (enrol != null) {
+                enrol.close();
+            }
             if (pubsub != null) {
                 pubsub.close();
             }
@@ -300,6 +335,16 @@ public final class Gateway implements AutoCloseable {
         return clientEndpoint;
     }
 
+    /** The enrolment port's ROUTER endpoint with the real port, or null when this gateway serves no enrolment. */
+    public String enrolBoundEndpoint() {
+        return enrol == null ? null : enrol.boundEndpoint();
+    }
+
+    /** The enrolment endpoint written into claim files, or null when this gateway serves no enrolment. */
+    public String enrolEndpoint() {
+        return enrolEndpoint;
+    }
+
     public GatewayMetrics metrics() {
         return metrics;
     }
@@ -342,6 +387,9 @@ public final class Gateway implements AutoCloseable {
         router.shutdown(grace);
         if (pubsub != null) {
             pubsub.close();
+        }
+        if (enrol != null) {
+            enrol.close();
         }
         housekeeping.shutdownNow();
         flushLastSeen(store, router);
