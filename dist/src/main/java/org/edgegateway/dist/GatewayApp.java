@@ -62,6 +62,7 @@ final class GatewayApp implements AutoCloseable {
         all.addAll(AdmissionSettings.ALL);
         all.addAll(PluginHostConfig.SETTINGS);
         all.addAll(PubSubSettings.ALL);
+        all.addAll(org.edgegateway.core.enrol.EnrolSettings.ALL);
         all.addAll(UplinkSettings.ALL);
         return all;
     }
@@ -142,8 +143,10 @@ final class GatewayApp implements AutoCloseable {
             }
             handlers = uplink.wrap(handlers);
             PubSubConfig pubsub = settings.get(PubSubSettings.ENABLED) ? PubSubConfig.from(settings) : null;
-            gateway = Gateway.start(config, AdmissionConfig.from(settings), pubsub, plugins, store, serverKeys, handlers,
-                    Clock.systemUTC());
+            org.edgegateway.core.enrol.EnrolConfig enrol = settings.get(org.edgegateway.core.enrol.EnrolSettings.ENABLED)
+                    ? org.edgegateway.core.enrol.EnrolConfig.from(settings) : null;
+            gateway = Gateway.start(config, AdmissionConfig.from(settings), pubsub, enrol, plugins, store, serverKeys,
+                    handlers, Clock.systemUTC());
             running.set(gateway);
             uplink.start(gateway.health());
             if (uplink.enabled()) {
