@@ -115,5 +115,14 @@ class ClaimsCommandTest {
         assertThat(file).doesNotExist();
         assertThat(cli(home, "claims", "create", "x-", "--uses", "1", "--expires", "1h", "--approve", "maybe",
                 "--out", file.toString())).startsWith("exit 2");
+
+        // Enrolment on, the gateway stopped: the claim is made in the key store for its next start.
+        Files.writeString(home.configFile(), "enrol.enabled=true\nenrol.public-endpoint=tcp://gw.example:5558\n",
+                StandardCharsets.UTF_8);
+        String offline = cli(home, "claims", "create", "x-", "--uses", "1", "--expires", "1h", "--out", file.toString());
+        assertThat(offline).startsWith("exit 0").contains("takes effect at its next start");
+        assertThat(field(Files.readString(file), "enrol-endpoint")).isEqualTo("tcp://gw.example:5558");
+        assertThat(cli(home, "claims", "list")).contains("x-").contains("1/1").contains("active");
+        assertThat(cli(home, "clients", "pending")).startsWith("exit 0");
     }
 }
