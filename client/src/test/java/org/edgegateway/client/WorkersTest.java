@@ -80,7 +80,7 @@ class WorkersTest {
         serverKeys = CurveKeyPair.generate();
         WorkerConfig workers = WorkerConfig.defaults("tcp://127.0.0.1:*").withHeartbeat(Duration.ofMillis(500))
                 .withTimeout(Duration.ofSeconds(20));
-        gateway = Gateway.start(GatewayConfig.defaults("tcp://127.0.0.1:*"), AdmissionConfig.defaults(), null, workers,
+        gateway = Gateway.start(GatewayConfig.defaults("tcp://127.0.0.1:*"), AdmissionConfig.defaults(), null, workers, null,
                 null, store, serverKeys, HandlerLookup.of(List.of(new Echo())), Clock.systemUTC());
         sensors = new ZContext(1);
     }

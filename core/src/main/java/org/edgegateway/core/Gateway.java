@@ -60,12 +60,17 @@ public final class Gateway implements AutoCloseable {
     private final org.edgegateway.core.pubsub.PubSub pubsub;
     private final WorkerHub workers;
     private final Health health;
+    private final org.edgegateway.core.enrol.EnrolService enrol;
+    private final String enrolEndpoint;
     private volatile boolean closed;
 
     private Gateway(ZContext context, ZapHandler zap, Router router, Quarantiner quarantiner, AuditTrail audit,
                     GatewayAdmin admin, GatewayMetrics metrics, KeyStore store, ScheduledExecutorService housekeeping,
                     String boundEndpoint, String clientEndpoint, org.edgegateway.core.pubsub.PubSub pubsub,
-                    WorkerHub workers, Health health) {
+                    WorkerHub workers, Health health, org.edgegateway.core.enrol.EnrolService enrol,
+                    String enrolEndpoint) {
+        this.enrol = enrol;
+        this.enrolEndpoint = enrolEndpoint;
         this.pubsub = pubsub;
         this.workers = workers;
         this.health = health;
@@ -94,19 +99,21 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway start(GatewayConfig config, AdmissionConfig admission, KeyStore store,
                                 CurveKeyPair serverKeys, HandlerLookup handlers, Clock clock) {
-        return start(config, admission, null, null,
+        return start(config, admission, null, null, null,
                 handlers instanceof org.edgegateway.core.plugins.PluginHost host ? host : null,
                 store, serverKeys, handlers, clock);
     }
 
     /**
-     * Starts a gateway with its optional parts: the topic publisher ({@code pubsub} null: none), the
-     * worker backend ({@code workerConfig} null: none; its types come after the handlers' own) and the
-     * plugin host the admin service controls ({@code plugins} null: none; the handlers may still wrap it).
+     * Starts a gateway with its optional parts: the topic publisher ({@code pubsubConfig} null: none),
+     * the worker backend ({@code workerConfig} null: none; its types come after the handlers' own),
+     * the enrolment port ({@code enrolConfig} null: none) and the plugin host the admin service
+     * controls ({@code plugins} null: none; the handlers may still wrap it).
      */
     public static Gateway start(GatewayConfig config, AdmissionConfig admission,
                                 org.edgegateway.core.pubsub.PubSubConfig pubsubConfig,
                                 org.edgegateway.core.workers.WorkerConfig workerConfig,
+                                org.edgegateway.core.enrol.EnrolConfig enrolConfig,
                                 org.edgegateway.core.plugins.PluginHost plugins, KeyStore store,
                                 CurveKeyPair serverKeys, HandlerLookup handlers, Clock clock) {
         GatewayMetrics metrics = new GatewayMetrics();
@@ -127,6 +134,7 @@ public final class Gateway implements AutoCloseable {
         Quarantiner quarantiner = null;
         org.edgegateway.core.pubsub.PubSub pubsub = null;
         WorkerHub workers = null;
+        org.edgegateway.core.enrol.EnrolService enrol = null;
         try {
             keys.load(store.listClients());
             HandlerLookup served = handlers;
@@ -155,6 +163,8 @@ public final class Gateway implements AutoCloseable {
             if (workers != null) {
                 zap.domain(WorkerHub.DOMAIN, workers::lookupKey);
             }
+            // The enrolment port admits any well-formed key (bans first), for its one exchange only.
+            zap.domain(org.edgegateway.core.enrol.EnrolService.ZAP_DOMAIN, org.edgegateway.core.enrol.EnrolService.ZAP_KEYS);
             zap.start();
             String bound = router.start();
             selfTest.run(bound, serverKeys.publicKey());
@@ -170,6 +180,14 @@ public final class Gateway implements AutoCloseable {
                 workerEndpoint = advertised(workers.start());
                 router.attach(workers);
             }
+            String enrolEndpoint = null;
+            if (enrolConfig != null) {
+                enrol = org.edgegateway.core.enrol.EnrolService.start(context, serverKeys, enrolConfig, store.claims(),
+                        keys, bans, trail, System::nanoTime);
+                enrolEndpoint = enrolConfig.publicEndpoint().isEmpty() ? advertised(enrol.boundEndpoint())
+                        : enrolConfig.publicEndpoint();
+            }
+            String advertisedEnrol = enrolEndpoint;
             health.probe(Health.KEY_STORE, () -> storeAnswers(store));
             if (plugins != null) {
                 org.edgegateway.core.plugins.PluginHost host = plugins;
@@ -179,6 +197,7 @@ public final class Gateway implements AutoCloseable {
             }
             Router failSafeRouter = router;
             org.edgegateway.core.pubsub.PubSub failSafePubsub = pubsub;
+            org.edgegateway.core.enrol.EnrolService failSafeEnrol = enrol;
             health.onDeath(death -> {
                 if (death.part().equals(Health.ZAP)) {
                     // Without its ZAP handler the gateway must not accept anyone: close the binds now,
@@ -188,11 +207,15 @@ public final class Gateway implements AutoCloseable {
                     if (failSafePubsub != null) {
                         failSafePubsub.halt();
                     }
+                    if (failSafeEnrol != null) {
+                        failSafeEnrol.halt();
+                    }
                 }
             });
             GatewayAdmin admin = new GatewayAdmin(store, keys, router, metrics, bans, serverKeys.publicZ85(),
                     () -> clientEndpoint, clock, plugins, pubsub,
-                    org.edgegateway.core.pubsub.ClientPusher.overKeyCache(keys, router::push), workers, workerEndpoint);
+                    org.edgegateway.core.pubsub.ClientPusher.overKeyCache(keys, router::push), workers, workerEndpoint,
+                    advertisedEnrol);
             quarantiner = new Quarantiner(quarantines, admin, keys, router::quarantineSettled, admission, metrics, clock);
             quarantiner.start();
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -206,10 +229,13 @@ public final class Gateway implements AutoCloseable {
             LOG.info("gateway: serving on {} with {} enrolled clients; server key {}", bound, keys.size(),
                     serverKeys.publicZ85());
             return new Gateway(context, zap, router, quarantiner, audit, admin, metrics, store, housekeeping, bound,
-                    clientEndpoint, pubsub, workers, health);
+                    clientEndpoint, pubsub, workers, health, enrol, enrolEndpoint);
         } catch (RuntimeException e) {
             if (workers != null) {
                 workers.close();
+            }
+            if (enrol != null) {
+                enrol.close();
             }
             if (pubsub != null) {
                 pubsub.close();
@@ -323,6 +349,16 @@ public final class Gateway implements AutoCloseable {
         return clientEndpoint;
     }
 
+    /** The enrolment port's ROUTER endpoint with the real port, or null when this gateway serves no enrolment. */
+    public String enrolBoundEndpoint() {
+        return enrol == null ? null : enrol.boundEndpoint();
+    }
+
+    /** The enrolment endpoint written into claim files, or null when this gateway serves no enrolment. */
+    public String enrolEndpoint() {
+        return enrolEndpoint;
+    }
+
     public GatewayMetrics metrics() {
         return metrics;
     }
@@ -373,6 +409,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (pubsub != null) {
             pubsub.close();
+        }
+        if (enrol != null) {
+            enrol.close();
         }
         housekeeping.shutdownNow();
         flushLastSeen(store, router);

@@ -54,14 +54,17 @@ final class GatewayAdmin implements AdminService {
     private final org.edgegateway.core.pubsub.ClientPusher pusher;
     private final WorkerHub workers;
     private final String workerEndpoint;
+    private final String enrolEndpoint;
     private volatile Supplier<org.edgegateway.core.admin.UplinkView> uplink = () -> null;
 
     GatewayAdmin(KeyStore store, KeyCache keys, Router router, GatewayMetrics metrics, BanList bans,
                  String serverPublicKey, Supplier<String> clientEndpoint, Clock clock,
                  org.edgegateway.core.plugins.PluginHost plugins, org.edgegateway.core.pubsub.PubSub pubsub,
-                 org.edgegateway.core.pubsub.ClientPusher pusher, WorkerHub workers, String workerEndpoint) {
+                 org.edgegateway.core.pubsub.ClientPusher pusher, WorkerHub workers, String workerEndpoint,
+                 String enrolEndpoint) {
         this.workers = workers;
         this.workerEndpoint = workerEndpoint;
+        this.enrolEndpoint = enrolEndpoint;
         this.plugins = plugins;
         this.pubsub = pubsub;
         this.pusher = pusher;
@@ -115,6 +118,49 @@ final class GatewayAdmin implements AdminService {
         keys.put(r);
         cut(r.publicKey());
         LOG.info("admin: {} revoked client {} key {}", actor.name(), r.name(), r.publicKey());
+        return view(r, null);
+    }
+
+    @Override
+    public org.edgegateway.core.admin.NewClaim createClaim(String prefix, int uses, Duration validFor,
+                                                           boolean manualApproval, Actor actor) {
+        org.edgegateway.core.admin.NewClaim c = ClaimAdmin.create(store, clock, prefix, uses, validFor, manualApproval,
+                actor, serverPublicKey, enrolEndpoint, clientEndpoint.get());
+        LOG.info("admin: {} made claim {} for {} ({} uses)", actor.name(), c.claim().id(), c.claim().prefix(), uses);
+        return c;
+    }
+
+    @Override
+    public List<org.edgegateway.core.admin.ClaimView> claims() {
+        return ClaimAdmin.list(store, clock);
+    }
+
+    @Override
+    public org.edgegateway.core.admin.ClaimView revokeClaim(long id, Actor actor) {
+        org.edgegateway.core.admin.ClaimView c = ClaimAdmin.revoke(store, clock, id, actor);
+        LOG.info("admin: {} revoked claim {}", actor.name(), id);
+        return c;
+    }
+
+    @Override
+    public List<org.edgegateway.keys.PendingClient> pendingClients() {
+        return ClaimAdmin.pending(store);
+    }
+
+    @Override
+    public ClientView approve(String name, Actor actor) {
+        ClientRecord r = call(() -> store.approve(name, actor.name(), actor.source()));
+        keys.put(r);
+        LOG.info("admin: {} approved client {} ({})", actor.name(), r.name(), r.publicKey());
+        return view(r, null);
+    }
+
+    @Override
+    public ClientView reject(String name, Actor actor) {
+        ClientRecord r = call(() -> store.reject(name, actor.name(), actor.source()));
+        keys.put(r);
+        cut(r.publicKey());
+        LOG.info("admin: {} rejected client {} ({})", actor.name(), r.name(), r.publicKey());
         return view(r, null);
     }
 

@@ -29,12 +29,17 @@ public final class KeyCache {
                 case REVOKED -> Verdict.REVOKED;
                 case QUARANTINED -> quarantineUntil != null && !now.isBefore(quarantineUntil)
                         ? Verdict.ALLOWED : Verdict.QUARANTINED;
+                case PENDING -> Verdict.PENDING;
             };
         }
     }
 
     /** The admission decision for a key. */
-    public enum Verdict { ALLOWED, UNKNOWN, REVOKED, QUARANTINED }
+    public enum Verdict {
+        ALLOWED, UNKNOWN, REVOKED, QUARANTINED,
+        /** Enrolled itself on a claim and waits for an admin's approval: refused on every port. */
+        PENDING
+    }
 
     private final Map<String, Entry> byKey = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();

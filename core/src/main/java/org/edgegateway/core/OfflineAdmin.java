@@ -30,6 +30,7 @@ public final class OfflineAdmin implements AdminService {
     private final String workerEndpoint;
     private final Clock clock;
     private final org.edgegateway.core.plugins.TrustedPublishers publishers;
+    private final String enrolEndpoint;
 
     public OfflineAdmin(KeyStore store, String serverPublicKey, String clientEndpoint, Clock clock) {
         this(store, serverPublicKey, clientEndpoint, clock, null);
@@ -38,12 +39,17 @@ public final class OfflineAdmin implements AdminService {
     /** With the home's and the bundle's publisher keys ({@code plugins trust}, {@code plugins untrust}), or null. */
     public OfflineAdmin(KeyStore store, String serverPublicKey, String clientEndpoint, Clock clock,
                         org.edgegateway.core.plugins.TrustedPublishers publishers) {
-        this(store, serverPublicKey, clientEndpoint, clock, publishers, "");
+        this(store, serverPublicKey, clientEndpoint, null, clock, publishers, "");
     }
 
-    /** As above, telling workers to connect to {@code workerEndpoint} (empty: workers are off). */
-    public OfflineAdmin(KeyStore store, String serverPublicKey, String clientEndpoint, Clock clock,
-                        org.edgegateway.core.plugins.TrustedPublishers publishers, String workerEndpoint) {
+    /**
+     * With the enrolment endpoint the gateway serves when it runs ({@code enrolEndpoint} null: it serves
+     * none, and no claim can be made) and the endpoint workers are told to connect to
+     * ({@code workerEndpoint} empty: workers are off).
+     */
+    public OfflineAdmin(KeyStore store, String serverPublicKey, String clientEndpoint, String enrolEndpoint,
+                        Clock clock, org.edgegateway.core.plugins.TrustedPublishers publishers, String workerEndpoint) {
+        this.enrolEndpoint = enrolEndpoint;
         this.workerEndpoint = workerEndpoint;
         this.publishers = publishers;
         this.store = store;
@@ -80,6 +86,38 @@ public final class OfflineAdmin implements AdminService {
     @Override
     public ClientView revoke(String name, Actor actor) {
         return view(GatewayAdmin.call(() -> store.revoke(name, actor.name(), actor.source())));
+    }
+
+    @Override
+    public org.edgegateway.core.admin.NewClaim createClaim(String prefix, int uses, Duration validFor,
+                                                           boolean manualApproval, Actor actor) {
+        return ClaimAdmin.create(store, clock, prefix, uses, validFor, manualApproval, actor, serverPublicKey,
+                enrolEndpoint, clientEndpoint);
+    }
+
+    @Override
+    public List<org.edgegateway.core.admin.ClaimView> claims() {
+        return ClaimAdmin.list(store, clock);
+    }
+
+    @Override
+    public org.edgegateway.core.admin.ClaimView revokeClaim(long id, Actor actor) {
+        return ClaimAdmin.revoke(store, clock, id, actor);
+    }
+
+    @Override
+    public List<org.edgegateway.keys.PendingClient> pendingClients() {
+        return ClaimAdmin.pending(store);
+    }
+
+    @Override
+    public ClientView approve(String name, Actor actor) {
+        return view(GatewayAdmin.call(() -> store.approve(name, actor.name(), actor.source())));
+    }
+
+    @Override
+    public ClientView reject(String name, Actor actor) {
+        return view(GatewayAdmin.call(() -> store.reject(name, actor.name(), actor.source())));
     }
 
     @Override

@@ -50,7 +50,12 @@ final class AdminSession implements AutoCloseable {
         GatewayConfig config = GatewayConfig.from(settings);
         String endpoint = config.publicEndpoint().isEmpty() ? Gateway.advertised(config.endpoint()) : config.publicEndpoint();
         Path base = GatewayApp.bundleBase();
-        OfflineAdmin offline = new OfflineAdmin(store, GatewayApp.serverKeys(home).publicZ85(), endpoint,
+        String enrolEndpoint = null;
+        if (settings.get(org.edgegateway.core.enrol.EnrolSettings.ENABLED)) {
+            org.edgegateway.core.enrol.EnrolConfig enrol = org.edgegateway.core.enrol.EnrolConfig.from(settings);
+            enrolEndpoint = enrol.publicEndpoint().isEmpty() ? Gateway.advertised(enrol.endpoint()) : enrol.publicEndpoint();
+        }
+        OfflineAdmin offline = new OfflineAdmin(store, GatewayApp.serverKeys(home).publicZ85(), endpoint, enrolEndpoint,
                 java.time.Clock.systemUTC(), new TrustedPublishers(home.keys().resolve("publishers"),
                         base == null ? null : GatewayApp.bundlePublishers(base)),
                 settings.get(org.edgegateway.core.workers.WorkerConfig.ENABLED)

@@ -29,7 +29,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "clients", description = "Enrolled clients (sensors).",
         subcommands = {ClientsCommand.Add.class, ClientsCommand.ListClients.class, ClientsCommand.Revoke.class,
                 ClientsCommand.Quarantine.class, ClientsCommand.Release.class, ClientsCommand.Limit.class,
-                ClientsCommand.Send.class})
+                ClientsCommand.Send.class, ClientsCommand.Pending.class, ClientsCommand.Approve.class,
+                ClientsCommand.Reject.class})
 final class ClientsCommand {
     @ParentCommand
     Main main;
@@ -264,6 +265,64 @@ final class ClientsCommand {
             try (AdminSession session = clients.session()) {
                 session.admin().push(name, type, data.getBytes(java.nio.charset.StandardCharsets.UTF_8), AdminSession.actor());
                 System.out.println("pushed " + type + " to " + name);
+            }
+            return Main.OK;
+        }
+    }
+
+    /** {@code clients pending}: the sensors enrolled on claims that wait for approval. */
+    @Command(name = "pending", description = "List the sensors that enrolled on a claim and wait for approval.")
+    static final class Pending implements Callable<Integer> {
+        @ParentCommand
+        ClientsCommand clients;
+
+        @Override
+        public Integer call() {
+            try (AdminSession session = clients.session()) {
+                String format = "%-24s %-6s %-40s %-22s %s%n";
+                System.out.printf(format, "NAME", "CLAIM", "PUBLIC KEY", "FROM", "ENROLLED");
+                for (org.edgegateway.keys.PendingClient p : session.admin().pendingClients()) {
+                    System.out.printf(format, p.name(), p.claimId(), p.publicKey(),
+                            p.address() == null ? "-" : p.address(), ClaimsCommand.instant(p.enrolledAt()));
+                }
+            }
+            return Main.OK;
+        }
+    }
+
+    /** {@code clients approve NAME}. */
+    @Command(name = "approve", description = "Approve a pending sensor: admitted from now on.")
+    static final class Approve implements Callable<Integer> {
+        @ParentCommand
+        ClientsCommand clients;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            try (AdminSession session = clients.session()) {
+                ClientView v = session.admin().approve(name, AdminSession.actor());
+                System.out.println("approved " + v.name() + " " + v.publicKey() + note(session));
+            }
+            return Main.OK;
+        }
+    }
+
+    /** {@code clients reject NAME}. */
+    @Command(name = "reject", description = "Reject a pending sensor: its key is revoked for good.")
+    static final class Reject implements Callable<Integer> {
+        @ParentCommand
+        ClientsCommand clients;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            try (AdminSession session = clients.session()) {
+                ClientView v = session.admin().reject(name, AdminSession.actor());
+                System.out.println("rejected " + v.name() + " " + v.publicKey() + note(session));
             }
             return Main.OK;
         }

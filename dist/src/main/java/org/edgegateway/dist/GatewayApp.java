@@ -63,6 +63,7 @@ final class GatewayApp implements AutoCloseable {
         all.addAll(PluginHostConfig.SETTINGS);
         all.addAll(org.edgegateway.core.workers.WorkerConfig.SETTINGS);
         all.addAll(PubSubSettings.ALL);
+        all.addAll(org.edgegateway.core.enrol.EnrolSettings.ALL);
         all.addAll(UplinkSettings.ALL);
         return all;
     }
@@ -145,7 +146,9 @@ final class GatewayApp implements AutoCloseable {
             PubSubConfig pubsub = settings.get(PubSubSettings.ENABLED) ? PubSubConfig.from(settings) : null;
             org.edgegateway.core.workers.WorkerConfig workers = settings.get(org.edgegateway.core.workers.WorkerConfig.ENABLED)
                     ? org.edgegateway.core.workers.WorkerConfig.from(settings) : null;
-            gateway = Gateway.start(config, AdmissionConfig.from(settings), pubsub, workers, plugins, store, serverKeys,
+            org.edgegateway.core.enrol.EnrolConfig enrol = settings.get(org.edgegateway.core.enrol.EnrolSettings.ENABLED)
+                    ? org.edgegateway.core.enrol.EnrolConfig.from(settings) : null;
+            gateway = Gateway.start(config, AdmissionConfig.from(settings), pubsub, workers, enrol, plugins, store, serverKeys,
                     handlers, Clock.systemUTC());
             running.set(gateway);
             uplink.start(gateway.health());

@@ -8,6 +8,12 @@ public final class AuditActions {
     public static final String CLIENT_QUARANTINE = "client.quarantine";
     public static final String CLIENT_RELEASE = "client.release";
     public static final String CLIENT_LIMITS = "client.limits";
+    public static final String CLIENT_APPROVE = "client.approve";
+    public static final String CLIENT_REJECT = "client.reject";
+    public static final String CLAIM_CREATE = "claim.create";
+    public static final String CLAIM_REVOKE = "claim.revoke";
+    public static final String CLAIM_ENROL = "claim.enrol";
+    public static final String CLAIM_REFUSED = "claim.refused";
     public static final String WORKER_ENROL = "worker.enrol";
     public static final String WORKER_REVOKE = "worker.revoke";
     public static final String ADMIN_CREATE = "admin.create";

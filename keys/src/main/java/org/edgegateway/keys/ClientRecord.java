@@ -42,11 +42,11 @@ public record ClientRecord(long id, String name, String publicKey, ClientStatus 
     }
 
     /**
-     * Whether this client may authenticate at {@code now}: not revoked and not in a quarantine
-     * still running. An expired quarantine admits it (the store keeps the status until an admin
+     * Whether this client may authenticate at {@code now}: not revoked, not pending approval and not
+     * in a quarantine still running. An expired quarantine admits it (the store keeps the status until an admin
      * or the gateway releases it).
      */
     public boolean isAdmittedAt(Instant now) {
-        return status != ClientStatus.REVOKED && !isQuarantinedAt(now);
+        return status != ClientStatus.REVOKED && status != ClientStatus.PENDING && !isQuarantinedAt(now);
     }
 }

@@ -9,9 +9,11 @@ public enum ClientStatus {
     /** Refused for good: its key no longer authenticates. */
     REVOKED,
     /** Refused for now (until a time, or until an admin releases it). */
-    QUARANTINED;
+    QUARANTINED,
+    /** Enrolled itself on a claim that needs an admin's approval: refused until approved. */
+    PENDING;
 
-    /** The status as a lower-case word, for people and JSON: "active", "revoked", "quarantined". */
+    /** The status as a lower-case word, for people and JSON: "active", "revoked", "quarantined", "pending". */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -26,6 +28,6 @@ public enum ClientStatus {
             }
         }
         throw new IllegalArgumentException("unknown client status " + (text == null ? "null"
-                : ClientNames.quote(text)) + " (expected active, revoked or quarantined)");
+                : ClientNames.quote(text)) + " (expected active, revoked, quarantined or pending)");
     }
 }

@@ -91,6 +91,7 @@ public final class KeyStore implements AutoCloseable {
     private final int schemaVersion;
     private final AtomicLong clientChanges = new AtomicLong();
     private final WorkerKeys workers = new WorkerKeys(this);
+    private final Claims claims = new Claims(this);
     private volatile boolean closed;
 
     private KeyStore(JdbcConnectionPool pool, Clock clock, String location, int schemaVersion) {
@@ -336,6 +337,56 @@ public final class KeyStore implements AutoCloseable {
         }
     }
 
+    /** The enrolment claims, on which sensors enrol their own keys. */
+    public Claims claims() {
+        return claims;
+    }
+
+    /** Moves {@link #clientChanges()}: a change to the clients was committed through this store. */
+    void clientChanged() {
+        clientChanges.incrementAndGet();
+    }
+
+    /**
+     * Approves a client that enrolled itself on a claim and waits, pending: it is active from now on.
+     *
+     * @throws KeyStoreException NOT_FOUND; INVALID when it is not pending
+     */
+    public ClientRecord approve(String name, String actor, String source) {
+        return decidePending(name, true, actor, source);
+    }
+
+    /**
+     * Rejects a client that waits, pending: its key is revoked for good and its name stays taken, so
+     * neither can enrol again. Audited as {@code client.reject}.
+     *
+     * @throws KeyStoreException NOT_FOUND; INVALID when it is not pending
+     */
+    public ClientRecord reject(String name, String actor, String source) {
+        return decidePending(name, false, actor, source);
+    }
+
+    private ClientRecord decidePending(String name, boolean approve, String actor, String source) {
+        requireName("client name", name);
+        requireText("actor", actor, MAX_ACTOR, true);
+        requireText("source", source, MAX_SOURCE, false);
+        Instant now = now();
+        return changeClient((approve ? "approve" : "reject") + " client '" + name + "'", name, (c, current) -> {
+            if (current.status() != ClientStatus.PENDING) {
+                throw new KeyStoreException(KeyStoreException.Reason.INVALID, "client '" + name
+                        + "' is not pending approval (it is " + current.status().label() + ")");
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE clients SET status = ?, revoked_at = ? WHERE id = ?")) {
+                ps.setString(1, (approve ? ClientStatus.ACTIVE : ClientStatus.REVOKED).name());
+                setInstant(ps, 2, approve ? null : now);
+                ps.setLong(3, current.id());
+                ps.executeUpdate();
+            }
+            insertAudit(c, now, actor, approve ? AuditActions.CLIENT_APPROVE : AuditActions.CLIENT_REJECT, name,
+                    "key " + current.publicKey(), source);
+        });
+    }
+
     /** The worker keys, kept apart from the clients' in the same store. */
     public WorkerKeys workers() {
         return workers;
@@ -390,6 +441,11 @@ public final class KeyStore implements AutoCloseable {
             if (current.status() == ClientStatus.REVOKED) {
                 throw new KeyStoreException(KeyStoreException.Reason.INVALID,
                         "client '" + name + "' is revoked; a revoked client cannot be quarantined");
+            }
+            if (current.status() == ClientStatus.PENDING) {
+                // A release would make it active without an approval.
+                throw new KeyStoreException(KeyStoreException.Reason.INVALID,
+                        "client '" + name + "' is pending approval; approve or reject it");
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE clients SET status = ?,"
                     + " quarantine_reason = ?, quarantined_at = ?, quarantine_until = ? WHERE id = ?")) {

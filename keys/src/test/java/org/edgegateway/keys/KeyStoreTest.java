@@ -57,7 +57,7 @@ class KeyStoreTest {
 
     @Test
     void opensAtTheLatestSchemaVersion() {
-        assertThat(store.schemaVersion()).isEqualTo(4);
+        assertThat(store.schemaVersion()).isEqualTo(5);
         assertThat(store.location()).isEqualTo(dir.resolve("data").resolve("keystore").toString());
         assertThat(dir.resolve("data").resolve("keystore.mv.db")).exists();
     }
@@ -340,7 +340,7 @@ class KeyStoreTest {
         store.close();
         store = KeyStore.open(KeyStore.fileUrl(dir.resolve("data")), clock);
         assertThat(store.findByKey(k).orElseThrow().name()).isEqualTo("kept");
-        assertThat(store.schemaVersion()).isEqualTo(4);
+        assertThat(store.schemaVersion()).isEqualTo(5);
     }
 
     @Test
@@ -407,7 +407,7 @@ class KeyStoreTest {
             v1.createAdminUser("admin", "h", true, "setup", null);
         }
         try (KeyStore current = KeyStore.open(url, clock)) {
-            assertThat(current.schemaVersion()).isEqualTo(4);
+            assertThat(current.schemaVersion()).isEqualTo(5);
             assertThat(current.findByName("legacy").orElseThrow().publicKey()).isEqualTo(k);
             assertThat(current.findAdminUser("admin")).isPresent();
             assertThat(current.auditPageFor("legacy", Long.MAX_VALUE, 10)).hasSize(1);

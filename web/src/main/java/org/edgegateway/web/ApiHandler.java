@@ -37,8 +37,10 @@ import org.edgegateway.core.admin.Actor;
 import org.edgegateway.core.admin.AdminException;
 import org.edgegateway.core.admin.AdminService;
 import org.edgegateway.core.admin.ApiTokenView;
+import org.edgegateway.core.admin.ClaimFile;
 import org.edgegateway.core.admin.ClientView;
 import org.edgegateway.core.admin.NewApiToken;
+import org.edgegateway.core.admin.NewClaim;
 import org.edgegateway.core.plugins.PluginInfo;
 import org.edgegateway.core.plugins.PluginState;
 import org.edgegateway.keys.AdminUser;
@@ -295,6 +297,8 @@ final class ApiHandler extends Handler.Abstract {
                 return audit(c);
             case "tokens":
                 return tokenRoutes(c, caller);
+            case "claims":
+                return claimRoutes(c, caller);
             case "bans":
                 return banRoutes(c, caller);
             case "plugins":
@@ -391,6 +395,12 @@ final class ApiHandler extends Handler.Abstract {
                 case "revoke":
                     requireMethod(c, "POST", true);
                     return admin.revoke(name, caller.actor());
+                case "approve":
+                    requireMethod(c, "POST", true);
+                    return admin.approve(name, caller.actor());
+                case "reject":
+                    requireMethod(c, "POST", true);
+                    return admin.reject(name, caller.actor());
                 case "release":
                     requireMethod(c, "POST", true);
                     return admin.release(name, caller.actor());
@@ -471,6 +481,52 @@ final class ApiHandler extends Handler.Abstract {
         if (p.size() == 3 && p.get(2).equals("revoke")) {
             requireMethod(c, "POST", true);
             return admin.revokeWorker(requireName(p.get(1)), caller.actor());
+        }
+        throw notFound(c);
+    }
+
+    /**
+     * {@code /api/claims}: list, make (the answer carries the secret and the claim file's text, the
+     * only time either exists outside the sensors), revoke; {@code /api/claims/pending}: the clients
+     * enrolled on claims that wait for approval.
+     */
+    private Object claimRoutes(Call c, Caller caller) throws IOException {
+        List<String> p = c.path();
+        if (c.is("GET", "claims")) {
+            return admin.claims();
+        }
+        if (c.is("GET", "claims", "pending")) {
+            return admin.pendingClients();
+        }
+        if (c.is("POST", "claims")) {
+            ClaimRequest r = read(c, ClaimRequest.class);
+            if (r.prefix() == null || r.uses() == null || r.expiresInSeconds() == null) {
+                throw ApiException.badRequest("prefix, uses and expiresInSeconds are required");
+            }
+            String approve = r.approve() == null ? "auto" : r.approve().strip();
+            if (!approve.equals("auto") && !approve.equals("manual")) {
+                throw ApiException.badRequest("approve must be auto or manual, got '" + approve + "'");
+            }
+            if (r.expiresInSeconds() <= 0) {
+                throw ApiException.badRequest("expiresInSeconds " + r.expiresInSeconds() + " must be positive");
+            }
+            NewClaim made = admin.createClaim(r.prefix().strip(), r.uses(), Duration.ofSeconds(r.expiresInSeconds()),
+                    approve.equals("manual"), caller.actor());
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("claim", made.claim());
+            out.put("secret", made.secret());
+            out.put("enrolEndpoint", made.enrolEndpoint());
+            out.put("claimFile", ClaimFile.format(made));
+            return new Created(out);
+        }
+        if (p.size() == 2 && c.method().equals("DELETE")) {
+            long id;
+            try {
+                id = Long.parseLong(p.get(1));
+            } catch (NumberFormatException e) {
+                throw ApiException.notFound("no claim with id '" + p.get(1) + "'");
+            }
+            return admin.revokeClaim(id, caller.actor());
         }
         throw notFound(c);
     }
@@ -1015,6 +1071,9 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     /** A new token: its scope ({@code admin} when absent) and when it expires (never when absent). */
+    record ClaimRequest(String prefix, Integer uses, Long expiresInSeconds, String approve) {
+    }
+
     record TokenRequest(String name, String scope, Instant expiresAt) {
     }
 

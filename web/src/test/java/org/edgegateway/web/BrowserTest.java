@@ -68,6 +68,8 @@ class BrowserTest {
         gw = test.getTestMethod().map(m -> m.getName().startsWith("loginChangePassword")).orElse(false)
                 ? TestGateway.withPlugins(home, AdmissionConfig.of(Map.of("admission.ban.auth-failures", "3")),
                         AdminWebServer.DEFAULT_MAX_PLUGIN_UPLOAD)
+                : test.getTestMethod().map(m -> m.getName().startsWith("enrolment")).orElse(false)
+                ? TestGateway.withEnrolment(home)
                 : new TestGateway(home);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
@@ -294,6 +296,69 @@ class BrowserTest {
         shot("12-audit");
         resize(390, 844);
         shot("13-audit-phone");
+    }
+
+    @Test
+    void enrolmentMakeAClaimThenApproveAndRejectTheSensorsThatEnrolledOnIt() throws Exception {
+        Https.admin(gw, PASSWORD);
+        login();
+        driver.findElement(By.cssSelector("#nav a[data-page=enrolment]")).click();
+        visible("claim-form");
+        type("claim-prefix", "site9-");
+        type("claim-uses", "2");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("claim-approve"))).selectByValue("manual");
+        click("claim-submit");
+        WebElement link = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("claim-link")));
+        assertThat(link.getAttribute("href")).startsWith("blob:");
+        String claimFile = driver.findElement(By.id("claim-file")).getAttribute("value");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("secret = \"(egc_[^\"]+)\"").matcher(claimFile);
+        assertThat(m.find()).as(claimFile).isTrue();
+        String secret = m.group(1);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#claims-table tr[data-claim='1']")));
+        shot("14-enrolment-claim");
+
+        CurveKeyPair first = CurveKeyPair.generate();
+        CurveKeyPair second = CurveKeyPair.generate();
+        try (ZContext context = new ZContext(1)) {
+            for (Object[] sensor : new Object[][] {{first, "site9-a"}, {second, "site9-b"}}) {
+                CurveKeyPair keys = (CurveKeyPair) sensor[0];
+                ZMQ.Socket s = context.createSocket(SocketType.DEALER);
+                s.setLinger(0);
+                s.setReceiveTimeOut(30_000);
+                s.setHandshakeIvl(2000);
+                s.setCurveServerKey(gw.serverKeys.publicKey());
+                s.setCurvePublicKey(keys.publicKey());
+                s.setCurveSecretKey(keys.secretKey());
+                s.connect(gw.gateway.enrolBoundEndpoint());
+                s.sendMore("ENROL");
+                s.sendMore(secret);
+                s.send((String) sensor[1]);
+                assertThat(TestGateway.receive(s)).containsExactly("PENDING", (String) sensor[1]);
+                s.close();
+            }
+        }
+        By firstRow = By.cssSelector("#pending-table tr[data-client='site9-a']");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(firstRow, first.publicZ85()));
+        assertThat(driver.findElement(firstRow).getText()).contains("127.0.0.1");
+        shot("15-enrolment-pending");
+        clickWhenReady(By.cssSelector("#pending-table tr[data-client='site9-a'] button[data-action=approve]"));
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(firstRow));
+        clickWhenReady(By.cssSelector("#pending-table tr[data-client='site9-b'] button[data-action=reject]"));
+        visible("dialog");
+        click("dialog-ok");
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("#pending-table tr[data-client='site9-b']")));
+        visible("pending-empty");
+        assertThat(gw.store.findByName("site9-a").orElseThrow().status()).isEqualTo(org.edgegateway.keys.ClientStatus.ACTIVE);
+        assertThat(gw.store.findByName("site9-b").orElseThrow().status()).isEqualTo(org.edgegateway.keys.ClientStatus.REVOKED);
+
+        clickWhenReady(By.cssSelector("#claims-table tr[data-claim='1'] button[data-action=revoke-claim]"));
+        visible("dialog");
+        click("dialog-ok");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#claims-table tr[data-claim='1']"),
+                "revoked"));
+        shot("16-enrolment-revoked");
+        assertThat(gw.store.auditPage(Long.MAX_VALUE, 50)).extracting(e -> e.action())
+                .contains("claim.create", "claim.enrol", "client.approve", "client.reject", "claim.revoke");
     }
 
     @Test

@@ -68,8 +68,20 @@ final class TestGateway implements AutoCloseable {
                 new Semaphore(AdminWebServer.PASSWORD_HASHING_SLOTS));
     }
 
+    /** A gateway with the built-in handlers and an enrolment port on an ephemeral loopback port. */
+    static TestGateway withEnrolment(Path home) {
+        return new TestGateway(home, c -> c, false, AdmissionConfig.defaults(), AdminWebServer.DEFAULT_MAX_PLUGIN_UPLOAD,
+                new Semaphore(AdminWebServer.PASSWORD_HASHING_SLOTS),
+                org.edgegateway.core.enrol.EnrolConfig.defaults("tcp://127.0.0.1:*"));
+    }
+
     private TestGateway(Path home, UnaryOperator<WebConfig> tweak, boolean withPlugins, AdmissionConfig admission,
                         long maxPluginUpload, Semaphore hashingSlots) {
+        this(home, tweak, withPlugins, admission, maxPluginUpload, hashingSlots, null);
+    }
+
+    private TestGateway(Path home, UnaryOperator<WebConfig> tweak, boolean withPlugins, AdmissionConfig admission,
+                        long maxPluginUpload, Semaphore hashingSlots, org.edgegateway.core.enrol.EnrolConfig enrol) {
         this.home = home;
         this.store = KeyStore.open(KeyStore.fileUrl(home.resolve("data")));
         HandlerLookup handlers;
@@ -96,8 +108,8 @@ final class TestGateway implements AutoCloseable {
             handlers = HandlerLookup.of(BuiltinHandlers.all());
         }
         this.gateway = Gateway.start(GatewayConfig.defaults("tcp://127.0.0.1:*"), admission, null,
-                org.edgegateway.core.workers.WorkerConfig.defaults("tcp://127.0.0.1:*"), plugins, store, serverKeys,
-                handlers, Clock.systemUTC());
+                org.edgegateway.core.workers.WorkerConfig.defaults("tcp://127.0.0.1:*"), enrol,
+                handlers instanceof PluginHost host ? host : null, store, serverKeys, handlers, Clock.systemUTC());
         this.config = tweak.apply(WebConfig.defaults(home).withPort(0));
         this.web = new AdminWebServer(config, gateway.admin(), store,
                 () -> "# TYPE egw_messages_in_total counter\negw_messages_in_total " + gateway.metrics().messagesIn() + "\n",

@@ -10,14 +10,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code edge-gateway-client}: send, ping, listen and bench against an Edge Gateway with a client
+ * {@code edge-gateway-client}: enrol on a claim, then send, ping, listen and bench against an Edge Gateway with a client
  * bundle. The entry point of {@code bin/edge-gateway-client}. Failures are reported as one line on
  * stderr and an exit code ({@link ExitCodes}), never as a stack trace.
  */
 @Command(name = "edge-gateway-client", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         version = "edge-gateway-client 0.1.0",
-        description = "Talk to an Edge Gateway with the client bundle written by 'clients add --generate'.",
-        subcommands = {SendCommand.class, PingCommand.class, ListenCommand.class, BenchCommand.class, WorkerCommand.class,
+        description = "Talk to an Edge Gateway with a client bundle ('clients add --generate' or 'enrol' writes it).",
+        subcommands = {SendCommand.class, PingCommand.class, ListenCommand.class, BenchCommand.class, EnrolCommand.class,
+                WorkerCommand.class,
             CommandLine.HelpCommand.class})
 public final class ClientMain implements Runnable {
 
@@ -29,7 +30,7 @@ public final class ClientMain implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: send, ping, listen, bench or worker");
+        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: send, ping, listen, bench, enrol or worker");
     }
 
     public static void main(String[] args) {

@@ -33,6 +33,32 @@ public interface AdminService {
     /** Revokes a client: new handshakes are refused at once, a live connection is cut within a second. */
     ClientView revoke(String name, Actor actor);
 
+    /**
+     * Makes an enrolment claim: up to {@code uses} sensors enrol keys they made themselves under
+     * names starting with {@code prefix}, for {@code validFor}; with {@code manualApproval} each waits,
+     * pending, for {@link #approve}. Returns it with its secret, the only time that is available.
+     * Audited as {@code claim.create}.
+     *
+     * @throws AdminException INVALID for bad arguments; CONFLICT when the gateway serves no enrolment
+     *                        ({@code enrol.enabled=false})
+     */
+    NewClaim createClaim(String prefix, int uses, Duration validFor, boolean manualApproval, Actor actor);
+
+    /** Every claim, newest first; never their secrets. */
+    List<ClaimView> claims();
+
+    /** Revokes claim {@code id}: it enrols nobody from now on. Audited as {@code claim.revoke}. */
+    ClaimView revokeClaim(long id, Actor actor);
+
+    /** The clients that enrolled on a claim needing approval and wait for it, oldest first. */
+    List<org.edgegateway.keys.PendingClient> pendingClients();
+
+    /** Approves a pending client: admitted from now on. Audited as {@code client.approve}. */
+    ClientView approve(String name, Actor actor);
+
+    /** Rejects a pending client: its key is revoked for good. Audited as {@code client.reject}. */
+    ClientView reject(String name, Actor actor);
+
     /** Quarantines a client for {@code duration}, or indefinitely when it is null. */
     ClientView quarantine(String name, String reason, Duration duration, Actor actor);
 

@@ -167,6 +167,39 @@ public final class ControlClient implements AdminService, AutoCloseable {
     }
 
     @Override
+    public org.edgegateway.core.admin.NewClaim createClaim(String prefix, int uses, Duration validFor,
+                                                           boolean manualApproval, Actor actor) {
+        return as(call("createClaim", actor, "prefix", prefix, "uses", uses, "seconds",
+                validFor == null ? 0 : validFor.toSeconds(), "manual", manualApproval),
+                org.edgegateway.core.admin.NewClaim.class);
+    }
+
+    @Override
+    public List<org.edgegateway.core.admin.ClaimView> claims() {
+        return list(call("claims", null), org.edgegateway.core.admin.ClaimView.class);
+    }
+
+    @Override
+    public org.edgegateway.core.admin.ClaimView revokeClaim(long id, Actor actor) {
+        return as(call("revokeClaim", actor, "id", id), org.edgegateway.core.admin.ClaimView.class);
+    }
+
+    @Override
+    public List<org.edgegateway.keys.PendingClient> pendingClients() {
+        return list(call("pendingClients", null), org.edgegateway.keys.PendingClient.class);
+    }
+
+    @Override
+    public ClientView approve(String name, Actor actor) {
+        return as(call("approve", actor, "name", name), ClientView.class);
+    }
+
+    @Override
+    public ClientView reject(String name, Actor actor) {
+        return as(call("reject", actor, "name", name), ClientView.class);
+    }
+
+    @Override
     public ClientView release(String name, Actor actor) {
         return as(call("release", actor, "name", name), ClientView.class);
     }

@@ -238,6 +238,14 @@ public final class ControlServer implements AutoCloseable {
                 case "quarantine" -> admin.quarantine(text(request, "name"), request.path("reason").asText("manual"),
                         request.hasNonNull("seconds") ? Duration.ofSeconds(request.get("seconds").asLong()) : null, actor);
                 case "release" -> admin.release(text(request, "name"), actor);
+                case "createClaim" -> admin.createClaim(text(request, "prefix"), request.path("uses").asInt(0),
+                        Duration.ofSeconds(request.path("seconds").asLong(0)), request.path("manual").asBoolean(false),
+                        actor);
+                case "claims" -> admin.claims();
+                case "revokeClaim" -> admin.revokeClaim(request.path("id").asLong(-1), actor);
+                case "pendingClients" -> admin.pendingClients();
+                case "approve" -> admin.approve(text(request, "name"), actor);
+                case "reject" -> admin.reject(text(request, "name"), actor);
                 case "setLimits" -> admin.setLimits(text(request, "name"), json.treeToValue(request.get("limits"), ClientLimits.class), actor);
                 case "bans" -> admin.bans();
                 case "removeBan" -> {

@@ -512,9 +512,11 @@ public final class Router implements AutoCloseable {
         boolean quarantined = false;
         if (entry == null || entry.status() != ClientStatus.ACTIVE) {
             KeyCache.Verdict verdict = entry == null ? KeyCache.Verdict.REVOKED : entry.verdict(instant());
-            if (verdict == KeyCache.Verdict.REVOKED) {
+            if (verdict == KeyCache.Verdict.REVOKED || verdict == KeyCache.Verdict.PENDING) {
                 decode(count, total);
-                answerNow(c, ErrorCode.REVOKED, "the key of this client has been revoked");
+                answerNow(c, ErrorCode.REVOKED, verdict == KeyCache.Verdict.PENDING
+                        ? "the key of this client waits for an admin's approval"
+                        : "the key of this client has been revoked");
                 if (!c.cut) {
                     connections.cut(c.key);
                     admission.forget(c.key);

@@ -45,7 +45,7 @@ public final class ZapHandler implements AutoCloseable {
         void allowed(KeyCache.Entry client, String address, String domain);
 
         /**
-         * @param reason   a stable word: unknown-key, revoked, quarantined, banned, mechanism, malformed, error
+         * @param reason   a stable word: unknown-key, revoked, quarantined, pending, banned, mechanism, malformed, error
          * @param keyZ85   the offered public key, or null when there was none
          * @param domain   the ZAP domain of the socket, or empty when the request was unreadable
          */
@@ -325,6 +325,10 @@ public final class ZapHandler implements AutoCloseable {
             case QUARANTINED -> {
                 listener.denied("quarantined", key, address, domain);
                 return reply(requestId, "400", "Client quarantined", "");
+            }
+            case PENDING -> {
+                listener.denied("pending", key, address, domain);
+                return reply(requestId, "400", "Client pending approval", "");
             }
             default -> {
                 listener.denied("unknown-key", key, address, domain);

@@ -38,11 +38,13 @@ public final class GatewayFixture implements AutoCloseable {
     private final AdmissionConfig admission;
     private final List<MessageHandler> handlers;
     private final PubSubConfig pubsub;
+    private final org.edgegateway.core.enrol.EnrolConfig enrol;
     private Gateway gateway;
 
     private GatewayFixture(Path dir, GatewayConfig config, AdmissionConfig admission, PubSubConfig pubsub,
-                           List<MessageHandler> handlers) {
+                           org.edgegateway.core.enrol.EnrolConfig enrol, List<MessageHandler> handlers) {
         this.dir = dir;
+        this.enrol = enrol;
         this.config = config;
         this.admission = admission;
         this.pubsub = pubsub;
@@ -69,10 +71,17 @@ public final class GatewayFixture implements AutoCloseable {
     /** As above, with the topic publisher on {@code pubsub} (null: none). */
     public static GatewayFixture start(Path dir, UnaryOperator<GatewayConfig> tweak, AdmissionConfig admission,
                                        PubSubConfig pubsub, MessageHandler... extra) {
+        return start(dir, tweak, admission, pubsub, null, extra);
+    }
+
+    /** As above, with the enrolment port on {@code enrol} (null: none). */
+    public static GatewayFixture start(Path dir, UnaryOperator<GatewayConfig> tweak, AdmissionConfig admission,
+                                       PubSubConfig pubsub, org.edgegateway.core.enrol.EnrolConfig enrol,
+                                       MessageHandler... extra) {
         List<MessageHandler> handlers = new ArrayList<>(BuiltinHandlers.all());
         handlers.addAll(Arrays.asList(extra));
         GatewayFixture f = new GatewayFixture(dir, tweak.apply(GatewayConfig.defaults("tcp://127.0.0.1:*")), admission,
-                pubsub, handlers);
+                pubsub, enrol, handlers);
         f.gateway = f.startGateway(f.config);
         return f;
     }
@@ -83,8 +92,8 @@ public final class GatewayFixture implements AutoCloseable {
     }
 
     private Gateway startGateway(GatewayConfig c) {
-        return Gateway.start(c, admission, pubsub, null, null, store, serverKeys, HandlerLookup.of(c.laneLimits(), handlers),
-                Clock.systemUTC());
+        return Gateway.start(c, admission, pubsub, null, enrol, null, store, serverKeys,
+                HandlerLookup.of(c.laneLimits(), handlers), Clock.systemUTC());
     }
 
     /** Stops the gateway and starts a new one on the same port, store and key. */
@@ -119,6 +128,13 @@ public final class GatewayFixture implements AutoCloseable {
         CurveKeyPair pair = CurveKeyPair.generate();
         gateway.admin().enrol(name, pair.publicZ85(), TEST_ADMIN);
         return pair;
+    }
+
+    /** A CURVE DEALER with {@code keys} connected to the enrolment port, receive timeout 10 s; closed with the fixture. */
+    public ZMQ.Socket enrolDealer(CurveKeyPair keys) {
+        ZMQ.Socket s = clientSocket(SocketType.DEALER, keys);
+        s.connect(gateway.enrolBoundEndpoint());
+        return s;
     }
 
     /** A CURVE DEALER connected with {@code keys}, receive timeout 10 s; closed with the fixture. */

@@ -5,7 +5,7 @@
 (() => {
   const POLL_MS = 1500;
   const CHART_WINDOW_MS = 5 * 60 * 1000;
-  const PAGES = ['dashboard', 'clients', 'quarantine', 'plugins', 'workers', 'audit', 'settings'];
+  const PAGES = ['dashboard', 'clients', 'enrolment', 'quarantine', 'plugins', 'workers', 'audit', 'settings'];
   const RECENT_LIMIT = 50;
 
   const state = {
@@ -205,6 +205,12 @@
       state.auditPages = [];
     }
     if (page === 'settings') loadSettings();
+    if (page !== 'enrolment') {
+      // A claim file's secret stays on screen only until the admin leaves the page.
+      $('claim-file').value = '';
+      $('claim-file').hidden = true;
+      $('claim-result').textContent = '';
+    }
     refresh();
   }
 
@@ -222,6 +228,7 @@
     try {
       if (state.page === 'dashboard') await refreshDashboard(bg);
       else if (state.page === 'clients') await Promise.all([refreshClients(bg), refreshMessages(bg)]);
+      else if (state.page === 'enrolment') await Promise.all([refreshPending(bg), refreshClaims(bg)]);
       else if (state.page === 'quarantine') await Promise.all([refreshQuarantine(bg), refreshBans(bg)]);
       else if (state.page === 'plugins') await refreshPlugins(bg);
       else if (state.page === 'workers') await refreshWorkers(bg);
@@ -513,6 +520,84 @@
     $('messages-empty').hidden = rows.length > 0;
   }
 
+  // enrolment
+
+  async function refreshPending(bg) {
+    const pending = await api('GET', '/api/claims/pending', undefined, bg);
+    const body = clear($('pending-table').tBodies[0]);
+    for (const p of pending) {
+      body.append(el('tr', { 'data-client': p.name },
+        el('td', { text: p.name }),
+        el('td', { class: 'mono small', text: p.publicKey }),
+        el('td', { text: String(p.claimId) }),
+        el('td', { class: 'opt mono small', text: p.address || '' }),
+        el('td', { class: 'opt small', text: fmtTime(p.enrolledAt) }),
+        el('td', { class: 'actions' },
+          el('button', { type: 'button', class: 'small', 'data-action': 'approve',
+            onclick: () => act(api('POST', '/api/clients/' + encodeURIComponent(p.name) + '/approve')) }, 'Approve'),
+          el('button', { type: 'button', class: 'secondary small', 'data-action': 'reject',
+            onclick: () => reject(p.name) }, 'Reject'))));
+    }
+    $('pending-empty').hidden = pending.length > 0;
+  }
+
+  async function reject(name) {
+    const v = await ask('Reject ' + name + '? Its key is revoked for good and its name stays taken.', [], 'Reject');
+    if (!v) return;
+    act(api('POST', '/api/clients/' + encodeURIComponent(name) + '/reject'));
+  }
+
+  async function refreshClaims(bg) {
+    const claims = await api('GET', '/api/claims', undefined, bg);
+    const body = clear($('claims-table').tBodies[0]);
+    for (const c of claims) {
+      body.append(el('tr', { 'data-claim': String(c.id) },
+        el('td', { text: String(c.id) }),
+        el('td', { class: 'mono', text: c.prefix }),
+        el('td', { text: c.usesLeft + ' / ' + c.uses }),
+        el('td', { text: c.approval }),
+        el('td', null, badge(c.state)),
+        el('td', { class: 'opt small', text: fmtTime(c.expiresAt) }),
+        el('td', { class: 'actions' }, c.state === 'revoked' ? null : el('button', { type: 'button',
+          class: 'secondary small', 'data-action': 'revoke-claim', onclick: () => revokeClaim(c) }, 'Revoke'))));
+    }
+    $('claims-empty').hidden = claims.length > 0;
+  }
+
+  async function revokeClaim(c) {
+    const v = await ask('Revoke claim ' + c.id + ' (' + c.prefix + ')? It enrols nobody from now on; enrolled sensors stay.',
+      [], 'Revoke');
+    if (!v) return;
+    act(api('DELETE', '/api/claims/' + encodeURIComponent(c.id)));
+  }
+
+  async function makeClaim(event) {
+    event.preventDefault();
+    const out = $('claim-result');
+    const file = $('claim-file');
+    file.hidden = true;
+    file.value = '';
+    try {
+      const r = await api('POST', '/api/claims', {
+        prefix: $('claim-prefix').value.trim(),
+        uses: Number($('claim-uses').value),
+        expiresInSeconds: Math.round(Number($('claim-hours').value) * 3600),
+        approve: $('claim-approve').value,
+      });
+      const name = r.claim.prefix.replace(/[^A-Za-z0-9._-]/g, '') + 'claim-' + r.claim.id + '.claim';
+      const url = URL.createObjectURL(new Blob([r.claimFile], { type: 'text/plain' }));
+      const link = el('a', { id: 'claim-link', href: url, download: name }, 'Download ' + name);
+      setResult(out, el('span', null, 'Claim ' + r.claim.id + ' made. ', link,
+        ' — keep it as you would a password: it is not shown again.'), true);
+      $('claim-form').reset();
+      file.value = r.claimFile;
+      file.hidden = false;
+      refresh();
+    } catch (e) {
+      setResult(out, e.message, false);
+    }
+  }
+
   // quarantine
 
   async function refreshQuarantine(bg) {
@@ -779,6 +864,7 @@
     $('password-form').addEventListener('submit', changePassword);
     $('enrol-form').addEventListener('submit', enrol);
     $('generate-form').addEventListener('submit', generate);
+    $('claim-form').addEventListener('submit', makeClaim);
     $('token-form').addEventListener('submit', createToken);
     $('plugin-upload-form').addEventListener('submit', uploadPlugin);
     $('worker-form').addEventListener('submit', enrolWorker);
