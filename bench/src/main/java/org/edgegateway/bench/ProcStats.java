@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 final class ProcStats {
     /** USER_HZ: the unit of utime and stime in /proc/PID/stat (100 on Linux x86-64). */
     private static final long TICK_NANOS = 10_000_000L;
-    private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+    private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
 
     private ProcStats() {
     }
@@ -58,11 +58,24 @@ final class ProcStats {
     static long heapUsedAfterGcKib(long pid) throws IOException, InterruptedException {
         jcmd(pid, "GC.run");
         String info = jcmd(pid, "GC.heap_info");
-        Matcher m = HEAP_USED.matcher(info);
-        if (!m.find()) {
+        // G1: one "garbage-first heap ... used NK" line; Serial (the bundle's): "def new generation" and
+        // "tenured generation" lines, summed. Metaspace is not heap.
+        long used = 0;
+        boolean found = false;
+        for (String line : info.split("\n")) {
+            if (line.contains("Metaspace") || line.contains("class space")) {
+                continue;
+            }
+            Matcher m = HEAP_USED.matcher(line);
+            if (m.find() && (line.contains("heap") || line.contains("generation"))) {
+                used += Long.parseLong(m.group(1));
+                found = true;
+            }
+        }
+        if (!found) {
             throw new IllegalStateException("jcmd " + pid + " GC.heap_info: no 'used' figure in: " + info);
         }
-        return Long.parseLong(m.group(1));
+        return used;
     }
 
     static String jcmd(long pid, String... command) throws IOException, InterruptedException {

@@ -122,7 +122,8 @@ public final class SideBySide {
                         + " [--storm-jnacl 2000] [--blocks 1,2,3,4,storm,profile,isolation] [--work DIR] [--bundle DIR]"
                         + " [--bench-jar JAR] [--jnacl JAR] [--python /usr/bin/python3] [--node central_node.py]"
                         + " [--c-src bench/src/main/c] [--client c|jeromq] [--client-threads 1]"
-                        + " [--loads 1x1,1x100,16x1,16x100] [--isolation-timeout 5000] [--isolation-env EGW_K=V,...]");
+                        + " [--loads 1x1,1x100,16x1,16x100] [--isolation-timeout 5000] [--isolation-env EGW_K=V,...]"
+                        + " [--worker-in-flight 16] [--worker-work 2000] [--python-worker workers/examples/python/worker.py]");
                 System.exit(2);
             }
             opt.put(args[i].substring(2), args[++i]);
@@ -886,8 +887,11 @@ public final class SideBySide {
         Path home = work.resolve("gw-home-workers");
         copyTree(gatewayHome, home);
         String workers = "tcp://127.0.0.1:" + freePort();
+        String credit = opt.getOrDefault("worker-in-flight", "16");
+        line("Worker credit (`workers.max-in-flight`): " + credit + " requests per worker.");
+        line("");
         Server gw = startGateway("gw-workers", home, bundle, Map.of("EGW_WORKERS_ENDPOINT", workers,
-                "EGW_WORKERS_TIMEOUT", "30s"));
+                "EGW_WORKERS_TIMEOUT", "30s", "EGW_WORKERS_MAX_IN_FLIGHT", credit));
         Path bundles = work.resolve("worker-bundles");
         List<String> names = List.of("w-java", "w-py-1", "w-py-2", "w-py-3", "w-py-4");
         for (String name : names) {

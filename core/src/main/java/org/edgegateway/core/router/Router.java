@@ -95,6 +95,8 @@ public final class Router implements AutoCloseable {
     private final Replies replies;
     private final Lanes lanes;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Pending TCP connections the kernel may queue for the ROUTER (capped by net.core.somaxconn). */
+    static final int LISTEN_BACKLOG = 4096;
     private final BooleanSupplier workWaiting = () -> !inbox.isEmpty() || !commands.isEmpty() || attachmentsWaiting();
     /** Sockets served by this loop beside the ROUTER. Router thread only. */
     private final java.util.List<RouterAttachment> attachments = new java.util.ArrayList<>(1);
@@ -162,6 +164,9 @@ public final class Router implements AutoCloseable {
             socket.setHeartbeatTimeout((int) config.heartbeatTimeout().toMillis());
             socket.setHeartbeatTtl((int) Math.min(6_553_500, config.heartbeatTimeout().toMillis()));
             socket.setHandshakeIvl((int) config.handshakeTimeout().toMillis());
+            // A reconnect storm (every sensor back at once after a restart) overflows the default
+            // listen queue of 100: connects beyond it are dropped and retried by TCP after seconds.
+            socket.setBacklog(LISTEN_BACKLOG);
             socket.setEventHook(this::onSocketEvent, ZMQ.EVENT_ACCEPTED | ZMQ.EVENT_DISCONNECTED);
             socket.bind(config.endpoint());
         } catch (RuntimeException e) {
