@@ -154,16 +154,23 @@ final class DoctorCommand implements Callable<Integer> {
             checkPort("gateway.endpoint", host, Integer.parseInt(port), running);
         }
         if (settings.get(org.edgegateway.core.workers.WorkerConfig.ENABLED)) {
-            String workers = settings.get(org.edgegateway.core.workers.WorkerConfig.ENDPOINT);
-            int c = workers.lastIndexOf(':');
-            String p = workers.substring(c + 1);
-            if (workers.startsWith("tcp://") && c > 6 && p.chars().allMatch(Character::isDigit) && !p.isEmpty()) {
-                checkPort("workers.endpoint", workers.substring("tcp://".length(), c), Integer.parseInt(p), running);
-            }
+            checkEndpointPort("workers.endpoint", settings.get(org.edgegateway.core.workers.WorkerConfig.ENDPOINT), running);
+        }
+        if (settings.get(org.edgegateway.core.enrol.EnrolSettings.ENABLED)) {
+            checkEndpointPort("enrol.endpoint", settings.get(org.edgegateway.core.enrol.EnrolSettings.ENDPOINT), running);
         }
         int admin = settings.get(Settings.ADMIN_PORT);
         if (admin != 0) {
             checkPort("admin.port", settings.get(Settings.ADMIN_BIND), admin, running);
+        }
+    }
+
+    /** {@link #checkPort} for a {@code tcp://HOST:PORT} endpoint; an ephemeral or malformed one is not checked here. */
+    private void checkEndpointPort(String key, String endpoint, boolean running) {
+        int c = endpoint.lastIndexOf(':');
+        String port = c < 0 ? "" : endpoint.substring(c + 1);
+        if (endpoint.startsWith("tcp://") && c > 6 && !port.isEmpty() && port.chars().allMatch(Character::isDigit)) {
+            checkPort(key, endpoint.substring("tcp://".length(), c), Integer.parseInt(port), running);
         }
     }
 
