@@ -16,11 +16,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.edgegateway.core.Gateway;
 import org.edgegateway.core.GatewayConfig;
-import org.edgegateway.core.HandlerLookup;
 import org.edgegateway.core.admin.Actor;
 import org.edgegateway.core.admission.AdmissionConfig;
 import org.edgegateway.core.config.Settings;
-import org.edgegateway.core.handlers.BuiltinHandlers;
+import org.edgegateway.core.plugins.PluginHost;
+import org.edgegateway.core.testing.BuiltinPlugins;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.KeyStore;
 import org.edgegateway.keys.ZCert;
@@ -104,14 +104,16 @@ public final class FloodFairness {
 
     private Result phase(String name, AdmissionConfig admission, boolean flood) throws Exception {
         Path dir = Files.createTempDirectory("egw-fairness");
-        try (KeyStore store = KeyStore.open(KeyStore.fileUrl(dir.resolve("data")))) {
+        // STRING is served by the built-in plugin as a bundle serves it (inline, on the router thread).
+        try (KeyStore store = KeyStore.open(KeyStore.fileUrl(dir.resolve("data")));
+             PluginHost builtins = BuiltinPlugins.start(dir.resolve("plugins"))) {
             CurveKeyPair serverKeys = CurveKeyPair.generate();
             // A deep receive queue, so that the flood never reaches the pipe limit (zeromq/jeromq#1009); built
             // from settings, not the record's constructor, whose fields change as the core grows.
             GatewayConfig config = GatewayConfig.from(Settings.of(Map.of("gateway.endpoint", "tcp://127.0.0.1:*",
                     "gateway.receive-hwm", "1000000")));
             Gateway gateway = Gateway.start(config, admission, store, serverKeys,
-                    HandlerLookup.of(BuiltinHandlers.all()), Clock.systemUTC());
+                    builtins, Clock.systemUTC());
             try (ZContext ctx = new ZContext(1)) {
                 List<CurveKeyPair> keys = new ArrayList<>();
                 for (int i = 0; i < clients; i++) {

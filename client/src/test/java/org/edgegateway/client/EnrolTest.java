@@ -20,13 +20,13 @@ import java.util.stream.Stream;
 import org.edgegateway.client.cli.ClientMain;
 import org.edgegateway.core.Gateway;
 import org.edgegateway.core.GatewayConfig;
-import org.edgegateway.core.HandlerLookup;
 import org.edgegateway.core.admin.Actor;
 import org.edgegateway.core.admin.ClaimFile;
 import org.edgegateway.core.admin.NewClaim;
 import org.edgegateway.core.admission.AdmissionConfig;
 import org.edgegateway.core.enrol.EnrolConfig;
-import org.edgegateway.core.handlers.BuiltinHandlers;
+import org.edgegateway.core.plugins.PluginHost;
+import org.edgegateway.core.testing.BuiltinPlugins;
 import org.edgegateway.keys.ClientStatus;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.KeyStore;
@@ -51,20 +51,23 @@ class EnrolTest {
     Path tmp;
 
     private KeyStore store;
+    private PluginHost builtins;
     private Gateway gateway;
 
     @BeforeEach
     void start() {
         store = KeyStore.open(KeyStore.fileUrl(tmp.resolve("gw").resolve("data")));
         GatewayConfig config = GatewayConfig.defaults("tcp://127.0.0.1:*");
+        builtins = BuiltinPlugins.start(tmp.resolve("gw").resolve("plugins"), config.laneLimits());
         gateway = Gateway.start(config, AdmissionConfig.defaults(), null, null,
                 new EnrolConfig("tcp://127.0.0.1:*", "", 600, 100, 1000), null, store, CurveKeyPair.generate(),
-                HandlerLookup.of(config.laneLimits(), BuiltinHandlers.all()), Clock.systemUTC());
+                builtins, Clock.systemUTC());
     }
 
     @AfterEach
     void stop() {
         gateway.close();
+        builtins.close();
         store.close();
     }
 

@@ -22,7 +22,8 @@ import org.edgegateway.core.Gateway;
 import org.edgegateway.core.GatewayConfig;
 import org.edgegateway.core.HandlerLookup;
 import org.edgegateway.core.admin.Actor;
-import org.edgegateway.core.handlers.BuiltinHandlers;
+import org.edgegateway.core.plugins.PluginHost;
+import org.edgegateway.core.testing.BuiltinPlugins;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.KeyStore;
 import org.edgegateway.keys.ZCert;
@@ -54,6 +55,7 @@ class RealGatewayTest {
     private CurveKeyPair serverKeys;
     private GatewayConfig config;
     private final SlowCounter slow = new SlowCounter();
+    private PluginHost builtins;
     private Gateway gateway;
     private Path bundle;
     private CurveKeyPair client;
@@ -85,6 +87,7 @@ class RealGatewayTest {
         store = KeyStore.open(KeyStore.fileUrl(tmp.resolve("data")));
         serverKeys = CurveKeyPair.generate();
         config = GatewayConfig.defaults("tcp://127.0.0.1:*");
+        builtins = BuiltinPlugins.start(tmp.resolve("plugins"));
         gateway = startGateway(config);
         client = CurveKeyPair.generate();
         gateway.admin().enrol("sensor-1", client.publicZ85(), ADMIN);
@@ -97,12 +100,11 @@ class RealGatewayTest {
      * self-test probe, start-up refuses to serve (reported to core).
      */
     private Gateway startGateway(GatewayConfig c) {
-        List<MessageHandler> handlers = new ArrayList<>(BuiltinHandlers.all());
-        handlers.add(slow);
+        HandlerLookup handlers = HandlerLookup.union(builtins, HandlerLookup.of(slow));
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                return Gateway.start(c, store, serverKeys, HandlerLookup.of(handlers), Clock.systemUTC());
+                return Gateway.start(c, store, serverKeys, handlers, Clock.systemUTC());
             } catch (IllegalStateException e) {
                 if (!String.valueOf(e.getMessage()).contains("self-test")) {
                     throw e;
@@ -128,6 +130,9 @@ class RealGatewayTest {
         }
         if (gateway != null) {
             gateway.close();
+        }
+        if (builtins != null) {
+            builtins.close();
         }
         store.close();
     }

@@ -39,7 +39,6 @@ import org.edgegateway.core.config.GatewayHome;
 import org.edgegateway.core.config.Setting;
 import org.edgegateway.core.config.Settings;
 import org.edgegateway.core.control.ControlServer;
-import org.edgegateway.core.handlers.BuiltinHandlers;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.KeyStore;
 import org.edgegateway.keys.ZCertFiles;
@@ -109,6 +108,15 @@ final class GatewayApp implements AutoCloseable {
 
     /** Starts everything, or fails leaving nothing running. */
     static GatewayApp start(GatewayHome home, Map<String, String> environment) {
+        return start(home, environment, bundleBase());
+    }
+
+    /**
+     * Starts everything with the bundle at {@code base} (its built-in plugins and their publisher
+     * keys), or with none ({@code null}: a development run, serving the plugins of
+     * {@code HOME/plugins} only); fails leaving nothing running.
+     */
+    static GatewayApp start(GatewayHome home, Map<String, String> environment, Path base) {
         List<Setting<?>> known = knownSettings();
         home.create(known);
         Settings settings = home.loadSettings(known, environment);
@@ -123,17 +131,13 @@ final class GatewayApp implements AutoCloseable {
         UplinkReceiver receiver = null;
         try {
             AtomicReference<Gateway> running = new AtomicReference<>();
-            HandlerLookup handlers;
-            Path base = bundleBase();
+            // Outside a bundle (a development run) there are no built-in plugins: only those of HOME/plugins load.
+            plugins = PluginHost.start(pluginHostConfig(settings, home, base),
+                    (client, type, payload) -> push(running.get(), client, type, payload));
             if (base != null) {
-                plugins = PluginHost.start(pluginHostConfig(settings, home, base),
-                        (client, type, payload) -> push(running.get(), client, type, payload));
                 logBundleKeys(plugins.publishers());
-                handlers = plugins;
-            } else {
-                // Outside a bundle (a development run) the seed types are served by core's own handlers.
-                handlers = HandlerLookup.of(config.laneLimits(), BuiltinHandlers.all());
             }
+            HandlerLookup handlers = plugins;
             // Edge to cloud: what handlers accept is queued durably and forwarded upstream (uplink.*);
             // an upstream records what its edges forward (uplink.receive).
             UplinkConfig uplinkConfig = UplinkConfig.from(settings);

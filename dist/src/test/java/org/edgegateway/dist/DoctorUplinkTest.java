@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.edgegateway.core.admin.UplinkView;
 import org.edgegateway.core.config.GatewayHome;
+import org.edgegateway.core.testing.BuiltinPlugins;
 import org.edgegateway.core.testing.GatewayFixture;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.Z85;
@@ -62,7 +63,8 @@ class DoctorUplinkTest {
             Files.writeString(home.configFile(), String.join("\n", List.of(
                     "gateway.endpoint=" + endpoint, "admin.port=0", "pubsub.enabled=false",
                     "uplink.bundle=" + bundle, "uplink.retry-max=500ms", "")), StandardCharsets.UTF_8);
-            try (GatewayApp app = GatewayApp.start(home, Map.of())) {
+            // The edge serves JSON with the built-in plugin, from a bundle as the launcher gives it.
+            try (GatewayApp app = GatewayApp.start(home, Map.of(), BuiltinPlugins.bundle(dir.resolve("base")))) {
                 CurveKeyPair sensor = CurveKeyPair.generate();
                 app.gateway().admin().enrol("sensor-1", sensor.publicZ85(), GatewayFixture.TEST_ADMIN);
                 ZMQ.Socket s = clients.createSocket(SocketType.DEALER);

@@ -11,9 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import org.edgegateway.core.Gateway;
 import org.edgegateway.core.GatewayConfig;
-import org.edgegateway.core.HandlerLookup;
 import org.edgegateway.core.config.Settings;
-import org.edgegateway.core.handlers.BuiltinHandlers;
+import org.edgegateway.core.testing.BuiltinPlugins;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.KeyStore;
 import org.edgegateway.keys.ZCertFiles;
@@ -47,7 +46,7 @@ public final class EdgeMain {
         GatewayConfig gatewayConfig = GatewayConfig.from(Settings.of(Map.of("gateway.endpoint", "tcp://127.0.0.1:*",
                 "gateway.dedup-window", "4096")));
         Gateway gateway = Gateway.start(gatewayConfig, store, serverKeys,
-                uplink.wrap(HandlerLookup.of(BuiltinHandlers.all())), Clock.systemUTC());
+                uplink.wrap(BuiltinPlugins.start(home.resolve("plugin-host"))), Clock.systemUTC());
         uplink.start();
         Path tmp = home.resolve("ready.tmp");
         Files.writeString(tmp, gateway.boundEndpoint() + "\n" + serverKeys.publicZ85() + "\n", StandardCharsets.UTF_8);

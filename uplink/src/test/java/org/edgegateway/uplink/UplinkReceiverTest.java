@@ -86,12 +86,15 @@ class UplinkReceiverTest {
     @Test
     void itServesUplinkBesideAnotherLookup() {
         UplinkReceiver r = UplinkReceiver.open(dir, Set.of(), Clock.systemUTC());
-        org.edgegateway.core.HandlerLookup both = r.servingWith(org.edgegateway.core.HandlerLookup.of(
-                org.edgegateway.core.handlers.BuiltinHandlers.all()), org.edgegateway.core.router.LaneLimits.defaults());
-        assertThat(both.route("UPLINK").handler()).isSameAs(r);
-        assertThat(both.route("UPLINK").nonBlocking()).isFalse();
-        assertThat(both.route("JSON")).isNotNull();
-        assertThat(both.types()).contains("UPLINK", "JSON", "STRING", "BINARY");
+        try (org.edgegateway.core.plugins.PluginHost builtins =
+                     org.edgegateway.core.testing.BuiltinPlugins.start(dir.resolve("plugin-host"))) {
+            org.edgegateway.core.HandlerLookup both = r.servingWith(builtins,
+                    org.edgegateway.core.router.LaneLimits.defaults());
+            assertThat(both.route("UPLINK").handler()).isSameAs(r);
+            assertThat(both.route("UPLINK").nonBlocking()).isFalse();
+            assertThat(both.route("JSON")).isNotNull();
+            assertThat(both.types()).contains("UPLINK", "JSON", "STRING", "BINARY");
+        }
         r.stop();
     }
 

@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 import org.edgegateway.client.GatewayClient;
 import org.edgegateway.core.Gateway;
 import org.edgegateway.core.GatewayConfig;
-import org.edgegateway.core.HandlerLookup;
 import org.edgegateway.core.admin.UplinkView;
-import org.edgegateway.core.handlers.BuiltinHandlers;
+import org.edgegateway.core.plugins.PluginHost;
+import org.edgegateway.core.testing.BuiltinPlugins;
 import org.edgegateway.core.testing.GatewayFixture;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.KeyStore;
@@ -44,6 +44,7 @@ class UplinkRefusalTest {
     private final Logger uplinkLogger = (Logger) LoggerFactory.getLogger("org.edgegateway.uplink");
     private KeyStore edgeStore;
     private Uplink uplink;
+    private PluginHost builtins;
     private Gateway edge;
 
     @BeforeEach
@@ -57,6 +58,9 @@ class UplinkRefusalTest {
         uplinkLogger.detachAppender(logs);
         if (edge != null) {
             edge.close();
+        }
+        if (builtins != null) {
+            builtins.close();
         }
         if (uplink != null) {
             uplink.close();
@@ -72,8 +76,9 @@ class UplinkRefusalTest {
         UplinkConfig config = new UplinkConfig(bundle, upstream.endpoint(), Set.of(), 1000, 8, Duration.ofSeconds(2),
                 Duration.ofMillis(500));
         uplink = Uplink.open(dir.resolve("edge/data/uplink"), config);
+        builtins = BuiltinPlugins.start(dir.resolve("edge/plugin-host"));
         edge = Gateway.start(GatewayConfig.defaults("tcp://127.0.0.1:*"), edgeStore, CurveKeyPair.generate(),
-                uplink.wrap(HandlerLookup.of(BuiltinHandlers.all())), Clock.systemUTC());
+                uplink.wrap(builtins), Clock.systemUTC());
         uplink.start(edge.health());
         edge.reportUplink(uplink::view);
     }

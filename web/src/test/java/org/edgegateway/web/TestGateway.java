@@ -12,12 +12,12 @@ import org.edgegateway.core.GatewayConfig;
 import org.edgegateway.core.HandlerLookup;
 import org.edgegateway.core.admission.AdmissionConfig;
 import org.edgegateway.core.config.GatewayHome;
-import org.edgegateway.core.handlers.BuiltinHandlers;
 import org.edgegateway.core.plugins.ClientPush;
 import org.edgegateway.core.plugins.PluginHost;
 import org.edgegateway.core.plugins.PluginHostConfig;
 import org.edgegateway.core.plugins.PluginSignatures;
 import org.edgegateway.core.plugins.TrustedPublishers;
+import org.edgegateway.core.testing.BuiltinPlugins;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.KeyStore;
 import org.zeromq.SocketType;
@@ -26,8 +26,9 @@ import org.zeromq.ZMQ;
 
 /**
  * A real gateway (CURVE ROUTER on an ephemeral port, H2 key store in a temporary directory) with the
- * admin web server in front of it on an ephemeral HTTPS port. {@link #withPlugins} puts a real plugin
- * host behind it instead of the built-in handlers: the built-in STRING and BINARY plugins, signed by
+ * admin web server in front of it on an ephemeral HTTPS port, serving the signed built-in plugins
+ * ({@link BuiltinPlugins}) with no plugin host for the admin to manage. {@link #withPlugins} puts a
+ * plugin host the admin manages behind it instead: the built-in STRING and BINARY plugins, signed by
  * a publisher key the host trusts ({@link #publisherKey}), unsigned plugins refused. Not thread-safe.
  */
 final class TestGateway implements AutoCloseable {
@@ -36,6 +37,8 @@ final class TestGateway implements AutoCloseable {
     final KeyStore store;
     final CurveKeyPair serverKeys = CurveKeyPair.generate();
     final PluginHost plugins;
+    /** The host of the built-in plugins when there is no {@link #plugins} host, else null. */
+    private final PluginHost builtins;
     final Path publisherKey;
     final Gateway gateway;
     final AdminWebServer web;
@@ -101,15 +104,17 @@ final class TestGateway implements AutoCloseable {
             }
             new TrustedPublishers(gatewayHome.keys().resolve("publishers")).trust(home.resolve("release.pub"));
             this.plugins = PluginHost.start(PluginHostConfig.defaults(gatewayHome, bundle), ClientPush.NONE);
+            this.builtins = null;
             handlers = plugins;
         } else {
             this.plugins = null;
             this.publisherKey = null;
-            handlers = HandlerLookup.of(BuiltinHandlers.all());
+            this.builtins = BuiltinPlugins.start(home.resolve("builtin-plugins"));
+            handlers = builtins;
         }
         this.gateway = Gateway.start(GatewayConfig.defaults("tcp://127.0.0.1:*"), admission, null,
                 org.edgegateway.core.workers.WorkerConfig.defaults("tcp://127.0.0.1:*"), enrol,
-                handlers instanceof PluginHost host ? host : null, store, serverKeys, handlers, Clock.systemUTC());
+                plugins, store, serverKeys, handlers, Clock.systemUTC());
         this.config = tweak.apply(WebConfig.defaults(home).withPort(0));
         this.web = new AdminWebServer(config, gateway.admin(), store,
                 () -> "# TYPE egw_messages_in_total counter\negw_messages_in_total " + gateway.metrics().messagesIn() + "\n",
@@ -210,6 +215,9 @@ final class TestGateway implements AutoCloseable {
         gateway.close();
         if (plugins != null) {
             plugins.close();
+        }
+        if (builtins != null) {
+            builtins.close();
         }
         store.close();
     }

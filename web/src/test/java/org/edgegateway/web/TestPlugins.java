@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.edgegateway.core.testing.BuiltinPlugins;
 
 /** Plugin zips for the web tests: the built-in ones as their modules built them, and one made from test classes. */
 final class TestPlugins {
@@ -72,26 +73,8 @@ final class TestPlugins {
         }
     }
 
-    /** The zip a built-in plugin module produced, e.g. {@code plugins/string/target/edge-gateway-plugin-string-*-plugin.zip}. */
+    /** The zip a built-in plugin module produced ({@link BuiltinPlugins#zip}). */
     static Path builtin(String name) {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isDirectory(dir.resolve("plugins").resolve("api"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("cannot find the repository root above " + Path.of("").toAbsolutePath());
-        }
-        Path target = dir.resolve("plugins").resolve(name).resolve("target");
-        if (Files.isDirectory(target)) {
-            try (DirectoryStream<Path> zips = Files.newDirectoryStream(target, "edge-gateway-plugin-" + name + "-*-plugin.zip")) {
-                for (Path z : zips) {
-                    return z;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        throw new IllegalStateException("the " + name + " plugin is not built: run mvn -pl plugins/" + name
-                + " -am package first (the root build does it before web)");
+        return BuiltinPlugins.zip(name);
     }
 }

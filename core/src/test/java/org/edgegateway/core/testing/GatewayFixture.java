@@ -12,7 +12,7 @@ import org.edgegateway.core.GatewayConfig;
 import org.edgegateway.core.HandlerLookup;
 import org.edgegateway.core.admin.Actor;
 import org.edgegateway.core.admission.AdmissionConfig;
-import org.edgegateway.core.handlers.BuiltinHandlers;
+import org.edgegateway.core.plugins.PluginHost;
 import org.edgegateway.core.pubsub.PubSubConfig;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.KeyStore;
@@ -23,8 +23,10 @@ import org.zeromq.ZMQ;
 
 /**
  * A real gateway for tests: an H2 file key store under a temporary folder, a fresh server key, the
- * ROUTER on an ephemeral loopback port, and helpers to enrol keys and connect real CURVE clients.
- * Not thread-safe; close it at the end of the test.
+ * ROUTER on an ephemeral loopback port, the signed built-in plugins ({@link BuiltinPlugins}, in
+ * {@code dir/plugin-host}) serving STRING, JSON and BINARY with the lane limits of the gateway's
+ * configuration, and helpers to enrol keys and connect real CURVE clients. Extra handlers a test
+ * passes serve beside them. Not thread-safe; close it at the end of the test.
  */
 public final class GatewayFixture implements AutoCloseable {
     public static final Actor TEST_ADMIN = new Actor("test-admin", "local");
@@ -36,24 +38,37 @@ public final class GatewayFixture implements AutoCloseable {
     private final List<ZMQ.Socket> sockets = new ArrayList<>();
     private final GatewayConfig config;
     private final AdmissionConfig admission;
-    private final List<MessageHandler> handlers;
+    private final PluginHost plugins;
+    private final HandlerLookup handlers;
     private final PubSubConfig pubsub;
     private final org.edgegateway.core.enrol.EnrolConfig enrol;
     private Gateway gateway;
 
     private GatewayFixture(Path dir, GatewayConfig config, AdmissionConfig admission, PubSubConfig pubsub,
-                           org.edgegateway.core.enrol.EnrolConfig enrol, List<MessageHandler> handlers) {
+                           org.edgegateway.core.enrol.EnrolConfig enrol, List<MessageHandler> extra) {
         this.dir = dir;
         this.enrol = enrol;
         this.config = config;
         this.admission = admission;
         this.pubsub = pubsub;
-        this.handlers = handlers;
+        this.plugins = BuiltinPlugins.start(dir.resolve("plugin-host"), config.laneLimits());
+        try {
+            HandlerLookup own = HandlerLookup.of(config.laneLimits(), extra);
+            for (String type : own.types()) {
+                if (plugins.route(type) != null) {
+                    throw new IllegalArgumentException("type " + type + " is served by a built-in plugin already");
+                }
+            }
+            this.handlers = HandlerLookup.union(plugins, own);
+        } catch (RuntimeException e) {
+            plugins.close();
+            throw e;
+        }
         this.store = KeyStore.open(KeyStore.fileUrl(dir.resolve("data")));
         this.serverKeys = CurveKeyPair.generate();
     }
 
-    /** A started gateway with the built-in handlers and the default configuration on 127.0.0.1:*. */
+    /** A started gateway with the built-in plugins and the default configuration on 127.0.0.1:*. */
     public static GatewayFixture start(Path dir) {
         return start(dir, c -> c);
     }
@@ -78,11 +93,14 @@ public final class GatewayFixture implements AutoCloseable {
     public static GatewayFixture start(Path dir, UnaryOperator<GatewayConfig> tweak, AdmissionConfig admission,
                                        PubSubConfig pubsub, org.edgegateway.core.enrol.EnrolConfig enrol,
                                        MessageHandler... extra) {
-        List<MessageHandler> handlers = new ArrayList<>(BuiltinHandlers.all());
-        handlers.addAll(Arrays.asList(extra));
         GatewayFixture f = new GatewayFixture(dir, tweak.apply(GatewayConfig.defaults("tcp://127.0.0.1:*")), admission,
-                pubsub, enrol, handlers);
-        f.gateway = f.startGateway(f.config);
+                pubsub, enrol, Arrays.asList(extra));
+        try {
+            f.gateway = f.startGateway(f.config);
+        } catch (RuntimeException e) {
+            f.close();
+            throw e;
+        }
         return f;
     }
 
@@ -92,8 +110,7 @@ public final class GatewayFixture implements AutoCloseable {
     }
 
     private Gateway startGateway(GatewayConfig c) {
-        return Gateway.start(c, admission, pubsub, null, enrol, null, store, serverKeys,
-                HandlerLookup.of(c.laneLimits(), handlers), Clock.systemUTC());
+        return Gateway.start(c, admission, pubsub, null, enrol, null, store, serverKeys, handlers, Clock.systemUTC());
     }
 
     /** Stops the gateway and starts a new one on the same port, store and key. */
@@ -105,6 +122,11 @@ public final class GatewayFixture implements AutoCloseable {
 
     public Gateway gateway() {
         return gateway;
+    }
+
+    /** The host of the built-in plugins behind the gateway. */
+    public PluginHost plugins() {
+        return plugins;
     }
 
     public KeyStore store() {
@@ -241,6 +263,7 @@ public final class GatewayFixture implements AutoCloseable {
         if (gateway != null) {
             gateway.close();
         }
+        plugins.close();
         store.close();
     }
 }
