@@ -45,6 +45,7 @@ import org.edgegateway.keys.AdminUser;
 import org.edgegateway.keys.ApiToken;
 import org.edgegateway.keys.ClientLimits;
 import org.edgegateway.keys.ClientNames;
+import org.edgegateway.keys.ClientBundleFiles;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.KeyStore;
 import org.edgegateway.keys.KeyStoreException;
@@ -358,13 +359,26 @@ final class ApiHandler extends Handler.Abstract {
             if (admin.client(name).isPresent()) {
                 throw new ApiException(409, "CONFLICT", "client '" + name + "' is already enrolled");
             }
+            ClientBundleFiles.Format format;
+            try {
+                format = ClientBundleFiles.Format.parse(r.format());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(e.getMessage());
+            }
             CurveKeyPair pair = CurveKeyPair.generate();
-            byte[] zip = Bundles.zip(name, pair, admin.serverPublicKey(), admin.clientEndpoint());
+            ClientBundleFiles files = ClientBundleFiles.of(name, pair, admin.serverPublicKey(), admin.clientEndpoint());
+            byte[] archive;
+            try {
+                archive = files.archive(format);
+            } finally {
+                files.wipe();
+            }
             ClientView view = admin.enrol(name, pair.publicZ85(), caller.actor());
-            String id = bundles.put(caller.name(), name + ".zip", zip);
+            String id = bundles.put(caller.name(), format.fileName(name), format.contentType(), archive);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("client", view);
             out.put("bundle", "/api/bundles/" + id);
+            out.put("fileName", format.fileName(name));
             out.put("expiresAt", clock.instant().plus(Bundles.LIFETIME));
             return new Created(out);
         }
@@ -767,7 +781,7 @@ final class ApiHandler extends Handler.Abstract {
                 .orElseThrow(() -> ApiException.notFound("no such bundle: it was downloaded already, has expired,"
                         + " or belongs to another admin"));
         store.audit(caller.name(), "client.bundle.download", b.fileName(), null, caller.actor().source());
-        return new Raw(200, "application/zip", b.zip(),
+        return new Raw(200, b.contentType(), b.archive(),
                 Map.of("Content-Disposition", "attachment; filename=\"" + b.fileName() + "\""));
     }
 
@@ -978,7 +992,7 @@ final class ApiHandler extends Handler.Abstract {
     record EnrolRequest(String name, String publicKey, String certificate) {
     }
 
-    record GenerateRequest(String name) {
+    record GenerateRequest(String name, String format) {
     }
 
     record QuarantineRequest(String reason, Long durationSeconds) {
