@@ -112,14 +112,17 @@ final class ApiHandler extends Handler.Abstract {
     private final Semaphore hashing;
     /** A plugin upload is held in memory while it is checked: bound how many are at once. */
     private final Semaphore uploads = new Semaphore(2);
+    /** HOME/admin-password.txt: deleted once the password in it has been replaced. */
+    private final Path initialPasswordFile;
     /** Compared against when the user does not exist, so a login takes as long either way. */
     private final String dummyHash;
 
     ApiHandler(AdminService admin, KeyStore store, ApiTokens tokens, Sessions sessions, LoginThrottle throttle,
                Bundles bundles, PasswordHasher hasher, Supplier<String> prometheusScrape,
                Supplier<String> fingerprint, boolean tls, boolean metricsOpen, long maxPluginUpload, Clock clock,
-               Semaphore hashing) {
+               Semaphore hashing, Path initialPasswordFile) {
         this.hashing = hashing;
+        this.initialPasswordFile = initialPasswordFile;
         this.admin = admin;
         this.store = store;
         this.tokens = tokens;
@@ -604,9 +607,26 @@ final class ApiHandler extends Handler.Abstract {
         }
         String hash = hashPassword(next);
         store.updateAdminPassword(user, hash, false, user, c.source());
+        if (account.mustChangePassword()) {
+            deleteInitialPasswordFile(user, c.source());
+        }
         caller.session().passwordChanged();
         sessions.removeOthers(user, caller.session().id());
         return sessionView(caller);
+    }
+
+    /** The first password is dead once replaced: its file goes too, so nobody mistakes it for a live one. */
+    private void deleteInitialPasswordFile(String user, String source) {
+        try {
+            if (Files.deleteIfExists(initialPasswordFile)) {
+                LOG.info("admin web: {} replaced the first password; deleted {}", user, initialPasswordFile);
+                store.audit(user, "admin.initial-password.delete", initialPasswordFile.getFileName().toString(),
+                        "deleted after the first password change", source);
+            }
+        } catch (IOException e) {
+            LOG.warn("admin web: cannot delete {} after the first password change: {}; delete it by hand",
+                    initialPasswordFile, e.getMessage());
+        }
     }
 
     /**
