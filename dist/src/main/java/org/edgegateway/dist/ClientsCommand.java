@@ -126,13 +126,19 @@ final class ClientsCommand {
             return Main.OK;
         }
 
+        /**
+         * MESSAGES counts every connection of the client since the gateway started; THIS CONN only the
+         * live one. LAST SEEN never moves back (see {@link ClientView#lastSeen()}).
+         */
         static void print(PrintStream out, List<ClientView> views, boolean live) {
-            String format = "%-24s %-12s %-14s %-22s %s%n";
-            out.printf(format, "NAME", "STATUS", "CONNECTED", "PEER", "LAST SEEN");
+            String format = "%-24s %-12s %-14s %-22s %10s %10s  %s%n";
+            out.printf(format, "NAME", "STATUS", "CONNECTED", "PEER", "MESSAGES", "THIS CONN", "LAST SEEN");
             for (ClientView v : views) {
                 String connected = live ? (v.connected() ? "connected" : "disconnected") : "gateway down";
                 out.printf(format, v.name(), v.status().label(), connected,
                         v.peerAddress() == null ? "-" : v.peerAddress(),
+                        live ? Long.toString(v.messages()) : "-",
+                        live && v.connected() ? Long.toString(v.connectionMessages()) : "-",
                         v.lastSeen() == null ? "never" : DateTimeFormatter.ISO_INSTANT.format(v.lastSeen().truncatedTo(ChronoUnit.SECONDS)));
             }
         }

@@ -384,7 +384,9 @@
         el('td', null, el('span', { class: 'dot' + (c.connected ? ' on' : '') }),
           c.connected ? (c.peerAddress || 'connected') : 'offline'),
         el('td', { class: 'opt', text: c.connected ? 'now' : fmtAgo(c.lastSeen) }),
-        el('td', { class: 'opt', text: fmtNum(c.messages) }),
+        el('td', { class: 'opt' }, el('span', { class: 'messages-total', text: fmtNum(c.messages) }),
+          c.connected ? el('div', { class: 'small muted this-connection',
+            text: fmtNum(c.connectionMessages) + ' this connection' }) : null),
         el('td', { class: 'opt small', text: fmtLimits(c.limits) }),
         actions));
     }
