@@ -76,7 +76,8 @@ public final class Main {
                 case UNAVAILABLE -> UNAVAILABLE;
             };
         }
-        if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
+        if (e instanceof ConfigException || e instanceof IllegalArgumentException
+                || e instanceof CommandLine.ParameterException) {
             return USAGE;
         }
         return FAILED;

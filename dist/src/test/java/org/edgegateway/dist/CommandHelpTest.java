@@ -88,6 +88,17 @@ class CommandHelpTest {
     }
 
     @Test
+    void aCommandWithoutItsSubCommandShowsItsUsageAndExitsTwo() {
+        Run bare = run(List.of("clients"));
+        assertThat(bare.code()).isEqualTo(Main.USAGE);
+        assertThat(bare.err()).contains("Missing required subcommand").contains("Usage: edge-gateway clients")
+                .contains("Examples:");
+        Run unknown = run(List.of("clients", "revoke"));
+        assertThat(unknown.code()).isEqualTo(Main.USAGE);
+        assertThat(unknown.err()).contains("Missing required parameter: 'NAME'");
+    }
+
+    @Test
     void everyExampleNamesACommandOfTheTree() {
         List<String> names = paths().stream().map(p -> String.join(" ", p)).toList();
         assertThat(names).containsExactlyInAnyOrderElementsOf(CommandHelp.EXAMPLES.keySet());
