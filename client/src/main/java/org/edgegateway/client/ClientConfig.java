@@ -16,7 +16,8 @@ record ClientConfig(ClientBundle bundle, String endpoint, Duration requestTimeou
         }
         if (endpoint == null || endpoint.isBlank()) {
             throw new IllegalArgumentException("no endpoint: server.key of bundle " + bundle.name()
-                    + " names none; call endpoint(\"tcp://host:port\")");
+                    + " names none; set one with GatewayClient.Builder.endpoint(\"tcp://host:port\")"
+                    + " (edge-gateway-client: --endpoint)");
         }
         if (!endpoint.matches("(tcp|ipc|inproc)://\\S+")) {
             throw new IllegalArgumentException("endpoint is not tcp://host:port: " + endpoint);

@@ -438,7 +438,8 @@ final class ClientLoop implements Runnable {
         if (link.refused()) {
             return new GatewayClientException(GatewayClientException.Kind.HANDSHAKE_FAILED,
                     "the gateway at " + endpoint + " refused the key of client " + name
-                            + " during the CURVE handshake (not enrolled, revoked or banned)");
+                            + " during the CURVE handshake (not enrolled, revoked, quarantined or its address banned;"
+                            + " the gateway's log and audit log name the cause)");
         }
         if (handshakeFailure != null || (link.tcpConnectedEver() && !link.aliveEver())) {
             return new GatewayClientException(GatewayClientException.Kind.HANDSHAKE_FAILED,

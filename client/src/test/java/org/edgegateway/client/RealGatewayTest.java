@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,8 +25,6 @@ import org.edgegateway.core.plugins.PluginHost;
 import org.edgegateway.core.testing.BuiltinPlugins;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.KeyStore;
-import org.edgegateway.keys.ZCert;
-import org.edgegateway.keys.ZCertFiles;
 import org.edgegateway.plugin.api.HandlerMessage;
 import org.edgegateway.plugin.api.HandlerResult;
 import org.edgegateway.plugin.api.MessageHandler;
@@ -115,11 +112,10 @@ class RealGatewayTest {
         throw last;
     }
 
-    /** The folder 'clients add --generate' writes, with the keys module's own certificate writer. */
+    /** The folder 'clients add --generate' writes, by the code that writes it there. */
     private Path writeBundle(Path dir, String name, CurveKeyPair keys, byte[] serverPublic) throws Exception {
-        ZCertFiles.writePair(dir, name, keys, Map.of());
-        ZCertFiles.writePublic(dir.resolve("server.key"), ZCert.ofPublic(serverPublic,
-                Map.of("endpoint", gateway.clientEndpoint())));
+        org.edgegateway.keys.ClientBundleFiles.of(name, keys, org.edgegateway.keys.Z85.encode(serverPublic),
+                gateway.clientEndpoint()).writeTo(dir);
         return dir;
     }
 
@@ -227,6 +223,28 @@ class RealGatewayTest {
                     assertThat(e.kind()).isEqualTo(GatewayClientException.Kind.HANDSHAKE_FAILED);
                     assertThat(e.getMessage()).contains("server key");
                 });
+    }
+
+    @Test
+    void aQuarantinedKeyIsRefusedAndTheGatewaysAuditLogSaysWhy() throws Exception {
+        gateway.admin().quarantine("sensor-1", "floods at night", Duration.ofMinutes(15), ADMIN);
+        GatewayClient c = connect(GatewayClient.builder().bundle(bundle).requestTimeout(Duration.ofSeconds(8)));
+        assertThatThrownBy(() -> c.send("STRING", new byte[0]))
+                .isInstanceOfSatisfying(GatewayClientException.class,
+                        e -> assertThat(e.kind()).isEqualTo(GatewayClientException.Kind.HANDSHAKE_FAILED))
+                .hasMessageContaining("quarantined").hasMessageContaining("audit log")
+                .hasMessageNotContaining("(not enrolled, revoked or banned)");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        boolean audited = false;
+        while (!audited && System.nanoTime() < deadline) {
+            audited = store.auditPage(Long.MAX_VALUE, 50).stream().anyMatch(a -> a.action().equals("auth.denied")
+                    && a.detail() != null && a.detail().contains("client sensor-1 is quarantined until")
+                    && a.detail().contains("floods at night"));
+            if (!audited) {
+                Thread.sleep(50);
+            }
+        }
+        assertThat(audited).as("the audit log names the cause").isTrue();
     }
 
     @Test

@@ -55,20 +55,26 @@ public final class AuditTrail implements AutoCloseable {
         this.writer.start();
     }
 
-    /** Records an event unless the same one was recorded within the quiet period. Never blocks. */
-    public void record(String actor, String action, String subject, String detail, String source) {
+    /**
+     * Records an event unless the same one was recorded within the quiet period. Never blocks.
+     *
+     * @return whether the event was queued (false: a repeat within the quiet period, or dropped)
+     */
+    public boolean record(String actor, String action, String subject, String detail, String source) {
         String id = action + '|' + subject + '|' + source;
         Instant now = clock.instant();
         synchronized (lastWritten) {
             Instant last = lastWritten.get(id);
             if (last != null && now.isBefore(last.plus(quiet))) {
-                return;
+                return false;
             }
             lastWritten.put(id, now);
         }
         if (!queue.offer(new Event(actor, action, subject, detail, source))) {
             dropped.increment();
+            return false;
         }
+        return true;
     }
 
     public long dropped() {

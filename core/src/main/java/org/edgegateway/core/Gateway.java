@@ -159,7 +159,7 @@ public final class Gateway implements AutoCloseable {
                     new org.edgegateway.core.pubsub.Subscribers(keys, clock, bans::abandoned);
             StartupSelfTest selfTest = new StartupSelfTest();
             zap = new ZapHandler(context, keys, bans, (client, address) -> loops.admit(client),
-                    new ZapEvents(router, subscribers, metrics, trail, selfTest, bans), clock, health);
+                    new ZapEvents(router, subscribers, metrics, trail, selfTest, bans, keys), clock, health);
             if (workers != null) {
                 zap.domain(WorkerHub.DOMAIN, workers::lookupKey);
             }
@@ -260,7 +260,7 @@ public final class Gateway implements AutoCloseable {
     /** The ZAP handler's events, routed to the connection table, the metrics, the bans and the audit log. */
     private record ZapEvents(Router router, org.edgegateway.core.pubsub.Subscribers subscribers,
                              GatewayMetrics metrics, AuditTrail audit, StartupSelfTest selfTest,
-                             BanList bans) implements ZapHandler.Listener {
+                             BanList bans, KeyCache keys) implements ZapHandler.Listener {
         @Override
         public void allowed(KeyCache.Entry client, String address, String domain) {
             metrics.countHandshakeAllowed();
@@ -289,7 +289,28 @@ public final class Gateway implements AutoCloseable {
                 // A failed authentication; revoked and quarantined keys are counted as handshakes only.
                 bans.failed(address);
             }
-            audit.record("zap", "auth.denied", keyZ85 == null ? "-" : keyZ85, reason, address);
+            String detail = explain(reason, keyZ85);
+            if (audit.record("zap", "auth.denied", keyZ85 == null ? "-" : keyZ85, detail, address)
+                    && (reason.equals("quarantined") || reason.equals("revoked"))) {
+                // An enrolled key only (bounded by the clients enrolled), at most once a minute per key and address.
+                LOG.info("zap: refused {} from {}: {}", keyZ85, address, detail);
+            }
+        }
+
+        /** The audit detail of a refusal: the reason word, and for an enrolled key whose it is and why. */
+        private String explain(String reason, String keyZ85) {
+            KeyCache.Entry entry = keyZ85 == null ? null : keys.lookup(keyZ85);
+            if (entry == null) {
+                return reason;
+            }
+            return switch (reason) {
+                case "revoked" -> "revoked: client " + entry.name() + " is revoked";
+                case "quarantined" -> entry.status() == org.edgegateway.keys.ClientStatus.QUARANTINED
+                        ? "quarantined: client " + entry.name() + " is " + entry.quarantineText()
+                        : "quarantined: client " + entry.name() + " reconnects in a loop"
+                                + " (admission.quarantine.handshakes) and is being quarantined";
+                default -> reason;
+            };
         }
     }
 

@@ -14,6 +14,8 @@ import org.edgegateway.core.admin.Actor;
 import org.edgegateway.core.admin.AdminException;
 import org.edgegateway.core.admin.AdminService;
 import org.edgegateway.core.admin.BanView;
+import org.edgegateway.core.admin.ClientTotals;
+import org.edgegateway.core.router.ConnectionsSnapshot;
 import org.edgegateway.core.admin.ClientView;
 import org.edgegateway.core.admin.ConnectionView;
 import org.edgegateway.core.admin.GatewayStats;
@@ -91,17 +93,17 @@ final class GatewayAdmin implements AdminService {
 
     @Override
     public List<ClientView> clients() {
-        Map<String, ConnectionView> live = liveByName();
+        Live live = liveByName();
         List<ClientView> out = new ArrayList<>();
         for (ClientRecord r : call(store::listClients)) {
-            out.add(view(r, live.get(r.name())));
+            out.add(view(r, live));
         }
         return out;
     }
 
     @Override
     public Optional<ClientView> client(String name) {
-        return call(() -> store.findByName(name)).map(r -> view(r, liveByName().get(r.name())));
+        return call(() -> store.findByName(name)).map(r -> view(r, liveByName()));
     }
 
     @Override
@@ -109,16 +111,17 @@ final class GatewayAdmin implements AdminService {
         ClientRecord r = call(() -> store.enrol(name, publicKeyZ85, actor.name(), actor.source()));
         keys.put(r);
         LOG.info("admin: {} enrolled client {} ({})", actor.name(), r.name(), r.publicKey());
-        return view(r, null);
+        return view(r, liveByName());
     }
 
     @Override
     public ClientView revoke(String name, Actor actor) {
+        Live before = liveByName();
         ClientRecord r = call(() -> store.revoke(name, actor.name(), actor.source()));
         keys.put(r);
         cut(r.publicKey());
         LOG.info("admin: {} revoked client {} key {}", actor.name(), r.name(), r.publicKey());
-        return view(r, null);
+        return cutView(r, before);
     }
 
     @Override
@@ -170,13 +173,14 @@ final class GatewayAdmin implements AdminService {
             throw new AdminException(AdminException.Kind.INVALID, "quarantine duration must be positive, got " + duration);
         }
         Instant until = duration == null ? null : clock.instant().plus(duration);
+        Live before = liveByName();
         ClientRecord r = call(() -> store.quarantine(name, reason, until, actor.name(), actor.source()));
         keys.put(r);
         metrics.countQuarantine();
         cut(r.publicKey());
         LOG.info("admin: {} quarantined client {} key {} until {}", actor.name(), r.name(), r.publicKey(),
                 until == null ? "released" : until);
-        return view(r, null);
+        return cutView(r, before);
     }
 
     @Override
@@ -185,14 +189,14 @@ final class GatewayAdmin implements AdminService {
         keys.put(r);
         metrics.countRelease();
         LOG.info("admin: {} released client {} key {}", actor.name(), r.name(), r.publicKey());
-        return view(r, liveByName().get(r.name()));
+        return view(r, liveByName());
     }
 
     @Override
     public ClientView setLimits(String name, ClientLimits limits, Actor actor) {
         ClientRecord r = call(() -> store.setLimits(name, limits, actor.name(), actor.source()));
         keys.put(r);
-        return view(r, liveByName().get(r.name()));
+        return view(r, liveByName());
     }
 
     @Override
@@ -262,19 +266,54 @@ final class GatewayAdmin implements AdminService {
         }
     }
 
-    private Map<String, ConnectionView> liveByName() {
-        Map<String, ConnectionView> live = new HashMap<>();
-        for (ConnectionView c : router.connections()) {
-            live.putIfAbsent(c.clientName(), c);
+    /** One published view of the router's connections: the first live one per name, and the ended totals. */
+    private record Live(Map<String, ConnectionView> byName, Map<String, ClientTotals> ended) {
+        ConnectionView get(String name) {
+            return byName.get(name);
         }
-        return live;
     }
 
-    private static ClientView view(ClientRecord r, ConnectionView c) {
-        return new ClientView(r.name(), r.publicKey(), r.status(), r.enrolledAt(), r.enrolledBy(),
-                c != null && c.lastMessageAt() != null ? c.lastMessageAt() : r.lastSeen(), r.limits(),
+    private Live liveByName() {
+        ConnectionsSnapshot snapshot = router.activity();
+        Map<String, ConnectionView> live = new HashMap<>();
+        for (ConnectionView c : snapshot.connections()) {
+            live.putIfAbsent(c.clientName(), c);
+        }
+        return new Live(live, snapshot.ended());
+    }
+
+    /**
+     * The stored record joined with the live connection and the ended connections' totals. Last seen is
+     * the latest of the three, so it never moves back when a connection ends (a revoke cuts it) before
+     * the next flush of last-seen times reaches the store.
+     */
+    private static ClientView view(ClientRecord r, Live live) {
+        ConnectionView c = live.get(r.name());
+        ClientTotals ended = live.ended().get(r.name());
+        Instant seen = latest(r.lastSeen(), ended == null ? null : ended.lastSeen());
+        seen = latest(seen, c == null ? null : c.lastMessageAt());
+        long liveMessages = c == null ? 0 : c.messages();
+        long liveBytes = c == null ? 0 : c.bytes();
+        return new ClientView(r.name(), r.publicKey(), r.status(), r.enrolledAt(), r.enrolledBy(), seen, r.limits(),
                 r.quarantineReason(), r.quarantineUntil(), c != null, c == null ? null : c.peerAddress(),
-                c == null ? 0 : c.messages(), c == null ? 0 : c.bytes());
+                (ended == null ? 0 : ended.messages()) + liveMessages, (ended == null ? 0 : ended.bytes()) + liveBytes,
+                liveMessages, liveBytes);
+    }
+
+    /**
+     * The view of a client whose connections were just cut: the router may not have processed their end
+     * yet, so what {@code before} (the connections before the cut) counted is kept in sight.
+     */
+    private ClientView cutView(ClientRecord r, Live before) {
+        ClientView prior = view(r, before);
+        ClientView after = view(r, liveByName());
+        return new ClientView(r.name(), r.publicKey(), r.status(), r.enrolledAt(), r.enrolledBy(),
+                latest(prior.lastSeen(), after.lastSeen()), r.limits(), r.quarantineReason(), r.quarantineUntil(),
+                false, null, Math.max(prior.messages(), after.messages()), Math.max(prior.bytes(), after.bytes()), 0, 0);
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
     }
 
     /** Runs a store call, translating its failures into admin failures. */

@@ -18,9 +18,23 @@ import org.edgegateway.keys.ClientStatus;
  */
 public final class KeyCache {
 
-    /** One enrolled client, as admission needs it. Immutable. */
+    /**
+     * One enrolled client, as admission needs it, and why it is quarantined (to say so when it is
+     * refused). Immutable.
+     */
     public record Entry(String name, String publicKey, ClientStatus status, ClientLimits limits,
-                        Instant quarantineUntil) {
+                        Instant quarantineUntil, String quarantineReason, String quarantinedBy) {
+
+        public Entry(String name, String publicKey, ClientStatus status, ClientLimits limits, Instant quarantineUntil) {
+            this(name, publicKey, status, limits, quarantineUntil, null, null);
+        }
+
+        /** Why a quarantined client is refused: "quarantined until T by WHO: WHY", in words. */
+        public String quarantineText() {
+            return "quarantined " + (quarantineUntil == null ? "until released" : "until " + quarantineUntil)
+                    + " by " + (quarantinedBy == null ? "an earlier release (unrecorded)" : quarantinedBy)
+                    + ": " + (quarantineReason == null ? "no reason recorded" : quarantineReason);
+        }
 
         /** Whether the client may connect and send at {@code now}. */
         public Verdict verdict(Instant now) {
@@ -51,7 +65,8 @@ public final class KeyCache {
     }
 
     public void put(ClientRecord r) {
-        byKey.put(r.publicKey(), new Entry(r.name(), r.publicKey(), r.status(), r.limits(), r.quarantineUntil()));
+        byKey.put(r.publicKey(), new Entry(r.name(), r.publicKey(), r.status(), r.limits(), r.quarantineUntil(),
+                r.quarantineReason(), r.quarantinedBy()));
         version.incrementAndGet();
     }
 

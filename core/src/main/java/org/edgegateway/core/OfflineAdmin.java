@@ -169,7 +169,7 @@ public final class OfflineAdmin implements AdminService {
 
     private static ClientView view(ClientRecord r) {
         return new ClientView(r.name(), r.publicKey(), r.status(), r.enrolledAt(), r.enrolledBy(), r.lastSeen(),
-                r.limits(), r.quarantineReason(), r.quarantineUntil(), false, null, 0, 0);
+                r.limits(), r.quarantineReason(), r.quarantineUntil(), false, null, 0, 0, 0, 0);
     }
 
     @Override

@@ -74,6 +74,31 @@ class AuthenticationTest {
     }
 
     @Test
+    void aQuarantinedKeyIsRefusedWithTheRealCauseInTheAuditLog(@TempDir Path dir) throws Exception {
+        try (GatewayFixture gw = GatewayFixture.start(dir)) {
+            CurveKeyPair keys = gw.enrol("noisy");
+            gw.gateway().admin().quarantine("noisy", "floods at night", Duration.ofMinutes(15), GatewayFixture.TEST_ADMIN);
+            ZMQ.Socket s = gw.clientSocket(SocketType.DEALER, keys);
+            CompletableFuture<ZMonitor.Event> refused = new CompletableFuture<>();
+            s.setEventHook((ZEvent e) -> {
+                if (e.getEvent() == ZMonitor.Event.HANDSHAKE_FAILED_AUTH) {
+                    refused.complete(e.getEvent());
+                }
+            }, ZMQ.HANDSHAKE_FAILED_AUTH);
+            s.connect(gw.gateway().boundEndpoint());
+            send(s, "JSON", "{}");
+            assertThat(refused.get(20, TimeUnit.SECONDS)).isEqualTo(ZMonitor.Event.HANDSHAKE_FAILED_AUTH);
+            assertThat(await(Duration.ofSeconds(10), () -> gw.store().auditPage(Long.MAX_VALUE, 50).stream()
+                    .anyMatch(a -> a.action().equals("auth.denied") && a.subject().equals(keys.publicZ85())
+                            && a.detail().startsWith("quarantined: client noisy is quarantined until 20")
+                            && a.detail().contains(" by test-admin: floods at night")))).isTrue();
+            assertThat(gw.store().auditPage(Long.MAX_VALUE, 50)).noneMatch(a -> a.detail() != null
+                    && a.detail().contains("not enrolled, revoked or banned"));
+            s.close();
+        }
+    }
+
+    @Test
     void revokedWhileConnectedIsCutOff(@TempDir Path dir) {
         try (GatewayFixture gw = GatewayFixture.start(dir)) {
             ZMQ.Socket s = gw.dealer(gw.enrol("doomed"));

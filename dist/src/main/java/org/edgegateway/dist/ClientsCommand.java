@@ -2,23 +2,22 @@ package org.edgegateway.dist;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.edgegateway.core.admin.AdminException;
 import org.edgegateway.core.admin.ClientView;
 import org.edgegateway.core.config.Settings;
+import org.edgegateway.keys.ClientBundleFiles;
 import org.edgegateway.keys.ClientLimits;
 import org.edgegateway.keys.ClientNames;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.Z85;
-import org.edgegateway.keys.ZCert;
-import org.edgegateway.keys.ZCertFiles;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -84,34 +83,31 @@ final class ClientsCommand {
         }
 
         private int generate(AdminSession session, Path out) throws IOException {
-            Files.createDirectories(out);
-            Path publicFile = out.resolve(name + ZCertFiles.PUBLIC_SUFFIX);
-            Path secretFile = out.resolve(name + ZCertFiles.SECRET_SUFFIX);
-            Path serverFile = out.resolve("server" + ZCertFiles.PUBLIC_SUFFIX);
-            for (Path p : List.of(publicFile, secretFile, serverFile)) {
-                if (Files.exists(p)) {
-                    throw new AdminException(AdminException.Kind.CONFLICT, p + " already exists; choose an empty folder");
-                }
-            }
             if (session.admin().client(name).isPresent()) {
                 throw new AdminException(AdminException.Kind.CONFLICT, "client '" + name + "' is already enrolled");
             }
             CurveKeyPair pair = CurveKeyPair.generate();
             String endpoint = session.admin().clientEndpoint();
-            ZCertFiles.writePair(out, name, pair, Map.of("name", name));
-            ZCertFiles.writePublic(serverFile, ZCert.ofPublic(Z85.decodeKey(session.admin().serverPublicKey()),
-                    Map.of("endpoint", endpoint)));
+            ClientBundleFiles bundle = ClientBundleFiles.of(name, pair, session.admin().serverPublicKey(), endpoint);
+            try {
+                bundle.writeTo(out);
+            } catch (FileAlreadyExistsException e) {
+                throw new AdminException(AdminException.Kind.CONFLICT, e.getFile() + " already exists; choose an empty folder");
+            } finally {
+                bundle.wipe();
+            }
             try {
                 session.admin().enrol(name, pair.publicZ85(), AdminSession.actor());
             } catch (RuntimeException e) {
-                for (Path p : List.of(publicFile, secretFile, serverFile)) {
+                for (Path p : bundle.files(out)) {
                     Files.deleteIfExists(p);
                 }
                 throw e;
             }
+            List<Path> files = bundle.files(out);
             System.out.println("enrolled " + name + " " + pair.publicZ85() + note(session));
-            System.out.println("bundle written to " + out.toAbsolutePath() + ": " + publicFile.getFileName() + ", "
-                    + secretFile.getFileName() + " (secret, mode 0600), " + serverFile.getFileName()
+            System.out.println("bundle written to " + out.toAbsolutePath() + ": " + files.get(0).getFileName() + ", "
+                    + files.get(1).getFileName() + " (secret, mode 0600), " + files.get(2).getFileName()
                     + " (gateway " + endpoint + ")");
             return Main.OK;
         }
@@ -131,13 +127,19 @@ final class ClientsCommand {
             return Main.OK;
         }
 
+        /**
+         * MESSAGES counts every connection of the client since the gateway started; THIS CONN only the
+         * live one. LAST SEEN never moves back (see {@link ClientView#lastSeen()}).
+         */
         static void print(PrintStream out, List<ClientView> views, boolean live) {
-            String format = "%-24s %-12s %-14s %-22s %s%n";
-            out.printf(format, "NAME", "STATUS", "CONNECTED", "PEER", "LAST SEEN");
+            String format = "%-24s %-12s %-14s %-22s %10s %10s  %s%n";
+            out.printf(format, "NAME", "STATUS", "CONNECTED", "PEER", "MESSAGES", "THIS CONN", "LAST SEEN");
             for (ClientView v : views) {
                 String connected = live ? (v.connected() ? "connected" : "disconnected") : "gateway down";
                 out.printf(format, v.name(), v.status().label(), connected,
                         v.peerAddress() == null ? "-" : v.peerAddress(),
+                        live ? Long.toString(v.messages()) : "-",
+                        live && v.connected() ? Long.toString(v.connectionMessages()) : "-",
                         v.lastSeen() == null ? "never" : DateTimeFormatter.ISO_INSTANT.format(v.lastSeen().truncatedTo(ChronoUnit.SECONDS)));
             }
         }

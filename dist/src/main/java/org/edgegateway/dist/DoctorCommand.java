@@ -76,7 +76,7 @@ final class DoctorCommand implements Callable<Integer> {
         checkOwnerOnly(home.data(), true, "data folder");
         checkOwnerOnly(home.run(), true, "run folder");
         checkServerKey(home);
-        checkOwnerOnly(home.root().resolve("admin-password.txt"), false, "initial admin password file");
+        checkInitialPassword(home.root().resolve("admin-password.txt"));
         checkJvmOptions(home);
         checkHeap(home);
         boolean running = ControlClient.reachable(home.controlSocket());
@@ -127,6 +127,17 @@ final class DoctorCommand implements Callable<Integer> {
         } catch (IOException | UnsupportedOperationException e) {
             warn("cannot read the permissions of " + path + ": " + e.getMessage(), "check it by hand");
         }
+    }
+
+    /** The first admin password's file lives only until that password is changed, which deletes it. */
+    private void checkInitialPassword(Path file) {
+        if (!Files.exists(file)) {
+            ok("no initial admin password file (" + file.getFileName() + ")");
+            return;
+        }
+        checkOwnerOnly(file, false, "initial admin password file");
+        warn("initial admin password file " + file + " still exists",
+                "log in to the admin UI as admin and change the password (that deletes the file), or delete it");
     }
 
     private void checkServerKey(GatewayHome home) {

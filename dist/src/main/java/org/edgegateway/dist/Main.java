@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
  * <p>Exit codes: 0 done; 1 failed (the message says why); 2 bad usage; 3 not found; 4 conflict (name
  * or key taken, wrong state); 5 unavailable (store in use, gateway not answering).
  */
-@Command(name = "edge-gateway", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "edge-gateway", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        versionProvider = Main.Version.class,
         description = "Secured ZeroMQ edge gateway: run it, enrol sensors, administer it.",
         subcommands = {RunCommand.class, KeysCommand.class, ClientsCommand.class, ClaimsCommand.class, TokensCommand.class, DoctorCommand.class, BackupCommand.class, RestoreCommand.class, PluginsCommand.class, BansCommand.class, TopicsCommand.class, WorkersCommand.class,
                 CommandLine.HelpCommand.class})
@@ -46,13 +47,19 @@ public final class Main {
 
     /** Runs a command line and returns its exit code; never calls System.exit. */
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The whole command tree: every command answers {@code --help} and {@code help CMD}, with examples. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
+        CommandHelp.install(cli);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("edge-gateway: " + message(e));
             return exitCode(e);
         });
         cli.setExitCodeExceptionMapper(Main::exitCode);
-        return cli.execute(args);
+        return cli;
     }
 
     static String message(Throwable e) {
@@ -69,7 +76,8 @@ public final class Main {
                 case UNAVAILABLE -> UNAVAILABLE;
             };
         }
-        if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
+        if (e instanceof ConfigException || e instanceof IllegalArgumentException
+                || e instanceof CommandLine.ParameterException) {
             return USAGE;
         }
         return FAILED;

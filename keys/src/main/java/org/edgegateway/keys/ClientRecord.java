@@ -12,11 +12,12 @@ import java.time.Instant;
  * @param quarantineReason why it is quarantined, or null
  * @param quarantinedAt    when it was quarantined, or null
  * @param quarantineUntil  when its quarantine ends, or null (indefinite, or not quarantined)
+ * @param quarantinedBy    who quarantined it (an admin, or the automatic flood defence), or null
  */
 public record ClientRecord(long id, String name, String publicKey, ClientStatus status,
                            Instant enrolledAt, String enrolledBy, Instant revokedAt, Instant lastSeen,
                            ClientLimits limits, String quarantineReason, Instant quarantinedAt,
-                           Instant quarantineUntil) {
+                           Instant quarantineUntil, String quarantinedBy) {
 
     public ClientRecord {
         if (name == null || publicKey == null || status == null) {

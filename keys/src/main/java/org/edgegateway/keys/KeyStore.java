@@ -78,7 +78,7 @@ public final class KeyStore implements AutoCloseable {
 
     private static final String CLIENT_COLUMNS = "id, name, public_key, status, enrolled_at, enrolled_by,"
             + " revoked_at, last_seen, msg_rate, msg_burst, byte_rate, quarantine_reason,"
-            + " quarantined_at, quarantine_until";
+            + " quarantined_at, quarantine_until, quarantined_by";
     private static final String ADMIN_COLUMNS =
             "name, password_hash, must_change_password, created_at, password_changed_at";
     private static final String TOKEN_COLUMNS =
@@ -408,7 +408,7 @@ public final class KeyStore implements AutoCloseable {
                         + "' is already revoked (since " + current.revokedAt() + ")");
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE clients SET status = ?, revoked_at = ?,"
-                    + " quarantine_reason = NULL, quarantined_at = NULL, quarantine_until = NULL WHERE id = ?")) {
+                    + " quarantine_reason = NULL, quarantined_at = NULL, quarantine_until = NULL, quarantined_by = NULL WHERE id = ?")) {
                 ps.setString(1, ClientStatus.REVOKED.name());
                 setInstant(ps, 2, now);
                 ps.setLong(3, current.id());
@@ -448,12 +448,13 @@ public final class KeyStore implements AutoCloseable {
                         "client '" + name + "' is pending approval; approve or reject it");
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE clients SET status = ?,"
-                    + " quarantine_reason = ?, quarantined_at = ?, quarantine_until = ? WHERE id = ?")) {
+                    + " quarantine_reason = ?, quarantined_at = ?, quarantine_until = ?, quarantined_by = ? WHERE id = ?")) {
                 ps.setString(1, ClientStatus.QUARANTINED.name());
                 ps.setString(2, reason);
                 setInstant(ps, 3, now);
                 setInstant(ps, 4, end);
-                ps.setLong(5, current.id());
+                ps.setString(5, actor);
+                ps.setLong(6, current.id());
                 ps.executeUpdate();
             }
             insertAudit(c, now, actor, AuditActions.CLIENT_QUARANTINE, name,
@@ -477,7 +478,7 @@ public final class KeyStore implements AutoCloseable {
                         "client '" + name + "' is not quarantined (it is " + current.status().label() + ")");
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE clients SET status = ?,"
-                    + " quarantine_reason = NULL, quarantined_at = NULL, quarantine_until = NULL WHERE id = ?")) {
+                    + " quarantine_reason = NULL, quarantined_at = NULL, quarantine_until = NULL, quarantined_by = NULL WHERE id = ?")) {
                 ps.setString(1, ClientStatus.ACTIVE.name());
                 ps.setLong(2, current.id());
                 ps.executeUpdate();
@@ -625,7 +626,7 @@ public final class KeyStore implements AutoCloseable {
         return new ClientRecord(rs.getLong(1), rs.getString(2), rs.getString(3),
                 ClientStatus.valueOf(rs.getString(4)), instant(rs, 5), rs.getString(6),
                 instant(rs, 7), instant(rs, 8), new ClientLimits(msgRate, msgBurst, byteRate),
-                rs.getString(12), instant(rs, 13), instant(rs, 14));
+                rs.getString(12), instant(rs, 13), instant(rs, 14), rs.getString(15));
     }
 
     // ================================================================== audit

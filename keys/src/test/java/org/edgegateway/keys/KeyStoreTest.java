@@ -57,7 +57,7 @@ class KeyStoreTest {
 
     @Test
     void opensAtTheLatestSchemaVersion() {
-        assertThat(store.schemaVersion()).isEqualTo(5);
+        assertThat(store.schemaVersion()).isEqualTo(6);
         assertThat(store.location()).isEqualTo(dir.resolve("data").resolve("keystore").toString());
         assertThat(dir.resolve("data").resolve("keystore.mv.db")).exists();
     }
@@ -340,7 +340,7 @@ class KeyStoreTest {
         store.close();
         store = KeyStore.open(KeyStore.fileUrl(dir.resolve("data")), clock);
         assertThat(store.findByKey(k).orElseThrow().name()).isEqualTo("kept");
-        assertThat(store.schemaVersion()).isEqualTo(5);
+        assertThat(store.schemaVersion()).isEqualTo(6);
     }
 
     @Test
@@ -397,17 +397,24 @@ class KeyStoreTest {
     }
 
     @Test
-    void migratesAStoreMadeWithOnlyV1() {
+    void migratesAStoreMadeWithOnlyV1() throws Exception {
         Path old = dir.resolve("old");
         String url = KeyStore.fileUrl(old);
         String k = key();
         try (KeyStore v1 = KeyStore.open(url, clock, 1)) {
             assertThat(v1.schemaVersion()).isEqualTo(1);
-            v1.enrol("legacy", k, "alice", "cli");
             v1.createAdminUser("admin", "h", true, "setup", null);
         }
+        // A client as the V1 release wrote it (this release's statements need the latest schema).
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "sa", "");
+             java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO clients (name, public_key, status, enrolled_at, enrolled_by)"
+                    + " VALUES ('legacy', '" + k + "', 'ACTIVE', CURRENT_TIMESTAMP, 'alice')");
+            st.executeUpdate("INSERT INTO audit_log (at, actor, action, subject, detail, source)"
+                    + " VALUES (CURRENT_TIMESTAMP, 'alice', 'client.enrol', 'legacy', '" + k + "', 'cli')");
+        }
         try (KeyStore current = KeyStore.open(url, clock)) {
-            assertThat(current.schemaVersion()).isEqualTo(5);
+            assertThat(current.schemaVersion()).isEqualTo(6);
             assertThat(current.findByName("legacy").orElseThrow().publicKey()).isEqualTo(k);
             assertThat(current.findAdminUser("admin")).isPresent();
             assertThat(current.auditPageFor("legacy", Long.MAX_VALUE, 10)).hasSize(1);

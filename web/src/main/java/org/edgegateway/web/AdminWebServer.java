@@ -151,7 +151,7 @@ public final class AdminWebServer implements AutoCloseable {
                 new Sessions(config.sessionIdleTimeout(), config.sessionLifetime(), clock),
                 new LoginThrottle(config.loginMaxFailures(), config.loginWindow(), clock),
                 new Bundles(clock), hasher, prometheusScrape, this::certificateFingerprint, config.tls(),
-                config.metricsOpen(), maxPluginUpload, clock, hashingSlots);
+                config.metricsOpen(), maxPluginUpload, clock, hashingSlots, config.initialPasswordFile());
         Handler.Sequence routes = health == null ? new Handler.Sequence(api, new StaticAssets())
                 : new Handler.Sequence(new HealthHandler(health), api, new StaticAssets());
         jetty.setHandler(new SecurityHeaders(routes));

@@ -47,6 +47,7 @@ import org.edgegateway.keys.AdminUser;
 import org.edgegateway.keys.ApiToken;
 import org.edgegateway.keys.ClientLimits;
 import org.edgegateway.keys.ClientNames;
+import org.edgegateway.keys.ClientBundleFiles;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.KeyStore;
 import org.edgegateway.keys.KeyStoreException;
@@ -113,14 +114,17 @@ final class ApiHandler extends Handler.Abstract {
     private final Semaphore hashing;
     /** A plugin upload is held in memory while it is checked: bound how many are at once. */
     private final Semaphore uploads = new Semaphore(2);
+    /** HOME/admin-password.txt: deleted once the password in it has been replaced. */
+    private final Path initialPasswordFile;
     /** Compared against when the user does not exist, so a login takes as long either way. */
     private final String dummyHash;
 
     ApiHandler(AdminService admin, KeyStore store, ApiTokens tokens, Sessions sessions, LoginThrottle throttle,
                Bundles bundles, PasswordHasher hasher, Supplier<String> prometheusScrape,
                Supplier<String> fingerprint, boolean tls, boolean metricsOpen, long maxPluginUpload, Clock clock,
-               Semaphore hashing) {
+               Semaphore hashing, Path initialPasswordFile) {
         this.hashing = hashing;
+        this.initialPasswordFile = initialPasswordFile;
         this.admin = admin;
         this.store = store;
         this.tokens = tokens;
@@ -364,13 +368,26 @@ final class ApiHandler extends Handler.Abstract {
             if (admin.client(name).isPresent()) {
                 throw new ApiException(409, "CONFLICT", "client '" + name + "' is already enrolled");
             }
+            ClientBundleFiles.Format format;
+            try {
+                format = ClientBundleFiles.Format.parse(r.format());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(e.getMessage());
+            }
             CurveKeyPair pair = CurveKeyPair.generate();
-            byte[] zip = Bundles.zip(name, pair, admin.serverPublicKey(), admin.clientEndpoint());
+            ClientBundleFiles files = ClientBundleFiles.of(name, pair, admin.serverPublicKey(), admin.clientEndpoint());
+            byte[] archive;
+            try {
+                archive = files.archive(format);
+            } finally {
+                files.wipe();
+            }
             ClientView view = admin.enrol(name, pair.publicZ85(), caller.actor());
-            String id = bundles.put(caller.name(), name + ".zip", zip);
+            String id = bundles.put(caller.name(), format.fileName(name), format.contentType(), archive);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("client", view);
             out.put("bundle", "/api/bundles/" + id);
+            out.put("fileName", format.fileName(name));
             out.put("expiresAt", clock.instant().plus(Bundles.LIFETIME));
             return new Created(out);
         }
@@ -676,9 +693,26 @@ final class ApiHandler extends Handler.Abstract {
         }
         String hash = hashPassword(next);
         store.updateAdminPassword(user, hash, false, user, c.source());
+        if (account.mustChangePassword()) {
+            deleteInitialPasswordFile(user, c.source());
+        }
         caller.session().passwordChanged();
         sessions.removeOthers(user, caller.session().id());
         return sessionView(caller);
+    }
+
+    /** The first password is dead once replaced: its file goes too, so nobody mistakes it for a live one. */
+    private void deleteInitialPasswordFile(String user, String source) {
+        try {
+            if (Files.deleteIfExists(initialPasswordFile)) {
+                LOG.info("admin web: {} replaced the first password; deleted {}", user, initialPasswordFile);
+                store.audit(user, "admin.initial-password.delete", initialPasswordFile.getFileName().toString(),
+                        "deleted after the first password change", source);
+            }
+        } catch (IOException e) {
+            LOG.warn("admin web: cannot delete {} after the first password change: {}; delete it by hand",
+                    initialPasswordFile, e.getMessage());
+        }
     }
 
     /**
@@ -853,7 +887,7 @@ final class ApiHandler extends Handler.Abstract {
                 .orElseThrow(() -> ApiException.notFound("no such bundle: it was downloaded already, has expired,"
                         + " or belongs to another admin"));
         store.audit(caller.name(), "client.bundle.download", b.fileName(), null, caller.actor().source());
-        return new Raw(200, "application/zip", b.zip(),
+        return new Raw(200, b.contentType(), b.archive(),
                 Map.of("Content-Disposition", "attachment; filename=\"" + b.fileName() + "\""));
     }
 
@@ -1064,7 +1098,7 @@ final class ApiHandler extends Handler.Abstract {
     record EnrolRequest(String name, String publicKey, String certificate) {
     }
 
-    record GenerateRequest(String name) {
+    record GenerateRequest(String name, String format) {
     }
 
     record QuarantineRequest(String reason, Long durationSeconds) {

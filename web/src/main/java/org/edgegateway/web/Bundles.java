@@ -1,32 +1,18 @@
 package org.edgegateway.web;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
-import org.edgegateway.keys.CurveKeyPair;
-import org.edgegateway.keys.Z85;
-import org.edgegateway.keys.ZCert;
-import org.edgegateway.keys.ZCertFiles;
 
 /**
- * Client bundles (a generated key pair, the server's public certificate and the endpoint, zipped)
- * waiting for their one download. Thread-safe.
+ * Client bundles (archives written by {@link org.edgegateway.keys.ClientBundleFiles}: a generated key
+ * pair and the server's certificate naming the endpoint) waiting for their one download. Thread-safe.
  *
  * <p>The gateway never keeps a client's secret key: the zip lives in memory until it is downloaded
  * once by the admin who generated it, or expires, and is then wiped.
@@ -36,8 +22,8 @@ final class Bundles {
     static final Duration LIFETIME = Duration.ofMinutes(10);
     private static final int MAX_PENDING = 100;
 
-    /** A zip waiting for its download. */
-    record Bundle(String owner, String fileName, byte[] zip, Instant expiresAt) {
+    /** An archive waiting for its download. */
+    record Bundle(String owner, String fileName, String contentType, byte[] archive, Instant expiresAt) {
     }
 
     private final Map<String, Bundle> pending = new ConcurrentHashMap<>();
@@ -48,8 +34,8 @@ final class Bundles {
         this.clock = clock;
     }
 
-    /** Keeps {@code zip} for one download by {@code owner}; returns the id to fetch it with. */
-    String put(String owner, String fileName, byte[] zip) {
+    /** Keeps {@code archive} for one download by {@code owner}; returns the id to fetch it with. */
+    String put(String owner, String fileName, String contentType, byte[] archive) {
         purgeExpired();
         if (pending.size() >= MAX_PENDING) {
             throw new ApiException(503, "TOO_MANY_BUNDLES",
@@ -58,7 +44,7 @@ final class Bundles {
         byte[] idBytes = new byte[24];
         random.nextBytes(idBytes);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(idBytes);
-        pending.put(id, new Bundle(owner, fileName, zip, clock.instant().plus(LIFETIME)));
+        pending.put(id, new Bundle(owner, fileName, contentType, archive, clock.instant().plus(LIFETIME)));
         return id;
     }
 
@@ -77,44 +63,9 @@ final class Bundles {
         pending.values().removeIf(b -> {
             boolean expired = !b.expiresAt().isAfter(now);
             if (expired) {
-                Arrays.fill(b.zip(), (byte) 0);
+                Arrays.fill(b.archive(), (byte) 0);
             }
             return expired;
         });
-    }
-
-    /**
-     * The zip for client {@code name}: {@code NAME.key}, {@code NAME.key_secret}, {@code server.key}
-     * and {@code endpoint.txt}. The certificates are written by {@link ZCertFiles} into a private
-     * temporary directory that is deleted before this returns.
-     */
-    static byte[] zip(String name, CurveKeyPair pair, String serverPublicKey, String endpoint) throws IOException {
-        Path dir = Files.createTempDirectory("egw-bundle-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        try {
-            ZCertFiles.writePair(dir, name, pair, Map.of("name", name));
-            ZCertFiles.writePublic(dir.resolve("server.key"),
-                    ZCert.ofPublic(Z85.decodeKey(serverPublicKey), Map.of("name", "edge-gateway")));
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-                for (String file : new String[] {name + ".key", name + ".key_secret", "server.key"}) {
-                    zip.putNextEntry(new ZipEntry(name + "/" + file));
-                    byte[] content = Files.readAllBytes(dir.resolve(file));
-                    zip.write(content);
-                    Arrays.fill(content, (byte) 0);
-                    zip.closeEntry();
-                }
-                zip.putNextEntry(new ZipEntry(name + "/endpoint.txt"));
-                zip.write((endpoint + "\n").getBytes(StandardCharsets.UTF_8));
-                zip.closeEntry();
-            }
-            return bytes.toByteArray();
-        } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
     }
 }

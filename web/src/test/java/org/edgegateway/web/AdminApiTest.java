@@ -91,9 +91,12 @@ class AdminApiTest {
                 Map.of("currentPassword", gw.initialPassword(), "newPassword", "short"));
         assertThat(tooShort.status()).isEqualTo(400);
 
+        assertThat(gw.config.initialPasswordFile()).exists();
         Https.Reply changed = h.post("/api/session/password",
                 Map.of("currentPassword", gw.initialPassword(), "newPassword", PASSWORD));
         assertThat(changed.status()).isEqualTo(200);
+        assertThat(gw.config.initialPasswordFile()).as("the first password's file is gone").doesNotExist();
+        assertThat(gw.store.auditPage(Long.MAX_VALUE, 10)).anyMatch(a -> a.action().equals("admin.initial-password.delete"));
         assertThat(changed.json().get("mustChangePassword").asBoolean()).isFalse();
         assertThat(h.get("/api/clients").status()).isEqualTo(200);
 
@@ -200,18 +203,55 @@ class AdminApiTest {
                 files.put(e.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
         }
-        assertThat(files).containsOnlyKeys("probe/probe.key", "probe/probe.key_secret", "probe/server.key",
-                "probe/endpoint.txt");
+        assertThat(files).containsOnlyKeys("probe/", "probe/probe.key", "probe/probe.key_secret", "probe/server.key");
         Path dir = Files.createDirectories(home.resolve("unzipped"));
-        Path secretFile = dir.resolve("probe.key_secret");
-        Files.writeString(secretFile, files.get("probe/probe.key_secret"));
-        Files.setPosixFilePermissions(secretFile, PosixFilePermissions.fromString("rw-------"));
-        assertThat(org.edgegateway.keys.ZCertFiles.read(secretFile).publicZ85()).isEqualTo(enrolledKey);
-        assertThat(files.get("probe/server.key")).contains(gw.serverKeys.publicZ85());
-        assertThat(files.get("probe/endpoint.txt").strip()).isEqualTo(gw.gateway.clientEndpoint());
+        Path zipFile = dir.resolve("probe.zip");
+        Files.write(zipFile, zip.body());
+        if (Files.isExecutable(Path.of("/usr/bin/unzip"))) {
+            Process unzip = new ProcessBuilder("/usr/bin/unzip", "-q", zipFile.toString()).directory(dir.toFile())
+                    .redirectErrorStream(true).start();
+            assertThat(unzip.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(unzip.exitValue()).isZero();
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("probe/probe.key_secret"))))
+                    .as("the secret unpacks owner-only").isEqualTo("rw-------");
+        } else {
+            Files.createDirectories(dir.resolve("probe"));
+            Files.writeString(dir.resolve("probe/probe.key_secret"), files.get("probe/probe.key_secret"));
+            Files.setPosixFilePermissions(dir.resolve("probe/probe.key_secret"), PosixFilePermissions.fromString("rw-------"));
+        }
+        assertThat(org.edgegateway.keys.ZCertFiles.read(dir.resolve("probe/probe.key_secret")).publicZ85())
+                .isEqualTo(enrolledKey);
+        assertThat(files.get("probe/server.key")).contains(gw.serverKeys.publicZ85())
+                .contains("endpoint = \"" + gw.gateway.clientEndpoint() + "\"");
 
         assertThat(h.getBytes(url, Map.of()).statusCode()).as("second download").isEqualTo(404);
         assertThat(h.post("/api/clients/generate", Map.of("name", "probe")).status()).isEqualTo(409);
+    }
+
+    @Test
+    void aBundleComesAsTarGzOnRequestAndABadFormatIsNamed() throws Exception {
+        Https h = Https.admin(gw, PASSWORD);
+        Https.Reply bad = h.post("/api/clients/generate", Map.of("name", "probe-r", "format", "rar"));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("message").asText()).contains("'rar'");
+        assertThat(h.get("/api/clients/probe-r").status()).as("nothing enrolled").isEqualTo(404);
+
+        Https.Reply made = h.post("/api/clients/generate", Map.of("name", "probe-t", "format", "tar.gz"));
+        assertThat(made.status()).isEqualTo(201);
+        assertThat(made.json().get("fileName").asText()).isEqualTo("probe-t.tar.gz");
+        HttpResponse<byte[]> tgz = h.getBytes(made.json().get("bundle").asText(), Map.of());
+        assertThat(tgz.statusCode()).isEqualTo(200);
+        assertThat(tgz.headers().firstValue("content-type")).hasValue("application/gzip");
+        assertThat(tgz.headers().firstValue("content-disposition").orElseThrow()).contains("probe-t.tar.gz");
+        Path dir = Files.createDirectories(home.resolve("untarred"));
+        Files.write(dir.resolve("b.tar.gz"), tgz.body());
+        Process tar = new ProcessBuilder("tar", "-xzf", "b.tar.gz").directory(dir.toFile()).redirectErrorStream(true).start();
+        assertThat(tar.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(tar.exitValue()).isZero();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("probe-t/probe-t.key_secret"))))
+                .isEqualTo("rw-------");
+        assertThat(org.edgegateway.keys.ZCertFiles.read(dir.resolve("probe-t/server.key")).metadata())
+                .containsEntry("endpoint", gw.gateway.clientEndpoint());
     }
 
     @Test

@@ -56,6 +56,8 @@ class BrowserTest {
     Path home;
     @TempDir
     Path profile;
+    @TempDir
+    Path downloads;
     TestGateway gw;
     ChromeDriver driver;
     WebDriverWait wait;
@@ -82,7 +84,11 @@ class BrowserTest {
                 .usingAnyFreePort()
                 .withTimeout(Duration.ofSeconds(30))
                 .build();
+        options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toAbsolutePath().toString(),
+                "download.prompt_for_download", false));
         driver = new ChromeDriver(service, options);
+        driver.executeCdpCommand("Browser.setDownloadBehavior",
+                Map.of("behavior", "allow", "downloadPath", downloads.toAbsolutePath().toString()));
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
         wait = new WebDriverWait(driver, Duration.ofSeconds(30));
@@ -275,6 +281,50 @@ class BrowserTest {
         WebElement link = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("bundle-link")));
         assertThat(link.getAttribute("href")).contains("/api/bundles/");
         assertThat(gw.store.findByName("made-here")).isPresent();
+        assertThat(driver.findElement(By.id("generate-result")).getText()).doesNotContain("downloaded");
+
+        // The bundle is saved, and only then does the page say so.
+        String page = driver.getCurrentUrl();
+        link.click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("bundle-status"), "Bundle downloaded"));
+        Path zip = downloads.resolve("made-here.zip");
+        wait.until(d -> Files.isRegularFile(zip) && zip.toFile().length() > 0);
+        shot("09a-bundle-downloaded");
+        Path unpacked = Files.createDirectories(home.resolve("unpacked"));
+        if (Files.isExecutable(Path.of("/usr/bin/unzip"))) {
+            Process unzip = new ProcessBuilder("/usr/bin/unzip", "-q", zip.toString()).directory(unpacked.toFile())
+                    .redirectErrorStream(true).start();
+            assertThat(unzip.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(unzip.exitValue()).isZero();
+            Path bundle = unpacked.resolve("made-here");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(bundle.resolve("made-here.key_secret")))).isEqualTo("rw-------");
+            org.edgegateway.keys.ZCert secret = org.edgegateway.keys.ZCertFiles.read(bundle.resolve("made-here.key_secret"));
+            org.edgegateway.keys.ZCert server = org.edgegateway.keys.ZCertFiles.read(bundle.resolve("server.key"));
+            assertThat(server.metadata()).containsEntry("endpoint", gw.gateway.clientEndpoint());
+            try (ZContext context = new ZContext(1)) {
+                ZMQ.Socket dealer = context.createSocket(SocketType.DEALER);
+                dealer.setLinger(0);
+                dealer.setReceiveTimeOut(30_000);
+                dealer.setHandshakeIvl(2000);
+                dealer.setCurveServerKey(server.publicKey());
+                dealer.setCurvePublicKey(secret.publicKey());
+                dealer.setCurveSecretKey(secret.secretKey());
+                dealer.connect(gw.gateway.boundEndpoint());
+                assertThat(TestGateway.exchange(dealer, "STRING", "from a downloaded bundle"))
+                        .as("a CURVE client with the bundle the UI downloaded").startsWith("ACK");
+            }
+        }
+
+        // A second download is refused, and the page says so in its own words.
+        link.click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("bundle-status"), "the download failed"));
+        assertThat(driver.findElement(By.id("generate-result")).getText()).contains("downloaded already")
+                .contains("revoke made-here");
+        assertThat(driver.findElement(By.id("generate-result")).getAttribute("class")).contains("bad");
+        assertThat(driver.getCurrentUrl()).isEqualTo(page);
+        assertThat(driver.findElement(By.tagName("body")).getText()).doesNotContain("\"error\"");
+        shot("09b-bundle-second-download");
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#clients-table tr[data-client='made-here']")));
         shot("09-clients-generated");
         resize(390, 844);

@@ -122,8 +122,14 @@ final class TestGateway implements AutoCloseable {
         web.start();
     }
 
+    private String initialPassword;
+
+    /** The first password, read from its file (which the first password change deletes) once. */
     String initialPassword() throws java.io.IOException {
-        return Files.readString(config.initialPasswordFile()).strip();
+        if (initialPassword == null) {
+            initialPassword = Files.readString(config.initialPasswordFile()).strip();
+        }
+        return initialPassword;
     }
 
     String baseUrl() {

@@ -51,9 +51,9 @@ public final class ClientMain implements Runnable {
             commandLine.getErr().flush();
             return exitCode(cause);
         });
-        cli.getCommandSpec().usageMessage().footer(footer());
+        cli.getCommandSpec().usageMessage().footer(footer(""));
         for (CommandLine sub : cli.getSubcommands().values()) {
-            sub.getCommandSpec().usageMessage().footer(footer());
+            sub.getCommandSpec().usageMessage().footer(footer(sub.getCommandName()));
         }
         int code = cli.execute(args);
         outWriter.flush();
@@ -61,12 +61,30 @@ public final class ClientMain implements Runnable {
         return code;
     }
 
-    private static String[] footer() {
-        String[] lines = new String[ExitCodes.DESCRIPTION.length + 2];
-        lines[0] = "";
-        lines[1] = "Exit codes:";
-        System.arraycopy(ExitCodes.DESCRIPTION, 0, lines, 2, ExitCodes.DESCRIPTION.length);
-        return lines;
+    /** Examples by sub-command ("" is the top); every command shows some. */
+    static final java.util.Map<String, java.util.List<String>> EXAMPLES = java.util.Map.of(
+            "", java.util.List.of(
+                    "edge-gateway-client send --bundle ~/bundles/sensor-1 --type JSON --data '{\"t\": 21.5}'",
+                    "edge-gateway-client ping --bundle ~/bundles/sensor-1 --endpoint tcp://gateway:5555",
+                    "edge-gateway-client help send"),
+            "send", java.util.List.of(
+                    "edge-gateway-client send --bundle ~/bundles/sensor-1 --type JSON --data '{\"t\": 21.5}'",
+                    "edge-gateway-client send --bundle ~/bundles/sensor-1 --endpoint tcp://gateway:5555 --type BINARY"
+                            + " --file reading.bin"),
+            "ping", java.util.List.of("edge-gateway-client ping --bundle ~/bundles/sensor-1"),
+            "listen", java.util.List.of("edge-gateway-client listen --bundle ~/bundles/sensor-1 --count 10"),
+            "bench", java.util.List.of("edge-gateway-client bench --bundle ~/bundles/sensor-1 --clients 4 --duration 30"),
+            "help", java.util.List.of("edge-gateway-client help send"));
+
+    private static String[] footer(String command) {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        lines.add("");
+        lines.add("Examples:");
+        EXAMPLES.getOrDefault(command, java.util.List.of()).forEach(e -> lines.add("  " + e.replace("%", "%%")));
+        lines.add("");
+        lines.add("Exit codes:");
+        lines.addAll(java.util.List.of(ExitCodes.DESCRIPTION));
+        return lines.toArray(String[]::new);
     }
 
     private static String message(Throwable t) {

@@ -2,6 +2,7 @@ package org.edgegateway.client.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.edgegateway.client.ClientBundle;
 import org.edgegateway.client.GatewayClient;
 import picocli.CommandLine.Option;
 
@@ -31,7 +32,12 @@ final class ConnectionOptions {
     }
 
     GatewayClient.Builder builder() {
-        GatewayClient.Builder b = GatewayClient.builder().bundle(bundle).clientName(client).requestTimeout(timeout());
+        ClientBundle loaded = ClientBundle.load(bundle, client);
+        if (endpoint == null && loaded.endpoint().isEmpty()) {
+            throw new IllegalArgumentException("no endpoint: " + bundle.resolve("server.key")
+                    + " names none; give it with --endpoint tcp://HOST:PORT");
+        }
+        GatewayClient.Builder b = GatewayClient.builder().bundle(loaded).requestTimeout(timeout());
         if (endpoint != null) {
             b.endpoint(endpoint);
         }

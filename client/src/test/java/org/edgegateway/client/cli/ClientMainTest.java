@@ -102,6 +102,33 @@ class ClientMainTest {
     }
 
     @Test
+    void aBundleThatNamesNoEndpointAsksForTheEndpointOption() throws Exception {
+        Path bare = tmp.resolve("bare");
+        TestBundles.write(bare, "sensor-8", server, null);
+        Run r = run("send", "--bundle", bare.toString(), "--type", "echo", "--data", "x");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("server.key", "--endpoint").doesNotContain("endpoint(");
+        assertNoStackTrace(r);
+    }
+
+    @Test
+    void everyCommandAnswersHelpWithExamples() {
+        java.util.List<String> names = new java.util.ArrayList<>(java.util.List.of(""));
+        names.addAll(new picocli.CommandLine(ClientMain.class).getSubcommands().keySet());
+        for (String name : names) {
+            Run r = name.isEmpty() ? run("--help") : run(name, "--help");
+            assertThat(r.code()).as(name + ": " + r.err()).isZero();
+            assertThat(r.out()).as(name).contains("Usage: edge-gateway-client").contains("Examples:")
+                    .contains("  edge-gateway-client ");
+            if (!name.isEmpty() && !name.equals("help")) {
+                Run h = run("help", name);
+                assertThat(h.code()).as("help " + name).isZero();
+                assertThat(h.out()).contains("Usage: edge-gateway-client " + name).contains("Examples:");
+            }
+        }
+    }
+
+    @Test
     void missingPayloadFileExitsTwo() {
         Run r = run("send", "--bundle", bundle.toString(), "--type", "echo", "--file", tmp.resolve("none.bin").toString());
         assertThat(r.code()).isEqualTo(2);

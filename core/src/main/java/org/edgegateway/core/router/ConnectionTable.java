@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.edgegateway.core.admin.ClientTotals;
 import org.edgegateway.core.admin.ConnectionView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +59,15 @@ final class ConnectionTable {
     };
     private static final int GONE_KEPT = 4096;
     private final Map<String, Instant> departed = new java.util.concurrent.ConcurrentHashMap<>();
-    private volatile List<ConnectionView> snapshot = List.of();
+    /**
+     * Per client name, the ended connections' traffic and last message: merged at a disconnect only
+     * (never per message), published with the connections (copied only when a connection ended since
+     * the last publication) so that a connection's counts are in exactly one of the two for a reader.
+     * Bounded by the names ever connected.
+     */
+    private final Map<String, ClientTotals> ended = new HashMap<>();
+    private boolean endedChanged;
+    private volatile ConnectionsSnapshot snapshot = new ConnectionsSnapshot(List.of(), Map.of());
     private boolean dirty;
 
     void accepted(String peer, SocketChannel channel, Instant at) {
@@ -94,6 +103,10 @@ final class ConnectionTable {
         if (c.name != null && c.lastMessageAt != null) {
             // Kept until the next last-seen flush, which would otherwise only see live connections.
             departed.merge(c.name, c.lastMessageAt, (a, b) -> a.isAfter(b) ? a : b);
+        }
+        if (c.name != null && (c.messages > 0 || c.lastMessageAt != null)) {
+            ended.merge(c.name, new ClientTotals(c.lastMessageAt, c.messages, c.bytes), ClientTotals::plus);
+            endedChanged = true;
         }
         dirty = true;
         return !c.decided && c.key == null && c.routingId == null ? c.host : null;
@@ -291,11 +304,18 @@ final class ConnectionTable {
             }
         }
         views.sort(Comparator.comparing(ConnectionView::clientName).thenComparing(ConnectionView::peerAddress));
-        snapshot = List.copyOf(views);
+        Map<String, ClientTotals> endedNow = endedChanged ? Map.copyOf(ended) : snapshot.ended();
+        endedChanged = false;
+        snapshot = new ConnectionsSnapshot(List.copyOf(views), endedNow);
     }
 
     /** The authenticated connections as of the last publication; safe from any thread. */
     List<ConnectionView> snapshot() {
+        return snapshot.connections();
+    }
+
+    /** The authenticated connections and the ended ones' totals as of the last publication; safe from any thread. */
+    ConnectionsSnapshot published() {
         return snapshot;
     }
 }

@@ -319,6 +319,14 @@ public final class Router implements AutoCloseable {
      * thread when someone asks, not on a timer: a gateway nobody watches spends nothing on it.
      */
     public List<ConnectionView> connections() {
+        return activity().connections();
+    }
+
+    /**
+     * The authenticated connections and, per client, what its ended connections added up to (messages,
+     * bytes, last message) since start, published together; as fresh as {@link #connections()}.
+     */
+    public ConnectionsSnapshot activity() {
         long now = System.nanoTime();
         if (running && now - lastSnapshot > TimeUnit.MILLISECONDS.toNanos(SNAPSHOT_MAX_AGE_MILLIS)) {
             CompletableFuture<Void> done = new CompletableFuture<>();
@@ -329,7 +337,7 @@ public final class Router implements AutoCloseable {
             await(done, "snapshot");
             lastSnapshot = now;
         }
-        return connections.snapshot();
+        return connections.published();
     }
 
     // ---- the loop ----------------------------------------------------------------------------------

@@ -78,7 +78,7 @@ class PubSubTest {
     private CurveKeyPair enrol(String name) {
         CurveKeyPair pair = CurveKeyPair.generate();
         keys.put(new ClientRecord(keys.size() + 1, name, pair.publicZ85(), ClientStatus.ACTIVE, Instant.now(), "test",
-                null, null, null, null, null, null));
+                null, null, null, null, null, null, null));
         return pair;
     }
 

@@ -36,6 +36,37 @@ class ConnectionTableTest {
     }
 
     @Test
+    void anEndedConnectionsCountsMoveToItsClientsTotalsInTheSamePublication() {
+        ConnectionTable t = new ConnectionTable();
+        t.accepted("10.0.0.1:10000", null, T);
+        Connection c = t.bind(id(0), "key-0", "name-0", "10.0.0.1:10000", T);
+        c.messages = 3;
+        c.bytes = 30;
+        c.lastMessageAt = T.plusSeconds(5);
+        t.publishIfDirty();
+        assertThat(t.published().connections()).hasSize(1);
+        assertThat(t.published().ended()).isEmpty();
+
+        t.disconnected("10.0.0.1:10000");
+        assertThat(t.published().connections()).as("not published yet: still counted once, live").hasSize(1);
+        assertThat(t.published().ended()).isEmpty();
+        t.publishIfDirty();
+        assertThat(t.published().connections()).isEmpty();
+        assertThat(t.published().ended()).containsEntry("name-0",
+                new org.edgegateway.core.admin.ClientTotals(T.plusSeconds(5), 3, 30));
+
+        t.accepted("10.0.0.1:10001", null, T);
+        Connection again = t.bind(id(1), "key-0", "name-0", "10.0.0.1:10001", T);
+        again.messages = 2;
+        again.bytes = 20;
+        again.lastMessageAt = T.plusSeconds(9);
+        t.disconnected("10.0.0.1:10001");
+        t.publishIfDirty();
+        assertThat(t.published().ended()).containsEntry("name-0",
+                new org.edgegateway.core.admin.ClientTotals(T.plusSeconds(9), 5, 50));
+    }
+
+    @Test
     void aMarkThatWentToTheWrongConnectionIsCorrectedByTheFirstMessage() {
         ConnectionTable t = new ConnectionTable();
         // Two handshakes from one ip overlap: the admissions mark the newest connection each time.

@@ -46,7 +46,7 @@ class ZapHandlerTest {
     @BeforeEach
     void start() {
         keys.put(new ClientRecord(1, "member", member.publicZ85(), ClientStatus.ACTIVE, Instant.now(), "test",
-                null, null, null, null, null, null));
+                null, null, null, null, null, null, null));
         health.onDeath(deaths::add);
         context = new ZContext(1);
         clients = new ZContext(1);

@@ -392,7 +392,9 @@
         el('td', null, el('span', { class: 'dot' + (c.connected ? ' on' : '') }),
           c.connected ? (c.peerAddress || 'connected') : 'offline'),
         el('td', { class: 'opt', text: c.connected ? 'now' : fmtAgo(c.lastSeen) }),
-        el('td', { class: 'opt', text: fmtNum(c.messages) }),
+        el('td', { class: 'opt' }, el('span', { class: 'messages-total', text: fmtNum(c.messages) }),
+          c.connected ? el('div', { class: 'small muted this-connection',
+            text: fmtNum(c.connectionMessages) + ' this connection' }) : null),
         el('td', { class: 'opt small', text: fmtLimits(c.limits) }),
         actions));
     }
@@ -464,17 +466,56 @@
     event.preventDefault();
     const out = $('generate-result');
     const name = $('generate-name').value.trim();
+    const format = $('generate-format').value;
     try {
-      const r = await api('POST', '/api/clients/generate', { name });
-      const link = el('a', { id: 'bundle-link', href: r.bundle, download: r.client.name + '.zip' },
-        'Download ' + r.client.name + '.zip');
-      setResult(out, el('span', null, 'Enrolled. ', link, ' — one download, within 10 minutes.'), true);
-      link.addEventListener('click', () => setTimeout(() => setResult(out, 'Bundle downloaded.', true), 500));
+      const r = await api('POST', '/api/clients/generate', { name, format });
+      const fileName = r.fileName || (r.client.name + '.zip');
+      const link = el('a', { id: 'bundle-link', href: r.bundle, download: fileName }, 'Download ' + fileName);
+      const note = el('span', { id: 'bundle-status' }, ' — one download, within 10 minutes.');
+      setResult(out, el('span', null, 'Enrolled. ', link, note), true);
+      link.addEventListener('click', (e) => {
+        e.preventDefault();
+        downloadBundle(r.bundle, fileName, r.client.name, out, note);
+      });
       $('generate-form').reset();
       refresh();
     } catch (e) {
       setResult(out, e.message, false);
     }
+  }
+
+  // Fetches the bundle and saves it only when the gateway sent it: the result line says what
+  // happened, and an error (a second download, an expired bundle) never replaces the page.
+  async function downloadBundle(url, fileName, clientName, out, note) {
+    let res;
+    try {
+      res = await fetch(url, { credentials: 'same-origin', cache: 'no-store' });
+    } catch (e) {
+      out.className = 'result bad';
+      note.textContent = ' — the download failed: the gateway cannot be reached. Try again.';
+      return;
+    }
+    if (!res.ok) {
+      let message = 'HTTP ' + res.status;
+      try {
+        const data = await res.json();
+        if (data && data.message) message = data.message;
+      } catch (e) { /* not JSON */ }
+      out.className = 'result bad';
+      note.textContent = ' — the download failed: ' + message + '. To start again, revoke ' + clientName
+        + ' and generate a new key pair.';
+      return;
+    }
+    const blob = await res.blob();
+    const href = URL.createObjectURL(blob);
+    const a = el('a', { href, download: fileName, hidden: 'hidden' });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(href), 60000);
+    out.className = 'result ok';
+    note.textContent = ' — Bundle downloaded (' + fileName + '). Unpack it on the sensor; it is the only copy of'
+      + ' the secret key.';
   }
 
   // recent messages of one client
