@@ -18,6 +18,7 @@ import org.edgegateway.keys.ClientLimits;
 import org.edgegateway.keys.ClientNames;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.Z85;
+import org.edgegateway.keys.ZCertFiles;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -86,31 +87,47 @@ final class ClientsCommand {
             if (session.admin().client(name).isPresent()) {
                 throw new AdminException(AdminException.Kind.CONFLICT, "client '" + name + "' is already enrolled");
             }
-            CurveKeyPair pair = CurveKeyPair.generate();
             String endpoint = session.admin().clientEndpoint();
-            ClientBundleFiles bundle = ClientBundleFiles.of(name, pair, session.admin().serverPublicKey(), endpoint);
-            try {
-                bundle.writeTo(out);
-            } catch (FileAlreadyExistsException e) {
-                throw new AdminException(AdminException.Kind.CONFLICT, e.getFile() + " already exists; choose an empty folder");
-            } finally {
-                bundle.wipe();
-            }
-            try {
-                session.admin().enrol(name, pair.publicZ85(), AdminSession.actor());
-            } catch (RuntimeException e) {
-                for (Path p : bundle.files(out)) {
-                    Files.deleteIfExists(p);
-                }
-                throw e;
-            }
-            List<Path> files = bundle.files(out);
+            CurveKeyPair pair = writeBundle(name, session.admin().serverPublicKey(), endpoint, out,
+                    key -> session.admin().enrol(name, key, AdminSession.actor()));
             System.out.println("enrolled " + name + " " + pair.publicZ85() + note(session));
-            System.out.println("bundle written to " + out.toAbsolutePath() + ": " + files.get(0).getFileName() + ", "
-                    + files.get(1).getFileName() + " (secret, mode 0600), " + files.get(2).getFileName()
-                    + " (gateway " + endpoint + ")");
+            printBundle(name, out, "gateway " + endpoint);
             return Main.OK;
         }
+    }
+
+    /**
+     * Generates a key pair, writes its bundle (NAME.key, NAME.key_secret 0600, server.key naming
+     * {@code endpoint}) into {@code out}, then enrols the public key with {@code enrol}; the files are
+     * removed again when the enrolment fails. The secret stays in the bundle only.
+     */
+    static CurveKeyPair writeBundle(String name, String serverPublicKey, String endpoint, Path out,
+                                    java.util.function.Consumer<String> enrol) throws IOException {
+        CurveKeyPair pair = CurveKeyPair.generate();
+        ClientBundleFiles bundle = ClientBundleFiles.of(name, pair, serverPublicKey, endpoint);
+        try {
+            bundle.writeTo(out);
+        } catch (FileAlreadyExistsException e) {
+            throw new AdminException(AdminException.Kind.CONFLICT, e.getFile() + " already exists; choose an empty folder");
+        } finally {
+            bundle.wipe();
+        }
+        try {
+            enrol.accept(pair.publicZ85());
+        } catch (RuntimeException e) {
+            for (Path p : bundle.files(out)) {
+                Files.deleteIfExists(p);
+            }
+            throw e;
+        }
+        return pair;
+    }
+
+    /** Says where the bundle of {@code name} went; {@code server} names what server.key points at. */
+    static void printBundle(String name, Path out, String server) {
+        System.out.println("bundle written to " + out.toAbsolutePath() + ": " + name + ZCertFiles.PUBLIC_SUFFIX + ", "
+                + name + ZCertFiles.SECRET_SUFFIX + " (secret, mode 0600), " + ClientBundleFiles.SERVER_CERTIFICATE
+                + " (" + server + ")");
     }
 
     /** {@code clients list}. */

@@ -2,12 +2,10 @@ package org.edgegateway.dist;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.edgegateway.core.admin.AdminException;
 import org.edgegateway.core.admin.WorkerInfo;
@@ -15,8 +13,6 @@ import org.edgegateway.core.workers.WorkerView;
 import org.edgegateway.keys.ClientNames;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.Z85;
-import org.edgegateway.keys.ZCert;
-import org.edgegateway.keys.ZCertFiles;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -84,31 +80,10 @@ final class WorkersCommand {
                 throw new AdminException(AdminException.Kind.CONFLICT,
                         "workers are off (workers.enabled=false): there is no endpoint to write into the bundle");
             }
-            Files.createDirectories(out);
-            Path publicFile = out.resolve(name + ZCertFiles.PUBLIC_SUFFIX);
-            Path secretFile = out.resolve(name + ZCertFiles.SECRET_SUFFIX);
-            Path serverFile = out.resolve("server" + ZCertFiles.PUBLIC_SUFFIX);
-            for (Path p : List.of(publicFile, secretFile, serverFile)) {
-                if (Files.exists(p)) {
-                    throw new AdminException(AdminException.Kind.CONFLICT, p + " already exists; choose an empty folder");
-                }
-            }
-            CurveKeyPair pair = CurveKeyPair.generate();
-            ZCertFiles.writePair(out, name, pair, Map.of("name", name));
-            ZCertFiles.writePublic(serverFile, ZCert.ofPublic(Z85.decodeKey(session.admin().serverPublicKey()),
-                    Map.of("endpoint", endpoint)));
-            try {
-                session.admin().enrolWorker(name, pair.publicZ85(), AdminSession.actor());
-            } catch (RuntimeException e) {
-                for (Path p : List.of(publicFile, secretFile, serverFile)) {
-                    Files.deleteIfExists(p);
-                }
-                throw e;
-            }
+            CurveKeyPair pair = ClientsCommand.writeBundle(name, session.admin().serverPublicKey(), endpoint, out,
+                    key -> session.admin().enrolWorker(name, key, AdminSession.actor()));
             System.out.println("enrolled worker " + name + " " + pair.publicZ85() + ClientsCommand.note(session));
-            System.out.println("bundle written to " + out.toAbsolutePath() + ": " + publicFile.getFileName() + ", "
-                    + secretFile.getFileName() + " (secret, mode 0600), " + serverFile.getFileName()
-                    + " (workers' endpoint " + endpoint + ")");
+            ClientsCommand.printBundle(name, out, "workers' endpoint " + endpoint);
             return Main.OK;
         }
     }
