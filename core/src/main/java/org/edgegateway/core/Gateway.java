@@ -181,9 +181,11 @@ public final class Gateway implements AutoCloseable {
                 router.attach(workers);
             }
             String enrolEndpoint = null;
-            if (enrolConfig != null) {
+            if (enrolConfig == null) {
+                health.off(Health.ENROL);
+            } else {
                 enrol = org.edgegateway.core.enrol.EnrolService.start(context, serverKeys, enrolConfig, store.claims(),
-                        keys, bans, trail, System::nanoTime);
+                        keys, bans, trail, System::nanoTime, health);
                 enrolEndpoint = enrolConfig.publicEndpoint().isEmpty() ? advertised(enrol.boundEndpoint())
                         : enrolConfig.publicEndpoint();
             }

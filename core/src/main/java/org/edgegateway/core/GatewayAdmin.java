@@ -155,7 +155,7 @@ final class GatewayAdmin implements AdminService {
         ClientRecord r = call(() -> store.approve(name, actor.name(), actor.source()));
         keys.put(r);
         LOG.info("admin: {} approved client {} ({})", actor.name(), r.name(), r.publicKey());
-        return view(r, null);
+        return view(r, liveByName());
     }
 
     @Override
@@ -164,7 +164,7 @@ final class GatewayAdmin implements AdminService {
         keys.put(r);
         cut(r.publicKey());
         LOG.info("admin: {} rejected client {} ({})", actor.name(), r.name(), r.publicKey());
-        return view(r, null);
+        return view(r, liveByName());
     }
 
     @Override

@@ -72,7 +72,7 @@ class OwnerDeathIT {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
             assertThat(health.body()).isEqualTo("{\"live\":true,\"ready\":true,\"checks\":{\"router\":\"up\","
-                    + "\"zap\":\"up\",\"publisher\":\"up\",\"keyStore\":\"up\",\"plugins\":\"up\"}}");
+                    + "\"zap\":\"up\",\"publisher\":\"up\",\"enrol\":\"off\",\"keyStore\":\"up\",\"plugins\":\"up\"}}");
 
             Path sensor = dir.resolve("crasher");
             BundleProcess.Result add = bundle.run("clients", "add", "crasher", "--generate", "--out", sensor.toString());

@@ -49,7 +49,7 @@ class HealthEndpointTest {
             assertThat(body.get("live").asBoolean()).isTrue();
             assertThat(body.get("ready").asBoolean()).isTrue();
             assertThat(Https.JSON.convertValue(body.get("checks"), Map.class)).containsExactly(
-                    Map.entry("router", "up"), Map.entry("zap", "up"), Map.entry("publisher", "off"),
+                    Map.entry("router", "up"), Map.entry("zap", "up"), Map.entry("publisher", "off"), Map.entry("enrol", "off"),
                     Map.entry("keyStore", "up"), Map.entry("plugins", "off"));
 
             Https.Reply live = anonymous.get("/health/live");

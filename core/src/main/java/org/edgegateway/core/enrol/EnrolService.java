@@ -76,6 +76,7 @@ public final class EnrolService implements AutoCloseable {
     private volatile boolean running = true;
     private volatile String boundEndpoint;
     private ZMQ.Socket socket;
+    private org.edgegateway.core.health.Health health;
 
     private EnrolService(ZContext context, CurveKeyPair serverKeys, EnrolConfig config, Claims claims, KeyCache keys,
                          BanList bans, AuditTrail audit, LongSupplier nanos) {
@@ -98,8 +99,19 @@ public final class EnrolService implements AutoCloseable {
      */
     public static EnrolService start(ZContext context, CurveKeyPair serverKeys, EnrolConfig config, Claims claims,
                                      KeyCache keys, BanList bans, AuditTrail audit, LongSupplier nanos) {
+        return start(context, serverKeys, config, claims, keys, bans, audit, nanos,
+                new org.edgegateway.core.health.Health(java.time.Clock.systemUTC()));
+    }
+
+    /** As above, reporting to {@code health} as {@link org.edgegateway.core.health.Health#ENROL}: up once bound, a death of its thread. */
+    public static EnrolService start(ZContext context, CurveKeyPair serverKeys, EnrolConfig config, Claims claims,
+                                     KeyCache keys, BanList bans, AuditTrail audit, LongSupplier nanos,
+                                     org.edgegateway.core.health.Health health) {
         EnrolService s = new EnrolService(context, serverKeys, config, claims, keys, bans, audit, nanos);
+        s.health = health;
+        health.starting(org.edgegateway.core.health.Health.ENROL);
         s.bind();
+        health.up(org.edgegateway.core.health.Health.ENROL);
         return s;
     }
 
@@ -157,7 +169,9 @@ public final class EnrolService implements AutoCloseable {
             }
         } catch (Throwable e) {
             if (running) {
-                LOG.error("enrol: the enrolment thread died; enrolment stops until the gateway restarts", e);
+                LOG.error("enrol: the enrolment thread died", e);
+                // An owner thread like the others: the gateway stops, the service manager restarts it.
+                health.died(org.edgegateway.core.health.Health.ENROL, e);
             }
         } finally {
             try {

@@ -45,6 +45,8 @@ public final class Health {
     public static final String KEY_STORE = "keyStore";
     /** The plugin host (a probe). */
     public static final String PLUGINS = "plugins";
+    /** The enrolment port's owner, {@code egw-enrol} (off unless {@code enrol.enabled}). */
+    public static final String ENROL = "enrol";
     /** The uplink's owner, {@code egw-uplink}: reported only when it dies (not a readiness check). */
     public static final String UPLINK = "uplink";
 
