@@ -74,7 +74,26 @@ final class CommandHelp {
             Map.entry("bans remove", List.of("edge-gateway bans remove 203.0.113.7")),
             Map.entry("topics", List.of("edge-gateway topics publish alerts/site-1 --data storm")),
             Map.entry("topics publish", List.of("edge-gateway topics publish alerts/site-1 --data storm")),
-            Map.entry("topics subscriptions", List.of("edge-gateway topics subscriptions")));
+            Map.entry("topics subscriptions", List.of("edge-gateway topics subscriptions")),
+            Map.entry("clients pending", List.of("edge-gateway clients pending")),
+            Map.entry("clients approve", List.of("edge-gateway clients approve site1-pump-3")),
+            Map.entry("clients reject", List.of("edge-gateway clients reject site1-pump-3")),
+            Map.entry("claims", List.of(
+                    "edge-gateway claims create site1- --uses 50 --expires 24h --out site1.claim",
+                    "edge-gateway claims list")),
+            Map.entry("claims create", List.of(
+                    "edge-gateway claims create site1- --uses 50 --expires 24h --out site1.claim",
+                    "edge-gateway claims create lab- --uses 1 --expires 2h --approve manual --out lab.claim")),
+            Map.entry("claims list", List.of("edge-gateway claims list")),
+            Map.entry("claims revoke", List.of("edge-gateway claims revoke 3")),
+            Map.entry("workers", List.of(
+                    "edge-gateway workers add resizer-1 --generate --out ~/resizer-1",
+                    "edge-gateway workers list")),
+            Map.entry("workers add", List.of(
+                    "edge-gateway workers add resizer-1 --generate --out ~/resizer-1",
+                    "edge-gateway workers add resizer-2 --public-key 'rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7'")),
+            Map.entry("workers list", List.of("edge-gateway workers list")),
+            Map.entry("workers revoke", List.of("edge-gateway workers revoke resizer-1")));
 
     private CommandHelp() {
     }

@@ -74,6 +74,10 @@ public final class ClientMain implements Runnable {
             "ping", java.util.List.of("edge-gateway-client ping --bundle ~/bundles/sensor-1"),
             "listen", java.util.List.of("edge-gateway-client listen --bundle ~/bundles/sensor-1 --count 10"),
             "bench", java.util.List.of("edge-gateway-client bench --bundle ~/bundles/sensor-1 --clients 4 --duration 30"),
+            "enrol", java.util.List.of(
+                    "edge-gateway-client enrol --claim site1.claim --name site1-pump-3 --out /etc/sensor"),
+            "worker", java.util.List.of(
+                    "edge-gateway-client worker --bundle ~/resizer-1 --type UPPER --exec 'tr a-z A-Z'"),
             "help", java.util.List.of("edge-gateway-client help send"));
 
     private static String[] footer(String command) {

@@ -26,9 +26,7 @@ import picocli.CommandLine.Spec;
  * until stopped (SIGINT, SIGTERM).
  */
 @Command(name = "worker", description = "Serve message types with a command: each payload is piped to it,"
-        + " its output is the answer (exit 0: ACK, 65: BAD_PAYLOAD, other: HANDLER_FAILED).",
-        footer = {"", "Example:",
-                "  edge-gateway-client worker --bundle resizer/ --type UPPER --exec 'tr a-z A-Z'"})
+        + " its output is the answer (exit 0: ACK, 65: BAD_PAYLOAD, other: HANDLER_FAILED).")
 final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
     /** The exit code of a command that refuses its input (sysexits.h EX_DATAERR). */
     static final int EX_DATAERR = 65;
