@@ -347,6 +347,8 @@ class PollerIT {
     void stopFromTheWorkerEndsTheLoopAndDestroyWaitsForIt() throws Exception {
         commands.run(poller::stop);
         poller.destroy();
+        // destroy() returns once the loop has ended; the thread itself may take a moment more to exit.
+        poller.worker.join(TimeUnit.SECONDS.toMillis(WAIT_S));
         assertThat(poller.worker.isAlive()).isFalse();
     }
 
