@@ -36,6 +36,9 @@ def serve(ctx, folder, name, types, work):
                 status, detail = handle(frames[3], work)
                 s.send_multipart([b"REPLY", frames[1], status, detail])
                 sent = time.monotonic()
+            elif frames[0] == b"HEARTBEAT":  # answered: the gateway's interval may be shorter than ours
+                s.send(b"HEARTBEAT")
+                sent = time.monotonic()
             elif frames[0] in (b"READY", b"ERROR"):
                 print(frames[0].decode().lower(), frames[1].decode(), flush=True)
             elif frames[0] == b"DISCONNECT":

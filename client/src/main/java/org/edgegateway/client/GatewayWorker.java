@@ -164,6 +164,10 @@ public final class GatewayWorker implements AutoCloseable {
                     if (Arrays.equals(first, REQUEST) && frames.size() == 5) {
                         serve(s, frames);
                         lastSent = System.currentTimeMillis();
+                    } else if (Arrays.equals(first, HEARTBEAT)) {
+                        // Answered at once: the gateway's interval may be shorter than this worker's.
+                        s.send(HEARTBEAT, ZMQ.DONTWAIT);
+                        lastSent = now;
                     } else if (Arrays.equals(first, READY)) {
                         announced.countDown();
                         events.accept("ready " + text(frames, 1));
