@@ -216,7 +216,7 @@ public final class Gateway implements AutoCloseable {
             });
             GatewayAdmin admin = new GatewayAdmin(store, keys, router, metrics, bans, serverKeys.publicZ85(),
                     () -> clientEndpoint, clock, plugins, pubsub,
-                    org.edgegateway.core.pubsub.ClientPusher.overKeyCache(keys, router::push), workers, workerEndpoint,
+                    org.edgegateway.core.pubsub.RouterPush.overKeyCache(keys, router::push), workers, workerEndpoint,
                     advertisedEnrol);
             quarantiner = new Quarantiner(quarantines, admin, keys, router::quarantineSettled, admission, metrics, clock);
             quarantiner.start();

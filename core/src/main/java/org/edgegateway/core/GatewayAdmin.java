@@ -53,7 +53,7 @@ final class GatewayAdmin implements AdminService {
     private final Clock clock;
     private final org.edgegateway.core.plugins.PluginHost plugins;
     private final org.edgegateway.core.pubsub.PubSub pubsub;
-    private final org.edgegateway.core.pubsub.ClientPusher pusher;
+    private final org.edgegateway.core.pubsub.RouterPush pusher;
     private final WorkerHub workers;
     private final String workerEndpoint;
     private final String enrolEndpoint;
@@ -62,7 +62,7 @@ final class GatewayAdmin implements AdminService {
     GatewayAdmin(KeyStore store, KeyCache keys, Router router, GatewayMetrics metrics, BanList bans,
                  String serverPublicKey, Supplier<String> clientEndpoint, Clock clock,
                  org.edgegateway.core.plugins.PluginHost plugins, org.edgegateway.core.pubsub.PubSub pubsub,
-                 org.edgegateway.core.pubsub.ClientPusher pusher, WorkerHub workers, String workerEndpoint,
+                 org.edgegateway.core.pubsub.RouterPush pusher, WorkerHub workers, String workerEndpoint,
                  String enrolEndpoint) {
         this.workers = workers;
         this.workerEndpoint = workerEndpoint;
@@ -473,7 +473,7 @@ final class GatewayAdmin implements AdminService {
             pusher.push(clientName, type, payload).get(10, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof org.edgegateway.core.pubsub.ClientPusher.NotConnectedException n) {
+            if (cause instanceof org.edgegateway.core.pubsub.RouterPush.NotConnectedException n) {
                 throw new AdminException(AdminException.Kind.CONFLICT, n.getMessage(), n);
             }
             if (cause instanceof AdminException a) {

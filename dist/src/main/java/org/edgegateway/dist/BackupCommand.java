@@ -61,11 +61,11 @@ final class BackupCommand implements Callable<Integer> {
             boolean live;
             // A running gateway sends the copy over its control socket and this process writes it: the
             // gateway, sandboxed by its systemd unit, cannot write outside its home (docs/API.md).
-            try (AdminSession session = AdminSession.open(home);
+            try (CommandBackend session = CommandBackend.open(home);
                  OutputStream out = Files.newOutputStream(Files.createFile(store,
                          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))))) {
                 live = session.live();
-                session.admin().backupStore(out, target.toString(), AdminSession.actor());
+                session.admin().backupStore(out, target.toString(), CommandBackend.actor());
             }
             Path zip = work.resolve("backup.zip");
             try (OutputStream out = Files.newOutputStream(Files.createFile(zip,

@@ -16,8 +16,8 @@ final class BansCommand {
     @ParentCommand
     Main main;
 
-    AdminSession liveSession() {
-        AdminSession session = AdminSession.open(main.home());
+    CommandBackend liveSession() {
+        CommandBackend session = CommandBackend.open(main.home());
         if (!session.live()) {
             session.close();
             throw new AdminException(AdminException.Kind.UNAVAILABLE,
@@ -34,7 +34,7 @@ final class BansCommand {
 
         @Override
         public Integer call() {
-            try (AdminSession session = bans.liveSession()) {
+            try (CommandBackend session = bans.liveSession()) {
                 String format = "%-40s %-28s %-22s %s%n";
                 System.out.printf(format, "ADDRESS", "REASON", "UNTIL", "REFUSALS");
                 for (BanView b : session.admin().bans()) {
@@ -58,8 +58,8 @@ final class BansCommand {
 
         @Override
         public Integer call() {
-            try (AdminSession session = bans.liveSession()) {
-                session.admin().removeBan(address, AdminSession.actor());
+            try (CommandBackend session = bans.liveSession()) {
+                session.admin().removeBan(address, CommandBackend.actor());
                 System.out.println("ban of " + address + " removed");
             }
             return Main.OK;

@@ -33,8 +33,8 @@ final class ClaimsCommand {
     @ParentCommand
     Main main;
 
-    AdminSession session() {
-        return AdminSession.open(main.home());
+    CommandBackend session() {
+        return CommandBackend.open(main.home());
     }
 
     /** {@code claims create PREFIX --uses N --expires D [--approve auto|manual] --out FILE}. */
@@ -78,13 +78,13 @@ final class ClaimsCommand {
             if (Files.exists(out)) {
                 throw new AdminException(AdminException.Kind.CONFLICT, out + " already exists; choose a new file");
             }
-            try (AdminSession session = claims.session()) {
-                NewClaim c = session.admin().createClaim(prefix, uses, validFor, manual, AdminSession.actor());
+            try (CommandBackend session = claims.session()) {
+                NewClaim c = session.admin().createClaim(prefix, uses, validFor, manual, CommandBackend.actor());
                 try {
                     write(out, ClaimFile.format(c));
                 } catch (IOException e) {
                     // The secret is lost with the file: a claim nobody holds must not stay valid.
-                    session.admin().revokeClaim(c.claim().id(), AdminSession.actor());
+                    session.admin().revokeClaim(c.claim().id(), CommandBackend.actor());
                     throw new IOException("cannot write " + out + " (claim " + c.claim().id() + " revoked): " + e, e);
                 }
                 ClaimView v = c.claim();
@@ -122,7 +122,7 @@ final class ClaimsCommand {
 
         @Override
         public Integer call() {
-            try (AdminSession session = claims.session()) {
+            try (CommandBackend session = claims.session()) {
                 String format = "%-6s %-20s %-10s %-8s %-9s %s%n";
                 System.out.printf(format, "ID", "PREFIX", "USES LEFT", "APPROVE", "STATE", "EXPIRES");
                 for (ClaimView v : session.admin().claims()) {
@@ -145,8 +145,8 @@ final class ClaimsCommand {
 
         @Override
         public Integer call() {
-            try (AdminSession session = claims.session()) {
-                ClaimView v = session.admin().revokeClaim(id, AdminSession.actor());
+            try (CommandBackend session = claims.session()) {
+                ClaimView v = session.admin().revokeClaim(id, CommandBackend.actor());
                 System.out.println("revoked claim " + v.id() + " (" + v.prefix() + ", " + v.usesLeft() + " of " + v.uses()
                         + " uses left)" + ClientsCommand.note(session));
             }

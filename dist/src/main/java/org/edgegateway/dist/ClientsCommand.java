@@ -35,8 +35,8 @@ final class ClientsCommand {
     @ParentCommand
     Main main;
 
-    AdminSession session() {
-        return AdminSession.open(main.home());
+    CommandBackend session() {
+        return CommandBackend.open(main.home());
     }
 
     /** {@code clients add NAME (--public-key Z85 | --generate --out DIR)}. */
@@ -72,10 +72,10 @@ final class ClientsCommand {
         @Override
         public Integer call() throws IOException {
             ClientNames.requireValid(name);
-            try (AdminSession session = clients.session()) {
+            try (CommandBackend session = clients.session()) {
                 if (source.publicKey != null) {
                     Z85.decodeKey(source.publicKey);
-                    ClientView v = session.admin().enrol(name, source.publicKey, AdminSession.actor());
+                    ClientView v = session.admin().enrol(name, source.publicKey, CommandBackend.actor());
                     System.out.println("enrolled " + v.name() + " " + v.publicKey() + note(session));
                     return Main.OK;
                 }
@@ -83,13 +83,13 @@ final class ClientsCommand {
             }
         }
 
-        private int generate(AdminSession session, Path out) throws IOException {
+        private int generate(CommandBackend session, Path out) throws IOException {
             if (session.admin().client(name).isPresent()) {
                 throw new AdminException(AdminException.Kind.CONFLICT, "client '" + name + "' is already enrolled");
             }
             String endpoint = session.admin().clientEndpoint();
             CurveKeyPair pair = writeBundle(name, session.admin().serverPublicKey(), endpoint, out,
-                    key -> session.admin().enrol(name, key, AdminSession.actor()));
+                    key -> session.admin().enrol(name, key, CommandBackend.actor()));
             System.out.println("enrolled " + name + " " + pair.publicZ85() + note(session));
             printBundle(name, out, "gateway " + endpoint);
             return Main.OK;
@@ -138,7 +138,7 @@ final class ClientsCommand {
 
         @Override
         public Integer call() {
-            try (AdminSession session = clients.session()) {
+            try (CommandBackend session = clients.session()) {
                 print(System.out, session.admin().clients(), session.live());
             }
             return Main.OK;
@@ -173,8 +173,8 @@ final class ClientsCommand {
 
         @Override
         public Integer call() {
-            try (AdminSession session = clients.session()) {
-                ClientView v = session.admin().revoke(name, AdminSession.actor());
+            try (CommandBackend session = clients.session()) {
+                ClientView v = session.admin().revoke(name, CommandBackend.actor());
                 System.out.println("revoked " + v.name() + note(session));
             }
             return Main.OK;
@@ -199,8 +199,8 @@ final class ClientsCommand {
         @Override
         public Integer call() {
             Duration d = duration == null ? null : Settings.duration(duration);
-            try (AdminSession session = clients.session()) {
-                ClientView v = session.admin().quarantine(name, reason, d, AdminSession.actor());
+            try (CommandBackend session = clients.session()) {
+                ClientView v = session.admin().quarantine(name, reason, d, CommandBackend.actor());
                 System.out.println("quarantined " + v.name() + (v.quarantineUntil() == null ? " until released"
                         : " until " + v.quarantineUntil()) + note(session));
             }
@@ -219,8 +219,8 @@ final class ClientsCommand {
 
         @Override
         public Integer call() {
-            try (AdminSession session = clients.session()) {
-                ClientView v = session.admin().release(name, AdminSession.actor());
+            try (CommandBackend session = clients.session()) {
+                ClientView v = session.admin().release(name, CommandBackend.actor());
                 System.out.println("released " + v.name() + note(session));
             }
             return Main.OK;
@@ -247,8 +247,8 @@ final class ClientsCommand {
 
         @Override
         public Integer call() {
-            try (AdminSession session = clients.session()) {
-                ClientView v = session.admin().setLimits(name, new ClientLimits(rate, burst, bytesRate), AdminSession.actor());
+            try (CommandBackend session = clients.session()) {
+                ClientView v = session.admin().setLimits(name, new ClientLimits(rate, burst, bytesRate), CommandBackend.actor());
                 System.out.println("limits of " + v.name() + ": " + describe(v.limits()) + note(session));
             }
             return Main.OK;
@@ -281,8 +281,8 @@ final class ClientsCommand {
 
         @Override
         public Integer call() {
-            try (AdminSession session = clients.session()) {
-                session.admin().push(name, type, data.getBytes(java.nio.charset.StandardCharsets.UTF_8), AdminSession.actor());
+            try (CommandBackend session = clients.session()) {
+                session.admin().push(name, type, data.getBytes(java.nio.charset.StandardCharsets.UTF_8), CommandBackend.actor());
                 System.out.println("pushed " + type + " to " + name);
             }
             return Main.OK;
@@ -297,7 +297,7 @@ final class ClientsCommand {
 
         @Override
         public Integer call() {
-            try (AdminSession session = clients.session()) {
+            try (CommandBackend session = clients.session()) {
                 String format = "%-24s %-6s %-40s %-22s %s%n";
                 System.out.printf(format, "NAME", "CLAIM", "PUBLIC KEY", "FROM", "ENROLLED");
                 for (org.edgegateway.keys.PendingClient p : session.admin().pendingClients()) {
@@ -320,8 +320,8 @@ final class ClientsCommand {
 
         @Override
         public Integer call() {
-            try (AdminSession session = clients.session()) {
-                ClientView v = session.admin().approve(name, AdminSession.actor());
+            try (CommandBackend session = clients.session()) {
+                ClientView v = session.admin().approve(name, CommandBackend.actor());
                 System.out.println("approved " + v.name() + " " + v.publicKey() + note(session));
             }
             return Main.OK;
@@ -339,15 +339,15 @@ final class ClientsCommand {
 
         @Override
         public Integer call() {
-            try (AdminSession session = clients.session()) {
-                ClientView v = session.admin().reject(name, AdminSession.actor());
+            try (CommandBackend session = clients.session()) {
+                ClientView v = session.admin().reject(name, CommandBackend.actor());
                 System.out.println("rejected " + v.name() + " " + v.publicKey() + note(session));
             }
             return Main.OK;
         }
     }
 
-    static String note(AdminSession session) {
+    static String note(CommandBackend session) {
         return session.live() ? "" : " (gateway not running: takes effect at its next start)";
     }
 }

@@ -164,7 +164,7 @@ final class GatewayApp implements AutoCloseable {
             }
             PrometheusMeterRegistry meters = meters(gateway);
             if (uplink.enabled()) {
-                GatewayMeters.bindUplink(meters, uplink);
+                PrometheusMeters.bindUplink(meters, uplink);
             }
             int adminPort = settings.get(Settings.ADMIN_PORT);
             if (adminPort != 0) {
@@ -237,9 +237,9 @@ final class GatewayApp implements AutoCloseable {
 
     static PrometheusMeterRegistry meters(Gateway gateway) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        GatewayMeters.bind(registry, gateway);
+        PrometheusMeters.bind(registry, gateway);
         if (gateway.workers() != null) {
-            GatewayMeters.bindWorkers(registry, gateway.workers());
+            PrometheusMeters.bindWorkers(registry, gateway.workers());
         }
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);

@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import org.edgegateway.core.admin.AdminException;
 import org.edgegateway.core.admin.AdminService;
 import org.edgegateway.core.admin.PublisherView;
-import org.edgegateway.core.plugins.PluginCommands;
 import org.edgegateway.core.plugins.PluginInfo;
 import org.edgegateway.core.plugins.PluginSignatures;
 import picocli.CommandLine.Command;
@@ -32,15 +31,30 @@ final class PluginsCommand {
 
         @Override
         public Integer call() {
-            try (AdminSession session = AdminSession.open(plugins.main.home())) {
+            try (CommandBackend session = CommandBackend.open(plugins.main.home())) {
                 if (!session.live()) {
                     throw new AdminException(AdminException.Kind.UNAVAILABLE,
                             "the gateway is not running: plugins are verified and loaded at its start");
                 }
-                System.out.print(PluginCommands.list(session.admin().plugins()));
+                System.out.print(table(session.admin().plugins()));
             }
             return Main.OK;
         }
+    }
+
+    /** {@code plugins list}'s output: a header, then {@code ID VERSION TYPES STATE DETAIL} per plugin. */
+    static String table(java.util.List<PluginInfo> plugins) {
+        StringBuilder out = new StringBuilder(String.format("%-20s %-16s %-24s %-8s %s%n", "ID", "VERSION", "TYPES",
+                "STATE", "DETAIL"));
+        for (PluginInfo p : plugins) {
+            String types = p.types().isEmpty() ? "-" : String.join(",", p.types().stream().sorted().toList());
+            String detail = !p.reason().isEmpty() ? p.reason()
+                    : (p.publisher().isEmpty() ? "UNVERIFIED" : "signed by " + p.publisher())
+                    + (p.builtin() ? ", built-in" : "");
+            out.append(String.format("%-20s %-16s %-24s %-8s %s%n", p.id(), p.version().isEmpty() ? "-" : p.version(),
+                    types, p.state().name().toLowerCase(Locale.ROOT), detail));
+        }
+        return out.toString();
     }
 
     /** {@code plugins control start|stop|reload|unload ID}. */
@@ -63,8 +77,8 @@ final class PluginsCommand {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("unknown action '" + action + "': use start, stop, reload or unload");
             }
-            try (AdminSession session = AdminSession.open(plugins.main.home())) {
-                PluginInfo info = session.admin().controlPlugin(id, a, AdminSession.actor());
+            try (CommandBackend session = CommandBackend.open(plugins.main.home())) {
+                PluginInfo info = session.admin().controlPlugin(id, a, CommandBackend.actor());
                 System.out.println(info.id() + " " + info.state().name().toLowerCase(Locale.ROOT)
                         + (info.reason().isEmpty() ? "" : ": " + info.reason()));
             }
@@ -88,9 +102,9 @@ final class PluginsCommand {
         public Integer call() throws java.io.IOException {
             Path sig = signature != null ? signature : Path.of(file + ".sig");
             byte[] sigBytes = Files.exists(sig) ? Files.readAllBytes(sig) : null;
-            try (AdminSession session = AdminSession.open(plugins.main.home())) {
+            try (CommandBackend session = CommandBackend.open(plugins.main.home())) {
                 PluginInfo info = session.admin().installPlugin(file.getFileName().toString(), Files.readAllBytes(file),
-                        sigBytes, AdminSession.actor());
+                        sigBytes, CommandBackend.actor());
                 System.out.println(info.id() + " " + info.state().name().toLowerCase(Locale.ROOT)
                         + (info.reason().isEmpty() ? "" : ": " + info.reason()));
             }
@@ -109,7 +123,7 @@ final class PluginsCommand {
 
         @Override
         public Integer call() {
-            System.out.println("signed: " + PluginCommands.sign(file, key));
+            System.out.println("signed: " + PluginSignatures.sign(file, key));
             return Main.OK;
         }
     }
@@ -125,7 +139,7 @@ final class PluginsCommand {
 
         @Override
         public Integer call() {
-            System.out.println("publisher key " + PluginCommands.keygen(key, comment) + " written to " + key + " and " + key + ".pub");
+            System.out.println("publisher key " + PluginSignatures.generate(key, comment).fingerprint() + " written to " + key + " and " + key + ".pub");
             return Main.OK;
         }
     }
@@ -148,8 +162,8 @@ final class PluginsCommand {
                 throw new IllegalArgumentException(publicKey + " is a private key: trust the publisher's .pub file instead");
             }
             PluginSignatures.readPublicKey(publicKey); // a clear message for anything else that is not a key
-            try (AdminSession session = AdminSession.open(plugins.main.home())) {
-                PublisherView key = session.admin().trustPublisher(line, AdminSession.actor());
+            try (CommandBackend session = CommandBackend.open(plugins.main.home())) {
+                PublisherView key = session.admin().trustPublisher(line, CommandBackend.actor());
                 System.out.println("trusted publisher " + key.fingerprint() + (key.comment().isEmpty() ? "" : " (" + key.comment() + ")")
                         + ": plugins signed with it load at their next load, reload or start");
             }
@@ -172,8 +186,8 @@ final class PluginsCommand {
 
         @Override
         public Integer call() {
-            try (AdminSession session = AdminSession.open(plugins.main.home())) {
-                session.admin().untrustPublisher(fingerprint.strip().toLowerCase(Locale.ROOT), force, AdminSession.actor());
+            try (CommandBackend session = CommandBackend.open(plugins.main.home())) {
+                session.admin().untrustPublisher(fingerprint.strip().toLowerCase(Locale.ROOT), force, CommandBackend.actor());
                 System.out.println("publisher key " + fingerprint + " is no longer trusted; plugins signed only with it"
                         + " are refused at their next load");
             }
@@ -189,7 +203,7 @@ final class PluginsCommand {
 
         @Override
         public Integer call() {
-            try (AdminSession session = AdminSession.open(plugins.main.home())) {
+            try (CommandBackend session = CommandBackend.open(plugins.main.home())) {
                 String format = "%-32s  %-44s  %s%n";
                 System.out.printf(format, "FINGERPRINT", "TRUSTED FOR", "COMMENT");
                 for (PublisherView p : session.admin().publishers()) {

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
-import org.edgegateway.core.plugins.PluginCommands;
 import org.edgegateway.core.plugins.PluginSignatures;
 import org.edgegateway.core.plugins.TrustedPublishers;
 
@@ -78,7 +77,7 @@ public final class SignBuiltinPlugins {
             key = scratch.resolve("dev-build.key");
             Files.deleteIfExists(key);
             Files.deleteIfExists(scratch.resolve("dev-build.key.pub"));
-            String fingerprint = PluginCommands.keygen(key, DEV_KEY_COMMENT);
+            String fingerprint = PluginSignatures.generate(key, DEV_KEY_COMMENT).fingerprint();
             Files.copy(scratch.resolve("dev-build.key.pub"), publishers.resolve(TrustedPublishers.DEV_KEY_FILE),
                     StandardCopyOption.REPLACE_EXISTING);
             note = "with a DEVELOPMENT key made for this build (" + fingerprint + "), not a release key: set "
@@ -90,7 +89,7 @@ public final class SignBuiltinPlugins {
                 Path target = plugins.resolve(zip.getFileName().toString().replace("-plugin.zip", ".zip"));
                 Files.copy(zip, target, StandardCopyOption.REPLACE_EXISTING);
                 Files.deleteIfExists(Path.of(target + ".sig"));
-                PluginCommands.sign(target, key);
+                PluginSignatures.sign(target, key);
                 n++;
             }
         }

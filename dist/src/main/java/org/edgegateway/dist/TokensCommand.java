@@ -61,8 +61,8 @@ final class TokensCommand {
                 }
                 expiresAt = Instant.now().plus(d);
             }
-            try (AdminSession session = AdminSession.open(tokens.main.home())) {
-                NewApiToken made = session.admin().createApiToken(name, s, expiresAt, AdminSession.actor());
+            try (CommandBackend session = CommandBackend.open(tokens.main.home())) {
+                NewApiToken made = session.admin().createApiToken(name, s, expiresAt, CommandBackend.actor());
                 System.out.println(made.secret());
                 System.err.println("API token " + name + " (scope " + s.label() + ", "
                         + (made.token().expiresAt() == null ? "no expiry" : "expires " + time(made.token().expiresAt()))
@@ -80,7 +80,7 @@ final class TokensCommand {
 
         @Override
         public Integer call() {
-            try (AdminSession session = AdminSession.open(tokens.main.home())) {
+            try (CommandBackend session = CommandBackend.open(tokens.main.home())) {
                 String format = "%-24s %-10s %-21s %-21s %-21s %s%n";
                 System.out.printf(format, "NAME", "SCOPE", "CREATED", "EXPIRES", "LAST USED", "STATE");
                 Instant now = Instant.now();
@@ -107,8 +107,8 @@ final class TokensCommand {
 
         @Override
         public Integer call() {
-            try (AdminSession session = AdminSession.open(tokens.main.home())) {
-                session.admin().revokeApiToken(name, AdminSession.actor());
+            try (CommandBackend session = CommandBackend.open(tokens.main.home())) {
+                session.admin().revokeApiToken(name, CommandBackend.actor());
                 System.out.println("API token " + name + " revoked");
             }
             return Main.OK;

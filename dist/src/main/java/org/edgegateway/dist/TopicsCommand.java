@@ -29,8 +29,8 @@ final class TopicsCommand {
 
         @Override
         public Integer call() {
-            try (AdminSession session = AdminSession.open(topics.main.home())) {
-                session.admin().publish(topic, data.getBytes(StandardCharsets.UTF_8), AdminSession.actor());
+            try (CommandBackend session = CommandBackend.open(topics.main.home())) {
+                session.admin().publish(topic, data.getBytes(StandardCharsets.UTF_8), CommandBackend.actor());
                 System.out.println("published on " + topic);
             }
             return Main.OK;
@@ -45,7 +45,7 @@ final class TopicsCommand {
 
         @Override
         public Integer call() {
-            try (AdminSession session = AdminSession.open(topics.main.home())) {
+            try (CommandBackend session = CommandBackend.open(topics.main.home())) {
                 for (SubscriptionView v : session.admin().subscriptions()) {
                     System.out.println(v);
                 }

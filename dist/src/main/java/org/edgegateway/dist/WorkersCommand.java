@@ -26,8 +26,8 @@ final class WorkersCommand {
     @ParentCommand
     Main main;
 
-    AdminSession session() {
-        return AdminSession.open(main.home());
+    CommandBackend session() {
+        return CommandBackend.open(main.home());
     }
 
     /** {@code workers add NAME (--public-key Z85 | --generate --out DIR)}. */
@@ -63,10 +63,10 @@ final class WorkersCommand {
         @Override
         public Integer call() throws IOException {
             ClientNames.requireValid("worker name", name);
-            try (AdminSession session = workers.session()) {
+            try (CommandBackend session = workers.session()) {
                 if (source.publicKey != null) {
                     Z85.decodeKey(source.publicKey);
-                    WorkerInfo w = session.admin().enrolWorker(name, source.publicKey, AdminSession.actor());
+                    WorkerInfo w = session.admin().enrolWorker(name, source.publicKey, CommandBackend.actor());
                     System.out.println("enrolled worker " + w.name() + " " + w.publicKey() + ClientsCommand.note(session));
                     return Main.OK;
                 }
@@ -74,14 +74,14 @@ final class WorkersCommand {
             }
         }
 
-        private int generate(AdminSession session, Path out) throws IOException {
+        private int generate(CommandBackend session, Path out) throws IOException {
             String endpoint = session.admin().workerEndpoint();
             if (endpoint.isEmpty()) {
                 throw new AdminException(AdminException.Kind.CONFLICT,
                         "workers are off (workers.enabled=false): there is no endpoint to write into the bundle");
             }
             CurveKeyPair pair = ClientsCommand.writeBundle(name, session.admin().serverPublicKey(), endpoint, out,
-                    key -> session.admin().enrolWorker(name, key, AdminSession.actor()));
+                    key -> session.admin().enrolWorker(name, key, CommandBackend.actor()));
             System.out.println("enrolled worker " + name + " " + pair.publicZ85() + ClientsCommand.note(session));
             ClientsCommand.printBundle(name, out, "workers' endpoint " + endpoint);
             return Main.OK;
@@ -96,7 +96,7 @@ final class WorkersCommand {
 
         @Override
         public Integer call() {
-            try (AdminSession session = workers.session()) {
+            try (CommandBackend session = workers.session()) {
                 print(System.out, session.admin().workers(), session.live());
             }
             return Main.OK;
@@ -130,8 +130,8 @@ final class WorkersCommand {
 
         @Override
         public Integer call() {
-            try (AdminSession session = workers.session()) {
-                WorkerInfo w = session.admin().revokeWorker(name, AdminSession.actor());
+            try (CommandBackend session = workers.session()) {
+                WorkerInfo w = session.admin().revokeWorker(name, CommandBackend.actor());
                 System.out.println("revoked worker " + w.name() + ClientsCommand.note(session));
             }
             return Main.OK;

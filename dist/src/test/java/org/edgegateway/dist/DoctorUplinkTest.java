@@ -91,7 +91,7 @@ class DoctorUplinkTest {
                 io.micrometer.prometheusmetrics.PrometheusMeterRegistry meters =
                         new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
                                 io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
-                GatewayMeters.bindUplink(meters, app.uplink());
+                PrometheusMeters.bindUplink(meters, app.uplink());
                 assertThat(meters.scrape()).contains("egw_uplink_refused 1.0").contains("egw_uplink_waiting 1.0")
                         .containsPattern("egw_uplink_refusals_total [1-9]");
 

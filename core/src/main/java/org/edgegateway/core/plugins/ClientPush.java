@@ -4,7 +4,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Sends a push to a connected client by its enrolled name; implementations are thread-safe and do
- * not block. The composition root binds it to the running gateway's router.
+ * not block. The composition root binds it to the running gateway's router ({@code pubsub.RouterPush}).
  */
 @FunctionalInterface
 public interface ClientPush {

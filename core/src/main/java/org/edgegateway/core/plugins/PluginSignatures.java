@@ -119,6 +119,16 @@ public final class PluginSignatures {
         return pub;
     }
 
+    /**
+     * Generates a key pair into {@code privateKeyFile} and {@code privateKeyFile.pub} (the layout of
+     * {@code plugins keygen}); refuses to overwrite either.
+     *
+     * @return the public key
+     */
+    public static PublicKey generate(Path privateKeyFile, String comment) {
+        return generate(privateKeyFile, privateKeyFile.resolveSibling(privateKeyFile.getFileName() + ".pub"), comment);
+    }
+
     /** Reads a public key file. */
     public static PublicKey readPublicKey(Path file) {
         return parsePublicKey(firstLine(file), file.toString());

@@ -11,12 +11,12 @@ import org.edgegateway.uplink.Uplink;
 import org.edgegateway.uplink.UplinkStats;
 
 /** Exposes a gateway's counters as meters (for /metrics); the meters read the counters when scraped. */
-final class GatewayMeters {
+final class PrometheusMeters {
     /** The reasons the ZAP handler gives for a refusal. */
     static final List<String> DENIAL_REASONS = List.of("unknown-key", "revoked", "quarantined", "banned",
             "mechanism", "malformed", "error");
 
-    private GatewayMeters() {
+    private PrometheusMeters() {
     }
 
     static void bind(MeterRegistry registry, Gateway gateway) {

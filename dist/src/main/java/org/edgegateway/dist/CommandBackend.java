@@ -19,23 +19,23 @@ import org.edgegateway.keys.KeyStoreException;
  * The admin service an administration command talks to: the running gateway's, over its control
  * socket, when one runs on this home; else the key store's, opened for the command. Used by one thread.
  */
-final class AdminSession implements AutoCloseable {
+final class CommandBackend implements AutoCloseable {
     private final AdminService admin;
     private final AutoCloseable resource;
     private final boolean live;
     private final KeyStore store;
 
-    private AdminSession(AdminService admin, AutoCloseable resource, boolean live, KeyStore store) {
+    private CommandBackend(AdminService admin, AutoCloseable resource, boolean live, KeyStore store) {
         this.admin = admin;
         this.resource = resource;
         this.live = live;
         this.store = store;
     }
 
-    static AdminSession open(GatewayHome home) {
+    static CommandBackend open(GatewayHome home) {
         Optional<ControlClient> client = ControlClient.connect(home.controlSocket());
         if (client.isPresent()) {
-            return new AdminSession(client.get(), client.get(), true, null);
+            return new CommandBackend(client.get(), client.get(), true, null);
         }
         var known = GatewayApp.knownSettings();
         home.create(known);
@@ -60,7 +60,7 @@ final class AdminSession implements AutoCloseable {
                         base == null ? null : GatewayApp.bundlePublishers(base)),
                 settings.get(org.edgegateway.core.workers.WorkerConfig.ENABLED)
                         ? Gateway.advertised(org.edgegateway.core.workers.WorkerConfig.from(settings).endpoint()) : "");
-        return new AdminSession(offline, store, false, store);
+        return new CommandBackend(offline, store, false, store);
     }
 
     AdminService admin() {

@@ -21,12 +21,12 @@ import org.zeromq.ZMQ;
 
 /** Pushes by client name through a real gateway's ROUTER. */
 @Timeout(60)
-class ClientPusherTest {
+class RouterPushTest {
     @TempDir
     Path dir;
 
-    private static ClientPusher pusher(GatewayFixture f) {
-        return new ClientPusher(name -> f.gateway().admin().client(name).map(ClientView::publicKey),
+    private static RouterPush pusher(GatewayFixture f) {
+        return new RouterPush(name -> f.gateway().admin().client(name).map(ClientView::publicKey),
                 f.gateway().router()::push);
     }
 
@@ -38,7 +38,7 @@ class ClientPusherTest {
             ZMQ.Socket dealer = f.dealer(keys);
             GatewayFixture.send(dealer, "EGW/1", "id-1", "PING");
             assertThat(GatewayFixture.receiveText(dealer)).containsExactly("EGW/1", "id-1", "PONG", "");
-            ClientPusher pusher = pusher(f);
+            RouterPush pusher = pusher(f);
 
             assertThat(GatewayFixture.await(Duration.ofSeconds(10), () -> {
                 try {
@@ -54,12 +54,12 @@ class ClientPusherTest {
 
             assertThatThrownBy(() -> pusher.push("sensor-2", "CONFIG", new byte[0]).get(10, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class)
-                    .cause().isInstanceOf(ClientPusher.NotConnectedException.class)
+                    .cause().isInstanceOf(RouterPush.NotConnectedException.class)
                     .hasMessageContaining("NOT_CONNECTED").hasMessageContaining("sensor-2");
             try {
                 pusher.push("sensor-2", "CONFIG", new byte[0]).get(10, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
-                assertThat(((ClientPusher.NotConnectedException) e.getCause()).code()).isEqualTo(ErrorCode.NOT_CONNECTED);
+                assertThat(((RouterPush.NotConnectedException) e.getCause()).code()).isEqualTo(ErrorCode.NOT_CONNECTED);
             }
             assertThat(pusher.asClientPush().push("sensor-2", "CONFIG", new byte[0]).get(10, TimeUnit.SECONDS))
                     .isFalse();
@@ -69,7 +69,7 @@ class ClientPusherTest {
     @Test
     void unknownNamesAndBadTypesAreRefusedAtOnce() {
         try (GatewayFixture f = GatewayFixture.start(dir)) {
-            ClientPusher pusher = pusher(f);
+            RouterPush pusher = pusher(f);
             assertThatThrownBy(() -> pusher.push("nobody", "CONFIG", new byte[0]))
                     .isInstanceOf(AdminException.class).hasMessageContaining("nobody")
                     .extracting(e -> ((AdminException) e).kind()).isEqualTo(AdminException.Kind.NOT_FOUND);

@@ -21,7 +21,7 @@ import org.edgegateway.protocol.TypeNames;
  * connected, or whose queue is full, makes the future fail with a {@link NotConnectedException}
  * carrying {@link ErrorCode#NOT_CONNECTED}.
  */
-public final class ClientPusher {
+public final class RouterPush {
 
     /** The push could not be queued for the client; {@link #code()} is {@link ErrorCode#NOT_CONNECTED}. */
     public static final class NotConnectedException extends RuntimeException {
@@ -47,7 +47,7 @@ public final class ClientPusher {
      * @param router    sends a push to the connection of a public key (Z85) and completes with whether
      *                  it was queued: {@code gateway.router()::push}
      */
-    public ClientPusher(Function<String, Optional<String>> keyOfName,
+    public RouterPush(Function<String, Optional<String>> keyOfName,
                         BiFunction<String, Push, CompletableFuture<Boolean>> router) {
         if (keyOfName == null || router == null) {
             throw new IllegalArgumentException("client pusher: keyOfName and router are required");
@@ -57,8 +57,8 @@ public final class ClientPusher {
     }
 
     /** A pusher that resolves names in the gateway's in-memory key cache (no database call). */
-    public static ClientPusher overKeyCache(KeyCache keys, BiFunction<String, Push, CompletableFuture<Boolean>> router) {
-        return new ClientPusher(name -> keys.entries().stream().filter(e -> e.name().equals(name))
+    public static RouterPush overKeyCache(KeyCache keys, BiFunction<String, Push, CompletableFuture<Boolean>> router) {
+        return new RouterPush(name -> keys.entries().stream().filter(e -> e.name().equals(name))
                 .map(KeyCache.Entry::publicKey).findFirst(), router);
     }
 
