@@ -1,25 +1,17 @@
 package org.edgegateway.dist;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.edgegateway.core.admin.AdminException;
+import org.edgegateway.core.admin.AdminService;
 import org.edgegateway.core.admin.ClientView;
 import org.edgegateway.core.config.Settings;
-import org.edgegateway.keys.ClientBundleFiles;
 import org.edgegateway.keys.ClientLimits;
-import org.edgegateway.keys.ClientNames;
-import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.Z85;
-import org.edgegateway.keys.ZCertFiles;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,93 +33,36 @@ final class ClientsCommand {
 
     /** {@code clients add NAME (--public-key Z85 | --generate --out DIR)}. */
     @Command(name = "add", description = "Enrol a client's CURVE public key, or generate a key pair and a bundle for it.")
-    static final class Add implements Callable<Integer> {
+    static final class Add extends EnrolKeyCommand {
         @ParentCommand
         ClientsCommand clients;
 
-        @Parameters(paramLabel = "NAME", description = "Unique client name: letters, digits, '.', '_' or '-', up to 64")
-        String name;
-
-        @ArgGroup(multiplicity = "1")
-        KeySource source;
-
-        static final class KeySource {
-            @Option(names = "--public-key", paramLabel = "Z85", description = "The client's public key (40 Z85 characters)")
-            String publicKey;
-
-            @ArgGroup(exclusive = false)
-            Generate generate;
-        }
-
-        static final class Generate {
-            @Option(names = "--generate", required = true,
-                    description = "Generate a key pair; the secret is written to the bundle only, never kept by the gateway")
-            boolean generate;
-
-            @Option(names = "--out", required = true, paramLabel = "DIR",
-                    description = "Folder for NAME.key, NAME.key_secret and server.key")
-            Path out;
+        @Override
+        String kind() {
+            return "client";
         }
 
         @Override
-        public Integer call() throws IOException {
-            ClientNames.requireValid(name);
-            try (CommandBackend session = clients.session()) {
-                if (source.publicKey != null) {
-                    Z85.decodeKey(source.publicKey);
-                    ClientView v = session.admin().enrol(name, source.publicKey, CommandBackend.actor());
-                    System.out.println("enrolled " + v.name() + " " + v.publicKey() + note(session));
-                    return Main.OK;
-                }
-                return generate(session, source.generate.out);
-            }
+        CommandBackend open() {
+            return clients.session();
         }
 
-        private int generate(CommandBackend session, Path out) throws IOException {
-            if (session.admin().client(name).isPresent()) {
+        @Override
+        String enrol(AdminService admin, String publicKey) {
+            return admin.enrol(name, publicKey, CommandBackend.actor()).publicKey();
+        }
+
+        @Override
+        void checkNew(AdminService admin) {
+            if (admin.client(name).isPresent()) {
                 throw new AdminException(AdminException.Kind.CONFLICT, "client '" + name + "' is already enrolled");
             }
-            String endpoint = session.admin().clientEndpoint();
-            CurveKeyPair pair = writeBundle(name, session.admin().serverPublicKey(), endpoint, out,
-                    key -> session.admin().enrol(name, key, CommandBackend.actor()));
-            System.out.println("enrolled " + name + " " + pair.publicZ85() + note(session));
-            printBundle(name, out, "gateway " + endpoint);
-            return Main.OK;
         }
-    }
 
-    /**
-     * Generates a key pair, writes its bundle (NAME.key, NAME.key_secret 0600, server.key naming
-     * {@code endpoint}) into {@code out}, then enrols the public key with {@code enrol}; the files are
-     * removed again when the enrolment fails. The secret stays in the bundle only.
-     */
-    static CurveKeyPair writeBundle(String name, String serverPublicKey, String endpoint, Path out,
-                                    java.util.function.Consumer<String> enrol) throws IOException {
-        CurveKeyPair pair = CurveKeyPair.generate();
-        ClientBundleFiles bundle = ClientBundleFiles.of(name, pair, serverPublicKey, endpoint);
-        try {
-            bundle.writeTo(out);
-        } catch (FileAlreadyExistsException e) {
-            throw new AdminException(AdminException.Kind.CONFLICT, e.getFile() + " already exists; choose an empty folder");
-        } finally {
-            bundle.wipe();
+        @Override
+        String endpoint(AdminService admin) {
+            return admin.clientEndpoint();
         }
-        try {
-            enrol.accept(pair.publicZ85());
-        } catch (RuntimeException e) {
-            for (Path p : bundle.files(out)) {
-                Files.deleteIfExists(p);
-            }
-            throw e;
-        }
-        return pair;
-    }
-
-    /** Says where the bundle of {@code name} went; {@code server} names what server.key points at. */
-    static void printBundle(String name, Path out, String server) {
-        System.out.println("bundle written to " + out.toAbsolutePath() + ": " + name + ZCertFiles.PUBLIC_SUFFIX + ", "
-                + name + ZCertFiles.SECRET_SUFFIX + " (secret, mode 0600), " + ClientBundleFiles.SERVER_CERTIFICATE
-                + " (" + server + ")");
     }
 
     /** {@code clients list}. */
@@ -164,32 +99,17 @@ final class ClientsCommand {
 
     /** {@code clients revoke NAME}. */
     @Command(name = "revoke", description = "Revoke a client: refused from now on, cut off if connected.")
-    static final class Revoke implements Callable<Integer> {
-        @ParentCommand
-        ClientsCommand clients;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    static final class Revoke extends OnClient {
         @Override
-        public Integer call() {
-            try (CommandBackend session = clients.session()) {
-                ClientView v = session.admin().revoke(name, CommandBackend.actor());
-                System.out.println("revoked " + v.name() + note(session));
-            }
-            return Main.OK;
+        String apply(AdminService admin) {
+            ClientView v = admin.revoke(name, CommandBackend.actor());
+            return "revoked " + v.name();
         }
     }
 
     /** {@code clients quarantine NAME [--for DURATION] [--reason TEXT]}. */
     @Command(name = "quarantine", description = "Quarantine a client: its key is refused until released or expired.")
-    static final class Quarantine implements Callable<Integer> {
-        @ParentCommand
-        ClientsCommand clients;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    static final class Quarantine extends OnClient {
         @Option(names = "--for", paramLabel = "DURATION", description = "e.g. 15m, 2h; default: until released")
         String duration;
 
@@ -197,45 +117,27 @@ final class ClientsCommand {
         String reason;
 
         @Override
-        public Integer call() {
+        String apply(AdminService admin) {
             Duration d = duration == null ? null : Settings.duration(duration);
-            try (CommandBackend session = clients.session()) {
-                ClientView v = session.admin().quarantine(name, reason, d, CommandBackend.actor());
-                System.out.println("quarantined " + v.name() + (v.quarantineUntil() == null ? " until released"
-                        : " until " + v.quarantineUntil()) + note(session));
-            }
-            return Main.OK;
+            ClientView v = admin.quarantine(name, reason, d, CommandBackend.actor());
+            return "quarantined " + v.name() + (v.quarantineUntil() == null ? " until released"
+                    : " until " + v.quarantineUntil());
         }
     }
 
     /** {@code clients release NAME}. */
     @Command(name = "release", description = "End a client's quarantine.")
-    static final class Release implements Callable<Integer> {
-        @ParentCommand
-        ClientsCommand clients;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    static final class Release extends OnClient {
         @Override
-        public Integer call() {
-            try (CommandBackend session = clients.session()) {
-                ClientView v = session.admin().release(name, CommandBackend.actor());
-                System.out.println("released " + v.name() + note(session));
-            }
-            return Main.OK;
+        String apply(AdminService admin) {
+            ClientView v = admin.release(name, CommandBackend.actor());
+            return "released " + v.name();
         }
     }
 
     /** {@code clients limit NAME [--rate R] [--burst B] [--bytes-rate N]}. */
     @Command(name = "limit", description = "Set a client's own rate limits; leave an option out to use the gateway default.")
-    static final class Limit implements Callable<Integer> {
-        @ParentCommand
-        ClientsCommand clients;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    static final class Limit extends OnClient {
         @Option(names = "--rate", paramLabel = "MSGS_PER_S")
         Double rate;
 
@@ -246,12 +148,9 @@ final class ClientsCommand {
         Long bytesRate;
 
         @Override
-        public Integer call() {
-            try (CommandBackend session = clients.session()) {
-                ClientView v = session.admin().setLimits(name, new ClientLimits(rate, burst, bytesRate), CommandBackend.actor());
-                System.out.println("limits of " + v.name() + ": " + describe(v.limits()) + note(session));
-            }
-            return Main.OK;
+        String apply(AdminService admin) {
+            ClientView v = admin.setLimits(name, new ClientLimits(rate, burst, bytesRate), CommandBackend.actor());
+            return "limits of " + v.name() + ": " + describe(v.limits());
         }
 
         static String describe(ClientLimits l) {
@@ -311,43 +210,44 @@ final class ClientsCommand {
 
     /** {@code clients approve NAME}. */
     @Command(name = "approve", description = "Approve a pending sensor: admitted from now on.")
-    static final class Approve implements Callable<Integer> {
-        @ParentCommand
-        ClientsCommand clients;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    static final class Approve extends OnClient {
         @Override
-        public Integer call() {
-            try (CommandBackend session = clients.session()) {
-                ClientView v = session.admin().approve(name, CommandBackend.actor());
-                System.out.println("approved " + v.name() + " " + v.publicKey() + note(session));
-            }
-            return Main.OK;
+        String apply(AdminService admin) {
+            ClientView v = admin.approve(name, CommandBackend.actor());
+            return "approved " + v.name() + " " + v.publicKey();
         }
     }
 
     /** {@code clients reject NAME}. */
     @Command(name = "reject", description = "Reject a pending sensor: its key is revoked for good.")
-    static final class Reject implements Callable<Integer> {
+    static final class Reject extends OnClient {
+        @Override
+        String apply(AdminService admin) {
+            ClientView v = admin.reject(name, CommandBackend.actor());
+            return "rejected " + v.name() + " " + v.publicKey();
+        }
+    }
+
+    /** A sub-command on one client by NAME: it prints what {@link #apply} did, and when that takes effect. */
+    abstract static class OnClient implements Callable<Integer> {
         @ParentCommand
         ClientsCommand clients;
 
         @Parameters(paramLabel = "NAME")
         String name;
 
+        abstract String apply(AdminService admin);
+
         @Override
         public Integer call() {
             try (CommandBackend session = clients.session()) {
-                ClientView v = session.admin().reject(name, CommandBackend.actor());
-                System.out.println("rejected " + v.name() + " " + v.publicKey() + note(session));
+                System.out.println(apply(session.admin()) + note(session));
             }
             return Main.OK;
         }
     }
 
     static String note(CommandBackend session) {
-        return session.live() ? "" : " (gateway not running: takes effect at its next start)";
+        return EnrolKeyCommand.note(session);
     }
 }

@@ -21,12 +21,11 @@ final class PrometheusMeters {
 
     static void bind(MeterRegistry registry, Gateway gateway) {
         GatewayMetrics m = gateway.metrics();
-        FunctionCounter.builder("egw.messages.received", m, GatewayMetrics::messagesIn)
-                .description("Messages received from authenticated clients").register(registry);
+        counter(registry, "egw.messages.received", m, GatewayMetrics::messagesIn,
+                "Messages received from authenticated clients");
         FunctionCounter.builder("egw.bytes.received", m, GatewayMetrics::bytesIn)
                 .baseUnit("bytes").description("Payload bytes received").register(registry);
-        FunctionCounter.builder("egw.replies.ack", m, GatewayMetrics::acks)
-                .description("ACK replies sent").register(registry);
+        counter(registry, "egw.replies.ack", m, GatewayMetrics::acks, "ACK replies sent");
         for (ErrorCode code : ErrorCode.values()) {
             FunctionCounter.builder("egw.replies.error", m, g -> g.errors(code))
                     .tag("code", code.name()).description("ERROR replies sent, by code").register(registry);
@@ -35,36 +34,34 @@ final class PrometheusMeters {
             FunctionCounter.builder("egw.zap.denials", m, g -> g.zapDenialsByReason().getOrDefault(reason, 0L))
                     .tag("reason", reason).description("Refused handshakes, by reason").register(registry);
         }
-        FunctionCounter.builder("egw.zap.allowed", m, GatewayMetrics::handshakesAllowed)
-                .description("Handshakes admitted").register(registry);
-        FunctionCounter.builder("egw.messages.dropped", m, GatewayMetrics::dropped)
-                .description("Messages dropped without an answer").register(registry);
-        FunctionCounter.builder("egw.replies.unroutable", m, GatewayMetrics::repliesUnroutable)
-                .description("Answers that could not be delivered (client gone or its queue full)").register(registry);
-        FunctionCounter.builder("egw.messages.duplicate", m, GatewayMetrics::duplicates)
-                .description("Retries answered from the de-duplication window").register(registry);
-        FunctionCounter.builder("egw.transport.faults", m, GatewayMetrics::transportFaults)
-                .description("Faults raised inside the transport's threads").register(registry);
-        FunctionCounter.builder("egw.admission.rate_limited", m, GatewayMetrics::rateLimitedMessages)
-                .description("Messages dropped for being over the client's rate").register(registry);
-        FunctionCounter.builder("egw.admission.rate_limited.silent", m, GatewayMetrics::rateLimitedSilently)
-                .description("Rate-limited messages dropped without an answer (answers are throttled)").register(registry);
-        FunctionCounter.builder("egw.admission.quarantined.discarded", m, GatewayMetrics::quarantinedDiscarded)
-                .description("Messages of quarantined clients discarded").register(registry);
-        FunctionCounter.builder("egw.quarantines", m, GatewayMetrics::quarantines)
-                .description("Clients quarantined").register(registry);
-        FunctionCounter.builder("egw.quarantines.automatic", m, GatewayMetrics::quarantinesAutomatic)
-                .description("Clients quarantined by flood defence").register(registry);
-        FunctionCounter.builder("egw.releases", m, GatewayMetrics::releases)
-                .description("Quarantines ended").register(registry);
-        FunctionCounter.builder("egw.releases.expired", m, GatewayMetrics::releasesByExpiry)
-                .description("Quarantines ended by expiry").register(registry);
-        FunctionCounter.builder("egw.bans", m, GatewayMetrics::bans)
-                .description("Addresses banned at the handshake").register(registry);
-        FunctionCounter.builder("egw.bans.removed", m, GatewayMetrics::bansRemoved)
-                .description("Bans removed by an admin").register(registry);
+        counter(registry, "egw.zap.allowed", m, GatewayMetrics::handshakesAllowed, "Handshakes admitted");
+        counter(registry, "egw.messages.dropped", m, GatewayMetrics::dropped, "Messages dropped without an answer");
+        counter(registry, "egw.replies.unroutable", m, GatewayMetrics::repliesUnroutable,
+                "Answers that could not be delivered (client gone or its queue full)");
+        counter(registry, "egw.messages.duplicate", m, GatewayMetrics::duplicates,
+                "Retries answered from the de-duplication window");
+        counter(registry, "egw.transport.faults", m, GatewayMetrics::transportFaults,
+                "Faults raised inside the transport's threads");
+        counter(registry, "egw.admission.rate_limited", m, GatewayMetrics::rateLimitedMessages,
+                "Messages dropped for being over the client's rate");
+        counter(registry, "egw.admission.rate_limited.silent", m, GatewayMetrics::rateLimitedSilently,
+                "Rate-limited messages dropped without an answer (answers are throttled)");
+        counter(registry, "egw.admission.quarantined.discarded", m, GatewayMetrics::quarantinedDiscarded,
+                "Messages of quarantined clients discarded");
+        counter(registry, "egw.quarantines", m, GatewayMetrics::quarantines, "Clients quarantined");
+        counter(registry, "egw.quarantines.automatic", m, GatewayMetrics::quarantinesAutomatic,
+                "Clients quarantined by flood defence");
+        counter(registry, "egw.releases", m, GatewayMetrics::releases, "Quarantines ended");
+        counter(registry, "egw.releases.expired", m, GatewayMetrics::releasesByExpiry, "Quarantines ended by expiry");
+        counter(registry, "egw.bans", m, GatewayMetrics::bans, "Addresses banned at the handshake");
+        counter(registry, "egw.bans.removed", m, GatewayMetrics::bansRemoved, "Bans removed by an admin");
         Gauge.builder("egw.clients.connected", gateway, g -> g.admin().connections().size())
                 .description("Authenticated connections").register(registry);
+    }
+
+    private static void counter(MeterRegistry registry, String name, GatewayMetrics m,
+                                java.util.function.ToDoubleFunction<GatewayMetrics> count, String description) {
+        FunctionCounter.builder(name, m, count).description(description).register(registry);
     }
 
     /**

@@ -1,21 +1,16 @@
 package org.edgegateway.dist;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.edgegateway.core.admin.AdminException;
+import org.edgegateway.core.admin.AdminService;
 import org.edgegateway.core.admin.WorkerInfo;
 import org.edgegateway.core.workers.WorkerView;
-import org.edgegateway.keys.ClientNames;
-import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.Z85;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -32,59 +27,33 @@ final class WorkersCommand {
 
     /** {@code workers add NAME (--public-key Z85 | --generate --out DIR)}. */
     @Command(name = "add", description = "Enrol a worker's CURVE public key, or generate a key pair and a bundle for it.")
-    static final class Add implements Callable<Integer> {
+    static final class Add extends EnrolKeyCommand {
         @ParentCommand
         WorkersCommand workers;
 
-        @Parameters(paramLabel = "NAME", description = "Unique worker name: letters, digits, '.', '_' or '-', up to 64")
-        String name;
-
-        @ArgGroup(multiplicity = "1")
-        KeySource source;
-
-        static final class KeySource {
-            @Option(names = "--public-key", paramLabel = "Z85", description = "The worker's public key (40 Z85 characters)")
-            String publicKey;
-
-            @ArgGroup(exclusive = false)
-            Generate generate;
-        }
-
-        static final class Generate {
-            @Option(names = "--generate", required = true,
-                    description = "Generate a key pair; the secret is written to the bundle only, never kept by the gateway")
-            boolean generate;
-
-            @Option(names = "--out", required = true, paramLabel = "DIR",
-                    description = "Folder for NAME.key, NAME.key_secret and server.key (naming the workers' endpoint)")
-            Path out;
+        @Override
+        String kind() {
+            return "worker";
         }
 
         @Override
-        public Integer call() throws IOException {
-            ClientNames.requireValid("worker name", name);
-            try (CommandBackend session = workers.session()) {
-                if (source.publicKey != null) {
-                    Z85.decodeKey(source.publicKey);
-                    WorkerInfo w = session.admin().enrolWorker(name, source.publicKey, CommandBackend.actor());
-                    System.out.println("enrolled worker " + w.name() + " " + w.publicKey() + ClientsCommand.note(session));
-                    return Main.OK;
-                }
-                return generate(session, source.generate.out);
-            }
+        CommandBackend open() {
+            return workers.session();
         }
 
-        private int generate(CommandBackend session, Path out) throws IOException {
-            String endpoint = session.admin().workerEndpoint();
+        @Override
+        String enrol(AdminService admin, String publicKey) {
+            return admin.enrolWorker(name, publicKey, CommandBackend.actor()).publicKey();
+        }
+
+        @Override
+        String endpoint(AdminService admin) {
+            String endpoint = admin.workerEndpoint();
             if (endpoint.isEmpty()) {
                 throw new AdminException(AdminException.Kind.CONFLICT,
                         "workers are off (workers.enabled=false): there is no endpoint to write into the bundle");
             }
-            CurveKeyPair pair = ClientsCommand.writeBundle(name, session.admin().serverPublicKey(), endpoint, out,
-                    key -> session.admin().enrolWorker(name, key, CommandBackend.actor()));
-            System.out.println("enrolled worker " + name + " " + pair.publicZ85() + ClientsCommand.note(session));
-            ClientsCommand.printBundle(name, out, "workers' endpoint " + endpoint);
-            return Main.OK;
+            return endpoint;
         }
     }
 
