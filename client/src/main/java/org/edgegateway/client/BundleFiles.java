@@ -13,13 +13,16 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.edgegateway.protocol.Zpl;
 
 /**
  * Writes a client bundle on the sensor: {@code NAME.key}, {@code NAME.key_secret} (mode 0600 from its
  * first byte) and {@code server.key}, in the ZPL certificate format that {@link ClientBundle#load}, the
- * gateway's {@code clients add --generate} and pyzmq's {@code zmq.auth} share (the gateway's writer
- * is {@code ZCertFiles} in the keys module, which a sensor does not carry: it brings the key store).
+ * gateway's {@code clients add --generate} and pyzmq's {@code zmq.auth} share, through the one
+ * reader and writer of that format, {@link Zpl} (the gateway's {@code ZCertFiles} uses it too).
  * Never replaces a file. Stateless, thread-safe.
  */
 final class BundleFiles {
@@ -56,18 +59,12 @@ final class BundleFiles {
             }
         }
         String when = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
-        String metadata = "metadata\n    name = \"" + name + "\"\n";
+        Map<String, String> metadata = Map.of("name", name);
         boolean done = false;
         try {
-            create(files.get(1), "#   ****  Generated on " + when + " by Edge Gateway  ****\n"
-                    + "#   ZeroMQ CURVE **Secret** Certificate\n"
-                    + "#   DO NOT PROVIDE THIS FILE TO OTHER USERS nor change its permissions.\n\n"
-                    + metadata + "curve\n    public-key = \"" + publicZ85 + "\"\n    secret-key = \"" + secretZ85 + "\"\n",
-                    "rw-------");
-            create(files.get(0), publicBanner(when) + metadata + "curve\n    public-key = \"" + publicZ85 + "\"\n",
-                    "rw-r--r--");
-            create(files.get(2), publicBanner(when) + "metadata\n    endpoint = \"" + endpoint + "\"\n"
-                    + "curve\n    public-key = \"" + serverZ85 + "\"\n", "rw-r--r--");
+            create(files.get(1), Zpl.certificate(when, metadata, publicZ85, secretZ85), "rw-------");
+            create(files.get(0), Zpl.certificate(when, metadata, publicZ85, null), "rw-r--r--");
+            create(files.get(2), Zpl.certificate(when, Map.of("endpoint", endpoint), serverZ85, null), "rw-r--r--");
             done = true;
         } finally {
             if (!done) {
@@ -83,11 +80,28 @@ final class BundleFiles {
         }
     }
 
-    private static String publicBanner(String when) {
-        return "#   ****  Generated on " + when + " by Edge Gateway  ****\n"
-                + "#   ZeroMQ CURVE Public Certificate\n"
-                + "#   Exchange securely, or use a secure mechanism to verify the contents\n"
-                + "#   of this file after exchange.\n\n";
+    /**
+     * The properties of a certificate file as {@code "section/name" -> value} (for example
+     * {@code "curve/public-key"}).
+     *
+     * @throws BundleException when the file cannot be read or a line is not ZPL, naming file and line
+     */
+    static Map<String, String> read(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new BundleException("cannot read certificate " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, String> properties = new LinkedHashMap<>();
+        try {
+            for (Zpl.Property p : Zpl.parse(text)) {
+                properties.putIfAbsent(p.path(), p.value());
+            }
+        } catch (Zpl.FormatException e) {
+            throw new BundleException(file + " line " + e.line() + ": " + e.getMessage());
+        }
+        return properties;
     }
 
     private static void create(Path file, String text, String mode) throws IOException {

@@ -88,17 +88,17 @@ public final class ClientBundle {
         requireFile(serverFile, "gateway certificate");
         warnIfReadableByOthers(secretFile);
 
-        Map<String, String> secret = ZplReader.read(secretFile);
+        Map<String, String> secret = BundleFiles.read(secretFile);
         byte[] publicKey = z85(secret, "curve/public-key", secretFile);
         byte[] secretKey = z85(secret, "curve/secret-key", secretFile);
         Path publicFile = dir.resolve(clientName + ".key");
         if (Files.isRegularFile(publicFile)) {
-            byte[] published = z85(ZplReader.read(publicFile), "curve/public-key", publicFile);
+            byte[] published = z85(BundleFiles.read(publicFile), "curve/public-key", publicFile);
             if (!java.util.Arrays.equals(published, publicKey)) {
                 throw new BundleException(publicFile + " and " + secretFile + " hold different public keys");
             }
         }
-        Map<String, String> server = ZplReader.read(serverFile);
+        Map<String, String> server = BundleFiles.read(serverFile);
         byte[] serverKey = z85(server, "curve/public-key", serverFile);
         return new ClientBundle(clientName, publicKey, secretKey, serverKey, server.get("metadata/endpoint"));
     }

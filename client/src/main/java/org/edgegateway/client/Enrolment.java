@@ -41,7 +41,7 @@ public final class Enrolment {
 
     /** Reads a claim file written by {@code edge-gateway claims create}. */
     static Claim readClaim(Path file) {
-        Map<String, String> p = ZplReader.read(file);
+        Map<String, String> p = BundleFiles.read(file);
         String secret = require(p, "claim/secret", file);
         String serverKey = require(p, "gateway/public-key", file);
         if (serverKey.length() != ZMQ.Curve.KEY_SIZE_Z85) {

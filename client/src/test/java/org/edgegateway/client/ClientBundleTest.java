@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.zeromq.ZMQ;
@@ -29,29 +27,11 @@ class ClientBundleTest {
     }
 
     @Test
-    void parsesZplAsCzmqAndPyzmqWriteIt() {
-        Map<String, String> p = ZplReader.parse(List.of(
-                "#   ****  Generated on 2026-01-01 by pyzmq  ****",
-                "#   ZeroMQ CURVE **Secret** Certificate",
-                "",
-                "metadata",
-                "    endpoint = \"tcp://10.0.0.1:5555\"  # where to connect",
-                "    note = 'a # not a comment'",
-                "curve",
-                "    public-key = \"rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7\"",
-                "    secret-key = \"JTKVSB%%)wK0E.X)V>+}o?pNmC{O*DAj6ciTbr]&\""), "test");
-        assertThat(p).containsEntry("metadata/endpoint", "tcp://10.0.0.1:5555")
-                .containsEntry("metadata/note", "a # not a comment")
-                .containsEntry("curve/public-key", "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7")
-                .containsEntry("curve/secret-key", "JTKVSB%%)wK0E.X)V>+}o?pNmC{O*DAj6ciTbr]&");
-    }
-
-    @Test
-    void badZplIsReportedWithTheLine() {
-        assertThatThrownBy(() -> ZplReader.parse(List.of("curve", "  public-key = \"x\""), "f.key"))
-                .isInstanceOf(BundleException.class).hasMessageContaining("f.key line 2");
-        assertThatThrownBy(() -> ZplReader.parse(List.of("curve", "    public-key = \"x"), "f.key"))
-                .isInstanceOf(BundleException.class).hasMessageContaining("unterminated");
+    void badCertificateIsReportedWithFileAndLine() throws Exception {
+        Path file = tmp.resolve("f.key");
+        Files.writeString(file, "curve\n    public-key = \"x\n");
+        assertThatThrownBy(() -> BundleFiles.read(file))
+                .isInstanceOf(BundleException.class).hasMessage(file + " line 2: quoted value has no closing \"");
     }
 
     @Test

@@ -72,7 +72,7 @@ class PyzmqInteropTest {
     }
 
     private static String[] keysOf(Path zpl) {
-        var props = ZplReader.read(zpl);
+        var props = BundleFiles.read(zpl);
         return new String[] {props.get("curve/public-key"), props.get("curve/secret-key")};
     }
 

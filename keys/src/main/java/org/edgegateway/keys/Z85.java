@@ -1,10 +1,9 @@
 package org.edgegateway.keys;
 
-import java.util.Arrays;
-
 /**
  * The Z85 encoding of ZeroMQ RFC 32 (stateless, thread-safe): four bytes become five printable
- * characters. CURVE keys are 32 bytes, so 40 characters in Z85.
+ * characters. CURVE keys are 32 bytes, so 40 characters in Z85. The codec is JeroMQ's
+ * ({@code zmq.util.Z85}); this class adds the checks at the boundary.
  *
  * <p>Unlike the reference code, decoding is strict: a character outside the alphabet or a group
  * whose value does not fit in 32 bits is refused with its position, so a mistyped key is reported
@@ -17,17 +16,8 @@ public final class Z85 {
     /** Length in bytes of a CURVE key. */
     public static final int KEY_BYTES = 32;
 
-    private static final char[] ALPHABET =
-            ("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#")
-                    .toCharArray();
-    private static final byte[] DECODER = new byte[128];
-
-    static {
-        Arrays.fill(DECODER, (byte) -1);
-        for (int i = 0; i < ALPHABET.length; i++) {
-            DECODER[ALPHABET[i]] = (byte) i;
-        }
-    }
+    private static final String ALPHABET =
+            "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
 
     private Z85() {
     }
@@ -41,18 +31,7 @@ public final class Z85 {
             throw new IllegalArgumentException(
                     "Z85 input length must be a multiple of 4 bytes, got " + data.length);
         }
-        char[] out = new char[data.length / 4 * 5];
-        int o = 0;
-        for (int i = 0; i < data.length; i += 4) {
-            long value = ((data[i] & 0xFFL) << 24) | ((data[i + 1] & 0xFFL) << 16)
-                    | ((data[i + 2] & 0xFFL) << 8) | (data[i + 3] & 0xFFL);
-            for (int k = 4; k >= 0; k--) {
-                out[o + k] = ALPHABET[(int) (value % 85)];
-                value /= 85;
-            }
-            o += 5;
-        }
-        return new String(out);
+        return zmq.util.Z85.encode(data, data.length);
     }
 
     /** Decodes {@code text}, whose length must be a multiple of 5. */
@@ -66,25 +45,18 @@ public final class Z85 {
         }
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c >= 128 || DECODER[c] < 0) {
+            if (ALPHABET.indexOf(c) < 0) {
                 throw new IllegalArgumentException("invalid Z85 character " + describe(c) + " at position " + i);
             }
         }
-        byte[] out = new byte[text.length() / 5 * 4];
-        int o = 0;
+        byte[] out = zmq.util.Z85.decode(text);
+        String back = zmq.util.Z85.encode(out, out.length);
         for (int i = 0; i < text.length(); i += 5) {
-            long value = 0;
-            for (int k = 0; k < 5; k++) {
-                value = value * 85 + DECODER[text.charAt(i + k)];
-            }
-            if (value > 0xFFFFFFFFL) {
+            if (!back.regionMatches(i, text, i, 5)) {
+                // a group over 2^32 - 1 wraps around in the codec, so it does not encode back to itself
                 throw new IllegalArgumentException("Z85 group at position " + i
                         + " (\"" + text.substring(i, i + 5) + "\") exceeds 32 bits");
             }
-            out[o++] = (byte) (value >>> 24);
-            out[o++] = (byte) (value >>> 16);
-            out[o++] = (byte) (value >>> 8);
-            out[o++] = (byte) value;
         }
         return out;
     }

@@ -20,14 +20,15 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.edgegateway.protocol.Zpl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,21 +73,6 @@ public final class ZCertFiles {
             PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
             PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
-    private static final String PUBLIC_BANNER = """
-            #   ****  Generated on %s by Edge Gateway  ****
-            #   ZeroMQ CURVE Public Certificate
-            #   Exchange securely, or use a secure mechanism to verify the contents
-            #   of this file after exchange. Store public certificates in your home
-            #   directory, in the .curve subdirectory.
-
-            """;
-    private static final String SECRET_BANNER = """
-            #   ****  Generated on %s by Edge Gateway  ****
-            #   ZeroMQ CURVE **Secret** Certificate
-            #   DO NOT PROVIDE THIS FILE TO OTHER USERS nor change its permissions.
-
-            """;
-
     private ZCertFiles() {
     }
 
@@ -121,68 +107,45 @@ public final class ZCertFiles {
     }
 
     static ZCert parse(Path file, String text) throws ZCertFormatException {
-        String[] lines = text.split("\n", -1);
-        String section = null;
-        int childIndent = -1;
+        List<Zpl.Property> properties;
+        try {
+            properties = Zpl.parse(text);
+        } catch (Zpl.FormatException e) {
+            throw new ZCertFormatException(file, e.line(), e.getMessage());
+        }
         byte[] publicKey = null;
         byte[] secretKey = null;
         int publicLine = 0;
         Map<String, String> metadata = new LinkedHashMap<>();
-        for (int i = 0; i < lines.length; i++) {
-            int lineNo = i + 1;
-            String line = stripTrailing(lines[i]);
-            int indent = 0;
-            while (indent < line.length() && (line.charAt(indent) == ' ' || line.charAt(indent) == '\t')) {
-                indent++;
-            }
-            String content = line.substring(indent);
-            if (content.isEmpty() || content.startsWith("#")) {
-                continue;
-            }
-            int eq = content.indexOf('=');
-            String name = (eq < 0 ? content : content.substring(0, eq)).trim();
-            if (name.isEmpty()) {
-                throw new ZCertFormatException(file, lineNo, "expected a name before '='");
-            }
-            if (indent == 0) {
-                if (eq >= 0) {
-                    parseValue(file, lineNo, content.substring(eq + 1)); // checked, not used
-                    section = null;
-                } else {
-                    section = name;
-                }
-                childIndent = -1;
-                continue;
-            }
-            if (childIndent < 0) {
-                childIndent = indent;
-            }
-            if (section == null || indent > childIndent || eq < 0) {
-                continue; // deeper levels and sections this format does not define
-            }
-            String value = parseValue(file, lineNo, content.substring(eq + 1));
-            if (section.equals("curve")) {
-                if (name.equals("public-key")) {
+        for (Zpl.Property p : properties) {
+            int lineNo = p.line();
+            switch (p.path()) {
+                case "curve/public-key" -> {
                     if (publicKey != null) {
                         throw new ZCertFormatException(file, lineNo, "public-key appears twice");
                     }
-                    publicKey = decodeKey(file, lineNo, "public-key", value);
+                    publicKey = decodeKey(file, lineNo, "public-key", p.value());
                     publicLine = lineNo;
-                } else if (name.equals("secret-key")) {
+                }
+                case "curve/secret-key" -> {
                     if (secretKey != null) {
                         throw new ZCertFormatException(file, lineNo, "secret-key appears twice");
                     }
-                    secretKey = decodeKey(file, lineNo, "secret-key", value);
+                    secretKey = decodeKey(file, lineNo, "secret-key", p.value());
                 }
-            } else if (section.equals("metadata")) {
-                try {
-                    ZCert.requireMetadataName(name);
-                    ZCert.requireMetadataValue(name, value);
-                } catch (IllegalArgumentException e) {
-                    throw new ZCertFormatException(file, lineNo, e.getMessage());
-                }
-                if (metadata.putIfAbsent(name, value) != null) {
-                    throw new ZCertFormatException(file, lineNo, "metadata '" + name + "' appears twice");
+                default -> {
+                    if (p.path().startsWith("metadata/") && p.path().indexOf('/', 9) < 0) {
+                        String name = p.path().substring(9);
+                        try {
+                            ZCert.requireMetadataName(name);
+                            ZCert.requireMetadataValue(name, p.value());
+                        } catch (IllegalArgumentException e) {
+                            throw new ZCertFormatException(file, lineNo, e.getMessage());
+                        }
+                        if (metadata.putIfAbsent(name, p.value()) != null) {
+                            throw new ZCertFormatException(file, lineNo, "metadata '" + name + "' appears twice");
+                        }
+                    }
                 }
             }
         }
@@ -200,26 +163,6 @@ public final class ZCertFiles {
         }
     }
 
-    private static String parseValue(Path file, int lineNo, String raw) throws ZCertFormatException {
-        String v = raw.trim();
-        if (v.isEmpty()) {
-            return "";
-        }
-        char q = v.charAt(0);
-        if (q != '"' && q != '\'') {
-            return v; // unquoted, as pyzmq writes metadata
-        }
-        int close = v.indexOf(q, 1);
-        if (close < 0) {
-            throw new ZCertFormatException(file, lineNo, "quoted value has no closing " + q);
-        }
-        String rest = v.substring(close + 1).trim();
-        if (!rest.isEmpty() && !rest.startsWith("#")) {
-            throw new ZCertFormatException(file, lineNo, "unexpected text after the quoted value");
-        }
-        return v.substring(1, close);
-    }
-
     private static byte[] decodeKey(Path file, int lineNo, String what, String value)
             throws ZCertFormatException {
         try {
@@ -229,19 +172,11 @@ public final class ZCertFiles {
         }
     }
 
-    private static String stripTrailing(String line) {
-        int end = line.length();
-        while (end > 0 && Character.isWhitespace(line.charAt(end - 1))) {
-            end--;
-        }
-        return line.substring(0, end);
-    }
-
     // ---------------------------------------------------------------- writing
 
     /** The ZPL text of the public certificate for {@code cert} (its secret key left out). */
     static String formatPublic(ZCert cert, Clock clock) {
-        return format(PUBLIC_BANNER, cert, false, clock);
+        return format(cert, false, clock);
     }
 
     /** The ZPL text of the secret certificate for {@code cert}. */
@@ -250,20 +185,12 @@ public final class ZCertFiles {
             throw new IllegalArgumentException("certificate " + cert.publicZ85()
                     + " is public-only: no secret certificate can be written for it");
         }
-        return format(SECRET_BANNER, cert, true, clock);
+        return format(cert, true, clock);
     }
 
-    private static String format(String banner, ZCert cert, boolean withSecret, Clock clock) {
+    private static String format(ZCert cert, boolean withSecret, Clock clock) {
         String when = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
-        StringBuilder b = new StringBuilder(banner.formatted(when));
-        b.append("metadata\n");
-        cert.metadata().forEach((k, v) -> b.append("    ").append(k).append(" = \"").append(v).append("\"\n"));
-        b.append("curve\n");
-        b.append("    public-key = \"").append(cert.publicZ85()).append("\"\n");
-        if (withSecret) {
-            b.append("    secret-key = \"").append(cert.secretZ85()).append("\"\n");
-        }
-        return b.toString();
+        return Zpl.certificate(when, cert.metadata(), cert.publicZ85(), withSecret ? cert.secretZ85() : null);
     }
 
     /**
