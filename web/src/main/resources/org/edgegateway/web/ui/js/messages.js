@@ -1,0 +1,51 @@
+// The recent messages of one client, in a card of the clients page.
+import { api, pathOf } from './api.js';
+import { $, clear, el, fillTable } from './dom.js';
+import { fmtNum, fmtTime } from './format.js';
+import { refresh as refreshPage } from './router.js';
+
+const RECENT_LIMIT = 50;
+
+let shownFor = null;  // the client whose recent messages are shown, or null
+
+export function bind() {
+  $('messages-close').addEventListener('click', close);
+}
+
+export function showMessages(name) {
+  shownFor = name;
+  $('messages-title').textContent = 'Recent messages of ' + name;
+  clear($('messages-table').tBodies[0]);
+  $('messages-empty').hidden = true;
+  $('messages-card').hidden = false;
+  $('messages-card').scrollIntoView({ block: 'nearest' });
+  refreshPage();
+}
+
+function close() {
+  shownFor = null;
+  $('messages-card').hidden = true;
+}
+
+export async function refresh(bg) {
+  const name = shownFor;
+  if (!name) return;
+  let rows;
+  try {
+    rows = await api('GET', pathOf('/api/clients', name, 'messages?limit=' + RECENT_LIMIT), undefined, bg);
+  } catch (e) {
+    if (e.status === 404) close();
+    throw e;
+  }
+  if (shownFor !== name) return;
+  fillTable('messages', rows.map((m) => {
+    const ok = String(m.outcome).toUpperCase() === 'ACK';
+    return el('tr', null,
+      el('td', { class: 'small', text: fmtTime(m.receivedAt) }),
+      el('td', { class: 'mono small', text: m.type }),
+      el('td', { class: 'opt small', text: fmtNum(m.size) + ' B' }),
+      el('td', { class: 'mono small preview', text: m.preview || '' }),
+      el('td', { class: 'small' }, el('span', { class: 'outcome ' + (ok ? 'ok' : 'bad'), text: m.outcome }),
+        m.detail && !ok ? el('div', { class: 'muted', text: m.detail }) : null));
+  }));
+}

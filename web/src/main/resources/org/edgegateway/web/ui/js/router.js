@@ -1,0 +1,67 @@
+// Which page is shown, and the refresh that keeps it current. The pages register here (app.js does
+// it), so the router imports none of them.
+//
+// A page is an object (a page module's namespace will do) with, each optional:
+//   refresh(bg)  reloads its data; bg when the poll does it rather than the admin
+//   onShow()     runs when the page is shown
+//   onHide()     runs whenever another page is shown
+import { ApiError, onAuthLost, session } from './api.js';
+import { $, showBanner } from './dom.js';
+
+const pages = new Map();     // name -> page, in the order registered
+const routable = new Set();  // the names a location hash may open
+let current = null;
+let polling = false;
+
+/** Adds a page whose section is #page-NAME; {@code byHash} when #NAME in the address opens it. */
+export function register(name, page, byHash) {
+  pages.set(name, page);
+  if (byHash) routable.add(name);
+}
+
+export function currentPage() {
+  return current;
+}
+
+export function show(page) {
+  current = page;
+  for (const name of pages.keys()) $('page-' + name).hidden = name !== page;
+  const loggedIn = !!session() && page !== 'login';
+  $('nav').hidden = !loggedIn || page === 'password';
+  $('logout').hidden = !loggedIn;
+  $('who').textContent = loggedIn ? session().user : '';
+  for (const a of document.querySelectorAll('#nav a')) {
+    a.classList.toggle('active', a.dataset.page === page);
+  }
+  for (const [name, p] of pages) {
+    const hook = name === page ? p.onShow : p.onHide;
+    if (hook) hook();
+  }
+  refresh();
+}
+
+export function route() {
+  const s = session();
+  if (!s) { show('login'); return; }
+  if (s.mustChangePassword) { show('password'); return; }
+  const page = location.hash.replace('#', '');
+  show(routable.has(page) ? page : 'dashboard');
+}
+
+onAuthLost(show);
+
+/** Reloads the shown page's data; {@code bg} when the poll does it rather than the admin. */
+export async function refresh(bg) {
+  const s = session();
+  if (polling || !s || s.mustChangePassword) return;
+  const page = pages.get(current);
+  if (!page || !page.refresh) return;
+  polling = true;
+  try {
+    await page.refresh(bg);
+  } catch (e) {
+    if (!(e instanceof ApiError)) showBanner('The page failed to update: ' + e.message);
+  } finally {
+    polling = false;
+  }
+}
