@@ -149,10 +149,12 @@ class BrowserTest {
 
             driver.findElement(By.cssSelector("#nav a[data-page=dashboard]")).click();
             By row = By.cssSelector("#connections-table tr[data-client='sensor-7']");
-            wait.until(ExpectedConditions.visibilityOfElementLocated(row));
-            assertThat(driver.findElement(row).getText()).contains("sensor-7").contains("127.0.0.1");
+            // the poll rebuilds the table: read the row's text in one step, retried if it went stale
+            wait.ignoring(StaleElementReferenceException.class)
+                    .until(d -> d.findElement(row).getText().contains("127.0.0.1"));
+            assertThat(textOf(row)).contains("sensor-7").contains("127.0.0.1");
             wait.until(d -> !d.findElement(By.id("stat-connected")).getText().equals("–"));
-            assertThat(driver.findElement(By.id("stat-connected")).getText()).isEqualTo("1");
+            assertThat(textOf(By.id("stat-connected"))).isEqualTo("1");
             shot("03-dashboard-connected");
             resize(390, 844);
             shot("04-dashboard-phone");
@@ -517,6 +519,11 @@ class BrowserTest {
             e.click();
             return true;
         });
+    }
+
+    /** The text of what {@code by} finds, found afresh if a poll replaced it between finding and reading. */
+    private String textOf(By by) {
+        return wait.ignoring(StaleElementReferenceException.class).until(d -> d.findElement(by).getText());
     }
 
     private void visible(String id) {
