@@ -29,6 +29,8 @@ final class ConnectedWorker {
     Instant lastHeardAt;
     long served;
     long failed;
+    /** Taken out of the dispatch (it went away): never given credit again. */
+    boolean withdrawn;
 
     /** A request sent to a worker and not answered by it yet, and the totals of its type. */
     record Pending(RemoteCall call, long sentAt, WorkerStats type) {

@@ -110,8 +110,14 @@ final class WorkerDispatch {
         credit(w);
     }
 
-    /** A worker has credit again: back at the end of its types' queues, then serve who waits. */
+    /**
+     * A worker has credit again: back at the end of its types' queues, then serve who waits. A worker
+     * taken out meanwhile (the hub's heartbeat pass walks a copy of the workers) is left out.
+     */
     void credit(ConnectedWorker w) {
+        if (w.withdrawn) {
+            return;
+        }
         for (String type : w.types) {
             TypeQueue q = types.get(type);
             if (q != null && !q.ready.contains(w) && w.hasCredit(maxInFlight)) {
@@ -126,6 +132,7 @@ final class WorkerDispatch {
      * worker of their type, or first in line of their type's wait.
      */
     void withdraw(ConnectedWorker w) {
+        w.withdrawn = true;
         for (String type : w.types) {
             TypeQueue q = types.get(type);
             if (q != null) {

@@ -97,6 +97,19 @@ class WorkerDispatchTest {
     }
 
     @Test
+    void aWorkerTakenOutIsNeverGivenCreditAgain() {
+        WorkerDispatch d = dispatch(1);
+        worker("a", "T");
+        ConnectedWorker b = worker("b", "T");
+        d.withdraw(b);
+        // the hub's heartbeat pass walks a copy of the workers taken before b was removed
+        d.credit(b);
+        d.place(call("1"));
+        d.place(call("2"));
+        assertThat(sent).containsExactly("a:1");
+    }
+
+    @Test
     void callsTheRouterAnsweredAreNeitherSentNorCompletedAgain() {
         WorkerDispatch d = dispatch(1);
         ConnectedWorker a = worker("a", "T");
