@@ -30,6 +30,18 @@ final class ProcStats {
         }
     }
 
+    /** {@link #cpuNanos} of {@code c}, or -1 when it has ended (or its stat cannot be read). */
+    static long cpuNanosOrMinusOne(Child c) {
+        if (!c.alive()) {
+            return -1;
+        }
+        try {
+            return cpuNanos(c.pid());
+        } catch (IllegalStateException e) {
+            return -1;
+        }
+    }
+
     /** Resident set size in KiB (VmRSS). */
     static long rssKib(long pid) {
         try {

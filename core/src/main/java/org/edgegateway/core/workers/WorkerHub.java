@@ -1,53 +1,31 @@
 package org.edgegateway.core.workers;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.edgegateway.core.HandlerLookup;
 import org.edgegateway.core.KeyCache;
 import org.edgegateway.core.router.Doorbell;
 import org.edgegateway.core.router.Lane;
-import org.edgegateway.core.router.LaneLimits;
 import org.edgegateway.core.router.RemoteCall;
 import org.edgegateway.core.router.Route;
 import org.edgegateway.core.router.RouterAttachment;
-import org.edgegateway.keys.ClientLimits;
-import org.edgegateway.keys.ClientStatus;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.WorkerRecord;
-import org.edgegateway.plugin.api.HandlerMessage;
-import org.edgegateway.plugin.api.HandlerResult;
-import org.edgegateway.plugin.api.MessageHandler;
+import org.edgegateway.protocol.Frames;
 import org.edgegateway.protocol.TypeNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.zeromq.SocketType;
 import org.zeromq.ZContext;
-import org.zeromq.ZEvent;
-import org.zeromq.ZMQ;
-import org.zeromq.ZMQException;
-import org.zeromq.ZMonitor;
-import zmq.Msg;
 import zmq.io.Metadata;
 
 /**
@@ -66,32 +44,35 @@ import zmq.io.Metadata;
  * unanswered to another worker of the type, or back to the wait. The router's deadline and one
  * compare-and-set per call decide between a worker's reply and the time limit, so a late reply of a
  * dead worker is dropped and a client never gets two answers.
+ *
+ * <p>The hub reads the workers' commands and composes the parts, each with its owner:
+ * <ul>
+ * <li>router thread only: the socket once bound ({@link WorkerSocket}), the connected workers
+ * ({@link WorkerRegistry}, {@link ConnectedWorker}: liveness, requests held) and the dispatch per type
+ * ({@link WorkerDispatch}: credit, least recently used, the wait);</li>
+ * <li>written on the router thread, read by any: the routes and their lanes ({@link WorkerRoutes}), the
+ * last {@link #workers() view}, the totals ({@link WorkerStatsBook});</li>
+ * <li>from other threads to the router thread, through {@code later} (a queue, then the router's
+ * {@link Doorbell}): {@link #cut}, a fresh view, and the peers whose connection JeroMQ's I/O thread
+ * saw close. The enrolled keys ({@link WorkerKeySet}) are replaced whole by any thread and read by the
+ * ZAP thread and the router thread.</li>
+ * </ul>
  */
 public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoCloseable {
     /** The ZAP domain of the workers' ROUTER: the ZAP handler admits worker keys only there. */
     public static final String DOMAIN = "edge-gateway-workers";
     private static final Logger LOG = LoggerFactory.getLogger(WorkerHub.class);
-    private static final byte[] READY = ascii("READY");
-    private static final byte[] REQUEST = ascii("REQUEST");
-    private static final byte[] REPLY = ascii("REPLY");
-    private static final byte[] HEARTBEAT = ascii("HEARTBEAT");
-    private static final byte[] DISCONNECT = ascii("DISCONNECT");
-    private static final byte[] ERROR = ascii("ERROR");
-    private static final byte[] ACK = ascii("ACK");
 
     private final ZContext context;
     private final CurveKeyPair serverKeys;
     private final WorkerConfig config;
-    /** Active worker keys (Z85) and their names, replaced whole on every change. */
-    private volatile Map<String, String> enrolled = Map.of();
+    private final WorkerKeySet enrolled = new WorkerKeySet();
     private final Predicate<String> servedElsewhere;
     private final Clock clock;
     private volatile Doorbell bell;
     private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
-    private final Map<SocketChannel, String> channelPeers = new ConcurrentHashMap<>();
-    private final Map<String, SocketChannel> peerChannels = new ConcurrentHashMap<>();
-    private final AtomicLong version = new AtomicLong();
-    private volatile Map<String, Route> routes = Map.of();
+    private final WorkerRoutes routes;
+    private final WorkerStatsBook stats = new WorkerStatsBook();
     private volatile List<WorkerView> view = List.of();
     private volatile boolean running = true;
     private volatile boolean attached;
@@ -100,56 +81,11 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
     private volatile Thread loopThread;
     private volatile String boundEndpoint;
 
-    // Owned by the router thread.
-    private final Map<String, Worker> workers = new HashMap<>();
-    private final Map<String, TypeQueue> types = new HashMap<>();
-    private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
-    private final Map<String, WorkerStats> workerStats = new ConcurrentHashMap<>();
-    private final Map<String, WorkerStats> typeStats = new ConcurrentHashMap<>();
-    private final List<java.util.function.Consumer<WorkerStats>> statsListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private long requestIds;
-    private ZMQ.Socket socket;
+    // Owned by the router thread (the socket from attached() on; it is bound by start()).
+    private final WorkerRegistry workers = new WorkerRegistry();
+    private final WorkerDispatch dispatch;
+    private WorkerSocket socket;
     private long nextHousekeeping;
-
-    /** One connected worker. Owned by the router thread. */
-    private static final class Worker {
-        final byte[] routingId;
-        final String id;
-        final String key;
-        final String name;
-        final String peer;
-        final Instant connectedAt;
-        final Set<String> types = new LinkedHashSet<>();
-        final Map<Long, Pending> inFlight = new LinkedHashMap<>();
-        WorkerStats stats;
-        long lastHeard;
-        long lastSent;
-        Instant lastHeardAt;
-        long served;
-        long failed;
-
-        Worker(byte[] routingId, String id, String key, String name, String peer, Instant at, long now) {
-            this.routingId = routingId;
-            this.id = id;
-            this.key = key;
-            this.name = name;
-            this.peer = peer;
-            this.connectedAt = at;
-            this.lastHeard = now;
-            this.lastHeardAt = at;
-        }
-    }
-
-    /** A request sent to a worker and not answered by it yet. */
-    private record Pending(RemoteCall call, long sentAt, WorkerStats type) {
-    }
-
-    /** The workers of one type, least recently used first, and the calls waiting for credit. */
-    private static final class TypeQueue {
-        final ArrayDeque<Worker> ready = new ArrayDeque<>();
-        final ArrayDeque<RemoteCall> waiting = new ArrayDeque<>();
-        int serving;
-    }
 
     /**
      * @param enrolledKeys    the enrolled worker keys (revoked ones are ignored); see {@link #enrolled(List)}
@@ -164,6 +100,18 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
         enrolled(enrolledKeys);
         this.servedElsewhere = servedElsewhere;
         this.clock = clock;
+        this.routes = new WorkerRoutes(config, this::dispatch);
+        this.dispatch = new WorkerDispatch(config.maxInFlight(), stats, new WorkerDispatch.Link() {
+            @Override
+            public boolean send(ConnectedWorker w, byte[][] frames) {
+                return WorkerHub.this.send(w.routingId, frames);
+            }
+
+            @Override
+            public void unreachable(ConnectedWorker w) {
+                remove(w, "unreachable");
+            }
+        });
     }
 
     /**
@@ -171,23 +119,8 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
      * router ({@link org.edgegateway.core.router.Router#attach}), whose loop serves it from then on.
      */
     public String start() {
-        socket = context.createSocket(SocketType.ROUTER);
-        try {
-            socket.setCurveServer(true);
-            socket.setCurveSecretKey(serverKeys.secretKey());
-            socket.setZAPDomain(DOMAIN);
-            socket.setRouterMandatory(true);
-            socket.setLinger(0);
-            socket.setSndHWM(100_000);
-            socket.setRcvHWM(100_000);
-            socket.setHandshakeIvl(10_000);
-            socket.setEventHook(this::onSocketEvent, ZMQ.EVENT_ACCEPTED | ZMQ.EVENT_DISCONNECTED);
-            socket.bind(config.endpoint());
-        } catch (RuntimeException e) {
-            socket.close();
-            throw new IllegalStateException("workers: cannot bind " + config.endpoint() + ": " + e.getMessage(), e);
-        }
-        boundEndpoint = socket.getLastEndpoint();
+        socket = new WorkerSocket(context, serverKeys, config.endpoint(), DOMAIN, peer -> later(() -> gone(peer)));
+        boundEndpoint = socket.boundEndpoint();
         LOG.info("workers: listening on {}", boundEndpoint);
         return boundEndpoint;
     }
@@ -196,7 +129,7 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
 
     @Override
     public void attached(Doorbell routerBell) {
-        routerBell.watch(socket.getFD());
+        routerBell.watch(socket.descriptor());
         bell = routerBell;
         attached = true;
         nextHousekeeping = System.nanoTime();
@@ -213,7 +146,7 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
             r.run();
         }
         int n = 0;
-        while (n++ < 1000 && (socket.getEvents() & ZMQ.Poller.POLLIN) != 0) {
+        while (n++ < 1000 && socket.readable()) {
             receive();
         }
         if (now - nextHousekeeping >= 0) {
@@ -227,7 +160,7 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
     public boolean workWaiting() {
         // The descriptor is edge-triggered, and a send can consume the signal of a message already
         // queued: the socket itself says whether one waits.
-        return !detached && (!commands.isEmpty() || (socket.getEvents() & ZMQ.Poller.POLLIN) != 0);
+        return !detached && (!commands.isEmpty() || socket.readable());
     }
 
     @Override
@@ -236,15 +169,10 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
             return;
         }
         detached = true;
-        for (Worker w : new ArrayList<>(workers.values())) {
-            send(w.routingId, DISCONNECT);
+        for (ConnectedWorker w : workers.all()) {
+            send(w.routingId, WorkerFrames.DISCONNECT);
         }
-        try {
-            socket.setLinger(100);
-            socket.close();
-        } catch (RuntimeException e) {
-            LOG.debug("workers: close failed", e);
-        }
+        socket.close();
     }
 
     /** Runs {@code command} on the router thread, soon. */
@@ -265,59 +193,37 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
      * handshake (cut its connections with {@link #cut}).
      */
     public void enrolled(List<WorkerRecord> records) {
-        Map<String, String> next = new HashMap<>();
-        for (WorkerRecord r : records) {
-            if (r.active()) {
-                next.put(r.publicKey(), r.name());
-            }
-        }
-        enrolled = Map.copyOf(next);
+        enrolled.replace(records);
     }
 
     /** The ZAP look-up of the workers' domain: active worker keys only. */
     public KeyCache.Entry lookupKey(String publicKeyZ85) {
-        String name = publicKeyZ85 == null ? null : enrolled.get(publicKeyZ85);
-        return name == null ? null
-                : new KeyCache.Entry(name, publicKeyZ85, ClientStatus.ACTIVE, ClientLimits.DEFAULTS, null);
+        return enrolled.entry(publicKeyZ85);
     }
 
     // ---- HandlerLookup: the routes of the types some worker serves now ------------------------------
 
     @Override
     public Route route(String type) {
-        return routes.get(type);
+        return routes.route(type);
     }
 
     @Override
     public Set<String> types() {
-        return routes.keySet();
+        return routes.types();
     }
 
     @Override
     public long version() {
-        return version.get();
+        return routes.version();
     }
 
     /**
      * Tells {@code listener} of every worker name and type with totals, now and whenever a new one
-     * appears (on {@code egw-workers}; must not block). For metrics.
+     * appears (then on the router thread; must not block). For metrics.
      */
-    public synchronized void onStats(java.util.function.Consumer<WorkerStats> listener) {
-        statsListeners.add(listener);
-        workerStats.values().forEach(listener);
-        typeStats.values().forEach(listener);
-    }
-
-    private WorkerStats stats(Map<String, WorkerStats> all, String kind, String name) {
-        WorkerStats st = all.get(name);
-        if (st == null) {
-            synchronized (this) {
-                st = all.computeIfAbsent(name, n -> new WorkerStats(kind, n));
-                WorkerStats made = st;
-                statsListeners.forEach(l -> l.accept(made));
-            }
-        }
-        return st;
+    public void onStats(Consumer<WorkerStats> listener) {
+        stats.onStats(listener);
     }
 
     /**
@@ -335,7 +241,7 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
         });
         try {
             return fresh.get(1, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             return view;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -352,11 +258,11 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
         }
         later(() -> {
             int n = 0;
-            for (Worker w : new ArrayList<>(workers.values())) {
+            for (ConnectedWorker w : workers.all()) {
                 if (w.key.equals(publicKey)) {
-                    send(w.routingId, DISCONNECT);
+                    send(w.routingId, WorkerFrames.DISCONNECT);
                     remove(w, "revoked");
-                    shutdown(peerChannels.get(w.peer));
+                    socket.shutdown(w.peer);
                     n++;
                 }
             }
@@ -365,125 +271,81 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
         return done;
     }
 
-    // ---- the router's side -------------------------------------------------------------------------
+    // ---- the router thread ---------------------------------------------------------------------------
 
     /** {@link Lane.Dispatcher} of every worker type's lane: called on the router thread, as the hub's turns are. */
     private boolean dispatch(RemoteCall call) {
         if (!running || detached) {
             return false;
         }
-        place(call);
+        dispatch.place(call);
         return true;
     }
 
-    private Lane lane(String type) {
-        return lanes.computeIfAbsent(type, t -> Lane.remote("worker-" + t, "the workers of " + t,
-                new LaneLimits(config.timeout(), 1_000_000, 1, java.time.Duration.ofMillis(250), 1_000_000,
-                        config.queueBytes(), Long.MAX_VALUE, java.time.Duration.ofMillis(50)),
-                (l, why) -> LOG.warn("workers: {}: {}", l.name(), why), this::dispatch));
-    }
-
-    // ---- the hub's thread ----------------------------------------------------------------------------
-
-    private void onSocketEvent(ZEvent event) {
-        if (!(event.getValue() instanceof SocketChannel channel)) {
-            return;
-        }
-        if (event.getEvent() == ZMonitor.Event.ACCEPTED) {
-            try {
-                if (channel.getRemoteAddress() instanceof InetSocketAddress a) {
-                    String peer = a.getAddress().getHostAddress() + ":" + a.getPort();
-                    channelPeers.put(channel, peer);
-                    peerChannels.put(peer, channel);
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.debug("workers: accepted a channel without an address: {}", e.toString());
-            }
-        } else if (event.getEvent() == ZMonitor.Event.DISCONNECTED) {
-            String peer = channelPeers.remove(channel);
-            if (peer != null) {
-                peerChannels.remove(peer, channel);
-                later(() -> gone(peer));
-            }
-        }
-    }
-
     private void receive() {
-        Msg first = socket.recvMsg(ZMQ.DONTWAIT);
-        if (first == null) {
+        WorkerSocket.Inbound in = socket.receive();
+        if (in == null) {
             return;
         }
-        List<byte[]> frames = new ArrayList<>(5);
-        Metadata metadata = null;
-        Msg m = first;
-        while (m.hasMore() && frames.size() < 8) {
-            m = socket.recvMsg(ZMQ.DONTWAIT);
-            if (m == null) {
-                break;
-            }
-            if (metadata == null) {
-                metadata = m.getMetadata();
-            }
-            frames.add(m.data());
-        }
-        while (m != null && m.hasMore()) {
-            m = socket.recvMsg(ZMQ.DONTWAIT);
-        }
-        byte[] routingId = first.data();
-        String id = new String(routingId, StandardCharsets.ISO_8859_1);
-        Worker w = workers.get(id);
+        String id = in.id();
+        ConnectedWorker w = workers.get(id);
         long now = System.nanoTime();
         if (w != null) {
-            w.lastHeard = now;
-            w.lastHeardAt = clock.instant();
+            w.heard(now, clock.instant());
         }
-        if (frames.isEmpty()) {
+        if (in.frames().isEmpty()) {
             return;
         }
-        byte[] command = frames.get(0);
-        if (java.util.Arrays.equals(command, READY)) {
-            ready(w, routingId, id, frames, metadata, now);
+        WorkerFrames.Command command = WorkerFrames.command(in.frames().get(0));
+        if (command == WorkerFrames.Command.READY) {
+            ready(w, in, id, now);
         } else if (w == null) {
             // Not announced (or already removed): tell it to start over.
-            send(routingId, DISCONNECT);
-        } else if (java.util.Arrays.equals(command, REPLY)) {
-            reply(w, frames);
-        } else if (java.util.Arrays.equals(command, HEARTBEAT)) {
+            send(in.routingId(), WorkerFrames.DISCONNECT);
+        } else if (command == WorkerFrames.Command.REPLY) {
+            WorkerFrames.Reply reply = WorkerFrames.reply(in.frames());
+            if (reply == null) {
+                send(w.routingId, WorkerFrames.error(WorkerFrames.BAD_REPLY));
+            } else {
+                dispatch.answered(w, reply.requestId(), reply.result());
+            }
+        } else if (command == WorkerFrames.Command.HEARTBEAT) {
             // lastHeard is all it changes
-        } else if (java.util.Arrays.equals(command, DISCONNECT)) {
+        } else if (command == WorkerFrames.Command.DISCONNECT) {
             remove(w, "disconnected");
         } else {
-            send(routingId, ERROR, ascii("BAD_FRAME: expected READY, REPLY, HEARTBEAT or DISCONNECT"));
+            send(in.routingId(), WorkerFrames.error(WorkerFrames.BAD_COMMAND));
         }
     }
 
-    private void ready(Worker known, byte[] routingId, String id, List<byte[]> frames, Metadata metadata, long now) {
+    private void ready(ConnectedWorker known, WorkerSocket.Inbound in, String id, long now) {
+        Metadata metadata = in.metadata();
+        byte[] routingId = in.routingId();
         String key = metadata == null ? null : metadata.get(Metadata.USER_ID);
-        String name = key == null ? null : enrolled.get(key);
+        String name = enrolled.name(key);
         if (name == null) {
             // Only a worker key passes the workers' ZAP domain; a key revoked since then ends here.
-            send(routingId, ERROR, ascii("REVOKED: this key is not an enrolled worker"));
-            send(routingId, DISCONNECT);
+            send(routingId, WorkerFrames.error(WorkerFrames.NOT_A_WORKER));
+            send(routingId, WorkerFrames.DISCONNECT);
             return;
         }
-        if (frames.size() != 2) {
-            send(routingId, ERROR, ascii("BAD_FRAME: expected [READY, \"TYPE1,TYPE2\"]"));
+        if (in.frames().size() != 2) {
+            send(routingId, WorkerFrames.error(WorkerFrames.BAD_READY));
             return;
         }
-        Worker w = known;
+        ConnectedWorker w = known;
         if (w == null) {
-            w = new Worker(routingId.clone(), id, key, name, metadata.get(Metadata.PEER_ADDRESS), clock.instant(), now);
-            w.stats = stats(workerStats, "worker", name);
-            workers.put(id, w);
+            w = new ConnectedWorker(routingId.clone(), id, key, name, metadata.get(Metadata.PEER_ADDRESS),
+                    clock.instant(), now, stats.worker(name));
+            workers.add(w);
         }
         List<String> refused = new ArrayList<>();
-        for (String t : new String(frames.get(1), StandardCharsets.US_ASCII).split(",")) {
-            String type = t.trim();
-            if (type.isEmpty() || w.types.contains(type)) {
+        for (String type : WorkerFrames.announced(in.frames().get(1))) {
+            if (w.types.contains(type)) {
                 continue;
             }
             if (!TypeNames.isValid(type)) {
-                refused.add("BAD_FRAME: type is not a token [A-Za-z0-9_.-]{1,32}: " + org.edgegateway.protocol.Frames.printable(type));
+                refused.add("BAD_FRAME: type is not a token [A-Za-z0-9_.-]{1,32}: " + Frames.printable(type));
                 continue;
             }
             if (!config.allowPluginTypes() && servedElsewhere.test(type)) {
@@ -491,128 +353,21 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
                 continue;
             }
             w.types.add(type);
-            TypeQueue q = types.computeIfAbsent(type, k -> new TypeQueue());
-            q.serving++;
-            q.ready.addLast(w);
+            dispatch.serve(w, type);
         }
         for (String r : refused) {
-            send(routingId, ERROR, ascii(r));
+            send(routingId, WorkerFrames.error(r));
         }
-        send(routingId, READY, ascii(String.join(",", w.types)));
+        send(routingId, WorkerFrames.given(w.types));
         LOG.info("workers: {} (key {}, {}) serves {}", w.name, w.key, w.peer, w.types);
         publish();
         for (String type : w.types) {
-            drain(types.get(type));
+            dispatch.drain(type);
         }
-    }
-
-    private void reply(Worker w, List<byte[]> frames) {
-        if (frames.size() != 4 || frames.get(1).length != 8) {
-            send(w.routingId, ERROR, ascii("BAD_FRAME: expected [REPLY, request-id, ACK|ERROR, DETAIL]"));
-            return;
-        }
-        long requestId = ByteBuffer.wrap(frames.get(1)).getLong();
-        Pending pending = w.inFlight.remove(requestId);
-        if (pending == null) {
-            // Answered already (time limit), or a request of a connection gone: dropped.
-            return;
-        }
-        RemoteCall call = pending.call();
-        long took = System.nanoTime() - pending.sentAt();
-        String detail = new String(frames.get(3), StandardCharsets.UTF_8);
-        HandlerResult result;
-        if (java.util.Arrays.equals(frames.get(2), ACK)) {
-            result = HandlerResult.ack(detail);
-            w.served++;
-        } else if (detail.startsWith("BAD_PAYLOAD")) {
-            String rest = detail.substring("BAD_PAYLOAD".length());
-            result = HandlerResult.badPayload(rest.startsWith(":") ? rest.substring(1).trim() : rest.trim());
-            w.served++;
-        } else {
-            result = HandlerResult.failed(detail);
-            w.failed++;
-        }
-        boolean ok = result.outcome() != HandlerResult.Outcome.HANDLER_FAILED;
-        w.stats.answered(took, ok);
-        pending.type().answered(took, ok);
-        call.complete(result);
-        credit(w);
-    }
-
-    /** A worker has credit again: back at the end of its types' queues, then serve who waits. */
-    private void credit(Worker w) {
-        for (String type : w.types) {
-            TypeQueue q = types.get(type);
-            if (q != null && !q.ready.contains(w) && w.inFlight.size() < config.maxInFlight()) {
-                q.ready.addLast(w);
-            }
-            drain(q);
-        }
-    }
-
-    private void drain(TypeQueue q) {
-        while (q != null && !q.waiting.isEmpty()) {
-            RemoteCall c = q.waiting.peekFirst();
-            if (!c.pending()) {
-                q.waiting.pollFirst();
-                continue;
-            }
-            if (!sendTo(q, c)) {
-                return;
-            }
-            q.waiting.pollFirst();
-        }
-    }
-
-    /** Sends a call to the least recently used worker of its type with credit, or queues it. */
-    private void place(RemoteCall call) {
-        HandlerMessage m = call.message();
-        if (m == null || !call.pending()) {
-            return;
-        }
-        TypeQueue q = types.get(m.type());
-        if (q == null) {
-            q = new TypeQueue();
-            types.put(m.type(), q);
-        }
-        if (!sendTo(q, call)) {
-            q.waiting.addLast(call);
-        }
-    }
-
-    private boolean sendTo(TypeQueue q, RemoteCall call) {
-        Worker w;
-        while ((w = q.ready.peekFirst()) != null && w.inFlight.size() >= config.maxInFlight()) {
-            q.ready.pollFirst();
-        }
-        if (w == null) {
-            return false;
-        }
-        HandlerMessage m = call.message();
-        if (m == null || !call.begin()) {
-            // The router answered it meanwhile: nothing to send, the worker keeps its place.
-            return true;
-        }
-        long id = ++requestIds;
-        byte[] requestId = ByteBuffer.allocate(8).putLong(id).array();
-        if (!send(w.routingId, REQUEST, requestId, ascii(m.type()), m.payload(),
-                m.clientName().getBytes(StandardCharsets.UTF_8))) {
-            remove(w, "unreachable");
-            return sendTo(q, call);
-        }
-        WorkerStats type = stats(typeStats, "type", m.type());
-        w.inFlight.put(id, new Pending(call, System.nanoTime(), type));
-        w.stats.send();
-        type.send();
-        q.ready.pollFirst();
-        if (w.inFlight.size() < config.maxInFlight()) {
-            q.ready.addLast(w);
-        }
-        return true;
     }
 
     private void gone(String peer) {
-        for (Worker w : new ArrayList<>(workers.values())) {
+        for (ConnectedWorker w : workers.all()) {
             if (peer.equals(w.peer)) {
                 remove(w, "connection closed");
             }
@@ -620,135 +375,49 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
     }
 
     /** Takes a worker out; its unanswered requests go to another worker of their type or wait. */
-    private void remove(Worker w, String why) {
-        if (workers.remove(w.id) == null) {
+    private void remove(ConnectedWorker w, String why) {
+        if (!workers.remove(w)) {
             return;
         }
         LOG.info("workers: {} ({}) removed: {}", w.name, w.peer, why);
-        for (String type : w.types) {
-            TypeQueue q = types.get(type);
-            if (q != null) {
-                q.ready.remove(w);
-                q.serving--;
-            }
-        }
-        List<Pending> orphans = new ArrayList<>(w.inFlight.values());
-        w.inFlight.clear();
-        for (Pending p : orphans) {
-            w.stats.lost();
-            p.type().returned();
-            RemoteCall c = p.call();
-            if (c.pending()) {
-                TypeQueue q = types.get(c.message() == null ? "" : c.message().type());
-                if (q == null || !sendTo(q, c)) {
-                    if (q != null) {
-                        q.waiting.addFirst(c);
-                    }
-                }
-            }
-        }
+        dispatch.withdraw(w);
         publish();
     }
 
     private void housekeeping(long now) {
         long interval = config.heartbeatInterval().toNanos();
-        for (Worker w : new ArrayList<>(workers.values())) {
-            if (now - w.lastHeard > 3 * interval) {
+        for (ConnectedWorker w : workers.all()) {
+            if (w.dead(now, interval)) {
                 remove(w, "three heartbeats missed");
                 continue;
             }
             if (now - w.lastSent >= interval) {
-                send(w.routingId, HEARTBEAT);
+                send(w.routingId, WorkerFrames.HEARTBEAT);
             }
             // Requests answered by the router at their deadline and never by the worker give their credit back.
-            for (Iterator<Pending> it = w.inFlight.values().iterator(); it.hasNext(); ) {
-                Pending p = it.next();
-                if (!p.call().pending() && now - p.call().deadline() > interval) {
-                    it.remove();
-                    w.failed++;
-                    w.stats.lost();
-                    p.type().lost();
-                }
-            }
-            credit(w);
+            w.dropUnanswered(now, interval);
+            dispatch.credit(w);
         }
-        for (TypeQueue q : types.values()) {
-            q.waiting.removeIf(c -> !c.pending());
-        }
+        dispatch.dropAnswered();
         publishView();
     }
 
     private void publish() {
-        Map<String, Route> next = new HashMap<>();
-        for (Map.Entry<String, TypeQueue> e : types.entrySet()) {
-            if (e.getValue().serving > 0) {
-                Route existing = routes.get(e.getKey());
-                next.put(e.getKey(), existing != null ? existing : new Route(lane(e.getKey()), NOT_CALLED, false));
-            }
-        }
-        if (!next.keySet().equals(routes.keySet())) {
-            routes = Map.copyOf(next);
-            version.incrementAndGet();
-        }
+        routes.publish(dispatch.served());
         publishView();
     }
 
     private void publishView() {
-        List<WorkerView> out = new ArrayList<>();
-        for (Worker w : workers.values()) {
-            out.add(new WorkerView(w.name, w.key, w.peer, List.copyOf(w.types), w.inFlight.size(), w.served, w.failed,
-                    w.connectedAt, w.lastHeardAt));
-        }
-        out.sort(java.util.Comparator.comparing(WorkerView::name).thenComparing(WorkerView::peerAddress));
-        view = List.copyOf(out);
+        view = workers.views();
     }
 
     private boolean send(byte[] routingId, byte[]... frames) {
-        try {
-            if (!socket.send(routingId, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
-                return false;
-            }
-            for (int i = 0; i < frames.length; i++) {
-                socket.send(frames[i], i < frames.length - 1 ? ZMQ.SNDMORE | ZMQ.DONTWAIT : ZMQ.DONTWAIT);
-            }
-            Worker w = workers.get(new String(routingId, StandardCharsets.ISO_8859_1));
-            if (w != null) {
-                w.lastSent = System.nanoTime();
-            }
-            return true;
-        } catch (ZMQException e) {
+        if (!socket.send(routingId, frames)) {
             return false;
         }
+        workers.sent(routingId, System.nanoTime());
+        return true;
     }
-
-    private static void shutdown(SocketChannel channel) {
-        if (channel == null) {
-            return;
-        }
-        try {
-            channel.shutdownInput();
-            channel.shutdownOutput();
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("workers: shutdown failed: {}", e.toString());
-        }
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** The handler of a worker route: never called, a remote lane's dispatcher takes its calls. */
-    private static final MessageHandler NOT_CALLED = new MessageHandler() {
-        @Override
-        public Set<String> types() {
-            return Set.of();
-        }
-
-        @Override
-        public HandlerResult handle(HandlerMessage message) {
-            throw new IllegalStateException("a worker type's calls go to its workers");
-        }
-    };
 
     /**
      * Stops taking calls and closes the lanes. The socket is closed by the router when its loop ends
@@ -760,8 +429,6 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
         if (!attached && socket != null) {
             detached();
         }
-        for (Lane l : lanes.values()) {
-            l.close("the gateway is stopping");
-        }
+        routes.close("the gateway is stopping");
     }
 }

@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Running totals of one worker (by enrolled name, across its reconnects) or of one type: requests
- * sent, answered in time, failed, in flight and the time workers took. Written by {@code egw-workers},
+ * sent, answered in time, failed, in flight and the time workers took. Written on the router thread,
  * read by any thread (metrics). Totals only grow.
  */
 public final class WorkerStats {

@@ -1,0 +1,88 @@
+package org.edgegateway.core.workers;
+
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.edgegateway.core.router.RemoteCall;
+
+/**
+ * One connected worker: who it is, the types it was given, the requests it holds and when it was last
+ * heard from. Owned by the router thread; other threads see it only as a {@link WorkerView}.
+ */
+final class ConnectedWorker {
+    final byte[] routingId;
+    final String id;
+    final String key;
+    final String name;
+    final String peer;
+    final Instant connectedAt;
+    final WorkerStats stats;
+    final Set<String> types = new LinkedHashSet<>();
+    /** Requests sent to it and not answered by it yet, by request id, oldest first. */
+    final Map<Long, Pending> inFlight = new LinkedHashMap<>();
+    long lastHeard;
+    long lastSent;
+    Instant lastHeardAt;
+    long served;
+    long failed;
+    /** Taken out of the dispatch (it went away): never given credit again. */
+    boolean withdrawn;
+
+    /** A request sent to a worker and not answered by it yet, and the totals of its type. */
+    record Pending(RemoteCall call, long sentAt, WorkerStats type) {
+    }
+
+    ConnectedWorker(byte[] routingId, String id, String key, String name, String peer, Instant at, long now,
+                    WorkerStats stats) {
+        this.routingId = routingId;
+        this.id = id;
+        this.key = key;
+        this.name = name;
+        this.peer = peer;
+        this.connectedAt = at;
+        this.lastHeard = now;
+        this.lastHeardAt = at;
+        this.stats = stats;
+    }
+
+    /** Whether it may take one more request. */
+    boolean hasCredit(int maxInFlight) {
+        return inFlight.size() < maxInFlight;
+    }
+
+    /** Anything came from it at {@code now} ({@link System#nanoTime()}), read from {@code at}. */
+    void heard(long now, Instant at) {
+        lastHeard = now;
+        lastHeardAt = at;
+    }
+
+    /** Whether it has been silent for over three heartbeat intervals. */
+    boolean dead(long now, long heartbeatNanos) {
+        return now - lastHeard > 3 * heartbeatNanos;
+    }
+
+    /**
+     * Gives back the credit of requests the router answered at their deadline and this worker never
+     * did, once they are {@code graceNanos} past it: each counts as failed.
+     */
+    void dropUnanswered(long now, long graceNanos) {
+        for (Iterator<Pending> it = inFlight.values().iterator(); it.hasNext(); ) {
+            Pending p = it.next();
+            if (!p.call().pending() && now - p.call().deadline() > graceNanos) {
+                it.remove();
+                failed++;
+                stats.lost();
+                p.type().lost();
+            }
+        }
+    }
+
+    WorkerView view() {
+        return new WorkerView(name, key, peer, List.copyOf(types), inFlight.size(), served, failed, connectedAt,
+                lastHeardAt);
+    }
+}

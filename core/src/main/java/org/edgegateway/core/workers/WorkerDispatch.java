@@ -1,0 +1,213 @@
+package org.edgegateway.core.workers;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.edgegateway.core.router.RemoteCall;
+import org.edgegateway.plugin.api.HandlerMessage;
+import org.edgegateway.plugin.api.HandlerResult;
+
+/**
+ * Which worker gets a call: per type, the workers with credit left, least recently used first, and the
+ * calls waiting for credit. Owned by the router thread, like the calls' lane books; the hand-off to a
+ * worker is the call's own compare-and-set ({@link RemoteCall#begin}, then {@link RemoteCall#complete}),
+ * which the router's deadline may win first: then the call is not sent, or its late reply is dropped.
+ * The bytes waiting are bounded by the type's lane, not here.
+ */
+final class WorkerDispatch {
+
+    /** How the dispatch reaches workers. Called on the router thread. */
+    interface Link {
+        /** Sends {@code frames} to {@code w}; false when it cannot be reached. */
+        boolean send(ConnectedWorker w, byte[][] frames);
+
+        /** Takes a worker that cannot be reached out ({@link #withdraw} gives its requests back). */
+        void unreachable(ConnectedWorker w);
+    }
+
+    /** The workers of one type, least recently used first, and the calls waiting for credit. */
+    private static final class TypeQueue {
+        final ArrayDeque<ConnectedWorker> ready = new ArrayDeque<>();
+        final ArrayDeque<RemoteCall> waiting = new ArrayDeque<>();
+        int serving;
+    }
+
+    private final int maxInFlight;
+    private final WorkerStatsBook stats;
+    private final Link link;
+    private final Map<String, TypeQueue> types = new HashMap<>();
+    private long requestIds;
+
+    WorkerDispatch(int maxInFlight, WorkerStatsBook stats, Link link) {
+        this.maxInFlight = maxInFlight;
+        this.stats = stats;
+        this.link = link;
+    }
+
+    /** {@code w} serves {@code type} from now on, behind the workers of the type ready already. */
+    void serve(ConnectedWorker w, String type) {
+        TypeQueue q = types.computeIfAbsent(type, k -> new TypeQueue());
+        q.serving++;
+        q.ready.addLast(w);
+    }
+
+    /** The types at least one worker serves. */
+    Set<String> served() {
+        Set<String> out = new HashSet<>();
+        for (Map.Entry<String, TypeQueue> e : types.entrySet()) {
+            if (e.getValue().serving > 0) {
+                out.add(e.getKey());
+            }
+        }
+        return out;
+    }
+
+    /** Sends a call to the least recently used worker of its type with credit, or queues it. */
+    void place(RemoteCall call) {
+        HandlerMessage m = call.message();
+        if (m == null || !call.pending()) {
+            return;
+        }
+        TypeQueue q = types.get(m.type());
+        if (q == null) {
+            q = new TypeQueue();
+            types.put(m.type(), q);
+        }
+        if (!sendTo(q, call)) {
+            q.waiting.addLast(call);
+        }
+    }
+
+    /** Sends the calls waiting for {@code type} while its workers have credit. */
+    void drain(String type) {
+        drain(types.get(type));
+    }
+
+    /**
+     * {@code w} answered request {@code requestId}: the answer goes to the call (unless the router
+     * answered it at its deadline) and the worker has that credit again. A request it no longer holds
+     * (answered by the router and dropped, or of a connection gone) is ignored.
+     */
+    void answered(ConnectedWorker w, long requestId, HandlerResult result) {
+        ConnectedWorker.Pending pending = w.inFlight.remove(requestId);
+        if (pending == null) {
+            return;
+        }
+        long took = System.nanoTime() - pending.sentAt();
+        boolean ok = result.outcome() != HandlerResult.Outcome.HANDLER_FAILED;
+        if (ok) {
+            w.served++;
+        } else {
+            w.failed++;
+        }
+        w.stats.answered(took, ok);
+        pending.type().answered(took, ok);
+        pending.call().complete(result);
+        credit(w);
+    }
+
+    /**
+     * A worker has credit again: back at the end of its types' queues, then serve who waits. A worker
+     * taken out meanwhile (the hub's heartbeat pass walks a copy of the workers) is left out.
+     */
+    void credit(ConnectedWorker w) {
+        if (w.withdrawn) {
+            return;
+        }
+        for (String type : w.types) {
+            TypeQueue q = types.get(type);
+            if (q != null && !q.ready.contains(w) && w.hasCredit(maxInFlight)) {
+                q.ready.addLast(w);
+            }
+            drain(q);
+        }
+    }
+
+    /**
+     * Takes a worker that went away out of its types' queues; its unanswered requests go to another
+     * worker of their type, or first in line of their type's wait.
+     */
+    void withdraw(ConnectedWorker w) {
+        w.withdrawn = true;
+        for (String type : w.types) {
+            TypeQueue q = types.get(type);
+            if (q != null) {
+                q.ready.remove(w);
+                q.serving--;
+            }
+        }
+        List<ConnectedWorker.Pending> orphans = new ArrayList<>(w.inFlight.values());
+        w.inFlight.clear();
+        for (ConnectedWorker.Pending p : orphans) {
+            w.stats.lost();
+            p.type().returned();
+            RemoteCall c = p.call();
+            if (c.pending()) {
+                TypeQueue q = types.get(c.message() == null ? "" : c.message().type());
+                if (q == null || !sendTo(q, c)) {
+                    if (q != null) {
+                        q.waiting.addFirst(c);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Forgets the waiting calls the router has answered meanwhile (their deadline passed). */
+    void dropAnswered() {
+        for (TypeQueue q : types.values()) {
+            q.waiting.removeIf(c -> !c.pending());
+        }
+    }
+
+    private void drain(TypeQueue q) {
+        while (q != null && !q.waiting.isEmpty()) {
+            RemoteCall c = q.waiting.peekFirst();
+            if (!c.pending()) {
+                q.waiting.pollFirst();
+                continue;
+            }
+            if (!sendTo(q, c)) {
+                return;
+            }
+            q.waiting.pollFirst();
+        }
+    }
+
+    /**
+     * Sends {@code call} to the first worker of {@code q} with credit; false when none has any. A worker
+     * that cannot be reached is taken out and the next one tried.
+     */
+    private boolean sendTo(TypeQueue q, RemoteCall call) {
+        ConnectedWorker w;
+        while ((w = q.ready.peekFirst()) != null && !w.hasCredit(maxInFlight)) {
+            q.ready.pollFirst();
+        }
+        if (w == null) {
+            return false;
+        }
+        HandlerMessage m = call.message();
+        if (m == null || !call.begin()) {
+            // The router answered it meanwhile: nothing to send, the worker keeps its place.
+            return true;
+        }
+        long id = ++requestIds;
+        if (!link.send(w, WorkerFrames.request(id, m))) {
+            link.unreachable(w);
+            return sendTo(q, call);
+        }
+        WorkerStats type = stats.type(m.type());
+        w.inFlight.put(id, new ConnectedWorker.Pending(call, System.nanoTime(), type));
+        w.stats.send();
+        type.send();
+        q.ready.pollFirst();
+        if (w.hasCredit(maxInFlight)) {
+            q.ready.addLast(w);
+        }
+        return true;
+    }
+}

@@ -1,0 +1,189 @@
+package org.edgegateway.core.workers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.edgegateway.core.router.RemoteCall;
+import org.edgegateway.plugin.api.HandlerMessage;
+import org.edgegateway.plugin.api.HandlerResult;
+import org.junit.jupiter.api.Test;
+
+/** Least recently used with credit, the wait, and requests of a worker that went away, with recording fakes. */
+class WorkerDispatchTest {
+    private final WorkerStatsBook stats = new WorkerStatsBook();
+    /** Every REQUEST sent: the worker's name and the call's payload. */
+    private final List<String> sent = new ArrayList<>();
+    private final List<Long> sentIds = new ArrayList<>();
+    private final Set<String> unreachable = new HashSet<>();
+    private WorkerDispatch dispatch;
+
+    private WorkerDispatch dispatch(int maxInFlight) {
+        dispatch = new WorkerDispatch(maxInFlight, stats, new WorkerDispatch.Link() {
+            @Override
+            public boolean send(ConnectedWorker w, byte[][] frames) {
+                if (unreachable.contains(w.name)) {
+                    return false;
+                }
+                sent.add(w.name + ":" + new String(frames[3], StandardCharsets.UTF_8));
+                sentIds.add(ByteBuffer.wrap(frames[1]).getLong());
+                return true;
+            }
+
+            @Override
+            public void unreachable(ConnectedWorker w) {
+                dispatch.withdraw(w);
+            }
+        });
+        return dispatch;
+    }
+
+    @Test
+    void callsGoToTheLeastRecentlyUsedWorkerWithCreditAndWaitWhenNoneHasAny() {
+        WorkerDispatch d = dispatch(1);
+        ConnectedWorker a = worker("a", "T");
+        ConnectedWorker b = worker("b", "T");
+        FakeCall c1 = call("1");
+        FakeCall c2 = call("2");
+        FakeCall c3 = call("3");
+        d.place(c1);
+        d.place(c2);
+        d.place(c3);
+        assertThat(sent).containsExactly("a:1", "b:2");
+        assertThat(d.served()).containsExactly("T");
+
+        d.answered(a, sentIds.get(0), HandlerResult.ack("one"));
+        assertThat(c1.result).isEqualTo(HandlerResult.ack("one"));
+        assertThat(sent).containsExactly("a:1", "b:2", "a:3");
+        assertThat(a.served).isEqualTo(1);
+        assertThat(stats.worker("a").served()).isEqualTo(1);
+        assertThat(stats.type("T").inFlight()).isEqualTo(2);
+        assertThat(b.inFlight).hasSize(1);
+    }
+
+    @Test
+    void theRequestsOfAWorkerThatWentAwayGoFirstInLine() {
+        WorkerDispatch d = dispatch(1);
+        ConnectedWorker a = worker("a", "T");
+        ConnectedWorker b = worker("b", "T");
+        d.place(call("1"));
+        d.place(call("2"));
+        d.place(call("3"));
+
+        d.withdraw(a);
+        assertThat(stats.worker("a").failed()).as("a request taken back counts against the worker").isEqualTo(1);
+        assertThat(stats.type("T").inFlight()).isEqualTo(1);
+        d.answered(b, sentIds.get(1), HandlerResult.badPayload("no"));
+        assertThat(b.served).as("BAD_PAYLOAD is the worker's answer, not its failure").isEqualTo(1);
+        assertThat(sent).containsExactly("a:1", "b:2", "b:1");
+        assertThat(d.served()).containsExactly("T");
+    }
+
+    @Test
+    void anUnreachableWorkerIsTakenOutAndTheNextOneTried() {
+        WorkerDispatch d = dispatch(4);
+        worker("a", "T");
+        worker("b", "T");
+        unreachable.add("a");
+        d.place(call("1"));
+        assertThat(sent).containsExactly("b:1");
+        d.place(call("2"));
+        assertThat(sent).containsExactly("b:1", "b:2");
+    }
+
+    @Test
+    void aWorkerTakenOutIsNeverGivenCreditAgain() {
+        WorkerDispatch d = dispatch(1);
+        worker("a", "T");
+        ConnectedWorker b = worker("b", "T");
+        d.withdraw(b);
+        // the hub's heartbeat pass walks a copy of the workers taken before b was removed
+        d.credit(b);
+        d.place(call("1"));
+        d.place(call("2"));
+        assertThat(sent).containsExactly("a:1");
+    }
+
+    @Test
+    void callsTheRouterAnsweredAreNeitherSentNorCompletedAgain() {
+        WorkerDispatch d = dispatch(1);
+        ConnectedWorker a = worker("a", "T");
+        FakeCall expired = call("x");
+        expired.expired = true;
+        d.place(expired);
+        assertThat(sent).isEmpty();
+
+        FakeCall c1 = call("1");
+        FakeCall waiting = call("2");
+        d.place(c1);
+        d.place(waiting);
+        waiting.expired = true;
+        c1.expired = true;
+        d.answered(a, sentIds.get(0), HandlerResult.ack("late"));
+        assertThat(c1.result).as("the router answered it: the reply is dropped by the call").isNull();
+        assertThat(sent).containsExactly("a:1");
+        d.answered(a, sentIds.get(0), HandlerResult.ack("again"));
+        assertThat(a.served).as("a reply to a request it no longer holds is ignored").isEqualTo(1);
+    }
+
+    private ConnectedWorker worker(String name, String... types) {
+        ConnectedWorker w = new ConnectedWorker(name.getBytes(StandardCharsets.US_ASCII), name, "KEY-" + name, name,
+                "127.0.0.1:" + name.length(), Instant.EPOCH, 0, stats.worker(name));
+        for (String t : types) {
+            w.types.add(t);
+            dispatch.serve(w, t);
+        }
+        return w;
+    }
+
+    private static FakeCall call(String payload) {
+        return new FakeCall(new HandlerMessage("sensor", "SENSOR-KEY", "T", payload.getBytes(StandardCharsets.UTF_8),
+                Instant.EPOCH, "127.0.0.1:9"));
+    }
+
+    /** A call whose deadline the test decides: {@code expired} is the router having answered it. */
+    private static final class FakeCall implements RemoteCall {
+        private final HandlerMessage message;
+        boolean expired;
+        HandlerResult result;
+
+        FakeCall(HandlerMessage message) {
+            this.message = message;
+        }
+
+        @Override
+        public HandlerMessage message() {
+            return message;
+        }
+
+        @Override
+        public boolean begin() {
+            if (expired) {
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public boolean pending() {
+            return !expired && result == null;
+        }
+
+        @Override
+        public void complete(HandlerResult r) {
+            if (pending()) {
+                result = r;
+            }
+        }
+
+        @Override
+        public long deadline() {
+            return Long.MAX_VALUE;
+        }
+    }
+}
