@@ -3,13 +3,11 @@ package org.edgegateway.dist;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.InputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Map;
@@ -37,10 +35,7 @@ class BundleIT {
 
     static BundleProcess.Result python(Path dir, String endpoint, Path bundle, String name, String... messages)
             throws Exception {
-        Path script = dir.resolve("sensor.py");
-        try (InputStream in = BundleIT.class.getResourceAsStream("/python/sensor.py")) {
-            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
-        }
+        Path script = BundleProcess.script(dir, "sensor.py");
         List<String> cmd = new java.util.ArrayList<>(List.of(PYTHON, script.toString(), endpoint,
                 bundle.resolve(name + ".key_secret").toString(), bundle.resolve("server.key").toString(), "DEALER"));
         cmd.addAll(List.of(messages));
@@ -230,25 +225,6 @@ class BundleIT {
         }
     }
 
-    /** An HTTPS client that trusts exactly the certificate the gateway generated into HOME/keys. */
-    static java.net.http.HttpClient adminClient(Path home) throws Exception {
-        String password = Files.readString(home.resolve("keys/admin-web.p12.password")).strip();
-        java.security.KeyStore p12 = java.security.KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(home.resolve("keys/admin-web.p12"))) {
-            p12.load(in, password.toCharArray());
-        }
-        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("admin-web", p12.getCertificate(p12.aliases().nextElement()));
-        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
-                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
-        ssl.init(null, tmf.getTrustManagers(), null);
-        return java.net.http.HttpClient.newBuilder().sslContext(ssl)
-                .connectTimeout(java.time.Duration.ofSeconds(10)).build();
-    }
-
     static int getStatus(java.net.http.HttpClient client, String url, String token) throws Exception {
         return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
                         .timeout(java.time.Duration.ofSeconds(20)).header("Authorization", "Bearer " + token).build(),
@@ -271,7 +247,7 @@ class BundleIT {
             assertThat(token).startsWith("egw_").doesNotContain("\n");
             assertThat(made.err()).contains("scope metrics").contains("expires ").contains("shown only this once");
 
-            java.net.http.HttpClient https = adminClient(dir.resolve("home"));
+            java.net.http.HttpClient https = BundleProcess.adminClient(dir.resolve("home"));
             String url = "https://127.0.0.1:" + adminPort;
             assertThat(getStatus(https, url + "/metrics", token)).isEqualTo(200);
             assertThat(getStatus(https, url + "/api/clients", token)).as("a metrics token reads nothing else")

@@ -2,21 +2,12 @@ package org.edgegateway.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.edgegateway.core.testing.CrashHandler;
 import org.edgegateway.core.testing.PluginZips;
 import org.junit.jupiter.api.Test;
@@ -28,30 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
  * router is killed by a plugin (unsigned, allowed for this test) whose failure cannot be described.
  */
 class OwnerDeathIT {
-
-    /** An HTTPS client that trusts exactly the gateway's own admin certificate. */
-    static HttpClient pinned(Path home) throws Exception {
-        Path keys = home.resolve("keys");
-        char[] password = Files.readString(keys.resolve("admin-web.p12.password"), StandardCharsets.UTF_8).strip()
-                .toCharArray();
-        KeyStore p12 = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keys.resolve("admin-web.p12"))) {
-            p12.load(in, password);
-        }
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        for (String alias : Collections.list(p12.aliases())) {
-            Certificate c = p12.getCertificate(alias);
-            if (c != null) {
-                trust.setCertificateEntry(alias, c);
-            }
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(10)).build();
-    }
 
     @Test
     void aDeadRouterThreadEndsTheProcessWithANonZeroExitCode(@TempDir Path dir) throws Exception {
@@ -67,7 +34,7 @@ class OwnerDeathIT {
             bundle.startGateway();
 
             // /health answers without a token, and says nothing but up or down.
-            HttpResponse<String> health = pinned(home).send(HttpRequest.newBuilder(
+            HttpResponse<String> health = BundleProcess.adminClient(home).send(HttpRequest.newBuilder(
                     URI.create("https://127.0.0.1:" + adminPort + "/health")).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).as(health.body()).isEqualTo(200);

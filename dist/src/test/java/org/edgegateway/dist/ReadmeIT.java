@@ -123,7 +123,7 @@ class ReadmeIT {
             BundleProcess.Result made = bundle.run("tokens", "create", "automation");
             assertThat(made.exitCode()).as(made.err()).isZero();
             String token = made.out().strip();
-            HttpClient https = BundleIT.adminClient(dir.resolve("home"));
+            HttpClient https = BundleProcess.adminClient(dir.resolve("home"));
             String url = "https://127.0.0.1:" + adminPort;
 
             for (String format : List.of("zip", "tar.gz")) {
