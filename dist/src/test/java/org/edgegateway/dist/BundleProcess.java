@@ -45,10 +45,22 @@ final class BundleProcess implements AutoCloseable {
     private String token;
     private HttpClient https;
 
+    /**
+     * A bundle at {@code base} run on {@code home} with {@code env}; the workers' port is a free one
+     * unless {@code env} names it, so that no two bundles (or test runs) meet on the default 5559.
+     */
     BundleProcess(Path base, Path home, Map<String, String> env) {
         this.base = base;
         this.home = home;
-        this.env = env;
+        Map<String, String> all = new java.util.HashMap<>(env);
+        if (!all.containsKey("EGW_WORKERS_ENDPOINT")) {
+            try {
+                all.put("EGW_WORKERS_ENDPOINT", "tcp://127.0.0.1:" + freePort());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        this.env = Map.copyOf(all);
     }
 
     /** Unpacks the built tarball into {@code into} and returns the bundle folder. */
