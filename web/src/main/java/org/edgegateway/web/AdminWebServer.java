@@ -146,12 +146,7 @@ public final class AdminWebServer implements AutoCloseable {
         c.setIdleTimeout(30_000);
         jetty.addConnector(c);
 
-        ApiTokens tokens = new ApiTokens(store, clock);
-        ApiHandler api = new ApiHandler(admin, store, tokens,
-                new Sessions(config.sessionIdleTimeout(), config.sessionLifetime(), clock),
-                new LoginThrottle(config.loginMaxFailures(), config.loginWindow(), clock),
-                new Bundles(clock), hasher, prometheusScrape, this::certificateFingerprint, config.tls(),
-                config.metricsOpen(), maxPluginUpload, clock, hashingSlots, config.initialPasswordFile());
+        ApiHandler api = api();
         Handler.Sequence routes = health == null ? new Handler.Sequence(api, new StaticAssets())
                 : new Handler.Sequence(new HealthHandler(health), api, new StaticAssets());
         jetty.setHandler(new SecurityHeaders(routes));
@@ -209,6 +204,26 @@ public final class AdminWebServer implements AutoCloseable {
             server = null;
             connector = null;
         }
+    }
+
+    /** The REST API: its resources' routes behind the gate. */
+    private ApiHandler api() {
+        SessionCookie cookie = new SessionCookie(config.tls());
+        Sessions sessions = new Sessions(config.sessionIdleTimeout(), config.sessionLifetime(), clock);
+        ApiRoutes routes = new ApiRoutes();
+        new SessionApi(store, sessions, new LoginThrottle(config.loginMaxFailures(), config.loginWindow(), clock),
+                hasher, hashingSlots, cookie, config.initialPasswordFile()).addTo(routes);
+        new StatusApi(admin, this::certificateFingerprint).addTo(routes);
+        new ClientsApi(admin, store, new Bundles(clock), clock).addTo(routes);
+        new PushApi(admin).addTo(routes);
+        new TokensApi(admin, clock).addTo(routes);
+        new ClaimsApi(admin).addTo(routes);
+        new BansApi(admin).addTo(routes);
+        new PluginsApi(admin, maxPluginUpload).addTo(routes);
+        new WorkersApi(admin).addTo(routes);
+        new MetricsApi(prometheusScrape).addTo(routes);
+        return new ApiHandler(new ApiGate(routes, new ApiTokens(store, clock), sessions, cookie, config.tls(),
+                config.metricsOpen(), clock));
     }
 
     private String hostForUrl() {

@@ -44,7 +44,7 @@ class SecurityTest {
         assertThat(post.status()).isEqualTo(401);
         assertThat(gw.store.findByName("x")).isEmpty();
         Https.Reply forged = anonymous.send("GET", "/api/clients", null,
-                Map.of("Cookie", ApiHandler.SESSION_COOKIE_TLS + "=forged"));
+                Map.of("Cookie", SessionCookie.TLS_NAME + "=forged"));
         assertThat(forged.status()).isEqualTo(401);
     }
 
@@ -128,7 +128,7 @@ class SecurityTest {
     void theUisBackgroundPollingDoesNotKeepASessionAlive() throws Exception {
         gw = new TestGateway(home, c -> c.withSessionIdleTimeout(Duration.ofMinutes(5)));
         Https h = Https.admin(gw, PASSWORD);
-        Map<String, String> poll = Map.of(ApiHandler.BACKGROUND_HEADER, "1");
+        Map<String, String> poll = Map.of(ApiGate.BACKGROUND_HEADER, "1");
         for (int i = 0; i < 4; i++) {
             gw.webClock.advance(Duration.ofMinutes(1));
             assertThat(h.send("GET", "/api/stats", null, poll).status()).as("poll %d", i).isEqualTo(200);

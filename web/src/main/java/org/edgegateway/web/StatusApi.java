@@ -1,0 +1,52 @@
+package org.edgegateway.web;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.edgegateway.core.admin.AdminService;
+
+/**
+ * What the gateway is and does, read-only: {@code /api/info} (its key, endpoint, certificate and the
+ * caller), {@code /api/stats}, {@code /api/connections} and the audit log, {@code /api/audit}.
+ * Thread-safe: the admin service is.
+ */
+final class StatusApi {
+
+    private static final int DEFAULT_AUDIT = 50;
+    private static final int MAX_AUDIT = 500;
+
+    private final AdminService admin;
+    private final Supplier<String> fingerprint;
+
+    /** {@code fingerprint}: the admin web certificate's SHA-256, null without TLS. */
+    StatusApi(AdminService admin, Supplier<String> fingerprint) {
+        this.admin = admin;
+        this.fingerprint = fingerprint;
+    }
+
+    void addTo(ApiRoutes routes) {
+        routes.only("GET", "/api/info", this::info)
+                .only("GET", "/api/connections", x -> admin.connections())
+                .only("GET", "/api/stats", x -> admin.stats())
+                .only("GET", "/api/audit", this::audit);
+    }
+
+    private Object info(Exchange x) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("serverPublicKey", admin.serverPublicKey());
+        info.put("clientEndpoint", admin.clientEndpoint());
+        info.put("certificateFingerprint", fingerprint.get());
+        info.put("user", x.caller().name());
+        return info;
+    }
+
+    /** Newest first, {@code ?limit=} 1..500 rows before the id {@code ?before=}. */
+    private Object audit(Exchange x) {
+        long before = x.query("before", Long.MAX_VALUE);
+        long limit = x.query("limit", DEFAULT_AUDIT);
+        if (limit < 1 || limit > MAX_AUDIT) {
+            throw ApiException.badRequest("limit " + limit + " is not in 1.." + MAX_AUDIT);
+        }
+        return admin.audit(before, (int) limit);
+    }
+}
