@@ -1,6 +1,9 @@
 package org.edgegateway.web;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -11,6 +14,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -77,14 +81,41 @@ final class ApiJson {
         } catch (UnrecognizedPropertyException e) {
             throw ApiException.badRequest("unknown field '" + e.getPropertyName() + "'; known fields: "
                     + e.getKnownPropertyIds());
+        } catch (MismatchedInputException e) {
+            List<JsonMappingException.Reference> path = e.getPath();
+            String field = path.isEmpty() ? null : path.get(path.size() - 1).getFieldName();
+            throw ApiException.badRequest(field == null ? "a JSON object is required"
+                    : "field '" + field + "' must be " + shape(e.getTargetType()));
+        } catch (JsonParseException e) {
+            throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             if (e.getCause() instanceof IllegalArgumentException iae) {
                 throw ApiException.badRequest(iae.getMessage());
             }
-            throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
+            throw ApiException.badRequest("the JSON body does not fit this endpoint");
         } finally {
             Arrays.fill(bytes, (byte) 0);
         }
+    }
+
+    /** What a field of {@code type} takes, in words for a client (never a Java class name). */
+    private static String shape(Class<?> type) {
+        if (type == null) {
+            return "of another kind";
+        }
+        if (type == String.class || type.isEnum()) {
+            return "text";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
+            return "a number";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a list";
+        }
+        return "an object";
     }
 
     /** Writes what an {@link Endpoint} returned: see there. */

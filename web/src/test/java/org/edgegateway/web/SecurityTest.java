@@ -204,8 +204,16 @@ class SecurityTest {
         assertThat(wrongMethod.status()).isEqualTo(405);
         Https.Reply huge = h.send("POST", "/api/clients", "{\"name\":\"" + "a".repeat(70_000) + "\"}", Map.of());
         assertThat(huge.status()).isEqualTo(413);
-        for (Https.Reply r : new Https.Reply[] {malformed, unknown, badName, notFound, wrongMethod, huge}) {
-            assertThat(r.body()).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("org.eclipse");
+        Https.Reply array = h.send("POST", "/api/clients", "[1]", Map.of());
+        assertThat(array.status()).isEqualTo(400);
+        assertThat(array.json().get("message").asText()).isEqualTo("a JSON object is required");
+        Https.Reply wrongShape = h.send("POST", "/api/clients", "{\"name\": {\"a\": 1}}", Map.of());
+        assertThat(wrongShape.status()).isEqualTo(400);
+        assertThat(wrongShape.json().get("message").asText()).isEqualTo("field 'name' must be text");
+        for (Https.Reply r : new Https.Reply[] {malformed, unknown, badName, notFound, wrongMethod, huge, array,
+                wrongShape}) {
+            assertThat(r.body()).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("org.eclipse")
+                    .doesNotContain("org.edgegateway").doesNotContain("com.fasterxml").doesNotContain("`");
         }
         assertThat(h.get("/../../etc/passwd").status()).isIn(400, 404);
     }
