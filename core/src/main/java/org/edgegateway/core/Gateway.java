@@ -19,6 +19,8 @@ import org.edgegateway.core.admission.HandshakeLoops;
 import org.edgegateway.core.admission.QuarantineQueue;
 import org.edgegateway.core.admission.Quarantiner;
 import org.edgegateway.core.health.Health;
+import org.edgegateway.core.metrics.MetricHistory;
+import org.edgegateway.core.metrics.ProcessProbe;
 import org.edgegateway.core.router.Router;
 import org.edgegateway.core.workers.WorkerHub;
 import org.edgegateway.core.zap.ZapHandler;
@@ -214,7 +216,10 @@ public final class Gateway implements AutoCloseable {
                     }
                 }
             });
-            GatewayAdmin admin = new GatewayAdmin(store, keys, router, metrics, bans, serverKeys.publicZ85(),
+            Router live = router;
+            MetricHistory history = new MetricHistory(metrics, () -> live.connections().size(), new ProcessProbe(),
+                    clock);
+            GatewayAdmin admin = new GatewayAdmin(store, keys, router, metrics, history, bans, serverKeys.publicZ85(),
                     () -> clientEndpoint, clock, plugins, pubsub,
                     org.edgegateway.core.pubsub.RouterPush.overKeyCache(keys, router::push), workers, workerEndpoint,
                     advertisedEnrol);
@@ -225,9 +230,9 @@ public final class Gateway implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            Router r = router;
             long every = config.lastSeenFlush().toMillis();
-            housekeeping.scheduleWithFixedDelay(() -> flushLastSeen(store, r), every, every, TimeUnit.MILLISECONDS);
+            housekeeping.scheduleWithFixedDelay(() -> flushLastSeen(store, live), every, every, TimeUnit.MILLISECONDS);
+            history.sampleOn(housekeeping);
             LOG.info("gateway: serving on {} with {} enrolled clients; server key {}", bound, keys.size(),
                     serverKeys.publicZ85());
             return new Gateway(context, zap, router, quarantiner, audit, admin, metrics, store, housekeeping, bound,

@@ -19,8 +19,11 @@ import org.edgegateway.core.router.ConnectionsSnapshot;
 import org.edgegateway.core.admin.ClientView;
 import org.edgegateway.core.admin.ConnectionView;
 import org.edgegateway.core.admin.GatewayStats;
+import org.edgegateway.core.admin.MetricHistoryView;
+import org.edgegateway.core.admin.ProcessView;
 import org.edgegateway.core.admission.BanList;
 import org.edgegateway.core.admin.WorkerInfo;
+import org.edgegateway.core.metrics.MetricHistory;
 import org.edgegateway.core.router.Router;
 import org.edgegateway.core.workers.WorkerHub;
 import org.edgegateway.core.workers.WorkerView;
@@ -46,6 +49,7 @@ final class GatewayAdmin implements AdminService {
     private final KeyCache keys;
     private final Router router;
     private final GatewayMetrics metrics;
+    private final MetricHistory history;
     private final BanList bans;
     private final String serverPublicKey;
     private final Supplier<String> clientEndpoint;
@@ -59,8 +63,8 @@ final class GatewayAdmin implements AdminService {
     private final String enrolEndpoint;
     private volatile Supplier<org.edgegateway.core.admin.UplinkView> uplink = () -> null;
 
-    GatewayAdmin(KeyStore store, KeyCache keys, Router router, GatewayMetrics metrics, BanList bans,
-                 String serverPublicKey, Supplier<String> clientEndpoint, Clock clock,
+    GatewayAdmin(KeyStore store, KeyCache keys, Router router, GatewayMetrics metrics, MetricHistory history,
+                 BanList bans, String serverPublicKey, Supplier<String> clientEndpoint, Clock clock,
                  org.edgegateway.core.plugins.PluginHost plugins, org.edgegateway.core.pubsub.PubSub pubsub,
                  org.edgegateway.core.pubsub.RouterPush pusher, WorkerHub workers, String workerEndpoint,
                  String enrolEndpoint) {
@@ -75,6 +79,7 @@ final class GatewayAdmin implements AdminService {
         this.keys = keys;
         this.router = router;
         this.metrics = metrics;
+        this.history = history;
         this.serverPublicKey = serverPublicKey;
         this.clientEndpoint = clientEndpoint;
         this.clock = clock;
@@ -246,6 +251,16 @@ final class GatewayAdmin implements AdminService {
         return new GatewayStats(startedAt, router.connections().size(), metrics.messagesIn(), metrics.bytesIn(),
                 metrics.acks(), metrics.errorsByCode(), metrics.handshakesAllowed(), metrics.zapDenialsByReason(),
                 metrics.dropped(), uplink.get());
+    }
+
+    @Override
+    public MetricHistoryView metricHistory(MetricHistoryView.Resolution resolution) {
+        return history.view(resolution);
+    }
+
+    @Override
+    public ProcessView processInfo() {
+        return history.process(startedAt);
     }
 
     /** Where {@link #stats()} reads the uplink's state from. */

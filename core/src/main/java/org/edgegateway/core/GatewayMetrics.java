@@ -14,6 +14,7 @@ import org.edgegateway.protocol.ErrorCode;
 public final class GatewayMetrics {
     private final LongAdder messagesIn = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
     private final LongAdder acks = new LongAdder();
     private final LongAdder pongs = new LongAdder();
     private final LongAdder handshakesAllowed = new LongAdder();
@@ -43,6 +44,11 @@ public final class GatewayMetrics {
     public void countIn(long bytes) {
         messagesIn.increment();
         bytesIn.add(bytes);
+    }
+
+    /** Bytes of an answer handed to the socket: every frame after the routing id, as {@link #countIn} counts. */
+    public void countOut(long bytes) {
+        bytesOut.add(bytes);
     }
 
     public void countAck() {
@@ -171,8 +177,25 @@ public final class GatewayMetrics {
         return bytesIn.sum();
     }
 
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
     public long acks() {
         return acks.sum();
+    }
+
+    public long pongs() {
+        return pongs.sum();
+    }
+
+    /** Every answer sent: ACK, PONG and ERROR. */
+    public long replies() {
+        long n = acks.sum() + pongs.sum();
+        for (LongAdder e : errors.values()) {
+            n += e.sum();
+        }
+        return n;
     }
 
     public long handshakesAllowed() {
@@ -204,6 +227,15 @@ public final class GatewayMetrics {
         Map<String, Long> out = new LinkedHashMap<>();
         errors.forEach((k, v) -> out.put(k.name(), v.sum()));
         return out;
+    }
+
+    /** Refused handshakes, every reason together. */
+    public long handshakesRefused() {
+        long n = 0;
+        for (LongAdder d : zapDenials.values()) {
+            n += d.sum();
+        }
+        return n;
     }
 
     /** Refused handshakes by reason. */

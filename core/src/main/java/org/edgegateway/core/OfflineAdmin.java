@@ -13,6 +13,8 @@ import org.edgegateway.core.admin.BanView;
 import org.edgegateway.core.admin.ClientView;
 import org.edgegateway.core.admin.ConnectionView;
 import org.edgegateway.core.admin.GatewayStats;
+import org.edgegateway.core.admin.MetricHistoryView;
+import org.edgegateway.core.admin.ProcessView;
 import org.edgegateway.keys.AuditEntry;
 import org.edgegateway.keys.ClientLimits;
 import org.edgegateway.keys.ClientRecord;
@@ -165,6 +167,16 @@ public final class OfflineAdmin implements AdminService {
     @Override
     public GatewayStats stats() {
         return new GatewayStats(null, 0, 0, 0, 0, Map.of(), 0, Map.of(), 0, null);
+    }
+
+    @Override
+    public MetricHistoryView metricHistory(MetricHistoryView.Resolution resolution) {
+        return MetricHistoryView.empty(resolution, clock.instant());
+    }
+
+    @Override
+    public ProcessView processInfo() {
+        throw new AdminException(AdminException.Kind.UNAVAILABLE, "the gateway is not running: it has no process to show");
     }
 
     private static ClientView view(ClientRecord r) {

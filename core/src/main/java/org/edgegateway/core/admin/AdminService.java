@@ -91,6 +91,20 @@ public interface AdminService {
     GatewayStats stats();
 
     /**
+     * The gateway's counters over time, in points of {@code resolution}, oldest first: 10-second
+     * points for the last hour or one-minute points for the last day, since the gateway started.
+     * Empty (no points) when the gateway is not running.
+     */
+    MetricHistoryView metricHistory(MetricHistoryView.Resolution resolution);
+
+    /**
+     * The gateway's process: release, uptime, heap and CPU.
+     *
+     * @throws AdminException UNAVAILABLE when the gateway is not running
+     */
+    ProcessView processInfo();
+
+    /**
      * Makes an API token named {@code name} with {@code scope}, valid until {@code expiresAt} (null:
      * until revoked), and returns it with its plaintext, the only time that is available. Audited as
      * {@code token.create}.

@@ -25,6 +25,8 @@ import org.edgegateway.core.admin.BanView;
 import org.edgegateway.core.admin.ClientView;
 import org.edgegateway.core.admin.ConnectionView;
 import org.edgegateway.core.admin.GatewayStats;
+import org.edgegateway.core.admin.MetricHistoryView;
+import org.edgegateway.core.admin.ProcessView;
 import org.edgegateway.keys.AuditEntry;
 import org.edgegateway.keys.ClientLimits;
 
@@ -232,6 +234,16 @@ public final class ControlClient implements AdminService, AutoCloseable {
     @Override
     public GatewayStats stats() {
         return as(call("stats", null), GatewayStats.class);
+    }
+
+    @Override
+    public MetricHistoryView metricHistory(MetricHistoryView.Resolution resolution) {
+        return as(call("metricHistory", null, "resolution", resolution.name()), MetricHistoryView.class);
+    }
+
+    @Override
+    public ProcessView processInfo() {
+        return as(call("processInfo", null), ProcessView.class);
     }
 
     /** Receives the copy over the socket, as the gateway sends it, and writes it to {@code target}. */

@@ -255,6 +255,9 @@ public final class ControlServer implements AutoCloseable {
                 case "connections" -> admin.connections();
                 case "audit" -> admin.audit(request.path("beforeId").asLong(Long.MAX_VALUE), request.path("limit").asInt(50));
                 case "stats" -> admin.stats();
+                case "metricHistory" -> admin.metricHistory(
+                        org.edgegateway.core.admin.MetricHistoryView.Resolution.valueOf(text(request, "resolution")));
+                case "processInfo" -> admin.processInfo();
                 case "push" -> {
                     admin.push(text(request, "name"), text(request, "type"),
                             java.util.Base64.getDecoder().decode(text(request, "payload")), actor);

@@ -100,12 +100,16 @@ final class Replies {
             if (delimiter) {
                 socket.send(EMPTY, ZMQ.SNDMORE | ZMQ.DONTWAIT);
             }
+            long bytes = status.length + detail.length;
             if (version > 0) {
-                socket.send(Frames.versionFrame(version), ZMQ.SNDMORE | ZMQ.DONTWAIT);
+                byte[] v = Frames.versionFrame(version);
+                socket.send(v, ZMQ.SNDMORE | ZMQ.DONTWAIT);
                 socket.send(correlationId, ZMQ.SNDMORE | ZMQ.DONTWAIT);
+                bytes += v.length + correlationId.length;
             }
             socket.send(status, ZMQ.SNDMORE | ZMQ.DONTWAIT);
             socket.send(detail, ZMQ.DONTWAIT);
+            metrics.countOut(bytes);
         } catch (ZMQException e) {
             // EHOSTUNREACH: the client went away before its answer was ready.
             LOG.debug("router: {} is gone: {}", c.routingId, e.getMessage());

@@ -7,14 +7,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import org.edgegateway.core.admin.Actor;
 import org.edgegateway.core.admin.AdminException;
 import org.edgegateway.core.admin.ApiTokenView;
+import org.edgegateway.core.admin.MetricHistoryView;
 import org.edgegateway.core.admin.NewApiToken;
+import org.edgegateway.core.admin.ProcessView;
 import org.edgegateway.core.testing.GatewayFixture;
 import org.edgegateway.keys.ApiToken;
 import org.edgegateway.keys.TokenScope;
 import org.edgegateway.keys.TokenSecrets;
+import org.edgegateway.protocol.ErrorCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,6 +94,26 @@ class ControlChannelTest {
         assertThat(server.handle("{\"op\":\"createApiToken\",\"actor\":\"cli:x\",\"name\":\"a\",\"scope\":\"admin\","
                 + "\"expiresAt\":\"tomorrow\"}").toString()).contains("\"kind\":\"INVALID\"");
         assertThat(gw.store().listApiTokens()).isEmpty();
+    }
+
+    @Test
+    void theMetricHistoryAndTheProcessTravelOverTheSocket() {
+        MetricHistoryView day = cli.metricHistory(MetricHistoryView.Resolution.ONE_MINUTE);
+        assertThat(day.resolution()).isEqualTo(MetricHistoryView.Resolution.ONE_MINUTE);
+        assertThat(day.stepSeconds()).isEqualTo(60);
+        assertThat(day.end()).isNotNull();
+        assertThat(day.messagesIn()).hasSize(day.points());
+        assertThat(day.heapUsedBytes()).hasSize(day.points());
+        assertThat(day.errorsByCode().keySet())
+                .containsExactly(Arrays.stream(ErrorCode.values()).map(Enum::name).toArray(String[]::new));
+
+        ProcessView process = cli.processInfo();
+        assertThat(process.startedAt()).isEqualTo(gw.gateway().admin().stats().startedAt());
+        assertThat(process.version()).isNotBlank();
+        assertThat(process.heapUsedBytes()).isPositive();
+        assertThat(process.processors()).isPositive();
+        assertThat(server.handle("{\"op\":\"metricHistory\",\"actor\":\"cli:x\",\"resolution\":\"HOURLY\"}")
+                .toString()).contains("\"kind\":\"INVALID\"");
     }
 
     @Test
