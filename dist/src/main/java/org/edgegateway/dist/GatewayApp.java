@@ -79,10 +79,12 @@ final class GatewayApp implements AutoCloseable {
     private final UplinkReceiver receiver;
     private final Gateway gateway;
     private final ControlServer control;
+    private final PrometheusMeterRegistry meters;
     private final AdminWebServer web;
 
     private GatewayApp(KeyStore store, PluginHost plugins, Uplink uplink, UplinkReceiver receiver, Gateway gateway,
-                       ControlServer control, AdminWebServer web) {
+                       ControlServer control, PrometheusMeterRegistry meters, AdminWebServer web) {
+        this.meters = meters;
         this.uplink = uplink;
         this.receiver = receiver;
         this.store = store;
@@ -186,7 +188,7 @@ final class GatewayApp implements AutoCloseable {
             }
             LOG.info("server public key {}", serverKeys.publicZ85());
             LOG.info("clients connect to {}", gateway.clientEndpoint());
-            return new GatewayApp(store, plugins, uplink, receiver, gateway, control, web);
+            return new GatewayApp(store, plugins, uplink, receiver, gateway, control, meters, web);
         } catch (RuntimeException e) {
             closeAll(web, control, gateway, uplink, receiver, plugins, store);
             throw e;
@@ -252,6 +254,11 @@ final class GatewayApp implements AutoCloseable {
 
     Gateway gateway() {
         return gateway;
+    }
+
+    /** The meters {@code GET /metrics} answers with. */
+    PrometheusMeterRegistry meters() {
+        return meters;
     }
 
     /** The uplink to the upstream (disabled when uplink.bundle is empty). */
