@@ -61,19 +61,15 @@ class DoctorUplinkTest {
             Files.createDirectories(home.conf());
             String endpoint = "tcp://127.0.0.1:" + BundleProcess.freePort();
             Files.writeString(home.configFile(), String.join("\n", List.of(
-                    "gateway.endpoint=" + endpoint, "admin.port=0", "pubsub.enabled=false",
+                    "gateway.endpoint=" + endpoint, "admin.port=0", "pubsub.enabled=false", "workers.enabled=false",
                     "uplink.bundle=" + bundle, "uplink.retry-max=500ms", "")), StandardCharsets.UTF_8);
             // The edge serves JSON with the built-in plugin, from a bundle as the launcher gives it.
             try (GatewayApp app = GatewayApp.start(home, Map.of(), BuiltinPlugins.bundle(dir.resolve("base")))) {
                 CurveKeyPair sensor = CurveKeyPair.generate();
                 app.gateway().admin().enrol("sensor-1", sensor.publicZ85(), GatewayFixture.TEST_ADMIN);
-                ZMQ.Socket s = clients.createSocket(SocketType.DEALER);
-                s.setLinger(0);
+                ZMQ.Socket s = GatewayFixture.curveSocket(clients, SocketType.DEALER,
+                        Z85.decodeKey(app.gateway().admin().serverPublicKey()), sensor);
                 s.setReceiveTimeOut(2000);
-                s.setHandshakeIvl(2000);
-                s.setCurveServerKey(Z85.decodeKey(app.gateway().admin().serverPublicKey()));
-                s.setCurvePublicKey(sensor.publicKey());
-                s.setCurveSecretKey(sensor.secretKey());
                 s.connect(endpoint);
                 List<String> reply = null;
                 for (int i = 0; i < 15 && reply == null; i++) {

@@ -220,13 +220,9 @@ class GrafanaDashboardTest {
                 CurveKeyPair sensor = CurveKeyPair.generate();
                 app.gateway().admin().enrol("sensor-1", sensor.publicZ85(), GatewayFixture.TEST_ADMIN);
                 try (ZContext ctx = new ZContext(1)) {
-                    ZMQ.Socket s = ctx.createSocket(SocketType.DEALER);
-                    s.setLinger(0);
+                    ZMQ.Socket s = GatewayFixture.curveSocket(ctx, SocketType.DEALER,
+                            Z85.decodeKey(app.gateway().admin().serverPublicKey()), sensor);
                     s.setReceiveTimeOut(30_000);
-                    s.setHandshakeIvl(2000);
-                    s.setCurveServerKey(Z85.decodeKey(app.gateway().admin().serverPublicKey()));
-                    s.setCurvePublicKey(sensor.publicKey());
-                    s.setCurveSecretKey(sensor.secretKey());
                     s.connect(app.gateway().boundEndpoint());
                     GatewayFixture.send(s, "RESIZE", "photo");
                     assertThat(GatewayFixture.receiveText(s)).containsExactly("ACK", "resized");

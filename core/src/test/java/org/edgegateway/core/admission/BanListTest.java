@@ -3,46 +3,20 @@ package org.edgegateway.core.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.edgegateway.core.admin.BanView;
 import org.edgegateway.core.config.ConfigException;
+import org.edgegateway.core.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 /** Address bans: thresholds, expiry, removal, bounded memory and the loopback exemption. */
 class BanListTest {
 
-    /** A clock that only moves when told to. */
-    static final class FakeClock extends Clock {
-        Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-    }
-
-    final FakeClock clock = new FakeClock();
+    final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     final List<BanView> banned = new ArrayList<>();
 
     BanList bans(Map<String, String> overrides) {
@@ -62,7 +36,7 @@ class BanListTest {
         assertThat(banned).singleElement().satisfies(v -> {
             assertThat(v.address()).isEqualTo("10.0.0.7");
             assertThat(v.reason()).isEqualTo("3 failed authentications within 60 s");
-            assertThat(v.until()).isEqualTo(clock.now.plus(Duration.ofMinutes(5)));
+            assertThat(v.until()).isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
         });
         assertThat(b.banned("10.0.0.7")).isTrue();
         assertThat(b.banned("10.0.0.7")).isTrue();

@@ -16,6 +16,7 @@ import org.edgegateway.core.admin.MetricHistoryView;
 import org.edgegateway.core.admin.MetricHistoryView.Resolution;
 import org.edgegateway.core.admin.ProcessView;
 import org.edgegateway.core.testing.GatewayFixture;
+import org.edgegateway.core.testing.MutableClock;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.protocol.ErrorCode;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class MetricHistoryGatewayTest {
     void messagesErrorsAndRefusalsLandInTheirOwnPoints(@TempDir Path dir) {
         try (GatewayFixture gw = GatewayFixture.start(dir)) {
             Gateway g = gw.gateway();
-            TestClock clock = new TestClock("2026-03-01T10:00:01Z");
+            MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:01Z"));
             MetricHistory history = new MetricHistory(g.metrics(), () -> g.router().connections().size(),
                     new ProcessProbe(), clock);
             ZMQ.Socket sensor = gw.dealer(gw.enrol("sensor-1"));
@@ -71,7 +72,7 @@ class MetricHistoryGatewayTest {
             out += size(pong);
             // The connection table is published for other threads at most 250 ms late.
             assertThat(await(Duration.ofSeconds(10), () -> g.router().connections().size() == 1)).isTrue();
-            clock.set("2026-03-01T10:00:10Z");
+            clock.set(Instant.parse("2026-03-01T10:00:10Z"));
             history.sample();
 
             // 10:00:10-10:00:20: two unknown types and a malformed message.
@@ -81,7 +82,7 @@ class MetricHistoryGatewayTest {
             assertThat(receiveText(sensor).get(1)).startsWith("UNKNOWN_TYPE");
             send(sensor, "no such type", "z");
             assertThat(receiveText(sensor).get(1)).startsWith("BAD_FRAME");
-            clock.set("2026-03-01T10:00:20Z");
+            clock.set(Instant.parse("2026-03-01T10:00:20Z"));
             history.sample();
 
             // 10:00:20-10:00:30: a key nobody enrolled knocks.
@@ -89,7 +90,7 @@ class MetricHistoryGatewayTest {
             send(stranger, "STRING", "let me in");
             assertThat(await(Duration.ofSeconds(20), () -> g.metrics().handshakesRefused() > 0)).isTrue();
             gw.disconnect(stranger);
-            clock.set("2026-03-01T10:00:30Z");
+            clock.set(Instant.parse("2026-03-01T10:00:30Z"));
             history.sample();
 
             MetricHistoryView v = history.view(Resolution.TEN_SECONDS);

@@ -12,6 +12,7 @@ import org.edgegateway.core.GatewayMetrics;
 import org.edgegateway.core.admin.MetricHistoryView;
 import org.edgegateway.core.admin.MetricHistoryView.Resolution;
 import org.edgegateway.core.testing.GatewayFixture;
+import org.edgegateway.core.testing.MutableClock;
 import org.edgegateway.protocol.ErrorCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 class MetricHistoryTest {
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final AtomicInteger connected = new AtomicInteger();
-    private final TestClock clock = new TestClock("2026-03-01T10:00:03Z");
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:03Z"));
     private final MetricHistory history = new MetricHistory(metrics, connected::get, new ProcessProbe(), clock);
 
     @Test
@@ -36,7 +37,7 @@ class MetricHistoryTest {
                 metrics.countError(codes[k % codes.length]);
             }
             connected.set(k);
-            clock.set("2026-03-01T10:00:00Z");
+            clock.set(Instant.parse("2026-03-01T10:00:00Z"));
             clock.advance(Duration.ofSeconds(10L * k));
             history.sample();
         }
@@ -73,14 +74,14 @@ class MetricHistoryTest {
     @Test
     void aSampleGoesToTheNearestTenSecondsAndTheMinuteThatPointBelongsTo() {
         metrics.countIn(10);
-        clock.set("2026-03-01T10:00:09.700Z");
+        clock.set(Instant.parse("2026-03-01T10:00:09.700Z"));
         history.sample();
         metrics.countIn(10);
-        clock.set("2026-03-01T10:00:12Z");
+        clock.set(Instant.parse("2026-03-01T10:00:12Z"));
         history.sample();
         metrics.countIn(10);
         metrics.countIn(10);
-        clock.set("2026-03-01T10:01:00.040Z");
+        clock.set(Instant.parse("2026-03-01T10:01:00.040Z"));
         history.sample();
 
         MetricHistoryView ten = history.view(Resolution.TEN_SECONDS);
@@ -91,7 +92,7 @@ class MetricHistoryTest {
         assertThat(minutes.messagesIn()).containsExactly(4);
 
         metrics.countIn(10);
-        clock.set("2026-03-01T10:01:10Z");
+        clock.set(Instant.parse("2026-03-01T10:01:10Z"));
         history.sample();
         assertThat(history.view(Resolution.ONE_MINUTE).messagesIn()).as("the minute still filling is shown")
                 .containsExactly(4, 1);
@@ -111,7 +112,7 @@ class MetricHistoryTest {
 
     @Test
     void theProcessIsDescribedWithItsUptimeAndTheCpuOfTheLastPoint() {
-        clock.set("2026-03-01T10:00:10Z");
+        clock.set(Instant.parse("2026-03-01T10:00:10Z"));
         history.sample();
         var p = history.process(Instant.parse("2026-03-01T09:00:10Z"));
         assertThat(p.uptimeSeconds()).isEqualTo(3600);
@@ -125,7 +126,7 @@ class MetricHistoryTest {
     void onAnExecutorItSamplesOnTheClocksNextTenSeconds() throws Exception {
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
         try {
-            clock.set("2026-03-01T10:00:09.950Z");
+            clock.set(Instant.parse("2026-03-01T10:00:09.950Z"));
             metrics.countIn(1);
             history.sampleOn(executor);
             assertThat(GatewayFixture.await(Duration.ofSeconds(10),

@@ -175,17 +175,26 @@ public final class GatewayFixture implements AutoCloseable {
 
     /** A CURVE client socket set up for this gateway but not connected yet; closed with the fixture. */
     public ZMQ.Socket clientSocket(SocketType type, CurveKeyPair keys) {
-        ZMQ.Socket s = clients.createSocket(type);
+        ZMQ.Socket s = curveSocket(clients, type, serverKeys.publicKey(), keys);
+        sockets.add(s);
+        return s;
+    }
+
+    /**
+     * A CURVE client socket in {@code context} with {@code keys}, for the gateway whose public key is
+     * {@code serverKey}, not connected yet: linger 0, send and receive timeouts 10 s.
+     */
+    public static ZMQ.Socket curveSocket(ZContext context, SocketType type, byte[] serverKey, CurveKeyPair keys) {
+        ZMQ.Socket s = context.createSocket(type);
         s.setLinger(0);
         s.setReceiveTimeOut(10_000);
         s.setSendTimeOut(10_000);
         // JeroMQ 0.6.0 clients leave a few percent of fresh connections stuck before the ZMTP
         // greeting; a short handshake limit makes them reconnect (see docs/ARCHITECTURE.md).
         s.setHandshakeIvl(2000);
-        s.setCurveServerKey(serverKeys.publicKey());
+        s.setCurveServerKey(serverKey);
         s.setCurvePublicKey(keys.publicKey());
         s.setCurveSecretKey(keys.secretKey());
-        sockets.add(s);
         return s;
     }
 

@@ -1,4 +1,4 @@
-package org.edgegateway.core.metrics;
+package org.edgegateway.core.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,19 +6,19 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves. Thread-safe. */
-final class TestClock extends Clock {
+/** A clock in UTC that moves only when a test moves it. Thread-safe. */
+public final class MutableClock extends Clock {
     private volatile Instant now;
 
-    TestClock(String now) {
-        this.now = Instant.parse(now);
+    public MutableClock(Instant now) {
+        this.now = now;
     }
 
-    void set(String instant) {
-        now = Instant.parse(instant);
+    public void set(Instant instant) {
+        now = instant;
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 
