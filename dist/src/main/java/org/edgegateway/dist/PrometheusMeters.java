@@ -14,7 +14,7 @@ import org.edgegateway.uplink.UplinkStats;
 final class PrometheusMeters {
     /** The reasons the ZAP handler gives for a refusal. */
     static final List<String> DENIAL_REASONS = List.of("unknown-key", "revoked", "quarantined", "banned",
-            "mechanism", "malformed", "error");
+            "pending", "mechanism", "malformed", "error");
 
     private PrometheusMeters() {
     }
@@ -24,7 +24,10 @@ final class PrometheusMeters {
         counter(registry, "egw.messages.received", m, GatewayMetrics::messagesIn,
                 "Messages received from authenticated clients");
         FunctionCounter.builder("egw.bytes.received", m, GatewayMetrics::bytesIn)
-                .baseUnit("bytes").description("Payload bytes received").register(registry);
+                .baseUnit("bytes").description("Bytes received: every frame after the routing id").register(registry);
+        FunctionCounter.builder("egw.bytes.sent", m, GatewayMetrics::bytesOut)
+                .baseUnit("bytes").description("Bytes of the answers sent: every frame after the routing id")
+                .register(registry);
         counter(registry, "egw.replies.ack", m, GatewayMetrics::acks, "ACK replies sent");
         for (ErrorCode code : ErrorCode.values()) {
             FunctionCounter.builder("egw.replies.error", m, g -> g.errors(code))
