@@ -36,9 +36,11 @@ public final class Claims {
     private static final String COLUMNS =
             "id, prefix, uses, uses_left, approval, created_at, created_by, expires_at, revoked_at";
 
+    private final Database db;
     private final KeyStore store;
 
-    Claims(KeyStore store) {
+    Claims(Database db, KeyStore store) {
+        this.db = db;
         this.store = store;
     }
 
@@ -56,9 +58,8 @@ public final class Claims {
             throw new KeyStoreException(KeyStoreException.Reason.INVALID,
                     "claim uses must be 1.." + MAX_USES + ", got " + uses);
         }
-        KeyStore.requireText("actor", actor, KeyStore.MAX_ACTOR, true);
-        KeyStore.requireText("source", source, KeyStore.MAX_SOURCE, false);
-        Instant now = store.now();
+        StoreArgs.requireActor(actor, source);
+        Instant now = db.now();
         if (expiresAt == null || !expiresAt.isAfter(now)) {
             throw new KeyStoreException(KeyStoreException.Reason.INVALID,
                     "claim expiry " + expiresAt + " is not after now (" + now + ")");
@@ -67,7 +68,7 @@ public final class Claims {
         byte[] random = new byte[32];
         RANDOM.nextBytes(random);
         String secret = SECRET_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        ClaimRecord claim = store.inTransaction("create a claim for '" + prefix + "'", c -> {
+        ClaimRecord claim = db.inTransaction("create a claim for '" + prefix + "'", c -> {
             long id;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO claims (prefix, secret_hash, uses, uses_left,"
                     + " approval, created_at, created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -77,9 +78,9 @@ public final class Claims {
                 ps.setInt(3, uses);
                 ps.setInt(4, uses);
                 ps.setString(5, manualApproval ? "MANUAL" : "AUTO");
-                KeyStore.setInstant(ps, 6, now);
+                Database.setInstant(ps, 6, now);
                 ps.setString(7, actor);
-                KeyStore.setInstant(ps, 8, end);
+                Database.setInstant(ps, 8, end);
                 ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                     keys.next();
@@ -96,7 +97,7 @@ public final class Claims {
 
     /** Every claim, newest first. */
     public List<ClaimRecord> list() {
-        return store.query("list claims", c -> {
+        return db.query("list claims", c -> {
             List<ClaimRecord> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM claims ORDER BY id DESC");
                  ResultSet rs = ps.executeQuery()) {
@@ -110,7 +111,7 @@ public final class Claims {
 
     /** The claim {@code id}, if there is one. */
     public Optional<ClaimRecord> find(long id) {
-        return store.query("find claim " + id, c -> select(c, id, false));
+        return db.query("find claim " + id, c -> select(c, id, false));
     }
 
     /**
@@ -120,10 +121,9 @@ public final class Claims {
      * @throws KeyStoreException NOT_FOUND; INVALID when it is revoked already
      */
     public ClaimRecord revoke(long id, String actor, String source) {
-        KeyStore.requireText("actor", actor, KeyStore.MAX_ACTOR, true);
-        KeyStore.requireText("source", source, KeyStore.MAX_SOURCE, false);
-        Instant now = store.now();
-        return store.inTransaction("revoke claim " + id, c -> {
+        StoreArgs.requireActor(actor, source);
+        Instant now = db.now();
+        return db.inTransaction("revoke claim " + id, c -> {
             ClaimRecord current = select(c, id, true).orElseThrow(() -> new KeyStoreException(
                     KeyStoreException.Reason.NOT_FOUND, "no claim with id " + id));
             if (current.revokedAt() != null) {
@@ -131,7 +131,7 @@ public final class Claims {
                         "claim " + id + " is already revoked (since " + current.revokedAt() + ")");
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE claims SET revoked_at = ? WHERE id = ?")) {
-                KeyStore.setInstant(ps, 1, now);
+                Database.setInstant(ps, 1, now);
                 ps.setLong(2, id);
                 ps.executeUpdate();
             }
@@ -156,9 +156,9 @@ public final class Claims {
             return ClaimRedemption.refused("BAD_CLAIM", "unknown claim", 0);
         }
         String hash = TokenSecrets.hash(secret);
-        String source = address == null || address.length() > KeyStore.MAX_SOURCE ? null : address;
-        Instant now = store.now();
-        ClaimRecord claim = store.query("find a claim", c -> selectByHash(c, hash)).orElse(null);
+        String source = address == null || address.length() > StoreArgs.MAX_SOURCE ? null : address;
+        Instant now = db.now();
+        ClaimRecord claim = db.query("find a claim", c -> selectByHash(c, hash)).orElse(null);
         if (claim == null) {
             return ClaimRedemption.refused("BAD_CLAIM", "unknown claim", 0);
         }
@@ -167,7 +167,7 @@ public final class Claims {
             return early;
         }
         try {
-            return store.inTransaction("enrol '" + name + "' on claim " + claim.id(), c -> {
+            return db.inTransaction("enrol '" + name + "' on claim " + claim.id(), c -> {
                 ClaimRedemption taken = taken(c, claim.id(), name, publicKeyZ85);
                 if (taken != null) {
                     return taken;
@@ -176,7 +176,7 @@ public final class Claims {
                 try (PreparedStatement ps = c.prepareStatement("UPDATE claims SET uses_left = uses_left - 1"
                         + " WHERE id = ? AND uses_left > 0 AND revoked_at IS NULL AND expires_at > ?")) {
                     ps.setLong(1, claim.id());
-                    KeyStore.setInstant(ps, 2, now);
+                    Database.setInstant(ps, 2, now);
                     updated = ps.executeUpdate();
                 }
                 if (updated != 1) {
@@ -193,7 +193,7 @@ public final class Claims {
                     ps.setString(1, name);
                     ps.setString(2, publicKeyZ85);
                     ps.setString(3, status.name());
-                    KeyStore.setInstant(ps, 4, now);
+                    Database.setInstant(ps, 4, now);
                     ps.setString(5, actor);
                     ps.executeUpdate();
                 }
@@ -203,7 +203,7 @@ public final class Claims {
                     ps.setString(2, name);
                     ps.setString(3, publicKeyZ85);
                     ps.setString(4, source);
-                    KeyStore.setInstant(ps, 5, now);
+                    Database.setInstant(ps, 5, now);
                     ps.executeUpdate();
                 }
                 KeyStore.insertAudit(c, now, actor, AuditActions.CLAIM_ENROL, name, "key " + publicKeyZ85
@@ -212,9 +212,9 @@ public final class Claims {
                         : "enrolled", claim.id(), KeyStore.selectClient(c, "name", name, false).orElseThrow());
             });
         } catch (KeyStoreException e) {
-            if (KeyStore.isUniqueViolation(e) || isCheckViolation(e)) {
+            if (Database.isUniqueViolation(e) || isCheckViolation(e)) {
                 // Another attempt enrolled the same name or key, or took the last use, meanwhile.
-                ClaimRedemption why = store.query("enrol '" + name + "' on claim " + claim.id(), c -> {
+                ClaimRedemption why = db.query("enrol '" + name + "' on claim " + claim.id(), c -> {
                     ClaimRedemption t = taken(c, claim.id(), name, publicKeyZ85);
                     return t != null ? t : check(select(c, claim.id(), false).orElseThrow(), name, publicKeyZ85, now);
                 });
@@ -231,7 +231,7 @@ public final class Claims {
 
     /** The clients enrolled on claims that wait for approval, oldest first. */
     public List<PendingClient> pending() {
-        return store.query("list pending clients", c -> {
+        return db.query("list pending clients", c -> {
             List<PendingClient> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT c.name, c.public_key, e.claim_id, e.address, e.at"
                     + " FROM clients c JOIN claim_enrolments e ON e.client_name = c.name"
@@ -239,7 +239,7 @@ public final class Claims {
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new PendingClient(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
-                            KeyStore.instant(rs, 5)));
+                            Database.instant(rs, 5)));
                 }
             }
             return out;
@@ -278,7 +278,7 @@ public final class Claims {
         if (byName.isPresent()) {
             return ClaimRedemption.refused("NAME_TAKEN", "a client named '" + name + "' is already enrolled", id);
         }
-        boolean workers = store.schemaVersion() >= WorkerKeys.SINCE;
+        boolean workers = db.schemaVersion() >= WorkerKeys.SINCE;
         try (PreparedStatement ps = c.prepareStatement(workers
                 ? "SELECT (SELECT COUNT(*) FROM clients WHERE public_key = ?)"
                 + " + (SELECT COUNT(*) FROM workers WHERE public_key = ?)"
@@ -332,7 +332,7 @@ public final class Claims {
 
     private static ClaimRecord row(ResultSet rs) throws SQLException {
         return new ClaimRecord(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getInt(4),
-                "MANUAL".equals(rs.getString(5)), KeyStore.instant(rs, 6), rs.getString(7), KeyStore.instant(rs, 8),
-                KeyStore.instant(rs, 9));
+                "MANUAL".equals(rs.getString(5)), Database.instant(rs, 6), rs.getString(7), Database.instant(rs, 8),
+                Database.instant(rs, 9));
     }
 }

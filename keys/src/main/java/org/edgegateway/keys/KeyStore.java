@@ -16,22 +16,25 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-import org.h2.api.ErrorCode;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import static org.edgegateway.keys.Database.instant;
+import static org.edgegateway.keys.Database.isUniqueViolation;
+import static org.edgegateway.keys.Database.setInstant;
+import static org.edgegateway.keys.StoreArgs.requireActor;
+import static org.edgegateway.keys.StoreArgs.requireKey;
+import static org.edgegateway.keys.StoreArgs.requireName;
+import static org.edgegateway.keys.StoreArgs.requireText;
 
 /**
  * The gateway's store of enrolled clients, admin users, API tokens and the audit log: thread-safe,
@@ -63,18 +66,12 @@ public final class KeyStore implements AutoCloseable {
 
     /** Flyway's record of the migrations applied, with their checksums (see {@link Migrations}). */
     static final String HISTORY_TABLE = Migrations.HISTORY_TABLE;
-    private static final String USER = "sa";
-    private static final String PASSWORD = "";
-    private static final int MAX_CONNECTIONS = 8;
     private static final int MAX_PAGE = 1000;
 
-    static final int MAX_ACTOR = 128;
     private static final int MAX_ACTION = 64;
     private static final int MAX_SUBJECT = 128;
     private static final int MAX_DETAIL = 4000;
-    static final int MAX_SOURCE = 256;
     private static final int MAX_REASON = 500;
-    private static final int MAX_HASH = 512;
 
     private static final String CLIENT_COLUMNS = "id, name, public_key, status, enrolled_at, enrolled_by,"
             + " revoked_at, last_seen, msg_rate, msg_burst, byte_rate, quarantine_reason,"
@@ -85,20 +82,19 @@ public final class KeyStore implements AutoCloseable {
             "id, name, token_hash, scope, created_at, created_by, last_used_at, expires_at, revoked_at";
     private static final String AUDIT_COLUMNS = "id, at, actor, action, subject, detail, source";
 
-    private final JdbcConnectionPool pool;
-    private final Clock clock;
+    private final Database db;
     private final String location;
     private final int schemaVersion;
     private final AtomicLong clientChanges = new AtomicLong();
-    private final WorkerKeys workers = new WorkerKeys(this);
-    private final Claims claims = new Claims(this);
-    private volatile boolean closed;
+    private final WorkerKeys workers;
+    private final Claims claims;
 
-    private KeyStore(JdbcConnectionPool pool, Clock clock, String location, int schemaVersion) {
-        this.pool = pool;
-        this.clock = clock;
-        this.location = location;
-        this.schemaVersion = schemaVersion;
+    private KeyStore(Database db) {
+        this.db = db;
+        this.location = db.location();
+        this.schemaVersion = db.schemaVersion();
+        this.workers = new WorkerKeys(db);
+        this.claims = new Claims(db, this);
     }
 
     // ================================================================== opening
@@ -109,12 +105,7 @@ public final class KeyStore implements AutoCloseable {
      * long enough for a batch of last-seen updates.
      */
     public static String fileUrl(Path dataDir) {
-        String path = dataDir.toAbsolutePath().normalize().resolve("keystore").toString();
-        if (path.indexOf(';') >= 0) {
-            throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                    "data directory " + dataDir + " contains ';', which an H2 URL cannot hold");
-        }
-        return "jdbc:h2:file:" + path + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000";
+        return StoreUrls.fileUrl(dataDir);
     }
 
     /** Opens (creating and migrating as needed) the store at {@code jdbcUrl}, on the system UTC clock. */
@@ -137,124 +128,24 @@ public final class KeyStore implements AutoCloseable {
      * {@value Migrations#MIGRATIONS} and {@code extraLocations} (Flyway locations, for migration tests).
      */
     static KeyStore open(String jdbcUrl, Clock clock, String target, List<String> extraLocations) {
-        if (clock == null) {
-            throw new KeyStoreException(KeyStoreException.Reason.INVALID, "clock is null");
-        }
-        String location = checkUrl(jdbcUrl);
-        JdbcConnectionPool pool = JdbcConnectionPool.create(jdbcUrl, USER, PASSWORD);
-        pool.setMaxConnections(MAX_CONNECTIONS);
-        try {
-            try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-                // durable commits whatever URL the caller gave (a persistent H2 setting)
-                s.execute("SET WRITE_DELAY 0");
-            }
-            int version = Migrations.migrate(pool, location, target, extraLocations);
-            LOG.info("KeyStore {}: open, schema version {}", location, version);
-            return new KeyStore(pool, clock, location, version);
-        } catch (SQLException e) {
-            pool.dispose();
-            throw openFailure(location, e);
-        } catch (RuntimeException | Error e) {
-            pool.dispose();
-            throw e;
-        }
+        return new KeyStore(Database.open(jdbcUrl, clock, target, extraLocations));
     }
-
-    /** The URL settings a key store URL may carry: tuning only, nothing that runs SQL or opens a port. */
-    static final List<String> URL_SETTINGS = List.of("LOCK_TIMEOUT", "WRITE_DELAY", "CACHE_SIZE", "MAX_COMPACT_TIME");
 
     /**
      * Checks that {@code jdbcUrl} names an embedded H2 database file: {@code jdbc:h2:file:PATH} (or
      * {@code jdbc:h2:PATH}) with an absolute or {@code ~/} path and no H2 file-system prefix
-     * ({@code zip:}, {@code nio:}, ...), plus only the settings in {@link #URL_SETTINGS} with numeric
-     * values. Everything else is refused: a server ({@code tcp:}, {@code ssl:}, {@code AUTO_SERVER} in
-     * any spelling), an in-memory database, and settings such as {@code INIT} that run SQL or scripts
+     * ({@code zip:}, {@code nio:}, ...), plus only the settings {@code LOCK_TIMEOUT},
+     * {@code WRITE_DELAY}, {@code CACHE_SIZE} and {@code MAX_COMPACT_TIME} with numeric values.
+     * Everything else is refused: a server ({@code tcp:}, {@code ssl:}, {@code AUTO_SERVER} in any
+     * spelling), an in-memory database, and settings such as {@code INIT} that run SQL or scripts
      * when the store opens. Other databases are for a later release, by name.
      *
      * @return the URL, unchanged
      * @throws KeyStoreException INVALID naming what is wrong (never echoing the settings' values)
      */
     public static String requireEmbeddedFileUrl(String jdbcUrl) {
-        checkUrl(jdbcUrl);
+        StoreUrls.check(jdbcUrl);
         return jdbcUrl;
-    }
-
-    /** {@link #requireEmbeddedFileUrl}; returns the file location, for messages. */
-    private static String checkUrl(String jdbcUrl) {
-        String prefix = "jdbc:h2:";
-        if (jdbcUrl == null || !jdbcUrl.startsWith(prefix)) {
-            String shown = jdbcUrl == null ? "null" : ClientNames.quote(beforeSettings(jdbcUrl));
-            throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                    "key store URL must be an embedded H2 file URL (jdbc:h2:file:/absolute/path), got " + shown);
-        }
-        String rest = jdbcUrl.substring(prefix.length());
-        String[] parts = rest.split(";", -1);
-        String path = parts[0].startsWith("file:") ? parts[0].substring("file:".length()) : parts[0];
-        boolean absolute = path.startsWith("/") || path.startsWith("~/") || path.matches("[A-Za-z]:[\\\\/].*");
-        if (!absolute || path.length() < 2) {
-            throw new KeyStoreException(KeyStoreException.Reason.INVALID, "key store URL "
-                    + ClientNames.quote(prefix + parts[0]) + " is not an embedded H2 file URL: give jdbc:h2:file:"
-                    + " and an absolute path (servers, tcp:, ssl:, mem: and file-system prefixes are refused)");
-        }
-        for (int i = 1; i < parts.length; i++) {
-            String setting = parts[i];
-            int eq = setting.indexOf('=');
-            String name = (eq < 0 ? setting : setting.substring(0, eq)).strip().toUpperCase(Locale.ROOT);
-            if (name.isEmpty() || !URL_SETTINGS.contains(name)) {
-                throw new KeyStoreException(KeyStoreException.Reason.INVALID, "key store URL setting "
-                        + (name.isEmpty() ? "(empty)" : ClientNames.quote(name)) + " is not allowed; allowed: "
-                        + String.join(", ", URL_SETTINGS) + " (AUTO_SERVER, INIT and the like never are)");
-            }
-            if (eq < 0 || !setting.substring(eq + 1).strip().matches("[0-9]{1,10}")) {
-                throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                        "key store URL setting " + name + " needs a whole number, e.g. " + name + "=10000");
-            }
-        }
-        return path;
-    }
-
-    private static String beforeSettings(String url) {
-        int semi = url.indexOf(';');
-        return semi < 0 ? url : url.substring(0, semi);
-    }
-
-    private static KeyStoreException openFailure(String location, SQLException e) {
-        int code = errorCode(e);
-        String message;
-        if (code == ErrorCode.DATABASE_ALREADY_OPEN_1) {
-            message = "key store " + location + " is in use by another process"
-                    + " (is a gateway or another tool already running on this data directory?)";
-        } else if (code == ErrorCode.FILE_CORRUPTED_1) {
-            message = "key store " + location + " is corrupted; restore it from a backup";
-        } else if (code == ErrorCode.WRONG_USER_OR_PASSWORD) {
-            message = "key store " + location + " is not an Edge Gateway key store (it refused our user)";
-        } else {
-            message = "cannot open key store " + location + ": " + describe(e);
-        }
-        return new KeyStoreException(KeyStoreException.Reason.STORAGE, message, e);
-    }
-
-    private static int errorCode(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && s.getErrorCode() != 0) {
-                return s.getErrorCode();
-            }
-        }
-        return 0;
-    }
-
-    /** The driver's message without any SQL text. */
-    static String describe(SQLException e) {
-        String m = String.valueOf(e.getMessage());
-        int sql = m.indexOf("; SQL statement:");
-        if (sql >= 0) {
-            m = m.substring(0, sql);
-        }
-        int nl = m.indexOf('\n');
-        if (nl >= 0) {
-            m = m.substring(0, nl);
-        }
-        return m.trim() + " [SQLState " + e.getSQLState() + "]";
     }
 
     // ================================================================== accessors
@@ -288,13 +179,12 @@ public final class KeyStore implements AutoCloseable {
      */
     public ClientRecord enrol(String name, String publicKeyZ85, String actor, String source) {
         requireName("client name", name);
-        requireKeyArg(name, publicKeyZ85);
-        requireText("actor", actor, MAX_ACTOR, true);
-        requireText("source", source, MAX_SOURCE, false);
-        Instant now = now();
+        requireKey(name, publicKeyZ85);
+        requireActor(actor, source);
+        Instant now = db.now();
         ClientRecord record;
         try {
-            record = inTransaction("enrol client '" + name + "'", c -> {
+            record = db.inTransaction("enrol client '" + name + "'", c -> {
                 checkNewClient(c, name, publicKeyZ85, schemaVersion >= WorkerKeys.SINCE);
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO clients"
                         + " (name, public_key, status, enrolled_at, enrolled_by) VALUES (?, ?, ?, ?, ?)")) {
@@ -311,7 +201,7 @@ public final class KeyStore implements AutoCloseable {
         } catch (KeyStoreException e) {
             if (isUniqueViolation(e)) {
                 // another transaction enrolled the same name or key between our check and insert
-                query("enrol client '" + name + "'", c -> {
+                db.query("enrol client '" + name + "'", c -> {
                     checkNewClient(c, name, publicKeyZ85, schemaVersion >= WorkerKeys.SINCE);
                     return null;
                 });
@@ -368,9 +258,8 @@ public final class KeyStore implements AutoCloseable {
 
     private ClientRecord decidePending(String name, boolean approve, String actor, String source) {
         requireName("client name", name);
-        requireText("actor", actor, MAX_ACTOR, true);
-        requireText("source", source, MAX_SOURCE, false);
-        Instant now = now();
+        requireActor(actor, source);
+        Instant now = db.now();
         return changeClient((approve ? "approve" : "reject") + " client '" + name + "'", name, (c, current) -> {
             if (current.status() != ClientStatus.PENDING) {
                 throw new KeyStoreException(KeyStoreException.Reason.INVALID, "client '" + name
@@ -399,9 +288,8 @@ public final class KeyStore implements AutoCloseable {
      */
     public ClientRecord revoke(String name, String actor, String source) {
         requireName("client name", name);
-        requireText("actor", actor, MAX_ACTOR, true);
-        requireText("source", source, MAX_SOURCE, false);
-        Instant now = now();
+        requireActor(actor, source);
+        Instant now = db.now();
         return changeClient("revoke client '" + name + "'", name, (c, current) -> {
             if (current.status() == ClientStatus.REVOKED) {
                 throw new KeyStoreException(KeyStoreException.Reason.INVALID, "client '" + name
@@ -429,9 +317,8 @@ public final class KeyStore implements AutoCloseable {
     public ClientRecord quarantine(String name, String reason, Instant until, String actor, String source) {
         requireName("client name", name);
         requireText("quarantine reason", reason, MAX_REASON, true);
-        requireText("actor", actor, MAX_ACTOR, true);
-        requireText("source", source, MAX_SOURCE, false);
-        Instant now = now();
+        requireActor(actor, source);
+        Instant now = db.now();
         Instant end = until == null ? null : until.truncatedTo(ChronoUnit.MICROS);
         if (end != null && !end.isAfter(now)) {
             throw new KeyStoreException(KeyStoreException.Reason.INVALID,
@@ -469,9 +356,8 @@ public final class KeyStore implements AutoCloseable {
      */
     public ClientRecord release(String name, String actor, String source) {
         requireName("client name", name);
-        requireText("actor", actor, MAX_ACTOR, true);
-        requireText("source", source, MAX_SOURCE, false);
-        Instant now = now();
+        requireActor(actor, source);
+        Instant now = db.now();
         return changeClient("release client '" + name + "'", name, (c, current) -> {
             if (current.status() != ClientStatus.QUARANTINED) {
                 throw new KeyStoreException(KeyStoreException.Reason.INVALID,
@@ -497,10 +383,9 @@ public final class KeyStore implements AutoCloseable {
      */
     public ClientRecord setLimits(String name, ClientLimits limits, String actor, String source) {
         requireName("client name", name);
-        requireText("actor", actor, MAX_ACTOR, true);
-        requireText("source", source, MAX_SOURCE, false);
+        requireActor(actor, source);
         ClientLimits l = limits == null ? ClientLimits.DEFAULTS : limits;
-        Instant now = now();
+        Instant now = db.now();
         return changeClient("set limits of client '" + name + "'", name, (c, current) -> {
             if (current.status() == ClientStatus.REVOKED) {
                 throw new KeyStoreException(KeyStoreException.Reason.INVALID,
@@ -534,7 +419,7 @@ public final class KeyStore implements AutoCloseable {
 
     /** Locks the client's row, applies {@code change}, returns the row as committed. */
     private ClientRecord changeClient(String what, String name, ClientChange change) {
-        ClientRecord r = inTransaction(what, c -> {
+        ClientRecord r = db.inTransaction(what, c -> {
             ClientRecord current = selectClient(c, "name", name, true).orElseThrow(() -> notFound(name));
             change.apply(c, current);
             return selectClient(c, "name", name, false).orElseThrow();
@@ -552,7 +437,7 @@ public final class KeyStore implements AutoCloseable {
         if (!ClientNames.isValid(name)) {
             return Optional.empty();
         }
-        return query("find client '" + name + "'", c -> selectClient(c, "name", name, false));
+        return db.query("find client '" + name + "'", c -> selectClient(c, "name", name, false));
     }
 
     /** The client whose public key is {@code z85}; empty for an unknown or malformed key. */
@@ -560,12 +445,12 @@ public final class KeyStore implements AutoCloseable {
         if (!Z85.isValidKey(z85)) {
             return Optional.empty();
         }
-        return query("find client by key", c -> selectClient(c, "public_key", z85, false));
+        return db.query("find client by key", c -> selectClient(c, "public_key", z85, false));
     }
 
     /** Every client, revoked ones included, ordered by name. */
     public List<ClientRecord> listClients() {
-        return query("list clients", c -> {
+        return db.query("list clients", c -> {
             List<ClientRecord> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT " + CLIENT_COLUMNS + " FROM clients ORDER BY name");
@@ -586,7 +471,7 @@ public final class KeyStore implements AutoCloseable {
         if (lastSeenByName == null || lastSeenByName.isEmpty()) {
             return;
         }
-        inTransaction("update last-seen times", c -> {
+        db.inTransaction("update last-seen times", c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE clients SET last_seen = ?"
                     + " WHERE name = ? AND (last_seen IS NULL OR last_seen < ?)")) {
                 for (Map.Entry<String, Instant> e : lastSeenByName.entrySet()) {
@@ -633,13 +518,13 @@ public final class KeyStore implements AutoCloseable {
 
     /** Appends an audit row (for actions the store does not audit itself, e.g. a login). */
     public void audit(String actor, String action, String subject, String detail, String source) {
-        requireText("actor", actor, MAX_ACTOR, true);
+        requireText("actor", actor, StoreArgs.MAX_ACTOR, true);
         requireText("action", action, MAX_ACTION, true);
         requireText("subject", subject, MAX_SUBJECT, false);
         requireText("detail", detail, MAX_DETAIL, false);
-        requireText("source", source, MAX_SOURCE, false);
-        Instant now = now();
-        inTransaction("append audit row", c -> {
+        requireText("source", source, StoreArgs.MAX_SOURCE, false);
+        Instant now = db.now();
+        db.inTransaction("append audit row", c -> {
             insertAudit(c, now, actor, action, subject, detail, source);
             return null;
         });
@@ -651,7 +536,7 @@ public final class KeyStore implements AutoCloseable {
      */
     public List<AuditEntry> auditPage(long beforeId, int limit) {
         requirePage(limit);
-        return query("read audit log", c -> auditRows(c,
+        return db.query("read audit log", c -> auditRows(c,
                 "SELECT " + AUDIT_COLUMNS + " FROM audit_log WHERE id < ? ORDER BY id DESC",
                 limit, ps -> ps.setLong(1, beforeId)));
     }
@@ -660,7 +545,7 @@ public final class KeyStore implements AutoCloseable {
     public List<AuditEntry> auditPageFor(String subject, long beforeId, int limit) {
         requirePage(limit);
         requireText("subject", subject, MAX_SUBJECT, true);
-        return query("read audit log of '" + subject + "'", c -> auditRows(c,
+        return db.query("read audit log of '" + subject + "'", c -> auditRows(c,
                 "SELECT " + AUDIT_COLUMNS + " FROM audit_log WHERE subject = ? AND id < ? ORDER BY id DESC",
                 limit, ps -> {
                     ps.setString(1, subject);
@@ -724,12 +609,11 @@ public final class KeyStore implements AutoCloseable {
     public AdminUser createAdminUser(String name, String passwordHash, boolean mustChange, String actor,
                                      String source) {
         requireName("admin user name", name);
-        requireText("password hash", passwordHash, MAX_HASH, true);
-        requireText("actor", actor, MAX_ACTOR, true);
-        requireText("source", source, MAX_SOURCE, false);
-        Instant now = now();
+        requireText("password hash", passwordHash, StoreArgs.MAX_HASH, true);
+        requireActor(actor, source);
+        Instant now = db.now();
         try {
-            return inTransaction("create admin user '" + name + "'", c -> {
+            return db.inTransaction("create admin user '" + name + "'", c -> {
                 if (selectAdmin(c, name, false).isPresent()) {
                     throw duplicateAdmin(name);
                 }
@@ -760,7 +644,7 @@ public final class KeyStore implements AutoCloseable {
         if (!ClientNames.isValid(name)) {
             return Optional.empty();
         }
-        return query("find admin user '" + name + "'", c -> selectAdmin(c, name, false));
+        return db.query("find admin user '" + name + "'", c -> selectAdmin(c, name, false));
     }
 
     /**
@@ -771,11 +655,10 @@ public final class KeyStore implements AutoCloseable {
     public void updateAdminPassword(String name, String passwordHash, boolean mustChange, String actor,
                                     String source) {
         requireName("admin user name", name);
-        requireText("password hash", passwordHash, MAX_HASH, true);
-        requireText("actor", actor, MAX_ACTOR, true);
-        requireText("source", source, MAX_SOURCE, false);
-        Instant now = now();
-        inTransaction("change password of admin user '" + name + "'", c -> {
+        requireText("password hash", passwordHash, StoreArgs.MAX_HASH, true);
+        requireActor(actor, source);
+        Instant now = db.now();
+        db.inTransaction("change password of admin user '" + name + "'", c -> {
             if (selectAdmin(c, name, true).isEmpty()) {
                 throw new KeyStoreException(KeyStoreException.Reason.NOT_FOUND,
                         "no admin user named '" + name + "'");
@@ -796,7 +679,7 @@ public final class KeyStore implements AutoCloseable {
 
     /** Every admin user, ordered by name. */
     public List<AdminUser> listAdminUsers() {
-        return query("list admin users", c -> {
+        return db.query("list admin users", c -> {
             List<AdminUser> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT " + ADMIN_COLUMNS + " FROM admin_users ORDER BY name");
@@ -836,20 +719,19 @@ public final class KeyStore implements AutoCloseable {
     public ApiToken createApiToken(String name, String tokenHash, TokenScope scope, Instant expiresAt, String actor,
                                    String source) {
         requireName("API token name", name);
-        requireText("token hash", tokenHash, MAX_HASH, true);
-        requireText("actor", actor, MAX_ACTOR, true);
-        requireText("source", source, MAX_SOURCE, false);
+        requireText("token hash", tokenHash, StoreArgs.MAX_HASH, true);
+        requireActor(actor, source);
         if (scope == null) {
             throw new KeyStoreException(KeyStoreException.Reason.INVALID, "scope of API token '" + name + "' is missing");
         }
-        Instant now = now();
+        Instant now = db.now();
         Instant expires = expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS);
         if (expires != null && !expires.isAfter(now)) {
             throw new KeyStoreException(KeyStoreException.Reason.INVALID, "expiry " + expiresAt + " of API token '"
                     + name + "' is not after now (" + now + ")");
         }
         try {
-            return inTransaction("create API token '" + name + "'", c -> {
+            return db.inTransaction("create API token '" + name + "'", c -> {
                 checkNewToken(c, name, tokenHash);
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_tokens"
                         + " (name, token_hash, scope, created_at, created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?)")) {
@@ -867,7 +749,7 @@ public final class KeyStore implements AutoCloseable {
             });
         } catch (KeyStoreException e) {
             if (isUniqueViolation(e)) {
-                query("create API token '" + name + "'", c -> {
+                db.query("create API token '" + name + "'", c -> {
                     checkNewToken(c, name, tokenHash);
                     return null;
                 });
@@ -890,16 +772,16 @@ public final class KeyStore implements AutoCloseable {
 
     /** The active (not revoked) token whose hash is {@code tokenHash}; whether it has expired is for the caller to check. */
     public Optional<ApiToken> findActiveApiTokenByHash(String tokenHash) {
-        if (tokenHash == null || tokenHash.isEmpty() || tokenHash.length() > MAX_HASH) {
+        if (tokenHash == null || tokenHash.isEmpty() || tokenHash.length() > StoreArgs.MAX_HASH) {
             return Optional.empty();
         }
-        return query("find API token", c -> selectToken(c, "token_hash", tokenHash, false)
+        return db.query("find API token", c -> selectToken(c, "token_hash", tokenHash, false)
                 .filter(ApiToken::isActive));
     }
 
     /** Every API token, revoked ones included, ordered by name. */
     public List<ApiToken> listApiTokens() {
-        return query("list API tokens", c -> {
+        return db.query("list API tokens", c -> {
             List<ApiToken> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT " + TOKEN_COLUMNS + " FROM api_tokens ORDER BY name");
@@ -919,10 +801,9 @@ public final class KeyStore implements AutoCloseable {
      */
     public void revokeApiToken(String name, String actor, String source) {
         requireName("API token name", name);
-        requireText("actor", actor, MAX_ACTOR, true);
-        requireText("source", source, MAX_SOURCE, false);
-        Instant now = now();
-        inTransaction("revoke API token '" + name + "'", c -> {
+        requireActor(actor, source);
+        Instant now = db.now();
+        db.inTransaction("revoke API token '" + name + "'", c -> {
             ApiToken t = selectToken(c, "name", name, true).orElseThrow(() -> new KeyStoreException(
                     KeyStoreException.Reason.NOT_FOUND, "no API token named '" + name + "'"));
             if (!t.isActive()) {
@@ -945,7 +826,7 @@ public final class KeyStore implements AutoCloseable {
             throw new KeyStoreException(KeyStoreException.Reason.INVALID, "time of use is null");
         }
         Instant t = at.truncatedTo(ChronoUnit.MICROS);
-        inTransaction("update API token use", c -> {
+        db.inTransaction("update API token use", c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE api_tokens SET last_used_at = ?"
                     + " WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)")) {
                 setInstant(ps, 1, t);
@@ -1042,7 +923,7 @@ public final class KeyStore implements AutoCloseable {
         if (path.indexOf('\'') >= 0) {
             throw new KeyStoreException(KeyStoreException.Reason.INVALID, "backup file " + temp + " has a quote in its path");
         }
-        query(what, c -> {
+        db.query(what, c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("BACKUP TO '" + path + "'");
             }
@@ -1140,144 +1021,25 @@ public final class KeyStore implements AutoCloseable {
 
     private static void checkIsKeyStore(Path dir) {
         String url = fileUrl(dir) + ";IFEXISTS=TRUE";
-        try (Connection c = DriverManager.getConnection(url, USER, PASSWORD)) {
+        try (Connection c = DriverManager.getConnection(url, Database.USER, Database.PASSWORD)) {
             // made by this release (Flyway's history) or by one before Flyway (schema_version)
             if (!Migrations.tableExists(c, Migrations.HISTORY_TABLE) && !Migrations.tableExists(c, Migrations.LEGACY_TABLE)) {
                 throw new SQLException("no schema history");
             }
         } catch (SQLException e) {
             throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                    "the restored file is not an Edge Gateway key store: " + describe(e), e);
-        }
-    }
-
-    // ================================================================== plumbing
-
-    @FunctionalInterface
-    interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    <T> T inTransaction(String what, Work<T> work) {
-        checkOpen();
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException | Error e) {
-                rollbackQuietly(c);
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw failure(what, e);
-        }
-    }
-
-    <T> T query(String what, Work<T> work) {
-        checkOpen();
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(true);
-            return work.run(c);
-        } catch (SQLException e) {
-            throw failure(what, e);
-        }
-    }
-
-    private KeyStoreException failure(String what, SQLException e) {
-        return new KeyStoreException(KeyStoreException.Reason.STORAGE,
-                "key store " + location + ": cannot " + what + ": " + describe(e), e);
-    }
-
-    static boolean isUniqueViolation(KeyStoreException e) {
-        return e.reason() == KeyStoreException.Reason.STORAGE
-                && e.getCause() instanceof SQLException s && "23505".equals(s.getSQLState());
-    }
-
-    private static void rollbackQuietly(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            LOG.warn("KeyStore: rollback failed: {}", e.toString());
-        }
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw new KeyStoreException(KeyStoreException.Reason.STORAGE, "key store " + location + " is closed");
-        }
-    }
-
-    Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MICROS);
-    }
-
-    static void setInstant(PreparedStatement ps, int index, Instant at) throws SQLException {
-        if (at == null) {
-            ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
-        } else {
-            ps.setObject(index, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
-        }
-    }
-
-    static Instant instant(ResultSet rs, int index) throws SQLException {
-        OffsetDateTime t = rs.getObject(index, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
-    }
-
-    static void requireName(String what, String name) {
-        try {
-            ClientNames.requireValid(what, name);
-        } catch (IllegalArgumentException e) {
-            throw new KeyStoreException(KeyStoreException.Reason.INVALID, e.getMessage(), e);
-        }
-    }
-
-    static void requireKeyArg(String name, String z85) {
-        try {
-            byte[] key = Z85.decodeKey(z85);
-            boolean zero = true;
-            for (byte b : key) {
-                zero &= b == 0;
-            }
-            if (zero) {
-                throw new IllegalArgumentException("the all-zero key is not a CURVE public key");
-            }
-        } catch (IllegalArgumentException e) {
-            throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                    "public key of client '" + name + "': " + e.getMessage(), e);
-        }
-    }
-
-    static void requireText(String what, String value, int max, boolean required) {
-        if (value == null || value.isBlank()) {
-            if (required) {
-                throw new KeyStoreException(KeyStoreException.Reason.INVALID, what + " is missing");
-            }
-            return;
-        }
-        if (value.length() > max) {
-            throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                    what + " is " + value.length() + " characters long (at most " + max + ")");
+                    "the restored file is not an Edge Gateway key store: " + Database.describe(e), e);
         }
     }
 
     /** Closes the store; operations afterwards fail with STORAGE. Idempotent. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        pool.dispose();
-        LOG.info("KeyStore {}: closed", location);
+    public void close() {
+        db.close();
     }
 
     @Override
     public String toString() {
-        return "KeyStore[" + location + ", schema V" + schemaVersion + (closed ? ", closed" : "") + "]";
+        return "KeyStore[" + location + ", schema V" + schemaVersion + (db.isClosed() ? ", closed" : "") + "]";
     }
 }

@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The key store's schema migrations, run by {@link KeyStore#open}. Thread-safe: stateless, and
+ * The key store's schema migrations, run by {@link Database#open}. Thread-safe: stateless, and
  * migrations of any store are serialised by one lock. See {@link #migrate} for what is checked and
  * recorded.
  */
@@ -252,7 +252,7 @@ final class Migrations {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String cause = root instanceof SQLException sql ? KeyStore.describe(sql) : firstLine(String.valueOf(root.getMessage()));
+        String cause = root instanceof SQLException sql ? Database.describe(sql) : firstLine(String.valueOf(root.getMessage()));
         return new KeyStoreException(KeyStoreException.Reason.STORAGE,
                 "key store " + location + ": " + what + ": " + cause, e);
     }

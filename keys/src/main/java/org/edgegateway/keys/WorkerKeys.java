@@ -21,11 +21,11 @@ public final class WorkerKeys {
     static final int SINCE = 4;
     private static final String COLUMNS = "id, name, public_key, enrolled_at, enrolled_by, revoked_at";
 
-    private final KeyStore store;
+    private final Database db;
     private final AtomicLong changes = new AtomicLong();
 
-    WorkerKeys(KeyStore store) {
-        this.store = store;
+    WorkerKeys(Database db) {
+        this.db = db;
     }
 
     /** Grows after every change made through this store (the gateway reloads its worker keys then). */
@@ -40,20 +40,19 @@ public final class WorkerKeys {
      *                           it), INVALID for a bad name or key
      */
     public WorkerRecord enrol(String name, String publicKeyZ85, String actor, String source) {
-        KeyStore.requireName("worker name", name);
-        KeyStore.requireKeyArg(name, publicKeyZ85);
-        KeyStore.requireText("actor", actor, KeyStore.MAX_ACTOR, true);
-        KeyStore.requireText("source", source, KeyStore.MAX_SOURCE, false);
-        Instant now = store.now();
+        StoreArgs.requireName("worker name", name);
+        StoreArgs.requireKey(name, publicKeyZ85);
+        StoreArgs.requireActor(actor, source);
+        Instant now = db.now();
         WorkerRecord r;
         try {
-            r = store.inTransaction("enrol worker '" + name + "'", c -> {
+            r = db.inTransaction("enrol worker '" + name + "'", c -> {
                 checkNew(c, name, publicKeyZ85);
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO workers"
                         + " (name, public_key, status, enrolled_at, enrolled_by) VALUES (?, ?, 'ACTIVE', ?, ?)")) {
                     ps.setString(1, name);
                     ps.setString(2, publicKeyZ85);
-                    KeyStore.setInstant(ps, 3, now);
+                    Database.setInstant(ps, 3, now);
                     ps.setString(4, actor);
                     ps.executeUpdate();
                 }
@@ -61,9 +60,9 @@ public final class WorkerKeys {
                 return select(c, "name", name, false).orElseThrow();
             });
         } catch (KeyStoreException e) {
-            if (KeyStore.isUniqueViolation(e)) {
+            if (Database.isUniqueViolation(e)) {
                 // Enrolled by another transaction between our check and insert: say by whom.
-                store.query("enrol worker '" + name + "'", c -> {
+                db.query("enrol worker '" + name + "'", c -> {
                     checkNew(c, name, publicKeyZ85);
                     return null;
                 });
@@ -80,11 +79,10 @@ public final class WorkerKeys {
      * @throws KeyStoreException NOT_FOUND; INVALID when it is revoked already
      */
     public WorkerRecord revoke(String name, String actor, String source) {
-        KeyStore.requireName("worker name", name);
-        KeyStore.requireText("actor", actor, KeyStore.MAX_ACTOR, true);
-        KeyStore.requireText("source", source, KeyStore.MAX_SOURCE, false);
-        Instant now = store.now();
-        WorkerRecord r = store.inTransaction("revoke worker '" + name + "'", c -> {
+        StoreArgs.requireName("worker name", name);
+        StoreArgs.requireActor(actor, source);
+        Instant now = db.now();
+        WorkerRecord r = db.inTransaction("revoke worker '" + name + "'", c -> {
             WorkerRecord current = select(c, "name", name, true).orElseThrow(() -> new KeyStoreException(
                     KeyStoreException.Reason.NOT_FOUND, "no worker named '" + name + "'"));
             if (!current.active()) {
@@ -93,7 +91,7 @@ public final class WorkerKeys {
             }
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE workers SET status = 'REVOKED', revoked_at = ? WHERE id = ?")) {
-                KeyStore.setInstant(ps, 1, now);
+                Database.setInstant(ps, 1, now);
                 ps.setLong(2, current.id());
                 ps.executeUpdate();
             }
@@ -106,7 +104,7 @@ public final class WorkerKeys {
 
     /** Every worker key, revoked ones included, ordered by name. */
     public List<WorkerRecord> list() {
-        return store.query("list workers", c -> {
+        return db.query("list workers", c -> {
             List<WorkerRecord> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM workers ORDER BY name");
                  ResultSet rs = ps.executeQuery()) {
@@ -123,7 +121,7 @@ public final class WorkerKeys {
         if (!ClientNames.isValid(name)) {
             return Optional.empty();
         }
-        return store.query("find worker '" + name + "'", c -> select(c, "name", name, false));
+        return db.query("find worker '" + name + "'", c -> select(c, "name", name, false));
     }
 
     private static void checkNew(Connection c, String name, String key) throws SQLException {
@@ -160,7 +158,7 @@ public final class WorkerKeys {
     }
 
     private static WorkerRecord row(ResultSet rs) throws SQLException {
-        return new WorkerRecord(rs.getLong(1), rs.getString(2), rs.getString(3), KeyStore.instant(rs, 4),
-                rs.getString(5), KeyStore.instant(rs, 6));
+        return new WorkerRecord(rs.getLong(1), rs.getString(2), rs.getString(3), Database.instant(rs, 4),
+                rs.getString(5), Database.instant(rs, 6));
     }
 }
