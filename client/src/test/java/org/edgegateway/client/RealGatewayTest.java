@@ -237,7 +237,7 @@ class RealGatewayTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         boolean audited = false;
         while (!audited && System.nanoTime() < deadline) {
-            audited = store.auditPage(Long.MAX_VALUE, 50).stream().anyMatch(a -> a.action().equals("auth.denied")
+            audited = store.audit().page(Long.MAX_VALUE, 50).stream().anyMatch(a -> a.action().equals("auth.denied")
                     && a.detail() != null && a.detail().contains("client sensor-1 is quarantined until")
                     && a.detail().contains("floods at night"));
             if (!audited) {

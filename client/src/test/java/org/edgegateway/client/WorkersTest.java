@@ -121,7 +121,7 @@ class WorkersTest {
         waitFor(() -> served("upper-1") + served("upper-2") == 40, "40 served in all");
         assertThat(served("upper-1")).as("least recently used: both get a share").isPositive();
         assertThat(served("upper-2")).isPositive();
-        assertThat(store.auditPage(Long.MAX_VALUE, 10)).extracting(e -> e.action()).contains("worker.enrol");
+        assertThat(store.audit().page(Long.MAX_VALUE, 10)).extracting(e -> e.action()).contains("worker.enrol");
     }
 
     @Test

@@ -94,7 +94,7 @@ public final class AuditTrail implements AutoCloseable {
                 continue;
             }
             try {
-                store.audit(e.actor(), e.action(), e.subject(), e.detail(), e.source());
+                store.audit().append(e.actor(), e.action(), e.subject(), e.detail(), e.source());
             } catch (RuntimeException ex) {
                 LOG.warn("audit: cannot write {} for {}: {}", e.action(), e.subject(), ex.getMessage());
             }

@@ -324,7 +324,7 @@ public final class Gateway implements AutoCloseable {
     /** The key store's readiness probe: one indexed read of the newest audit row. */
     private static boolean storeAnswers(KeyStore store) {
         try {
-            store.auditPage(Long.MAX_VALUE, 1);
+            store.audit().page(Long.MAX_VALUE, 1);
             return true;
         } catch (RuntimeException e) {
             LOG.warn("gateway: the key store does not answer: {}", e.getMessage());

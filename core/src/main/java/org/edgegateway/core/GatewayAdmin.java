@@ -218,7 +218,7 @@ final class GatewayAdmin implements AdminService {
         metrics.countBanRemoved();
         LOG.info("admin: {} lifted the ban on {}", actor.name(), a);
         call(() -> {
-            store.audit(actor.name(), "address.unban", a, "ban lifted", actor.source());
+            store.audit().append(actor.name(), "address.unban", a, "ban lifted", actor.source());
             return null;
         });
     }
@@ -243,7 +243,7 @@ final class GatewayAdmin implements AdminService {
         if (limit < 1 || limit > 1000) {
             throw new AdminException(AdminException.Kind.INVALID, "limit must be 1..1000, got " + limit);
         }
-        return call(() -> store.auditPage(beforeId, limit));
+        return call(() -> store.audit().page(beforeId, limit));
     }
 
     @Override
@@ -389,7 +389,7 @@ final class GatewayAdmin implements AdminService {
     static void backupStore(KeyStore store, java.io.OutputStream out, String destination, Actor actor) {
         call(() -> {
             store.backup(out);
-            store.audit(actor.name(), "store.backup", "key store", "to " + destination, actor.source());
+            store.audit().append(actor.name(), "store.backup", "key store", "to " + destination, actor.source());
             return null;
         });
     }
@@ -434,7 +434,7 @@ final class GatewayAdmin implements AdminService {
                 }
             };
             call(() -> {
-                store.audit(actor.name(), "plugin." + action.name().toLowerCase(java.util.Locale.ROOT), id,
+                store.audit().append(actor.name(), "plugin." + action.name().toLowerCase(java.util.Locale.ROOT), id,
                         info.state() + (info.reason().isEmpty() ? "" : ": " + info.reason()), actor.source());
                 return null;
             });
@@ -456,7 +456,7 @@ final class GatewayAdmin implements AdminService {
             throw new AdminException(AdminException.Kind.UNAVAILABLE, "cannot install " + fileName + ": " + e.getMessage(), e);
         }
         call(() -> {
-            store.audit(actor.name(), "plugin.install", info.id(), fileName + " -> " + info.state()
+            store.audit().append(actor.name(), "plugin.install", info.id(), fileName + " -> " + info.state()
                     + (info.reason().isEmpty() ? "" : ": " + info.reason()), actor.source());
             return null;
         });
@@ -502,7 +502,8 @@ final class GatewayAdmin implements AdminService {
             throw new AdminException(AdminException.Kind.UNAVAILABLE, "interrupted", e);
         }
         call(() -> {
-            store.audit(actor.name(), "client.push", clientName, type + " (" + payload.length + " bytes)", actor.source());
+            store.audit().append(actor.name(), "client.push", clientName, type + " (" + payload.length + " bytes)",
+                    actor.source());
             return null;
         });
     }
@@ -522,7 +523,7 @@ final class GatewayAdmin implements AdminService {
             throw new AdminException(AdminException.Kind.UNAVAILABLE, "the publisher's queue is full; retry later");
         }
         call(() -> {
-            store.audit(actor.name(), "topic.publish", topic, payload.length + " bytes", actor.source());
+            store.audit().append(actor.name(), "topic.publish", topic, payload.length + " bytes", actor.source());
             return null;
         });
     }

@@ -161,7 +161,7 @@ public final class OfflineAdmin implements AdminService {
 
     @Override
     public List<AuditEntry> audit(long beforeId, int limit) {
-        return GatewayAdmin.call(() -> store.auditPage(beforeId, limit));
+        return GatewayAdmin.call(() -> store.audit().page(beforeId, limit));
     }
 
     @Override

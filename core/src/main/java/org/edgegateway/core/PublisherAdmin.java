@@ -36,7 +36,7 @@ final class PublisherAdmin {
         PublisherView view = list(publishers).stream().filter(p -> !p.bundled() && p.fingerprint().equals(key.fingerprint()))
                 .findFirst().orElseThrow();
         GatewayAdmin.call(() -> {
-            store.audit(actor.name(), TRUST, key.fingerprint(), view.comment().isEmpty() ? null : view.comment(),
+            store.audit().append(actor.name(), TRUST, key.fingerprint(), view.comment().isEmpty() ? null : view.comment(),
                     actor.source());
             return null;
         });
@@ -64,7 +64,7 @@ final class PublisherAdmin {
             throw new AdminException(AdminException.Kind.NOT_FOUND, "publisher key " + fingerprint + " is not trusted");
         }
         GatewayAdmin.call(() -> {
-            store.audit(actor.name(), UNTRUST, fingerprint,
+            store.audit().append(actor.name(), UNTRUST, fingerprint,
                     users.isEmpty() ? null : "forced; still running until reloaded: " + String.join(", ", users),
                     actor.source());
             return null;

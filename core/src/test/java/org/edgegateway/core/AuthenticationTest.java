@@ -66,7 +66,7 @@ class AuthenticationTest {
             assertThat(receiveText(s)).isNull();
             assertThat(gw.gateway().metrics().messagesIn()).isZero();
             assertThat(gw.gateway().metrics().zapDenialsByReason()).containsKey("unknown-key");
-            assertThat(await(Duration.ofSeconds(10), () -> gw.store().auditPage(Long.MAX_VALUE, 50).stream()
+            assertThat(await(Duration.ofSeconds(10), () -> gw.store().audit().page(Long.MAX_VALUE, 50).stream()
                     .anyMatch(a -> a.action().equals("auth.denied") && a.subject().equals(stranger.publicZ85())
                             && "127.0.0.1".equals(a.source())))).isTrue();
             s.close();
@@ -88,11 +88,11 @@ class AuthenticationTest {
             s.connect(gw.gateway().boundEndpoint());
             send(s, "JSON", "{}");
             assertThat(refused.get(20, TimeUnit.SECONDS)).isEqualTo(ZMonitor.Event.HANDSHAKE_FAILED_AUTH);
-            assertThat(await(Duration.ofSeconds(10), () -> gw.store().auditPage(Long.MAX_VALUE, 50).stream()
+            assertThat(await(Duration.ofSeconds(10), () -> gw.store().audit().page(Long.MAX_VALUE, 50).stream()
                     .anyMatch(a -> a.action().equals("auth.denied") && a.subject().equals(keys.publicZ85())
                             && a.detail().startsWith("quarantined: client noisy is quarantined until 20")
                             && a.detail().contains(" by test-admin: floods at night")))).isTrue();
-            assertThat(gw.store().auditPage(Long.MAX_VALUE, 50)).noneMatch(a -> a.detail() != null
+            assertThat(gw.store().audit().page(Long.MAX_VALUE, 50)).noneMatch(a -> a.detail() != null
                     && a.detail().contains("not enrolled, revoked or banned"));
             s.close();
         }
@@ -177,7 +177,7 @@ class AuthenticationTest {
             ZMQ.Socket again = gw.dealer(keys);
             send(again, "PING");
             assertThat(receiveText(again)).containsExactly("PONG", "");
-            List<AuditEntry> audit = gw.store().auditPage(Long.MAX_VALUE, 20);
+            List<AuditEntry> audit = gw.store().audit().page(Long.MAX_VALUE, 20);
             assertThat(audit).extracting(AuditEntry::action).contains("client.quarantine", "client.release", "client.enrol");
         }
     }

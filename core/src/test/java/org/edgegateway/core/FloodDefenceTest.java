@@ -154,7 +154,7 @@ class FloodDefenceTest {
             assertThat(flooder.quarantinedNotices.get()).isLessThanOrEqualTo(1);
             assertThat(flooder.sent.get()).isGreaterThan(1500);
 
-            List<AuditEntry> audit = gw.store().auditPage(Long.MAX_VALUE, 50);
+            List<AuditEntry> audit = gw.store().audit().page(Long.MAX_VALUE, 50);
             assertThat(audit).anyMatch(a -> a.action().equals("client.quarantine") && a.subject().equals("flooder")
                     && a.actor().equals("gateway"));
             GatewayMetrics m = gw.gateway().metrics();
@@ -251,7 +251,7 @@ class FloodDefenceTest {
             assertThat(await(Duration.ofSeconds(30),
                     () -> !quarantined(gw, "brief") && gw.gateway().metrics().releasesByExpiry() > 0)).isTrue();
             assertThat(gw.gateway().metrics().releasesByExpiry()).isEqualTo(1);
-            assertThat(gw.store().auditPage(Long.MAX_VALUE, 50)).anyMatch(a -> a.action().equals("client.release")
+            assertThat(gw.store().audit().page(Long.MAX_VALUE, 50)).anyMatch(a -> a.action().equals("client.release")
                     && a.subject().equals("brief") && a.actor().equals("gateway"));
             assertThat(admitted(gw, keys)).isTrue();
         }
@@ -310,7 +310,7 @@ class FloodDefenceTest {
             assertThat(admitted(gw, good)).isFalse();
             assertThat(gw.gateway().metrics().zapDenialsByReason().get("banned")).isPositive();
             assertThat(gw.gateway().metrics().zapDenialsByReason().get("unknown-key")).isEqualTo(unknownBefore);
-            assertThat(await(Duration.ofSeconds(10), () -> gw.store().auditPage(Long.MAX_VALUE, 50).stream()
+            assertThat(await(Duration.ofSeconds(10), () -> gw.store().audit().page(Long.MAX_VALUE, 50).stream()
                     .anyMatch(a -> a.action().equals("address.ban") && a.subject().equals("127.0.0.1")))).isTrue();
 
             // Listed and lifted through the control channel, as the CLI does.
@@ -329,7 +329,7 @@ class FloodDefenceTest {
             }
             assertThat(admitted(gw, good)).isTrue();
             assertThat(gw.gateway().metrics().bansRemoved()).isEqualTo(1);
-            assertThat(gw.store().auditPage(Long.MAX_VALUE, 50)).anyMatch(a -> a.action().equals("address.unban")
+            assertThat(gw.store().audit().page(Long.MAX_VALUE, 50)).anyMatch(a -> a.action().equals("address.unban")
                     && a.subject().equals("127.0.0.1") && a.actor().equals("cli:tester"));
         }
     }

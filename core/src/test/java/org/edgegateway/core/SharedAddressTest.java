@@ -145,7 +145,7 @@ class SharedAddressTest {
             assertThat(v.status()).isEqualTo(ClientStatus.QUARANTINED);
             assertThat(v.quarantineReason()).startsWith("reconnect loop: ").endsWith("handshakes within 10 s");
             assertThat(v.quarantineUntil()).isNotNull();
-            assertThat(gw.store().auditPage(Long.MAX_VALUE, 50)).anyMatch(a -> a.action().equals("client.quarantine")
+            assertThat(gw.store().audit().page(Long.MAX_VALUE, 50)).anyMatch(a -> a.action().equals("client.quarantine")
                     && a.subject().equals("looper") && a.actor().equals("gateway"));
 
             // Its neighbours on the same address are served, old connections and new ones alike.

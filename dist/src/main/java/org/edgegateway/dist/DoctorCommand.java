@@ -216,7 +216,7 @@ final class DoctorCommand implements Callable<Integer> {
         }
         try (org.edgegateway.keys.KeyStore store = org.edgegateway.keys.KeyStore.open(GatewayApp.storeUrl(home, settings))) {
             int clients = store.listClients().size();
-            store.auditPage(Long.MAX_VALUE, 1);
+            store.audit().page(Long.MAX_VALUE, 1);
             ok("key store " + store.location() + ": schema version " + store.schemaVersion()
                     + " (every migration recorded and checked), " + clients + " enrolled clients");
             checkTokens(store.listApiTokens().stream().map(org.edgegateway.core.admin.ApiTokenView::of).toList());

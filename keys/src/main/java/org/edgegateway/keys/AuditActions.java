@@ -1,6 +1,6 @@
 package org.edgegateway.keys;
 
-/** The audit actions the key store writes itself; callers may write others with {@code audit}. */
+/** The audit actions the key store writes itself; callers may write others with {@link AuditLog#append}. */
 public final class AuditActions {
 
     public static final String CLIENT_ENROL = "client.enrol";

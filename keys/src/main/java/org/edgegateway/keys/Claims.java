@@ -87,7 +87,7 @@ public final class Claims {
                     id = keys.getLong(1);
                 }
             }
-            KeyStore.insertAudit(c, now, actor, AuditActions.CLAIM_CREATE, "claim " + id, "prefix " + prefix
+            AuditLog.insert(c, now, actor, AuditActions.CLAIM_CREATE, "claim " + id, "prefix " + prefix
                     + ", " + uses + " uses, until " + end + ", " + (manualApproval ? "manual" : "automatic")
                     + " approval", source);
             return select(c, id, false).orElseThrow();
@@ -135,7 +135,7 @@ public final class Claims {
                 ps.setLong(2, id);
                 ps.executeUpdate();
             }
-            KeyStore.insertAudit(c, now, actor, AuditActions.CLAIM_REVOKE, "claim " + id,
+            AuditLog.insert(c, now, actor, AuditActions.CLAIM_REVOKE, "claim " + id,
                     "prefix " + current.prefix() + ", " + current.usesLeft() + " of " + current.uses() + " uses left",
                     source);
             return select(c, id, false).orElseThrow();
@@ -206,7 +206,7 @@ public final class Claims {
                     Database.setInstant(ps, 5, now);
                     ps.executeUpdate();
                 }
-                KeyStore.insertAudit(c, now, actor, AuditActions.CLAIM_ENROL, name, "key " + publicKeyZ85
+                AuditLog.insert(c, now, actor, AuditActions.CLAIM_ENROL, name, "key " + publicKeyZ85
                         + ", claim " + claim.id() + ", " + status.label(), source);
                 return new ClaimRedemption(null, status == ClientStatus.PENDING ? "enrolled, pending approval"
                         : "enrolled", claim.id(), KeyStore.selectClient(c, "name", name, false).orElseThrow());

@@ -66,11 +66,7 @@ public final class KeyStore implements AutoCloseable {
 
     /** Flyway's record of the migrations applied, with their checksums (see {@link Migrations}). */
     static final String HISTORY_TABLE = Migrations.HISTORY_TABLE;
-    private static final int MAX_PAGE = 1000;
 
-    private static final int MAX_ACTION = 64;
-    private static final int MAX_SUBJECT = 128;
-    private static final int MAX_DETAIL = 4000;
     private static final int MAX_REASON = 500;
 
     private static final String CLIENT_COLUMNS = "id, name, public_key, status, enrolled_at, enrolled_by,"
@@ -80,12 +76,12 @@ public final class KeyStore implements AutoCloseable {
             "name, password_hash, must_change_password, created_at, password_changed_at";
     private static final String TOKEN_COLUMNS =
             "id, name, token_hash, scope, created_at, created_by, last_used_at, expires_at, revoked_at";
-    private static final String AUDIT_COLUMNS = "id, at, actor, action, subject, detail, source";
 
     private final Database db;
     private final String location;
     private final int schemaVersion;
     private final AtomicLong clientChanges = new AtomicLong();
+    private final AuditLog audit;
     private final WorkerKeys workers;
     private final Claims claims;
 
@@ -93,6 +89,7 @@ public final class KeyStore implements AutoCloseable {
         this.db = db;
         this.location = db.location();
         this.schemaVersion = db.schemaVersion();
+        this.audit = new AuditLog(db);
         this.workers = new WorkerKeys(db);
         this.claims = new Claims(db, this);
     }
@@ -160,6 +157,11 @@ public final class KeyStore implements AutoCloseable {
         return location;
     }
 
+    /** The audit log: every change the store makes is in it, with what callers append. */
+    public AuditLog audit() {
+        return audit;
+    }
+
     /**
      * A counter that moves whenever a change to the clients (enrol, revoke, quarantine, release,
      * limits) is committed through this instance; a key cache reloads when it has moved.
@@ -195,7 +197,7 @@ public final class KeyStore implements AutoCloseable {
                     ps.setString(5, actor);
                     ps.executeUpdate();
                 }
-                insertAudit(c, now, actor, AuditActions.CLIENT_ENROL, name, "key " + publicKeyZ85, source);
+                AuditLog.insert(c, now, actor, AuditActions.CLIENT_ENROL, name, "key " + publicKeyZ85, source);
                 return selectClient(c, "name", name, false).orElseThrow();
             });
         } catch (KeyStoreException e) {
@@ -271,7 +273,7 @@ public final class KeyStore implements AutoCloseable {
                 ps.setLong(3, current.id());
                 ps.executeUpdate();
             }
-            insertAudit(c, now, actor, approve ? AuditActions.CLIENT_APPROVE : AuditActions.CLIENT_REJECT, name,
+            AuditLog.insert(c, now, actor, approve ? AuditActions.CLIENT_APPROVE : AuditActions.CLIENT_REJECT, name,
                     "key " + current.publicKey(), source);
         });
     }
@@ -302,7 +304,7 @@ public final class KeyStore implements AutoCloseable {
                 ps.setLong(3, current.id());
                 ps.executeUpdate();
             }
-            insertAudit(c, now, actor, AuditActions.CLIENT_REVOKE, name,
+            AuditLog.insert(c, now, actor, AuditActions.CLIENT_REVOKE, name,
                     "key " + current.publicKey() + ", was " + current.status().label(), source);
         });
     }
@@ -344,7 +346,7 @@ public final class KeyStore implements AutoCloseable {
                 ps.setLong(6, current.id());
                 ps.executeUpdate();
             }
-            insertAudit(c, now, actor, AuditActions.CLIENT_QUARANTINE, name,
+            AuditLog.insert(c, now, actor, AuditActions.CLIENT_QUARANTINE, name,
                     (end == null ? "until released" : "until " + end) + ": " + reason, source);
         });
     }
@@ -369,7 +371,7 @@ public final class KeyStore implements AutoCloseable {
                 ps.setLong(2, current.id());
                 ps.executeUpdate();
             }
-            insertAudit(c, now, actor, AuditActions.CLIENT_RELEASE, name,
+            AuditLog.insert(c, now, actor, AuditActions.CLIENT_RELEASE, name,
                     "was quarantined since " + current.quarantinedAt() + ": " + current.quarantineReason(),
                     source);
         });
@@ -399,7 +401,7 @@ public final class KeyStore implements AutoCloseable {
                 ps.setLong(4, current.id());
                 ps.executeUpdate();
             }
-            insertAudit(c, now, actor, AuditActions.CLIENT_LIMITS, name, describeLimits(l), source);
+            AuditLog.insert(c, now, actor, AuditActions.CLIENT_LIMITS, name, describeLimits(l), source);
         });
     }
 
@@ -514,91 +516,6 @@ public final class KeyStore implements AutoCloseable {
                 rs.getString(12), instant(rs, 13), instant(rs, 14), rs.getString(15));
     }
 
-    // ================================================================== audit
-
-    /** Appends an audit row (for actions the store does not audit itself, e.g. a login). */
-    public void audit(String actor, String action, String subject, String detail, String source) {
-        requireText("actor", actor, StoreArgs.MAX_ACTOR, true);
-        requireText("action", action, MAX_ACTION, true);
-        requireText("subject", subject, MAX_SUBJECT, false);
-        requireText("detail", detail, MAX_DETAIL, false);
-        requireText("source", source, StoreArgs.MAX_SOURCE, false);
-        Instant now = db.now();
-        db.inTransaction("append audit row", c -> {
-            insertAudit(c, now, actor, action, subject, detail, source);
-            return null;
-        });
-    }
-
-    /**
-     * Up to {@code limit} (1 to 1000) audit rows with an id below {@code beforeId}, newest first.
-     * Start with {@code Long.MAX_VALUE}, then pass the smallest id of the previous page.
-     */
-    public List<AuditEntry> auditPage(long beforeId, int limit) {
-        requirePage(limit);
-        return db.query("read audit log", c -> auditRows(c,
-                "SELECT " + AUDIT_COLUMNS + " FROM audit_log WHERE id < ? ORDER BY id DESC",
-                limit, ps -> ps.setLong(1, beforeId)));
-    }
-
-    /** Like {@link #auditPage} for the rows about one subject (a client, user or token name). */
-    public List<AuditEntry> auditPageFor(String subject, long beforeId, int limit) {
-        requirePage(limit);
-        requireText("subject", subject, MAX_SUBJECT, true);
-        return db.query("read audit log of '" + subject + "'", c -> auditRows(c,
-                "SELECT " + AUDIT_COLUMNS + " FROM audit_log WHERE subject = ? AND id < ? ORDER BY id DESC",
-                limit, ps -> {
-                    ps.setString(1, subject);
-                    ps.setLong(2, beforeId);
-                }));
-    }
-
-    @FunctionalInterface
-    private interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
-    }
-
-    private static List<AuditEntry> auditRows(Connection c, String sql, int limit, Binder binder)
-            throws SQLException {
-        List<AuditEntry> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            ps.setMaxRows(limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next() && out.size() < limit) {
-                    out.add(new AuditEntry(rs.getLong(1), instant(rs, 2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), rs.getString(7)));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static void requirePage(int limit) {
-        if (limit < 1 || limit > MAX_PAGE) {
-            throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                    "page size must be 1 to " + MAX_PAGE + ", got " + limit);
-        }
-    }
-
-    static void insertAudit(Connection c, Instant at, String actor, String action, String subject,
-                                    String detail, String source) throws SQLException {
-        String d = detail;
-        if (d != null && d.length() > MAX_DETAIL) {
-            d = d.substring(0, MAX_DETAIL - 3) + "...";
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO audit_log (at, actor, action, subject, detail, source) VALUES (?, ?, ?, ?, ?, ?)")) {
-            setInstant(ps, 1, at);
-            ps.setString(2, actor);
-            ps.setString(3, action);
-            ps.setString(4, subject);
-            ps.setString(5, d);
-            ps.setString(6, source);
-            ps.executeUpdate();
-        }
-    }
-
     // ================================================================== admin users
 
     /**
@@ -625,7 +542,7 @@ public final class KeyStore implements AutoCloseable {
                     setInstant(ps, 4, now);
                     ps.executeUpdate();
                 }
-                insertAudit(c, now, actor, AuditActions.ADMIN_CREATE, name,
+                AuditLog.insert(c, now, actor, AuditActions.ADMIN_CREATE, name,
                         mustChange ? "must change password" : null, source);
                 return selectAdmin(c, name, false).orElseThrow();
             });
@@ -671,7 +588,7 @@ public final class KeyStore implements AutoCloseable {
                 ps.setString(4, name);
                 ps.executeUpdate();
             }
-            insertAudit(c, now, actor, AuditActions.ADMIN_PASSWORD, name,
+            AuditLog.insert(c, now, actor, AuditActions.ADMIN_PASSWORD, name,
                     mustChange ? "must change password" : null, source);
             return null;
         });
@@ -743,7 +660,7 @@ public final class KeyStore implements AutoCloseable {
                     setInstant(ps, 6, expires);
                     ps.executeUpdate();
                 }
-                insertAudit(c, now, actor, AuditActions.TOKEN_CREATE, name, "scope " + scope.label()
+                AuditLog.insert(c, now, actor, AuditActions.TOKEN_CREATE, name, "scope " + scope.label()
                         + (expires == null ? ", no expiry" : ", expires " + expires), source);
                 return selectToken(c, "name", name, false).orElseThrow();
             });
@@ -815,7 +732,7 @@ public final class KeyStore implements AutoCloseable {
                 ps.setLong(2, t.id());
                 ps.executeUpdate();
             }
-            insertAudit(c, now, actor, AuditActions.TOKEN_REVOKE, name, null, source);
+            AuditLog.insert(c, now, actor, AuditActions.TOKEN_REVOKE, name, null, source);
             return null;
         });
     }

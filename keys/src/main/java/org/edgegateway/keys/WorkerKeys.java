@@ -56,7 +56,7 @@ public final class WorkerKeys {
                     ps.setString(4, actor);
                     ps.executeUpdate();
                 }
-                KeyStore.insertAudit(c, now, actor, AuditActions.WORKER_ENROL, name, "key " + publicKeyZ85, source);
+                AuditLog.insert(c, now, actor, AuditActions.WORKER_ENROL, name, "key " + publicKeyZ85, source);
                 return select(c, "name", name, false).orElseThrow();
             });
         } catch (KeyStoreException e) {
@@ -95,7 +95,7 @@ public final class WorkerKeys {
                 ps.setLong(2, current.id());
                 ps.executeUpdate();
             }
-            KeyStore.insertAudit(c, now, actor, AuditActions.WORKER_REVOKE, name, "key " + current.publicKey(), source);
+            AuditLog.insert(c, now, actor, AuditActions.WORKER_REVOKE, name, "key " + current.publicKey(), source);
             return select(c, "name", name, false).orElseThrow();
         });
         changes.incrementAndGet();

@@ -67,7 +67,7 @@ class ClaimsTest {
         assertThat(store.findByName("site1-c")).isEmpty();
         assertThat(store.claims().find(c.claim().id()).orElseThrow().state(clock.instant())).isEqualTo("used-up");
 
-        List<AuditEntry> audit = store.auditPage(Long.MAX_VALUE, 10);
+        List<AuditEntry> audit = store.audit().page(Long.MAX_VALUE, 10);
         assertThat(audit).anySatisfy(e -> {
             assertThat(e.action()).isEqualTo(AuditActions.CLAIM_ENROL);
             assertThat(e.subject()).isEqualTo("site1-a");
@@ -149,7 +149,7 @@ class ClaimsTest {
         assertThat(rejected.status()).isEqualTo(ClientStatus.REVOKED);
         assertThat(store.claims().pending()).isEmpty();
         assertThatThrownBy(() -> store.approve("m-1", "admin", "cli")).hasMessageContaining("not pending");
-        assertThat(store.auditPage(Long.MAX_VALUE, 5)).extracting(AuditEntry::action)
+        assertThat(store.audit().page(Long.MAX_VALUE, 5)).extracting(AuditEntry::action)
                 .contains(AuditActions.CLIENT_APPROVE, AuditActions.CLIENT_REJECT);
     }
 

@@ -100,8 +100,8 @@ class KeyStoreCrashTest {
 
             Set<String> audited = new HashSet<>();
             long before = Long.MAX_VALUE;
-            for (List<AuditEntry> page = store.auditPage(before, 1000); !page.isEmpty();
-                 page = store.auditPage(before, 1000)) {
+            for (List<AuditEntry> page = store.audit().page(before, 1000); !page.isEmpty();
+                 page = store.audit().page(before, 1000)) {
                 for (AuditEntry e : page) {
                     if (e.action().equals(AuditActions.CLIENT_ENROL)) {
                         audited.add(e.subject());

@@ -87,7 +87,7 @@ class KeyStoreMigrationTest {
                 assertThat(t.scope()).as("tokens made before scopes keep full rights").isEqualTo(TokenScope.ADMIN);
                 assertThat(t.expiresAt()).isNull();
             });
-            assertThat(store.auditPage(Long.MAX_VALUE, 100)).extracting(AuditEntry::action)
+            assertThat(store.audit().page(Long.MAX_VALUE, 100)).extracting(AuditEntry::action)
                     .contains("client.enrol", "client.quarantine", "admin.create", "token.create");
             store.enrol("after-upgrade", CurveKeyPair.generate().publicZ85(), "admin", null);
         }

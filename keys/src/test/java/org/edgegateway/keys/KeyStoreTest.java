@@ -85,7 +85,7 @@ class KeyStoreTest {
         store.enrol("a-first", key(), "alice", null);
         assertThat(store.listClients()).extracting(ClientRecord::name).containsExactly("a-first", "sensor-1");
 
-        List<AuditEntry> audit = store.auditPage(Long.MAX_VALUE, 10);
+        List<AuditEntry> audit = store.audit().page(Long.MAX_VALUE, 10);
         assertThat(audit).hasSize(2);
         AuditEntry enrol = audit.get(1);
         assertThat(enrol.action()).isEqualTo(AuditActions.CLIENT_ENROL);
@@ -106,7 +106,7 @@ class KeyStoreTest {
                 KeyStoreException.Reason.DUPLICATE_KEY,
                 "public key " + k + " is already enrolled as client 'dup'");
         assertThat(store.listClients()).hasSize(1);
-        assertThat(store.auditPage(Long.MAX_VALUE, 10)).hasSize(1);
+        assertThat(store.audit().page(Long.MAX_VALUE, 10)).hasSize(1);
     }
 
     @Test
@@ -118,9 +118,9 @@ class KeyStoreTest {
         assertFails(() -> store.enrol("x", Z85.encode(new byte[32]), "a", null), KeyStoreException.Reason.INVALID,
                 "public key of client 'x': the all-zero key is not a CURVE public key");
         assertFails(() -> store.enrol("x", key(), " ", null), KeyStoreException.Reason.INVALID, "actor is missing");
-        assertFails(() -> store.audit("a", "x", null, "d".repeat(4001), null), KeyStoreException.Reason.INVALID,
+        assertFails(() -> store.audit().append("a", "x", null, "d".repeat(4001), null), KeyStoreException.Reason.INVALID,
                 "detail is 4001 characters long (at most 4000)");
-        assertFails(() -> store.auditPage(Long.MAX_VALUE, 0), KeyStoreException.Reason.INVALID,
+        assertFails(() -> store.audit().page(Long.MAX_VALUE, 0), KeyStoreException.Reason.INVALID,
                 "page size must be 1 to 1000, got 0");
         assertThat(store.listClients()).isEmpty();
     }
@@ -141,7 +141,7 @@ class KeyStoreTest {
                 "client 'c' is revoked; a revoked client cannot be quarantined");
         assertFails(() -> store.setLimits("c", new ClientLimits(1.0, null, null), "bob", null),
                 KeyStoreException.Reason.INVALID, "client 'c' is revoked; its limits cannot be changed");
-        AuditEntry last = store.auditPage(Long.MAX_VALUE, 1).get(0);
+        AuditEntry last = store.audit().page(Long.MAX_VALUE, 1).get(0);
         assertThat(last.action()).isEqualTo(AuditActions.CLIENT_REVOKE);
         assertThat(last.actor()).isEqualTo("bob");
         assertThat(last.source()).isEqualTo("cli");
@@ -177,7 +177,7 @@ class KeyStoreTest {
                         + " (2025-06-01T10:00:00.123456Z)");
         assertFails(() -> store.quarantine("c", " ", null, "a", null), KeyStoreException.Reason.INVALID,
                 "quarantine reason is missing");
-        assertThat(store.auditPage(Long.MAX_VALUE, 10)).extracting(AuditEntry::action).containsExactly(
+        assertThat(store.audit().page(Long.MAX_VALUE, 10)).extracting(AuditEntry::action).containsExactly(
                 AuditActions.CLIENT_RELEASE, AuditActions.CLIENT_QUARANTINE, AuditActions.CLIENT_QUARANTINE,
                 AuditActions.CLIENT_ENROL);
     }
@@ -188,7 +188,7 @@ class KeyStoreTest {
         ClientRecord r = store.setLimits("c", new ClientLimits(2.5, 10, null), "alice", null);
         assertThat(r.limits()).isEqualTo(new ClientLimits(2.5, 10, null));
         assertThat(store.findByName("c").orElseThrow().limits()).isEqualTo(new ClientLimits(2.5, 10, null));
-        assertThat(store.auditPage(Long.MAX_VALUE, 1).get(0).detail())
+        assertThat(store.audit().page(Long.MAX_VALUE, 1).get(0).detail())
                 .isEqualTo("messagesPerSecond=2.5, burst=10, bytesPerSecond=default");
         assertThat(store.setLimits("c", null, "alice", null).limits()).isEqualTo(ClientLimits.DEFAULTS);
         assertThat(store.setLimits("c", new ClientLimits(null, null, 1L << 40), "a", null).limits().bytesPerSecond())
@@ -222,19 +222,19 @@ class KeyStoreTest {
         store.touchLastSeen(Map.of("a", t1.minusSeconds(60)));
         assertThat(store.findByName("a").orElseThrow().lastSeen()).isEqualTo(t1);
         store.touchLastSeen(Map.of());
-        assertThat(store.auditPage(Long.MAX_VALUE, 10)).hasSize(2);
+        assertThat(store.audit().page(Long.MAX_VALUE, 10)).hasSize(2);
     }
 
     @Test
     void pagesTheAuditLogNewestFirst() {
         for (int i = 0; i < 25; i++) {
-            store.audit("alice", "login", "alice", "n" + i, "1.2.3.4");
+            store.audit().append("alice", "login", "alice", "n" + i, "1.2.3.4");
         }
-        store.audit("bob", "login", "bob", null, null);
+        store.audit().append("bob", "login", "bob", null, null);
         List<AuditEntry> all = new ArrayList<>();
         long before = Long.MAX_VALUE;
         while (true) {
-            List<AuditEntry> page = store.auditPage(before, 10);
+            List<AuditEntry> page = store.audit().page(before, 10);
             if (page.isEmpty()) {
                 break;
             }
@@ -248,7 +248,7 @@ class KeyStoreTest {
         assertThat(all.get(25).detail()).isEqualTo("n0");
         assertThat(all).extracting(AuditEntry::id).isSortedAccordingTo((a, b) -> Long.compare(b, a));
 
-        List<AuditEntry> alice = store.auditPageFor("alice", Long.MAX_VALUE, 5);
+        List<AuditEntry> alice = store.audit().pageFor("alice", Long.MAX_VALUE, 5);
         assertThat(alice).hasSize(5).allSatisfy(e -> assertThat(e.subject()).isEqualTo("alice"));
         assertThat(alice.get(0).detail()).isEqualTo("n24");
     }
@@ -275,9 +275,9 @@ class KeyStoreTest {
         store.createAdminUser("aaron", "h", false, "admin", null);
         assertThat(store.listAdminUsers()).extracting(AdminUser::name).containsExactly("aaron", "admin");
         assertThat(store.findAdminUser("nobody")).isEmpty();
-        assertThat(store.auditPage(Long.MAX_VALUE, 10)).extracting(AuditEntry::action).containsExactly(
+        assertThat(store.audit().page(Long.MAX_VALUE, 10)).extracting(AuditEntry::action).containsExactly(
                 AuditActions.ADMIN_CREATE, AuditActions.ADMIN_PASSWORD, AuditActions.ADMIN_CREATE);
-        assertThat(store.auditPage(Long.MAX_VALUE, 10)).allSatisfy(
+        assertThat(store.audit().page(Long.MAX_VALUE, 10)).allSatisfy(
                 e -> assertThat(String.valueOf(e.detail())).doesNotContain("hash"));
     }
 
@@ -317,7 +317,7 @@ class KeyStoreTest {
         assertThat(scraper.isUsable(clock.instant())).isTrue();
         assertThat(scraper.isUsable(expires)).as("expired at its expiry").isFalse();
         assertThat(store.findActiveApiTokenByHash("h-p").orElseThrow()).isEqualTo(scraper);
-        assertThat(store.auditPageFor("prometheus", Long.MAX_VALUE, 5)).singleElement()
+        assertThat(store.audit().pageFor("prometheus", Long.MAX_VALUE, 5)).singleElement()
                 .satisfies(e -> assertThat(e.detail()).isEqualTo("scope metrics, expires " + scraper.expiresAt()));
         ApiToken reader = store.createApiToken("reader", "h-r", TokenScope.READ_ONLY, null, "admin", null);
         assertThat(reader.expiresAt()).isNull();
@@ -417,7 +417,7 @@ class KeyStoreTest {
             assertThat(current.schemaVersion()).isEqualTo(6);
             assertThat(current.findByName("legacy").orElseThrow().publicKey()).isEqualTo(k);
             assertThat(current.findAdminUser("admin")).isPresent();
-            assertThat(current.auditPageFor("legacy", Long.MAX_VALUE, 10)).hasSize(1);
+            assertThat(current.audit().pageFor("legacy", Long.MAX_VALUE, 10)).hasSize(1);
         }
     }
 
@@ -477,6 +477,6 @@ class KeyStoreTest {
             pool.shutdownNow();
         }
         assertThat(store.listClients()).hasSize(20);
-        assertThat(store.auditPage(Long.MAX_VALUE, 100)).hasSize(20);
+        assertThat(store.audit().page(Long.MAX_VALUE, 100)).hasSize(20);
     }
 }

@@ -55,7 +55,7 @@ class WorkerKeysTest {
         assertThat(revoked.revokedAt()).isEqualTo(T0.plusSeconds(60));
         assertThat(store.workers().list()).extracting(WorkerRecord::name).containsExactly("resizer-1");
         assertThat(store.workers().changes()).isEqualTo(2);
-        List<AuditEntry> audit = store.auditPage(Long.MAX_VALUE, 10);
+        List<AuditEntry> audit = store.audit().page(Long.MAX_VALUE, 10);
         assertThat(audit).extracting(AuditEntry::action).containsExactly("worker.revoke", "worker.enrol");
         assertThat(audit.get(1).detail()).isEqualTo("key " + k);
         fails(() -> store.workers().revoke("resizer-1", "admin", "cli"), KeyStoreException.Reason.INVALID,

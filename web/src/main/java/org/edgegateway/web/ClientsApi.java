@@ -119,7 +119,7 @@ final class ClientsApi {
         Bundles.Bundle b = bundles.take(x.param("id"), caller.name())
                 .orElseThrow(() -> ApiException.notFound("no such bundle: it was downloaded already, has expired,"
                         + " or belongs to another admin"));
-        store.audit(caller.name(), "client.bundle.download", b.fileName(), null, caller.actor().source());
+        store.audit().append(caller.name(), "client.bundle.download", b.fileName(), null, caller.actor().source());
         return new Endpoint.Download(b.contentType(), b.archive(),
                 Map.of("Content-Disposition", "attachment; filename=\"" + b.fileName() + "\""));
     }

@@ -84,14 +84,14 @@ final class SessionApi {
         if (!ok) {
             throttle.failure(source, user);
             String audited = ClientNames.isValid(user) ? user : "(invalid name)";
-            store.audit("anonymous", "admin.login.failed", audited, null, source);
+            store.audit().append("anonymous", "admin.login.failed", audited, null, source);
             throw new ApiException(401, "BAD_CREDENTIALS", "wrong user name or password");
         }
         throttle.success(source, user);
         AdminUser account = found.get();
         Sessions.Session session = sessions.create(account.name(), account.mustChangePassword());
         Response.addCookie(x.response(), cookie.set(session.id()));
-        store.audit(account.name(), "admin.login", account.name(), null, source);
+        store.audit().append(account.name(), "admin.login", account.name(), null, source);
         return view(new Caller(account.name(), new Actor(account.name(), source), session, TokenScope.ADMIN));
     }
 
@@ -100,7 +100,7 @@ final class SessionApi {
         if (caller.session() != null) {
             sessions.remove(caller.session().id());
             Response.addCookie(x.response(), cookie.clear());
-            store.audit(caller.name(), "admin.logout", caller.name(), null, x.source());
+            store.audit().append(caller.name(), "admin.logout", caller.name(), null, x.source());
         }
         return Map.of("loggedOut", true);
     }
@@ -149,7 +149,7 @@ final class SessionApi {
         try {
             if (Files.deleteIfExists(initialPasswordFile)) {
                 LOG.info("admin web: {} replaced the first password; deleted {}", user, initialPasswordFile);
-                store.audit(user, "admin.initial-password.delete", initialPasswordFile.getFileName().toString(),
+                store.audit().append(user, "admin.initial-password.delete", initialPasswordFile.getFileName().toString(),
                         "deleted after the first password change", source);
             }
         } catch (IOException e) {

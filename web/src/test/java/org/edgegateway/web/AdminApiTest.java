@@ -96,7 +96,8 @@ class AdminApiTest {
                 Map.of("currentPassword", gw.initialPassword(), "newPassword", PASSWORD));
         assertThat(changed.status()).isEqualTo(200);
         assertThat(gw.config.initialPasswordFile()).as("the first password's file is gone").doesNotExist();
-        assertThat(gw.store.auditPage(Long.MAX_VALUE, 10)).anyMatch(a -> a.action().equals("admin.initial-password.delete"));
+        assertThat(gw.store.audit().page(Long.MAX_VALUE, 10))
+                .anyMatch(a -> a.action().equals("admin.initial-password.delete"));
         assertThat(changed.json().get("mustChangePassword").asBoolean()).isFalse();
         assertThat(h.get("/api/clients").status()).isEqualTo(200);
 

@@ -103,7 +103,7 @@ class ApiTokenScopesTest {
         Https.Reply child = bot.send("POST", "/api/tokens", Map.of("name", "scraper", "scope", "metrics"), bearer(token));
         assertThat(child.status()).isEqualTo(201);
         assertThat(child.json().get("scope").asText()).isEqualTo("metrics");
-        assertThat(gw.store.auditPageFor("scraper", Long.MAX_VALUE, 5)).singleElement().satisfies(e -> {
+        assertThat(gw.store.audit().pageFor("scraper", Long.MAX_VALUE, 5)).singleElement().satisfies(e -> {
             assertThat(e.actor()).isEqualTo("token:automation");
             assertThat(e.action()).isEqualTo("token.create");
             assertThat(e.detail()).isEqualTo("scope metrics, no expiry");

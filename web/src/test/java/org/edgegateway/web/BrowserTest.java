@@ -185,7 +185,7 @@ class BrowserTest {
             wait.until(ExpectedConditions.textToBe(By.id("stat-connected"), "0"));
             shot("07-dashboard-gone");
         }
-        assertThat(gw.store.auditPage(Long.MAX_VALUE, 50)).anySatisfy(e -> {
+        assertThat(gw.store.audit().page(Long.MAX_VALUE, 50)).anySatisfy(e -> {
             assertThat(e.action()).isEqualTo("client.revoke");
             assertThat(e.actor()).isEqualTo("admin");
             assertThat(e.source()).isEqualTo("127.0.0.1");
@@ -240,7 +240,7 @@ class BrowserTest {
         wait.until(ExpectedConditions.invisibilityOfElementLocated(banRow));
         visible("bans-empty");
         assertThat(gw.gateway.admin().bans()).isEmpty();
-        assertThat(gw.store.auditPage(Long.MAX_VALUE, 50)).anySatisfy(e -> {
+        assertThat(gw.store.audit().page(Long.MAX_VALUE, 50)).anySatisfy(e -> {
             assertThat(e.action()).isEqualTo("address.unban");
             assertThat(e.actor()).isEqualTo("admin");
         });
@@ -409,7 +409,7 @@ class BrowserTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#claims-table tr[data-claim='1']"),
                 "revoked"));
         shot("16-enrolment-revoked");
-        assertThat(gw.store.auditPage(Long.MAX_VALUE, 50)).extracting(e -> e.action())
+        assertThat(gw.store.audit().page(Long.MAX_VALUE, 50)).extracting(e -> e.action())
                 .contains("claim.create", "claim.enrol", "client.approve", "client.reject", "claim.revoke");
     }
 
@@ -487,7 +487,7 @@ class BrowserTest {
             click("dialog-ok");
             wait.until(ExpectedConditions.textToBePresentInElementLocated(row, "revoked"));
             assertThat(gw.gateway.workers().workers()).as("cut").isEmpty();
-            assertThat(gw.store.auditPage(Long.MAX_VALUE, 10)).extracting(e -> e.action())
+            assertThat(gw.store.audit().page(Long.MAX_VALUE, 10)).extracting(e -> e.action())
                     .contains("worker.enrol", "worker.revoke");
             shot("17-workers-revoked");
         }

@@ -336,7 +336,7 @@ class PluginsAndBansApiTest {
             ZMQ.Socket s = gw.dealer(context, good);
             assertThat(TestGateway.awaitPong(s)).as("the enrolled client gets through again").isTrue();
         }
-        assertThat(gw.store.auditPage(Long.MAX_VALUE, 50)).anySatisfy(e -> {
+        assertThat(gw.store.audit().page(Long.MAX_VALUE, 50)).anySatisfy(e -> {
             assertThat(e.action()).isEqualTo("address.unban");
             assertThat(e.subject()).isEqualTo("127.0.0.1");
             assertThat(e.actor()).isEqualTo("admin");

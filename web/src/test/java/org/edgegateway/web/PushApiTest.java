@@ -41,7 +41,7 @@ class PushApiTest {
                 frames = TestGateway.receive(s);
             }
             assertThat(frames).containsExactly("EGW/1", "", "CONFIG", "{\"every\":5}");
-            assertThat(gw.store.auditPage(Long.MAX_VALUE, 20)).anyMatch(a -> a.action().equals("client.push")
+            assertThat(gw.store.audit().page(Long.MAX_VALUE, 20)).anyMatch(a -> a.action().equals("client.push")
                     && a.subject().equals("listener") && a.actor().equals("admin"));
             s.close();
 

@@ -155,6 +155,6 @@ class RefuseFastTest {
             slots.release();
         }
         assertThat(new Https(gw).login("admin", password).status()).as("a free slot: the login works").isEqualTo(200);
-        assertThat(gw.store.auditPage(Long.MAX_VALUE, 50)).noneMatch(e -> e.action().equals("admin.login.failed"));
+        assertThat(gw.store.audit().page(Long.MAX_VALUE, 50)).noneMatch(e -> e.action().equals("admin.login.failed"));
     }
 }

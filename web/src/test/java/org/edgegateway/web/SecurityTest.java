@@ -96,7 +96,7 @@ class SecurityTest {
 
         gw.webClock.advance(Duration.ofMinutes(11));
         assertThat(h.login("admin", password).status()).isEqualTo(200);
-        assertThat(gw.store.auditPage(Long.MAX_VALUE, 50)).anySatisfy(e -> {
+        assertThat(gw.store.audit().page(Long.MAX_VALUE, 50)).anySatisfy(e -> {
             assertThat(e.action()).isEqualTo("admin.login.failed");
             assertThat(e.source()).isEqualTo("127.0.0.1");
         });

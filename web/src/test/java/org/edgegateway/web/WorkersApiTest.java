@@ -38,7 +38,7 @@ class WorkersApiTest {
             assertThat(revoked.json().path("status").asText()).isEqualTo("revoked");
             assertThat(h.post("/api/workers/resizer-1/revoke", Map.of()).status()).isEqualTo(400);
             assertThat(h.post("/api/workers/nobody/revoke", Map.of()).status()).isEqualTo(404);
-            assertThat(gw.store.auditPage(Long.MAX_VALUE, 20)).extracting(a -> a.action())
+            assertThat(gw.store.audit().page(Long.MAX_VALUE, 20)).extracting(a -> a.action())
                     .contains("worker.enrol", "worker.revoke");
         }
     }

@@ -62,7 +62,7 @@ class ControlChannelTest {
         assertThat(stored.name()).isEqualTo("scraper");
         assertThat(stored.scope()).isEqualTo(TokenScope.METRICS);
         assertThat(stored.expiresAt()).isEqualTo(expires);
-        assertThat(gw.store().auditPageFor("scraper", Long.MAX_VALUE, 5)).singleElement().satisfies(e -> {
+        assertThat(gw.store().audit().pageFor("scraper", Long.MAX_VALUE, 5)).singleElement().satisfies(e -> {
             assertThat(e.action()).isEqualTo("token.create");
             assertThat(e.actor()).isEqualTo("cli:tester");
             assertThat(e.source()).isEqualTo("local");
@@ -136,7 +136,7 @@ class ControlChannelTest {
             assertThat(restored.listClients()).extracting(org.edgegateway.keys.ClientRecord::name)
                     .containsExactly("sensor-1", "sensor-2");
         }
-        assertThat(gw.store().auditPage(Long.MAX_VALUE, 5)).first().satisfies(e -> {
+        assertThat(gw.store().audit().page(Long.MAX_VALUE, 5)).first().satisfies(e -> {
             assertThat(e.action()).isEqualTo("store.backup");
             assertThat(e.actor()).isEqualTo("cli:tester");
             assertThat(e.detail()).isEqualTo("to /backups/gw.zip");

@@ -85,7 +85,7 @@ class EnrolmentTest {
             assertThat(gw.gateway().admin().client("site1-a").orElseThrow().publicKey()).isEqualTo(sensor.publicZ85());
             assertThat(send(gw, sensor, "STRING", "hello", 10_000)).containsExactly("ACK", "STRING received (5 bytes)");
             assertThat(gw.gateway().admin().claims().get(0).usesLeft()).isEqualTo(2);
-            assertThat(GatewayFixture.await(WAIT, () -> gw.store().auditPage(Long.MAX_VALUE, 20).stream().anyMatch(e ->
+            assertThat(GatewayFixture.await(WAIT, () -> gw.store().audit().page(Long.MAX_VALUE, 20).stream().anyMatch(e ->
                     e.action().equals(AuditActions.CLAIM_ENROL) && e.subject().equals("site1-a")
                             && e.detail().contains("claim " + c.claim().id()) && "127.0.0.1".equals(e.source()))))
                     .as("the enrolment is audited with claim, name and address").isTrue();
@@ -146,7 +146,7 @@ class EnrolmentTest {
             assertThat(GatewayFixture.await(WAIT, () -> gw.gateway().admin().bans().stream()
                     .anyMatch(b -> b.address().equals("127.0.0.1")))).as("the address is banned").isTrue();
             assertThat(gw.store().listClients()).isEmpty();
-            assertThat(GatewayFixture.await(WAIT, () -> gw.store().auditPage(Long.MAX_VALUE, 50).stream().anyMatch(e ->
+            assertThat(GatewayFixture.await(WAIT, () -> gw.store().audit().page(Long.MAX_VALUE, 50).stream().anyMatch(e ->
                     e.action().equals(AuditActions.CLAIM_REFUSED) && e.detail().contains("BAD_CLAIM")
                             && "127.0.0.1".equals(e.source())))).isTrue();
         }
