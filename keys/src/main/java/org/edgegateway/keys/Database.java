@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import org.h2.api.ErrorCode;
 import org.h2.jdbcx.JdbcConnectionPool;
@@ -140,6 +141,24 @@ final class Database {
         } catch (SQLException e) {
             throw failure(what, e);
         }
+    }
+
+    @FunctionalInterface
+    interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** Every row that {@code sql} (a query without parameters) selects, read by {@code row}, in order. */
+    <T> List<T> list(String what, String sql, Row<T> row) {
+        return query(what, c -> {
+            List<T> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row.read(rs));
+                }
+            }
+            return out;
+        });
     }
 
     /** Runs {@code work} on a connection in auto-commit mode (reads, and H2's {@code BACKUP}). */

@@ -72,8 +72,6 @@ public final class KeyStore implements AutoCloseable {
     private static final String CLIENT_COLUMNS = "id, name, public_key, status, enrolled_at, enrolled_by,"
             + " revoked_at, last_seen, msg_rate, msg_burst, byte_rate, quarantine_reason,"
             + " quarantined_at, quarantine_until, quarantined_by";
-    private static final String ADMIN_COLUMNS =
-            "name, password_hash, must_change_password, created_at, password_changed_at";
     private static final String TOKEN_COLUMNS =
             "id, name, token_hash, scope, created_at, created_by, last_used_at, expires_at, revoked_at";
 
@@ -82,6 +80,7 @@ public final class KeyStore implements AutoCloseable {
     private final int schemaVersion;
     private final AtomicLong clientChanges = new AtomicLong();
     private final AuditLog audit;
+    private final AdminUsers admins;
     private final WorkerKeys workers;
     private final Claims claims;
 
@@ -90,6 +89,7 @@ public final class KeyStore implements AutoCloseable {
         this.location = db.location();
         this.schemaVersion = db.schemaVersion();
         this.audit = new AuditLog(db);
+        this.admins = new AdminUsers(db);
         this.workers = new WorkerKeys(db);
         this.claims = new Claims(db, this);
     }
@@ -160,6 +160,11 @@ public final class KeyStore implements AutoCloseable {
     /** The audit log: every change the store makes is in it, with what callers append. */
     public AuditLog audit() {
         return audit;
+    }
+
+    /** The admin users of the UI and the API. */
+    public AdminUsers admins() {
+        return admins;
     }
 
     /**
@@ -514,114 +519,6 @@ public final class KeyStore implements AutoCloseable {
                 ClientStatus.valueOf(rs.getString(4)), instant(rs, 5), rs.getString(6),
                 instant(rs, 7), instant(rs, 8), new ClientLimits(msgRate, msgBurst, byteRate),
                 rs.getString(12), instant(rs, 13), instant(rs, 14), rs.getString(15));
-    }
-
-    // ================================================================== admin users
-
-    /**
-     * Creates an admin user; {@code passwordHash} is computed by the caller.
-     *
-     * @throws KeyStoreException DUPLICATE_NAME if the user exists; INVALID for a bad name or hash
-     */
-    public AdminUser createAdminUser(String name, String passwordHash, boolean mustChange, String actor,
-                                     String source) {
-        requireName("admin user name", name);
-        requireText("password hash", passwordHash, StoreArgs.MAX_HASH, true);
-        requireActor(actor, source);
-        Instant now = db.now();
-        try {
-            return db.inTransaction("create admin user '" + name + "'", c -> {
-                if (selectAdmin(c, name, false).isPresent()) {
-                    throw duplicateAdmin(name);
-                }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO admin_users"
-                        + " (name, password_hash, must_change_password, created_at) VALUES (?, ?, ?, ?)")) {
-                    ps.setString(1, name);
-                    ps.setString(2, passwordHash);
-                    ps.setBoolean(3, mustChange);
-                    setInstant(ps, 4, now);
-                    ps.executeUpdate();
-                }
-                AuditLog.insert(c, now, actor, AuditActions.ADMIN_CREATE, name,
-                        mustChange ? "must change password" : null, source);
-                return selectAdmin(c, name, false).orElseThrow();
-            });
-        } catch (KeyStoreException e) {
-            throw isUniqueViolation(e) ? duplicateAdmin(name) : e;
-        }
-    }
-
-    private static KeyStoreException duplicateAdmin(String name) {
-        return new KeyStoreException(KeyStoreException.Reason.DUPLICATE_NAME,
-                "an admin user named '" + name + "' already exists");
-    }
-
-    /** The admin user named {@code name}; empty for an unknown or malformed name. */
-    public Optional<AdminUser> findAdminUser(String name) {
-        if (!ClientNames.isValid(name)) {
-            return Optional.empty();
-        }
-        return db.query("find admin user '" + name + "'", c -> selectAdmin(c, name, false));
-    }
-
-    /**
-     * Sets an admin user's password hash and whether it must be changed at next login.
-     *
-     * @throws KeyStoreException NOT_FOUND
-     */
-    public void updateAdminPassword(String name, String passwordHash, boolean mustChange, String actor,
-                                    String source) {
-        requireName("admin user name", name);
-        requireText("password hash", passwordHash, StoreArgs.MAX_HASH, true);
-        requireActor(actor, source);
-        Instant now = db.now();
-        db.inTransaction("change password of admin user '" + name + "'", c -> {
-            if (selectAdmin(c, name, true).isEmpty()) {
-                throw new KeyStoreException(KeyStoreException.Reason.NOT_FOUND,
-                        "no admin user named '" + name + "'");
-            }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE admin_users SET password_hash = ?,"
-                    + " must_change_password = ?, password_changed_at = ? WHERE name = ?")) {
-                ps.setString(1, passwordHash);
-                ps.setBoolean(2, mustChange);
-                setInstant(ps, 3, now);
-                ps.setString(4, name);
-                ps.executeUpdate();
-            }
-            AuditLog.insert(c, now, actor, AuditActions.ADMIN_PASSWORD, name,
-                    mustChange ? "must change password" : null, source);
-            return null;
-        });
-    }
-
-    /** Every admin user, ordered by name. */
-    public List<AdminUser> listAdminUsers() {
-        return db.query("list admin users", c -> {
-            List<AdminUser> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT " + ADMIN_COLUMNS + " FROM admin_users ORDER BY name");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(admin(rs));
-                }
-            }
-            return out;
-        });
-    }
-
-    private static Optional<AdminUser> selectAdmin(Connection c, String name, boolean forUpdate)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + ADMIN_COLUMNS
-                + " FROM admin_users WHERE name = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(admin(rs)) : Optional.empty();
-            }
-        }
-    }
-
-    private static AdminUser admin(ResultSet rs) throws SQLException {
-        return new AdminUser(rs.getString(1), rs.getString(2), rs.getBoolean(3), instant(rs, 4), instant(rs, 5));
     }
 
     // ================================================================== API tokens

@@ -80,7 +80,7 @@ class KeyStoreMigrationTest {
             assertThat(store.findByName("sensor-1").orElseThrow().publicKey())
                     .isEqualTo("rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7");
             assertThat(store.findByName("sensor-2").orElseThrow().status()).isEqualTo(ClientStatus.QUARANTINED);
-            assertThat(store.findAdminUser("admin").orElseThrow().mustChangePassword()).isTrue();
+            assertThat(store.admins().find("admin").orElseThrow().mustChangePassword()).isTrue();
             assertThat(store.listApiTokens()).singleElement().satisfies(t -> {
                 assertThat(t.name()).isEqualTo("ci");
                 assertThat(t.isActive()).isTrue();

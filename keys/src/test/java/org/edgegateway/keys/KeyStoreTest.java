@@ -255,26 +255,26 @@ class KeyStoreTest {
 
     @Test
     void adminUsers() {
-        AdminUser u = store.createAdminUser("admin", "hash1", true, "setup", "cli");
+        AdminUser u = store.admins().create("admin", "hash1", true, "setup", "cli");
         assertThat(u.mustChangePassword()).isTrue();
         assertThat(u.createdAt()).isEqualTo(Instant.parse("2025-06-01T10:00:00.123456Z"));
         assertThat(u.passwordChangedAt()).isNull();
         assertThat(u.toString()).doesNotContain("hash1");
-        assertFails(() -> store.createAdminUser("admin", "h", false, "setup", null),
+        assertFails(() -> store.admins().create("admin", "h", false, "setup", null),
                 KeyStoreException.Reason.DUPLICATE_NAME, "an admin user named 'admin' already exists");
 
         clock.advance(Duration.ofHours(1));
-        store.updateAdminPassword("admin", "hash2", false, "admin", "10.0.0.2");
-        AdminUser changed = store.findAdminUser("admin").orElseThrow();
+        store.admins().updatePassword("admin", "hash2", false, "admin", "10.0.0.2");
+        AdminUser changed = store.admins().find("admin").orElseThrow();
         assertThat(changed.passwordHash()).isEqualTo("hash2");
         assertThat(changed.mustChangePassword()).isFalse();
         assertThat(changed.passwordChangedAt()).isEqualTo(Instant.parse("2025-06-01T11:00:00.123456Z"));
-        assertFails(() -> store.updateAdminPassword("ghost", "h", false, "admin", null),
+        assertFails(() -> store.admins().updatePassword("ghost", "h", false, "admin", null),
                 KeyStoreException.Reason.NOT_FOUND, "no admin user named 'ghost'");
 
-        store.createAdminUser("aaron", "h", false, "admin", null);
-        assertThat(store.listAdminUsers()).extracting(AdminUser::name).containsExactly("aaron", "admin");
-        assertThat(store.findAdminUser("nobody")).isEmpty();
+        store.admins().create("aaron", "h", false, "admin", null);
+        assertThat(store.admins().list()).extracting(AdminUser::name).containsExactly("aaron", "admin");
+        assertThat(store.admins().find("nobody")).isEmpty();
         assertThat(store.audit().page(Long.MAX_VALUE, 10)).extracting(AuditEntry::action).containsExactly(
                 AuditActions.ADMIN_CREATE, AuditActions.ADMIN_PASSWORD, AuditActions.ADMIN_CREATE);
         assertThat(store.audit().page(Long.MAX_VALUE, 10)).allSatisfy(
@@ -403,7 +403,7 @@ class KeyStoreTest {
         String k = key();
         try (KeyStore v1 = KeyStore.open(url, clock, 1)) {
             assertThat(v1.schemaVersion()).isEqualTo(1);
-            v1.createAdminUser("admin", "h", true, "setup", null);
+            v1.admins().create("admin", "h", true, "setup", null);
         }
         // A client as the V1 release wrote it (this release's statements need the latest schema).
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "sa", "");
@@ -416,7 +416,7 @@ class KeyStoreTest {
         try (KeyStore current = KeyStore.open(url, clock)) {
             assertThat(current.schemaVersion()).isEqualTo(6);
             assertThat(current.findByName("legacy").orElseThrow().publicKey()).isEqualTo(k);
-            assertThat(current.findAdminUser("admin")).isPresent();
+            assertThat(current.admins().find("admin")).isPresent();
             assertThat(current.audit().pageFor("legacy", Long.MAX_VALUE, 10)).hasSize(1);
         }
     }

@@ -232,7 +232,7 @@ public final class AdminWebServer implements AutoCloseable {
     }
 
     private void ensureInitialAdmin() {
-        if (!store.listAdminUsers().isEmpty()) {
+        if (!store.admins().list().isEmpty()) {
             return;
         }
         byte[] random = new byte[18];
@@ -244,7 +244,7 @@ public final class AdminWebServer implements AutoCloseable {
             Files.createDirectories(config.initialPasswordFile().toAbsolutePath().getParent());
             TlsMaterial.writeOwnerOnly(config.initialPasswordFile(), content);
             Arrays.fill(content, (byte) 0);
-            store.createAdminUser(INITIAL_ADMIN, hasher.hash(password), true, "system", "local");
+            store.admins().create(INITIAL_ADMIN, hasher.hash(password), true, "system", "local");
         } catch (IOException e) {
             throw new IllegalStateException("admin web: cannot write the first admin password to "
                     + config.initialPasswordFile() + ": " + e.getMessage(), e);

@@ -79,7 +79,7 @@ final class SessionApi {
         if (blocked.isPresent()) {
             throw ApiException.throttled(blocked.get());
         }
-        Optional<AdminUser> found = ClientNames.isValid(user) ? store.findAdminUser(user) : Optional.empty();
+        Optional<AdminUser> found = ClientNames.isValid(user) ? store.admins().find(user) : Optional.empty();
         boolean ok = verify(r.password(), found.map(AdminUser::passwordHash).orElse(dummyHash)) && found.isPresent();
         if (!ok) {
             throttle.failure(source, user);
@@ -120,7 +120,7 @@ final class SessionApi {
         if (blocked.isPresent()) {
             throw ApiException.throttled(blocked.get());
         }
-        AdminUser account = store.findAdminUser(user)
+        AdminUser account = store.admins().find(user)
                 .orElseThrow(() -> new ApiException(401, "UNAUTHENTICATED", "the user no longer exists"));
         if (r.currentPassword().length() > MAX_PASSWORD || !verify(r.currentPassword(), account.passwordHash())) {
             throttle.failure(source, user);
@@ -135,7 +135,7 @@ final class SessionApi {
             throw ApiException.badRequest("the new password must differ from the current one");
         }
         String hash = hashPassword(next);
-        store.updateAdminPassword(user, hash, false, user, source);
+        store.admins().updatePassword(user, hash, false, user, source);
         if (account.mustChangePassword()) {
             deleteInitialPasswordFile(user, source);
         }

@@ -49,7 +49,7 @@ class AdminApiTest {
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         String password = gw.initialPassword();
         assertThat(password).hasSizeGreaterThanOrEqualTo(20);
-        assertThat(gw.store.findAdminUser("admin")).hasValueSatisfying(u -> {
+        assertThat(gw.store.admins().find("admin")).hasValueSatisfying(u -> {
             assertThat(u.mustChangePassword()).isTrue();
             assertThat(u.passwordHash()).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
         });

@@ -121,7 +121,7 @@ class BrowserTest {
         type("pw-again", PASSWORD);
         click("pw-submit");
         visible("page-dashboard");
-        assertThat(gw.store.findAdminUser("admin").orElseThrow().mustChangePassword()).isFalse();
+        assertThat(gw.store.admins().find("admin").orElseThrow().mustChangePassword()).isFalse();
 
         CurveKeyPair sensor = CurveKeyPair.generate();
         driver.findElement(By.cssSelector("#nav a[data-page=clients]")).click();
