@@ -102,13 +102,8 @@ public final class AdminUsers {
     }
 
     private static Optional<AdminUser> select(Connection c, String name, boolean forUpdate) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
-                + " FROM admin_users WHERE name = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
-            }
-        }
+        return Database.selectOne(c, "SELECT " + COLUMNS + " FROM admin_users WHERE name = ?"
+                + (forUpdate ? " FOR UPDATE" : ""), name, AdminUsers::row);
     }
 
     private static AdminUser row(ResultSet rs) throws SQLException {

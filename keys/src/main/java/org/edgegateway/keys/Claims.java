@@ -7,7 +7,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -97,16 +96,7 @@ public final class Claims {
 
     /** Every claim, newest first. */
     public List<ClaimRecord> list() {
-        return db.query("list claims", c -> {
-            List<ClaimRecord> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM claims ORDER BY id DESC");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row(rs));
-                }
-            }
-            return out;
-        });
+        return db.list("list claims", "SELECT " + COLUMNS + " FROM claims ORDER BY id DESC", Claims::row);
     }
 
     /** The claim {@code id}, if there is one. */
@@ -231,19 +221,11 @@ public final class Claims {
 
     /** The clients enrolled on claims that wait for approval, oldest first. */
     public List<PendingClient> pending() {
-        return db.query("list pending clients", c -> {
-            List<PendingClient> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT c.name, c.public_key, e.claim_id, e.address, e.at"
-                    + " FROM clients c JOIN claim_enrolments e ON e.client_name = c.name"
-                    + " WHERE c.status = 'PENDING' ORDER BY e.at, c.name");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new PendingClient(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
-                            Database.instant(rs, 5)));
-                }
-            }
-            return out;
-        });
+        return db.list("list pending clients", "SELECT c.name, c.public_key, e.claim_id, e.address, e.at"
+                + " FROM clients c JOIN claim_enrolments e ON e.client_name = c.name"
+                + " WHERE c.status = 'PENDING' ORDER BY e.at, c.name",
+                rs -> new PendingClient(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
+                        Database.instant(rs, 5)));
     }
 
     /** Why {@code claim} cannot enrol {@code name} now, or null when it can as far as the claim goes. */
@@ -312,12 +294,7 @@ public final class Claims {
     }
 
     private static Optional<ClaimRecord> selectByHash(Connection c, String hash) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM claims WHERE secret_hash = ?")) {
-            ps.setString(1, hash);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
-            }
-        }
+        return Database.selectOne(c, "SELECT " + COLUMNS + " FROM claims WHERE secret_hash = ?", hash, Claims::row);
     }
 
     private static Optional<ClaimRecord> select(Connection c, long id, boolean forUpdate) throws SQLException {

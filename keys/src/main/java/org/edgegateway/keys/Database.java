@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.h2.api.ErrorCode;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.slf4j.Logger;
@@ -159,6 +160,16 @@ final class Database {
             }
             return out;
         });
+    }
+
+    /** The first row that {@code sql}, its one parameter set to {@code value}, selects on {@code c}. */
+    static <T> Optional<T> selectOne(Connection c, String sql, String value, Row<T> row) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(row.read(rs)) : Optional.empty();
+            }
+        }
     }
 
     /** Runs {@code work} on a connection in auto-commit mode (reads, and H2's {@code BACKUP}). */

@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -104,16 +103,7 @@ public final class WorkerKeys {
 
     /** Every worker key, revoked ones included, ordered by name. */
     public List<WorkerRecord> list() {
-        return db.query("list workers", c -> {
-            List<WorkerRecord> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM workers ORDER BY name");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row(rs));
-                }
-            }
-            return out;
-        });
+        return db.list("list workers", "SELECT " + COLUMNS + " FROM workers ORDER BY name", WorkerKeys::row);
     }
 
     /** The worker named {@code name}; empty for an unknown or malformed name. */
@@ -148,13 +138,8 @@ public final class WorkerKeys {
 
     private static Optional<WorkerRecord> select(Connection c, String column, String value, boolean forUpdate)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM workers WHERE " + column
-                + " = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
-            ps.setString(1, value);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
-            }
-        }
+        return Database.selectOne(c, "SELECT " + COLUMNS + " FROM workers WHERE " + column + " = ?"
+                + (forUpdate ? " FOR UPDATE" : ""), value, WorkerKeys::row);
     }
 
     private static WorkerRecord row(ResultSet rs) throws SQLException {
