@@ -366,7 +366,7 @@ final class GatewayAdmin implements AdminService {
     @Override
     public void revokeApiToken(String name, Actor actor) {
         call(() -> {
-            store.revokeApiToken(name, actor.name(), actor.source());
+            store.tokens().revoke(name, actor.name(), actor.source());
             return null;
         });
     }
@@ -376,13 +376,13 @@ final class GatewayAdmin implements AdminService {
                                                                  org.edgegateway.keys.TokenScope scope,
                                                                  Instant expiresAt, Actor actor) {
         String secret = org.edgegateway.keys.TokenSecrets.generate();
-        org.edgegateway.keys.ApiToken token = call(() -> store.createApiToken(name,
+        org.edgegateway.keys.ApiToken token = call(() -> store.tokens().create(name,
                 org.edgegateway.keys.TokenSecrets.hash(secret), scope, expiresAt, actor.name(), actor.source()));
         return new org.edgegateway.core.admin.NewApiToken(org.edgegateway.core.admin.ApiTokenView.of(token), secret);
     }
 
     static List<org.edgegateway.core.admin.ApiTokenView> apiTokens(KeyStore store) {
-        return call(store::listApiTokens).stream().map(org.edgegateway.core.admin.ApiTokenView::of).toList();
+        return call(() -> store.tokens().list()).stream().map(org.edgegateway.core.admin.ApiTokenView::of).toList();
     }
 
     /** A consistent copy of {@code store} written to {@code out}, kept by the caller at {@code destination}; audited. */

@@ -203,7 +203,7 @@ public final class OfflineAdmin implements AdminService {
     @Override
     public void revokeApiToken(String name, Actor actor) {
         GatewayAdmin.call(() -> {
-            store.revokeApiToken(name, actor.name(), actor.source());
+            store.tokens().revoke(name, actor.name(), actor.source());
             return null;
         });
     }

@@ -219,7 +219,7 @@ final class DoctorCommand implements Callable<Integer> {
             store.audit().page(Long.MAX_VALUE, 1);
             ok("key store " + store.location() + ": schema version " + store.schemaVersion()
                     + " (every migration recorded and checked), " + clients + " enrolled clients");
-            checkTokens(store.listApiTokens().stream().map(org.edgegateway.core.admin.ApiTokenView::of).toList());
+            checkTokens(store.tokens().list().stream().map(org.edgegateway.core.admin.ApiTokenView::of).toList());
         } catch (RuntimeException e) {
             fail("key store: " + e.getMessage(), "restore the last backup with `edge-gateway restore FILE` into an empty home,"
                     + " or the copy taken before a failed migration (data/keystore.before-V<n>.zip)");

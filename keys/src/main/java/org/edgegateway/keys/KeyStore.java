@@ -72,8 +72,6 @@ public final class KeyStore implements AutoCloseable {
     private static final String CLIENT_COLUMNS = "id, name, public_key, status, enrolled_at, enrolled_by,"
             + " revoked_at, last_seen, msg_rate, msg_burst, byte_rate, quarantine_reason,"
             + " quarantined_at, quarantine_until, quarantined_by";
-    private static final String TOKEN_COLUMNS =
-            "id, name, token_hash, scope, created_at, created_by, last_used_at, expires_at, revoked_at";
 
     private final Database db;
     private final String location;
@@ -81,6 +79,7 @@ public final class KeyStore implements AutoCloseable {
     private final AtomicLong clientChanges = new AtomicLong();
     private final AuditLog audit;
     private final AdminUsers admins;
+    private final ApiTokens tokens;
     private final WorkerKeys workers;
     private final Claims claims;
 
@@ -90,6 +89,7 @@ public final class KeyStore implements AutoCloseable {
         this.schemaVersion = db.schemaVersion();
         this.audit = new AuditLog(db);
         this.admins = new AdminUsers(db);
+        this.tokens = new ApiTokens(db);
         this.workers = new WorkerKeys(db);
         this.claims = new Claims(db, this);
     }
@@ -165,6 +165,11 @@ public final class KeyStore implements AutoCloseable {
     /** The admin users of the UI and the API. */
     public AdminUsers admins() {
         return admins;
+    }
+
+    /** The API tokens, by their hashes. */
+    public ApiTokens tokens() {
+        return tokens;
     }
 
     /**
@@ -519,153 +524,6 @@ public final class KeyStore implements AutoCloseable {
                 ClientStatus.valueOf(rs.getString(4)), instant(rs, 5), rs.getString(6),
                 instant(rs, 7), instant(rs, 8), new ClientLimits(msgRate, msgBurst, byteRate),
                 rs.getString(12), instant(rs, 13), instant(rs, 14), rs.getString(15));
-    }
-
-    // ================================================================== API tokens
-
-    /**
-     * Records a new API token by its hash (computed by the caller; the token itself is never
-     * stored), with what it may do and when it stops working ({@code null}: never).
-     *
-     * @throws KeyStoreException DUPLICATE_NAME; DUPLICATE_KEY if the hash is already recorded;
-     *                           INVALID for a bad name, a missing scope or an expiry that is not in the future
-     */
-    public ApiToken createApiToken(String name, String tokenHash, TokenScope scope, Instant expiresAt, String actor,
-                                   String source) {
-        requireName("API token name", name);
-        requireText("token hash", tokenHash, StoreArgs.MAX_HASH, true);
-        requireActor(actor, source);
-        if (scope == null) {
-            throw new KeyStoreException(KeyStoreException.Reason.INVALID, "scope of API token '" + name + "' is missing");
-        }
-        Instant now = db.now();
-        Instant expires = expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS);
-        if (expires != null && !expires.isAfter(now)) {
-            throw new KeyStoreException(KeyStoreException.Reason.INVALID, "expiry " + expiresAt + " of API token '"
-                    + name + "' is not after now (" + now + ")");
-        }
-        try {
-            return db.inTransaction("create API token '" + name + "'", c -> {
-                checkNewToken(c, name, tokenHash);
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_tokens"
-                        + " (name, token_hash, scope, created_at, created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-                    ps.setString(1, name);
-                    ps.setString(2, tokenHash);
-                    ps.setString(3, scope.label());
-                    setInstant(ps, 4, now);
-                    ps.setString(5, actor);
-                    setInstant(ps, 6, expires);
-                    ps.executeUpdate();
-                }
-                AuditLog.insert(c, now, actor, AuditActions.TOKEN_CREATE, name, "scope " + scope.label()
-                        + (expires == null ? ", no expiry" : ", expires " + expires), source);
-                return selectToken(c, "name", name, false).orElseThrow();
-            });
-        } catch (KeyStoreException e) {
-            if (isUniqueViolation(e)) {
-                db.query("create API token '" + name + "'", c -> {
-                    checkNewToken(c, name, tokenHash);
-                    return null;
-                });
-            }
-            throw e;
-        }
-    }
-
-    private static void checkNewToken(Connection c, String name, String hash) throws SQLException {
-        if (selectToken(c, "name", name, false).isPresent()) {
-            throw new KeyStoreException(KeyStoreException.Reason.DUPLICATE_NAME,
-                    "an API token named '" + name + "' already exists");
-        }
-        Optional<ApiToken> holder = selectToken(c, "token_hash", hash, false);
-        if (holder.isPresent()) {
-            throw new KeyStoreException(KeyStoreException.Reason.DUPLICATE_KEY,
-                    "that token hash is already recorded for API token '" + holder.get().name() + "'");
-        }
-    }
-
-    /** The active (not revoked) token whose hash is {@code tokenHash}; whether it has expired is for the caller to check. */
-    public Optional<ApiToken> findActiveApiTokenByHash(String tokenHash) {
-        if (tokenHash == null || tokenHash.isEmpty() || tokenHash.length() > StoreArgs.MAX_HASH) {
-            return Optional.empty();
-        }
-        return db.query("find API token", c -> selectToken(c, "token_hash", tokenHash, false)
-                .filter(ApiToken::isActive));
-    }
-
-    /** Every API token, revoked ones included, ordered by name. */
-    public List<ApiToken> listApiTokens() {
-        return db.query("list API tokens", c -> {
-            List<ApiToken> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT " + TOKEN_COLUMNS + " FROM api_tokens ORDER BY name");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(token(rs));
-                }
-            }
-            return out;
-        });
-    }
-
-    /**
-     * Revokes an API token.
-     *
-     * @throws KeyStoreException NOT_FOUND; INVALID if it is already revoked
-     */
-    public void revokeApiToken(String name, String actor, String source) {
-        requireName("API token name", name);
-        requireActor(actor, source);
-        Instant now = db.now();
-        db.inTransaction("revoke API token '" + name + "'", c -> {
-            ApiToken t = selectToken(c, "name", name, true).orElseThrow(() -> new KeyStoreException(
-                    KeyStoreException.Reason.NOT_FOUND, "no API token named '" + name + "'"));
-            if (!t.isActive()) {
-                throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                        "API token '" + name + "' is already revoked (since " + t.revokedAt() + ")");
-            }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE api_tokens SET revoked_at = ? WHERE id = ?")) {
-                setInstant(ps, 1, now);
-                ps.setLong(2, t.id());
-                ps.executeUpdate();
-            }
-            AuditLog.insert(c, now, actor, AuditActions.TOKEN_REVOKE, name, null, source);
-            return null;
-        });
-    }
-
-    /** Records that token {@code id} was used at {@code at} (no audit row; unknown ids ignored). */
-    public void touchApiToken(long id, Instant at) {
-        if (at == null) {
-            throw new KeyStoreException(KeyStoreException.Reason.INVALID, "time of use is null");
-        }
-        Instant t = at.truncatedTo(ChronoUnit.MICROS);
-        db.inTransaction("update API token use", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE api_tokens SET last_used_at = ?"
-                    + " WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)")) {
-                setInstant(ps, 1, t);
-                ps.setLong(2, id);
-                setInstant(ps, 3, t);
-                ps.executeUpdate();
-            }
-            return null;
-        });
-    }
-
-    private static Optional<ApiToken> selectToken(Connection c, String column, String value, boolean forUpdate)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + TOKEN_COLUMNS + " FROM api_tokens WHERE "
-                + column + " = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
-            ps.setString(1, value);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(token(rs)) : Optional.empty();
-            }
-        }
-    }
-
-    private static ApiToken token(ResultSet rs) throws SQLException {
-        return new ApiToken(rs.getLong(1), rs.getString(2), rs.getString(3), TokenScope.parse(rs.getString(4)),
-                instant(rs, 5), rs.getString(6), instant(rs, 7), instant(rs, 8), instant(rs, 9));
     }
 
     // ================================================================== backup and restore

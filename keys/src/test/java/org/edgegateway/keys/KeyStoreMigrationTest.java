@@ -81,7 +81,7 @@ class KeyStoreMigrationTest {
                     .isEqualTo("rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7");
             assertThat(store.findByName("sensor-2").orElseThrow().status()).isEqualTo(ClientStatus.QUARANTINED);
             assertThat(store.admins().find("admin").orElseThrow().mustChangePassword()).isTrue();
-            assertThat(store.listApiTokens()).singleElement().satisfies(t -> {
+            assertThat(store.tokens().list()).singleElement().satisfies(t -> {
                 assertThat(t.name()).isEqualTo("ci");
                 assertThat(t.isActive()).isTrue();
                 assertThat(t.scope()).as("tokens made before scopes keep full rights").isEqualTo(TokenScope.ADMIN);

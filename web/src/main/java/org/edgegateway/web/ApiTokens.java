@@ -37,11 +37,11 @@ public final class ApiTokens {
         if (!TokenSecrets.wellFormed(token)) {
             return Optional.empty();
         }
-        Optional<ApiToken> found = store.findActiveApiTokenByHash(TokenSecrets.hash(token));
+        Optional<ApiToken> found = store.tokens().findActiveByHash(TokenSecrets.hash(token));
         found.ifPresent(t -> {
             Instant now = clock.instant();
             if (!t.isExpired(now) && (t.lastUsedAt() == null || t.lastUsedAt().plus(TOUCH_INTERVAL).isBefore(now))) {
-                store.touchApiToken(t.id(), now);
+                store.tokens().touch(t.id(), now);
             }
         });
         return found;

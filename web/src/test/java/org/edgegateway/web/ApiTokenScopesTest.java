@@ -91,7 +91,7 @@ class ApiTokenScopesTest {
                 bearer(token));
         assertThat(mint.status()).as("only admin scope creates tokens").isEqualTo(403);
         assertThat(reader.send("DELETE", "/api/tokens/dashboard", null, bearer(token)).status()).isEqualTo(403);
-        assertThat(gw.store.listApiTokens()).extracting(org.edgegateway.keys.ApiToken::name)
+        assertThat(gw.store.tokens().list()).extracting(org.edgegateway.keys.ApiToken::name)
                 .containsExactly("dashboard");
     }
 
@@ -155,6 +155,6 @@ class ApiTokenScopesTest {
         Https.Reply garbled = admin.post("/api/tokens", Map.of("name", "x", "expiresAt", "tomorrow"));
         assertThat(garbled.status()).isEqualTo(400);
         assertThat(garbled.json().get("error").asText()).isEqualTo("INVALID");
-        assertThat(gw.store.listApiTokens()).isEmpty();
+        assertThat(gw.store.tokens().list()).isEmpty();
     }
 }

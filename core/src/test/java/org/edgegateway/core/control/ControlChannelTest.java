@@ -58,7 +58,7 @@ class ControlChannelTest {
         NewApiToken made = cli.createApiToken("scraper", TokenScope.METRICS, expires, CLI);
         assertThat(made.secret()).startsWith(TokenSecrets.PREFIX);
         assertThat(made.toString()).doesNotContain(made.secret());
-        ApiToken stored = gw.store().findActiveApiTokenByHash(TokenSecrets.hash(made.secret())).orElseThrow();
+        ApiToken stored = gw.store().tokens().findActiveByHash(TokenSecrets.hash(made.secret())).orElseThrow();
         assertThat(stored.name()).isEqualTo("scraper");
         assertThat(stored.scope()).isEqualTo(TokenScope.METRICS);
         assertThat(stored.expiresAt()).isEqualTo(expires);
@@ -82,7 +82,7 @@ class ControlChannelTest {
                 .hasMessageContaining("is not after now");
 
         cli.revokeApiToken("scraper", CLI);
-        assertThat(gw.store().findActiveApiTokenByHash(TokenSecrets.hash(made.secret()))).isEmpty();
+        assertThat(gw.store().tokens().findActiveByHash(TokenSecrets.hash(made.secret()))).isEmpty();
         assertThatThrownBy(() -> cli.revokeApiToken("nobody", CLI))
                 .isInstanceOfSatisfying(AdminException.class, e -> assertThat(e.kind()).isEqualTo(AdminException.Kind.NOT_FOUND));
     }
@@ -93,7 +93,7 @@ class ControlChannelTest {
                 .toString()).contains("\"kind\":\"INVALID\"").contains("token scope 'root' is not one of");
         assertThat(server.handle("{\"op\":\"createApiToken\",\"actor\":\"cli:x\",\"name\":\"a\",\"scope\":\"admin\","
                 + "\"expiresAt\":\"tomorrow\"}").toString()).contains("\"kind\":\"INVALID\"");
-        assertThat(gw.store().listApiTokens()).isEmpty();
+        assertThat(gw.store().tokens().list()).isEmpty();
     }
 
     @Test
