@@ -90,7 +90,7 @@ record Workspace(Path work, Path bundle, Path benchJar, NativeBuild.Programs pro
         long t0 = System.nanoTime();
         try (KeyStore store = KeyStore.open(KeyStore.fileUrl(gatewayHome.resolve("data")))) {
             for (int i = 0; i < keyCount; i++) {
-                store.enrol("bench-" + i, keys.get(i).publicZ85(), "bench", "side-by-side");
+                store.clients().enrol("bench-" + i, keys.get(i).publicZ85(), "bench", "side-by-side");
             }
         }
         report.progress(String.format(Locale.ROOT, "enrolled %d clients in the key store in %.1f s", keyCount,

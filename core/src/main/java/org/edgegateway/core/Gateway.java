@@ -138,7 +138,7 @@ public final class Gateway implements AutoCloseable {
         WorkerHub workers = null;
         org.edgegateway.core.enrol.EnrolService enrol = null;
         try {
-            keys.load(store.listClients());
+            keys.load(store.clients().list());
             HandlerLookup served = handlers;
             if (workerConfig != null) {
                 workers = new WorkerHub(context, serverKeys, workerConfig, store.workers().list(),
@@ -343,7 +343,7 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         try {
-            store.touchLastSeen(seen);
+            store.clients().touchLastSeen(seen);
         } catch (RuntimeException e) {
             LOG.warn("gateway: cannot record last-seen times: {}", e.getMessage());
         }

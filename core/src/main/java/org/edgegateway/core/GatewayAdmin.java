@@ -100,7 +100,7 @@ final class GatewayAdmin implements AdminService {
     public List<ClientView> clients() {
         Live live = liveByName();
         List<ClientView> out = new ArrayList<>();
-        for (ClientRecord r : call(store::listClients)) {
+        for (ClientRecord r : call(() -> store.clients().list())) {
             out.add(view(r, live));
         }
         return out;
@@ -108,12 +108,12 @@ final class GatewayAdmin implements AdminService {
 
     @Override
     public Optional<ClientView> client(String name) {
-        return call(() -> store.findByName(name)).map(r -> view(r, liveByName()));
+        return call(() -> store.clients().findByName(name)).map(r -> view(r, liveByName()));
     }
 
     @Override
     public ClientView enrol(String name, String publicKeyZ85, Actor actor) {
-        ClientRecord r = call(() -> store.enrol(name, publicKeyZ85, actor.name(), actor.source()));
+        ClientRecord r = call(() -> store.clients().enrol(name, publicKeyZ85, actor.name(), actor.source()));
         keys.put(r);
         LOG.info("admin: {} enrolled client {} ({})", actor.name(), r.name(), r.publicKey());
         return view(r, liveByName());
@@ -122,7 +122,7 @@ final class GatewayAdmin implements AdminService {
     @Override
     public ClientView revoke(String name, Actor actor) {
         Live before = liveByName();
-        ClientRecord r = call(() -> store.revoke(name, actor.name(), actor.source()));
+        ClientRecord r = call(() -> store.clients().revoke(name, actor.name(), actor.source()));
         keys.put(r);
         cut(r.publicKey());
         LOG.info("admin: {} revoked client {} key {}", actor.name(), r.name(), r.publicKey());
@@ -157,7 +157,7 @@ final class GatewayAdmin implements AdminService {
 
     @Override
     public ClientView approve(String name, Actor actor) {
-        ClientRecord r = call(() -> store.approve(name, actor.name(), actor.source()));
+        ClientRecord r = call(() -> store.clients().approve(name, actor.name(), actor.source()));
         keys.put(r);
         LOG.info("admin: {} approved client {} ({})", actor.name(), r.name(), r.publicKey());
         return view(r, liveByName());
@@ -165,7 +165,7 @@ final class GatewayAdmin implements AdminService {
 
     @Override
     public ClientView reject(String name, Actor actor) {
-        ClientRecord r = call(() -> store.reject(name, actor.name(), actor.source()));
+        ClientRecord r = call(() -> store.clients().reject(name, actor.name(), actor.source()));
         keys.put(r);
         cut(r.publicKey());
         LOG.info("admin: {} rejected client {} ({})", actor.name(), r.name(), r.publicKey());
@@ -179,7 +179,7 @@ final class GatewayAdmin implements AdminService {
         }
         Instant until = duration == null ? null : clock.instant().plus(duration);
         Live before = liveByName();
-        ClientRecord r = call(() -> store.quarantine(name, reason, until, actor.name(), actor.source()));
+        ClientRecord r = call(() -> store.clients().quarantine(name, reason, until, actor.name(), actor.source()));
         keys.put(r);
         metrics.countQuarantine();
         cut(r.publicKey());
@@ -190,7 +190,7 @@ final class GatewayAdmin implements AdminService {
 
     @Override
     public ClientView release(String name, Actor actor) {
-        ClientRecord r = call(() -> store.release(name, actor.name(), actor.source()));
+        ClientRecord r = call(() -> store.clients().release(name, actor.name(), actor.source()));
         keys.put(r);
         metrics.countRelease();
         LOG.info("admin: {} released client {} key {}", actor.name(), r.name(), r.publicKey());
@@ -199,7 +199,7 @@ final class GatewayAdmin implements AdminService {
 
     @Override
     public ClientView setLimits(String name, ClientLimits limits, Actor actor) {
-        ClientRecord r = call(() -> store.setLimits(name, limits, actor.name(), actor.source()));
+        ClientRecord r = call(() -> store.clients().setLimits(name, limits, actor.name(), actor.source()));
         keys.put(r);
         return view(r, liveByName());
     }

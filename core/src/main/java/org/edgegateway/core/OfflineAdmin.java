@@ -72,22 +72,22 @@ public final class OfflineAdmin implements AdminService {
 
     @Override
     public List<ClientView> clients() {
-        return GatewayAdmin.call(store::listClients).stream().map(OfflineAdmin::view).toList();
+        return GatewayAdmin.call(() -> store.clients().list()).stream().map(OfflineAdmin::view).toList();
     }
 
     @Override
     public Optional<ClientView> client(String name) {
-        return GatewayAdmin.call(() -> store.findByName(name)).map(OfflineAdmin::view);
+        return GatewayAdmin.call(() -> store.clients().findByName(name)).map(OfflineAdmin::view);
     }
 
     @Override
     public ClientView enrol(String name, String publicKeyZ85, Actor actor) {
-        return view(GatewayAdmin.call(() -> store.enrol(name, publicKeyZ85, actor.name(), actor.source())));
+        return view(GatewayAdmin.call(() -> store.clients().enrol(name, publicKeyZ85, actor.name(), actor.source())));
     }
 
     @Override
     public ClientView revoke(String name, Actor actor) {
-        return view(GatewayAdmin.call(() -> store.revoke(name, actor.name(), actor.source())));
+        return view(GatewayAdmin.call(() -> store.clients().revoke(name, actor.name(), actor.source())));
     }
 
     @Override
@@ -114,12 +114,12 @@ public final class OfflineAdmin implements AdminService {
 
     @Override
     public ClientView approve(String name, Actor actor) {
-        return view(GatewayAdmin.call(() -> store.approve(name, actor.name(), actor.source())));
+        return view(GatewayAdmin.call(() -> store.clients().approve(name, actor.name(), actor.source())));
     }
 
     @Override
     public ClientView reject(String name, Actor actor) {
-        return view(GatewayAdmin.call(() -> store.reject(name, actor.name(), actor.source())));
+        return view(GatewayAdmin.call(() -> store.clients().reject(name, actor.name(), actor.source())));
     }
 
     @Override
@@ -128,17 +128,18 @@ public final class OfflineAdmin implements AdminService {
             throw new AdminException(AdminException.Kind.INVALID, "quarantine duration must be positive, got " + duration);
         }
         Instant until = duration == null ? null : clock.instant().plus(duration);
-        return view(GatewayAdmin.call(() -> store.quarantine(name, reason, until, actor.name(), actor.source())));
+        return view(GatewayAdmin.call(() -> store.clients().quarantine(name, reason, until, actor.name(),
+                actor.source())));
     }
 
     @Override
     public ClientView release(String name, Actor actor) {
-        return view(GatewayAdmin.call(() -> store.release(name, actor.name(), actor.source())));
+        return view(GatewayAdmin.call(() -> store.clients().release(name, actor.name(), actor.source())));
     }
 
     @Override
     public ClientView setLimits(String name, ClientLimits limits, Actor actor) {
-        return view(GatewayAdmin.call(() -> store.setLimits(name, limits, actor.name(), actor.source())));
+        return view(GatewayAdmin.call(() -> store.clients().setLimits(name, limits, actor.name(), actor.source())));
     }
 
     /** Bans live in a running gateway's memory: none while it is stopped. */

@@ -74,7 +74,7 @@ class ClientCountersTest {
                 assertThat(after.lastSeen()).as("clients list after the revoke").isAfterOrEqualTo(latest);
                 assertThat(after.messages()).isEqualTo(5);
             }
-            assertThat(gw.store().findByName("counted").orElseThrow().lastSeen())
+            assertThat(gw.store().clients().findByName("counted").orElseThrow().lastSeen())
                     .as("not flushed yet: the view does not depend on it").isNull();
         }
     }

@@ -66,7 +66,7 @@ class FloodDefenceTest {
     }
 
     static boolean quarantined(GatewayFixture gw, String name) {
-        return gw.store().findByName(name).map(r -> r.status() == ClientStatus.QUARANTINED).orElse(false);
+        return gw.store().clients().findByName(name).map(r -> r.status() == ClientStatus.QUARANTINED).orElse(false);
     }
 
     /** A JeroMQ DEALER sending as fast as it can on its own thread until stopped; counts what comes back. */

@@ -113,7 +113,8 @@ class HeartbeatTest {
             send(s, "STRING", "hi");
             assertThat(receiveText(s).get(0)).isEqualTo("ACK");
             gw.disconnect(s);
-            assertThat(await(Duration.ofSeconds(15), () -> gw.store().findByName("brief").orElseThrow().lastSeen() != null))
+            assertThat(await(Duration.ofSeconds(15),
+                    () -> gw.store().clients().findByName("brief").orElseThrow().lastSeen() != null))
                     .as("last seen written to the key store").isTrue();
             assertThat(gw.gateway().admin().client("brief").orElseThrow().lastSeen()).isNotNull();
         }

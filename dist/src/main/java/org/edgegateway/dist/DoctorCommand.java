@@ -215,7 +215,7 @@ final class DoctorCommand implements Callable<Integer> {
             return;
         }
         try (org.edgegateway.keys.KeyStore store = org.edgegateway.keys.KeyStore.open(GatewayApp.storeUrl(home, settings))) {
-            int clients = store.listClients().size();
+            int clients = store.clients().list().size();
             store.audit().page(Long.MAX_VALUE, 1);
             ok("key store " + store.location() + ": schema version " + store.schemaVersion()
                     + " (every migration recorded and checked), " + clients + " enrolled clients");

@@ -36,11 +36,11 @@ public final class Claims {
             "id, prefix, uses, uses_left, approval, created_at, created_by, expires_at, revoked_at";
 
     private final Database db;
-    private final KeyStore store;
+    private final Clients clients;
 
-    Claims(Database db, KeyStore store) {
+    Claims(Database db, Clients clients) {
         this.db = db;
-        this.store = store;
+        this.clients = clients;
     }
 
     /**
@@ -199,7 +199,7 @@ public final class Claims {
                 AuditLog.insert(c, now, actor, AuditActions.CLAIM_ENROL, name, "key " + publicKeyZ85
                         + ", claim " + claim.id() + ", " + status.label(), source);
                 return new ClaimRedemption(null, status == ClientStatus.PENDING ? "enrolled, pending approval"
-                        : "enrolled", claim.id(), KeyStore.selectClient(c, "name", name, false).orElseThrow());
+                        : "enrolled", claim.id(), Clients.select(c, "name", name, false).orElseThrow());
             });
         } catch (KeyStoreException e) {
             if (Database.isUniqueViolation(e) || isCheckViolation(e)) {
@@ -215,7 +215,7 @@ public final class Claims {
             }
             throw e;
         } finally {
-            store.clientChanged();
+            clients.changed();
         }
     }
 
@@ -256,7 +256,7 @@ public final class Claims {
 
     /** Why {@code name} or {@code key} is not free, or null when both are. */
     private ClaimRedemption taken(Connection c, long id, String name, String key) throws SQLException {
-        Optional<ClientRecord> byName = KeyStore.selectClient(c, "name", name, false);
+        Optional<ClientRecord> byName = Clients.select(c, "name", name, false);
         if (byName.isPresent()) {
             return ClaimRedemption.refused("NAME_TAKEN", "a client named '" + name + "' is already enrolled", id);
         }

@@ -9,32 +9,15 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import static org.edgegateway.keys.Database.instant;
-import static org.edgegateway.keys.Database.isUniqueViolation;
-import static org.edgegateway.keys.Database.setInstant;
-import static org.edgegateway.keys.StoreArgs.requireActor;
-import static org.edgegateway.keys.StoreArgs.requireKey;
-import static org.edgegateway.keys.StoreArgs.requireName;
-import static org.edgegateway.keys.StoreArgs.requireText;
 
 /**
  * The gateway's store of enrolled clients, admin users, API tokens and the audit log: thread-safe,
@@ -67,16 +50,10 @@ public final class KeyStore implements AutoCloseable {
     /** Flyway's record of the migrations applied, with their checksums (see {@link Migrations}). */
     static final String HISTORY_TABLE = Migrations.HISTORY_TABLE;
 
-    private static final int MAX_REASON = 500;
-
-    private static final String CLIENT_COLUMNS = "id, name, public_key, status, enrolled_at, enrolled_by,"
-            + " revoked_at, last_seen, msg_rate, msg_burst, byte_rate, quarantine_reason,"
-            + " quarantined_at, quarantine_until, quarantined_by";
-
     private final Database db;
     private final String location;
     private final int schemaVersion;
-    private final AtomicLong clientChanges = new AtomicLong();
+    private final Clients clients;
     private final AuditLog audit;
     private final AdminUsers admins;
     private final ApiTokens tokens;
@@ -87,11 +64,12 @@ public final class KeyStore implements AutoCloseable {
         this.db = db;
         this.location = db.location();
         this.schemaVersion = db.schemaVersion();
+        this.clients = new Clients(db);
         this.audit = new AuditLog(db);
         this.admins = new AdminUsers(db);
         this.tokens = new ApiTokens(db);
         this.workers = new WorkerKeys(db);
-        this.claims = new Claims(db, this);
+        this.claims = new Claims(db, clients);
     }
 
     // ================================================================== opening
@@ -157,6 +135,11 @@ public final class KeyStore implements AutoCloseable {
         return location;
     }
 
+    /** The enrolled clients (the sensors' keys). */
+    public Clients clients() {
+        return clients;
+    }
+
     /** The audit log: every change the store makes is in it, with what callers append. */
     public AuditLog audit() {
         return audit;
@@ -172,358 +155,14 @@ public final class KeyStore implements AutoCloseable {
         return tokens;
     }
 
-    /**
-     * A counter that moves whenever a change to the clients (enrol, revoke, quarantine, release,
-     * limits) is committed through this instance; a key cache reloads when it has moved.
-     * Last-seen updates do not move it.
-     */
-    public long clientChanges() {
-        return clientChanges.get();
-    }
-
-    // ================================================================== clients
-
-    /**
-     * Enrols a client with its CURVE public key.
-     *
-     * @throws KeyStoreException DUPLICATE_NAME or DUPLICATE_KEY naming the client that has it;
-     *                           INVALID for a bad name or key
-     */
-    public ClientRecord enrol(String name, String publicKeyZ85, String actor, String source) {
-        requireName("client name", name);
-        requireKey(name, publicKeyZ85);
-        requireActor(actor, source);
-        Instant now = db.now();
-        ClientRecord record;
-        try {
-            record = db.inTransaction("enrol client '" + name + "'", c -> {
-                checkNewClient(c, name, publicKeyZ85, schemaVersion >= WorkerKeys.SINCE);
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO clients"
-                        + " (name, public_key, status, enrolled_at, enrolled_by) VALUES (?, ?, ?, ?, ?)")) {
-                    ps.setString(1, name);
-                    ps.setString(2, publicKeyZ85);
-                    ps.setString(3, ClientStatus.ACTIVE.name());
-                    setInstant(ps, 4, now);
-                    ps.setString(5, actor);
-                    ps.executeUpdate();
-                }
-                AuditLog.insert(c, now, actor, AuditActions.CLIENT_ENROL, name, "key " + publicKeyZ85, source);
-                return selectClient(c, "name", name, false).orElseThrow();
-            });
-        } catch (KeyStoreException e) {
-            if (isUniqueViolation(e)) {
-                // another transaction enrolled the same name or key between our check and insert
-                db.query("enrol client '" + name + "'", c -> {
-                    checkNewClient(c, name, publicKeyZ85, schemaVersion >= WorkerKeys.SINCE);
-                    return null;
-                });
-            }
-            throw e;
-        }
-        clientChanges.incrementAndGet();
-        return record;
-    }
-
-    private static void checkNewClient(Connection c, String name, String key, boolean workers) throws SQLException {
-        if (selectClient(c, "name", name, false).isPresent()) {
-            throw new KeyStoreException(KeyStoreException.Reason.DUPLICATE_NAME,
-                    "a client named '" + name + "' is already enrolled");
-        }
-        Optional<ClientRecord> holder = selectClient(c, "public_key", key, false);
-        if (holder.isPresent()) {
-            throw new KeyStoreException(KeyStoreException.Reason.DUPLICATE_KEY,
-                    "public key " + key + " is already enrolled as client '" + holder.get().name() + "'");
-        }
-        if (workers) {
-            WorkerKeys.refuseWorkerKey(c, key);
-        }
-    }
-
-    /** The enrolment claims, on which sensors enrol their own keys. */
-    public Claims claims() {
-        return claims;
-    }
-
-    /** Moves {@link #clientChanges()}: a change to the clients was committed through this store. */
-    void clientChanged() {
-        clientChanges.incrementAndGet();
-    }
-
-    /**
-     * Approves a client that enrolled itself on a claim and waits, pending: it is active from now on.
-     *
-     * @throws KeyStoreException NOT_FOUND; INVALID when it is not pending
-     */
-    public ClientRecord approve(String name, String actor, String source) {
-        return decidePending(name, true, actor, source);
-    }
-
-    /**
-     * Rejects a client that waits, pending: its key is revoked for good and its name stays taken, so
-     * neither can enrol again. Audited as {@code client.reject}.
-     *
-     * @throws KeyStoreException NOT_FOUND; INVALID when it is not pending
-     */
-    public ClientRecord reject(String name, String actor, String source) {
-        return decidePending(name, false, actor, source);
-    }
-
-    private ClientRecord decidePending(String name, boolean approve, String actor, String source) {
-        requireName("client name", name);
-        requireActor(actor, source);
-        Instant now = db.now();
-        return changeClient((approve ? "approve" : "reject") + " client '" + name + "'", name, (c, current) -> {
-            if (current.status() != ClientStatus.PENDING) {
-                throw new KeyStoreException(KeyStoreException.Reason.INVALID, "client '" + name
-                        + "' is not pending approval (it is " + current.status().label() + ")");
-            }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE clients SET status = ?, revoked_at = ? WHERE id = ?")) {
-                ps.setString(1, (approve ? ClientStatus.ACTIVE : ClientStatus.REVOKED).name());
-                setInstant(ps, 2, approve ? null : now);
-                ps.setLong(3, current.id());
-                ps.executeUpdate();
-            }
-            AuditLog.insert(c, now, actor, approve ? AuditActions.CLIENT_APPROVE : AuditActions.CLIENT_REJECT, name,
-                    "key " + current.publicKey(), source);
-        });
-    }
-
     /** The worker keys, kept apart from the clients' in the same store. */
     public WorkerKeys workers() {
         return workers;
     }
 
-    /**
-     * Revokes a client for good: its key no longer authenticates.
-     *
-     * @throws KeyStoreException NOT_FOUND; INVALID if it is already revoked
-     */
-    public ClientRecord revoke(String name, String actor, String source) {
-        requireName("client name", name);
-        requireActor(actor, source);
-        Instant now = db.now();
-        return changeClient("revoke client '" + name + "'", name, (c, current) -> {
-            if (current.status() == ClientStatus.REVOKED) {
-                throw new KeyStoreException(KeyStoreException.Reason.INVALID, "client '" + name
-                        + "' is already revoked (since " + current.revokedAt() + ")");
-            }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE clients SET status = ?, revoked_at = ?,"
-                    + " quarantine_reason = NULL, quarantined_at = NULL, quarantine_until = NULL, quarantined_by = NULL WHERE id = ?")) {
-                ps.setString(1, ClientStatus.REVOKED.name());
-                setInstant(ps, 2, now);
-                ps.setLong(3, current.id());
-                ps.executeUpdate();
-            }
-            AuditLog.insert(c, now, actor, AuditActions.CLIENT_REVOKE, name,
-                    "key " + current.publicKey() + ", was " + current.status().label(), source);
-        });
-    }
-
-    /**
-     * Quarantines a client until {@code until} ({@code null}: until released). A quarantined
-     * client may be quarantined again, which replaces the reason and the end.
-     *
-     * @throws KeyStoreException NOT_FOUND; INVALID if it is revoked, the reason is blank or
-     *                           {@code until} is not in the future
-     */
-    public ClientRecord quarantine(String name, String reason, Instant until, String actor, String source) {
-        requireName("client name", name);
-        requireText("quarantine reason", reason, MAX_REASON, true);
-        requireActor(actor, source);
-        Instant now = db.now();
-        Instant end = until == null ? null : until.truncatedTo(ChronoUnit.MICROS);
-        if (end != null && !end.isAfter(now)) {
-            throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                    "quarantine end " + until + " for client '" + name + "' is not after now (" + now + ")");
-        }
-        return changeClient("quarantine client '" + name + "'", name, (c, current) -> {
-            if (current.status() == ClientStatus.REVOKED) {
-                throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                        "client '" + name + "' is revoked; a revoked client cannot be quarantined");
-            }
-            if (current.status() == ClientStatus.PENDING) {
-                // A release would make it active without an approval.
-                throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                        "client '" + name + "' is pending approval; approve or reject it");
-            }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE clients SET status = ?,"
-                    + " quarantine_reason = ?, quarantined_at = ?, quarantine_until = ?, quarantined_by = ? WHERE id = ?")) {
-                ps.setString(1, ClientStatus.QUARANTINED.name());
-                ps.setString(2, reason);
-                setInstant(ps, 3, now);
-                setInstant(ps, 4, end);
-                ps.setString(5, actor);
-                ps.setLong(6, current.id());
-                ps.executeUpdate();
-            }
-            AuditLog.insert(c, now, actor, AuditActions.CLIENT_QUARANTINE, name,
-                    (end == null ? "until released" : "until " + end) + ": " + reason, source);
-        });
-    }
-
-    /**
-     * Ends a client's quarantine (whether or not its end time has passed).
-     *
-     * @throws KeyStoreException NOT_FOUND; INVALID if it is not quarantined
-     */
-    public ClientRecord release(String name, String actor, String source) {
-        requireName("client name", name);
-        requireActor(actor, source);
-        Instant now = db.now();
-        return changeClient("release client '" + name + "'", name, (c, current) -> {
-            if (current.status() != ClientStatus.QUARANTINED) {
-                throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                        "client '" + name + "' is not quarantined (it is " + current.status().label() + ")");
-            }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE clients SET status = ?,"
-                    + " quarantine_reason = NULL, quarantined_at = NULL, quarantine_until = NULL, quarantined_by = NULL WHERE id = ?")) {
-                ps.setString(1, ClientStatus.ACTIVE.name());
-                ps.setLong(2, current.id());
-                ps.executeUpdate();
-            }
-            AuditLog.insert(c, now, actor, AuditActions.CLIENT_RELEASE, name,
-                    "was quarantined since " + current.quarantinedAt() + ": " + current.quarantineReason(),
-                    source);
-        });
-    }
-
-    /**
-     * Sets a client's rate limits; {@code null} or {@link ClientLimits#DEFAULTS} returns it to
-     * the gateway's defaults.
-     *
-     * @throws KeyStoreException NOT_FOUND; INVALID if it is revoked
-     */
-    public ClientRecord setLimits(String name, ClientLimits limits, String actor, String source) {
-        requireName("client name", name);
-        requireActor(actor, source);
-        ClientLimits l = limits == null ? ClientLimits.DEFAULTS : limits;
-        Instant now = db.now();
-        return changeClient("set limits of client '" + name + "'", name, (c, current) -> {
-            if (current.status() == ClientStatus.REVOKED) {
-                throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                        "client '" + name + "' is revoked; its limits cannot be changed");
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE clients SET msg_rate = ?, msg_burst = ?, byte_rate = ? WHERE id = ?")) {
-                ps.setObject(1, l.messagesPerSecond(), Types.DOUBLE);
-                ps.setObject(2, l.burst(), Types.INTEGER);
-                ps.setObject(3, l.bytesPerSecond(), Types.BIGINT);
-                ps.setLong(4, current.id());
-                ps.executeUpdate();
-            }
-            AuditLog.insert(c, now, actor, AuditActions.CLIENT_LIMITS, name, describeLimits(l), source);
-        });
-    }
-
-    private static String describeLimits(ClientLimits l) {
-        return "messagesPerSecond=" + orDefault(l.messagesPerSecond()) + ", burst=" + orDefault(l.burst())
-                + ", bytesPerSecond=" + orDefault(l.bytesPerSecond());
-    }
-
-    private static String orDefault(Object v) {
-        return v == null ? "default" : v.toString();
-    }
-
-    @FunctionalInterface
-    private interface ClientChange {
-        void apply(Connection c, ClientRecord current) throws SQLException;
-    }
-
-    /** Locks the client's row, applies {@code change}, returns the row as committed. */
-    private ClientRecord changeClient(String what, String name, ClientChange change) {
-        ClientRecord r = db.inTransaction(what, c -> {
-            ClientRecord current = selectClient(c, "name", name, true).orElseThrow(() -> notFound(name));
-            change.apply(c, current);
-            return selectClient(c, "name", name, false).orElseThrow();
-        });
-        clientChanges.incrementAndGet();
-        return r;
-    }
-
-    private static KeyStoreException notFound(String name) {
-        return new KeyStoreException(KeyStoreException.Reason.NOT_FOUND, "no client named '" + name + "'");
-    }
-
-    /** The client named {@code name}; empty for an unknown or malformed name. */
-    public Optional<ClientRecord> findByName(String name) {
-        if (!ClientNames.isValid(name)) {
-            return Optional.empty();
-        }
-        return db.query("find client '" + name + "'", c -> selectClient(c, "name", name, false));
-    }
-
-    /** The client whose public key is {@code z85}; empty for an unknown or malformed key. */
-    public Optional<ClientRecord> findByKey(String z85) {
-        if (!Z85.isValidKey(z85)) {
-            return Optional.empty();
-        }
-        return db.query("find client by key", c -> selectClient(c, "public_key", z85, false));
-    }
-
-    /** Every client, revoked ones included, ordered by name. */
-    public List<ClientRecord> listClients() {
-        return db.query("list clients", c -> {
-            List<ClientRecord> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT " + CLIENT_COLUMNS + " FROM clients ORDER BY name");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(client(rs));
-                }
-            }
-            return out;
-        });
-    }
-
-    /**
-     * Records when clients were last seen, in one transaction and without audit rows. Unknown
-     * names and times older than the stored one are ignored.
-     */
-    public void touchLastSeen(Map<String, Instant> lastSeenByName) {
-        if (lastSeenByName == null || lastSeenByName.isEmpty()) {
-            return;
-        }
-        db.inTransaction("update last-seen times", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE clients SET last_seen = ?"
-                    + " WHERE name = ? AND (last_seen IS NULL OR last_seen < ?)")) {
-                for (Map.Entry<String, Instant> e : lastSeenByName.entrySet()) {
-                    if (e.getKey() == null || e.getValue() == null) {
-                        continue;
-                    }
-                    Instant at = e.getValue().truncatedTo(ChronoUnit.MICROS);
-                    setInstant(ps, 1, at);
-                    ps.setString(2, e.getKey());
-                    setInstant(ps, 3, at);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            return null;
-        });
-    }
-
-    static Optional<ClientRecord> selectClient(Connection c, String column, String value,
-                                                       boolean forUpdate) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + CLIENT_COLUMNS + " FROM clients WHERE "
-                + column + " = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
-            ps.setString(1, value);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(client(rs)) : Optional.empty();
-            }
-        }
-    }
-
-    private static ClientRecord client(ResultSet rs) throws SQLException {
-        double rate = rs.getDouble(9);
-        Double msgRate = rs.wasNull() ? null : rate;
-        int burst = rs.getInt(10);
-        Integer msgBurst = rs.wasNull() ? null : burst;
-        long bytes = rs.getLong(11);
-        Long byteRate = rs.wasNull() ? null : bytes;
-        return new ClientRecord(rs.getLong(1), rs.getString(2), rs.getString(3),
-                ClientStatus.valueOf(rs.getString(4)), instant(rs, 5), rs.getString(6),
-                instant(rs, 7), instant(rs, 8), new ClientLimits(msgRate, msgBurst, byteRate),
-                rs.getString(12), instant(rs, 13), instant(rs, 14), rs.getString(15));
+    /** The enrolment claims, on which sensors enrol their own keys. */
+    public Claims claims() {
+        return claims;
     }
 
     // ================================================================== backup and restore

@@ -120,7 +120,7 @@ public final class WorkerKeys {
                     "a worker named '" + name + "' is already enrolled");
         }
         refuseWorkerKey(c, key);
-        Optional<ClientRecord> client = KeyStore.selectClient(c, "public_key", key, false);
+        Optional<ClientRecord> client = Clients.select(c, "public_key", key, false);
         if (client.isPresent()) {
             throw new KeyStoreException(KeyStoreException.Reason.DUPLICATE_KEY, "public key " + key
                     + " is enrolled as client '" + client.get().name() + "'; a worker needs a key of its own");

@@ -52,19 +52,19 @@ class ClaimsTest {
         NewClaim c = claim("site1-", 2, false);
         assertThat(c.secret()).startsWith(Claims.SECRET_PREFIX);
         assertThat(c.toString()).doesNotContain(c.secret());
-        long before = store.clientChanges();
+        long before = store.clients().changes();
 
         ClaimRedemption first = store.claims().redeem(c.secret(), "site1-a", key(), "10.0.0.7");
         assertThat(first.enrolled()).isTrue();
         assertThat(first.pending()).isFalse();
         assertThat(first.client().status()).isEqualTo(ClientStatus.ACTIVE);
-        assertThat(store.clientChanges()).isGreaterThan(before);
+        assertThat(store.clients().changes()).isGreaterThan(before);
         assertThat(store.claims().redeem(c.secret(), "site1-b", key(), "10.0.0.8").enrolled()).isTrue();
 
         ClaimRedemption third = store.claims().redeem(c.secret(), "site1-c", key(), "10.0.0.9");
         assertThat(third.code()).isEqualTo("CLAIM_USED_UP");
         assertThat(third.claimId()).isEqualTo(c.claim().id());
-        assertThat(store.findByName("site1-c")).isEmpty();
+        assertThat(store.clients().findByName("site1-c")).isEmpty();
         assertThat(store.claims().find(c.claim().id()).orElseThrow().state(clock.instant())).isEqualTo("used-up");
 
         List<AuditEntry> audit = store.audit().page(Long.MAX_VALUE, 10);
@@ -113,7 +113,7 @@ class ClaimsTest {
         assertThatThrownBy(() -> store.claims().revoke(999, "admin", "cli"))
                 .isInstanceOfSatisfying(KeyStoreException.class,
                         e -> assertThat(e.reason()).isEqualTo(KeyStoreException.Reason.NOT_FOUND));
-        assertThat(store.listClients()).isEmpty();
+        assertThat(store.clients().list()).isEmpty();
         assertThat(store.claims().find(d.claim().id()).orElseThrow().usesLeft()).isEqualTo(5);
     }
 
@@ -124,7 +124,7 @@ class ClaimsTest {
         assertThat(store.claims().redeem(c.secret(), "other-1", key(), "a").code()).isEqualTo("BAD_NAME");
         assertThat(store.claims().redeem(c.secret(), "lab-", key(), "a").code()).isEqualTo("BAD_NAME");
         assertThat(store.claims().redeem(c.secret(), "lab-../x", key(), "a").code()).isEqualTo("BAD_NAME");
-        store.enrol("lab-1", k, "admin", "cli");
+        store.clients().enrol("lab-1", k, "admin", "cli");
         assertThat(store.claims().redeem(c.secret(), "lab-1", key(), "a").code()).isEqualTo("NAME_TAKEN");
         assertThat(store.claims().redeem(c.secret(), "lab-2", k, "a").code()).isEqualTo("KEY_TAKEN");
         assertThat(store.claims().find(c.claim().id()).orElseThrow().usesLeft()).isEqualTo(5);
@@ -141,14 +141,14 @@ class ClaimsTest {
         assertThat(store.claims().pending().get(0).address()).isEqualTo("192.0.2.4");
         assertThat(store.claims().pending().get(0).claimId()).isEqualTo(c.claim().id());
 
-        assertThatThrownBy(() -> store.quarantine("m-1", "x", null, "admin", "cli")).hasMessageContaining("pending");
-        ClientRecord approved = store.approve("m-1", "admin", "cli");
+        assertThatThrownBy(() -> store.clients().quarantine("m-1", "x", null, "admin", "cli")).hasMessageContaining("pending");
+        ClientRecord approved = store.clients().approve("m-1", "admin", "cli");
         assertThat(approved.status()).isEqualTo(ClientStatus.ACTIVE);
         assertThat(approved.isAdmittedAt(T0)).isTrue();
-        ClientRecord rejected = store.reject("m-2", "admin", "cli");
+        ClientRecord rejected = store.clients().reject("m-2", "admin", "cli");
         assertThat(rejected.status()).isEqualTo(ClientStatus.REVOKED);
         assertThat(store.claims().pending()).isEmpty();
-        assertThatThrownBy(() -> store.approve("m-1", "admin", "cli")).hasMessageContaining("not pending");
+        assertThatThrownBy(() -> store.clients().approve("m-1", "admin", "cli")).hasMessageContaining("not pending");
         assertThat(store.audit().page(Long.MAX_VALUE, 5)).extracting(AuditEntry::action)
                 .contains(AuditActions.CLIENT_APPROVE, AuditActions.CLIENT_REJECT);
     }
@@ -185,7 +185,7 @@ class ClaimsTest {
                 pool.shutdownNow();
             }
         }
-        assertThat(store.listClients()).hasSize(5);
+        assertThat(store.clients().list()).hasSize(5);
     }
 
     @Test

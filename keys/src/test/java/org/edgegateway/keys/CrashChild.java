@@ -37,7 +37,7 @@ public final class CrashChild {
             out.println("OPEN");
             for (int i = 0; System.nanoTime() < deadline; i++) {
                 String name = "crash-" + i;
-                store.enrol(name, CurveKeyPair.generate().publicZ85(), "crash-test", "child");
+                store.clients().enrol(name, CurveKeyPair.generate().publicZ85(), "crash-test", "child");
                 out.println("COMMITTED " + name);
             }
         }

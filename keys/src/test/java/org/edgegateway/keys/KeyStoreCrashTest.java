@@ -95,7 +95,7 @@ class KeyStoreCrashTest {
 
         try (KeyStore store = KeyStore.open(KeyStore.fileUrl(data))) {
             Set<String> names = new HashSet<>();
-            store.listClients().forEach(c -> names.add(c.name()));
+            store.clients().list().forEach(c -> names.add(c.name()));
             assertThat(names).containsAll(committed);
 
             Set<String> audited = new HashSet<>();

@@ -77,9 +77,9 @@ class KeyStoreMigrationTest {
         String url = KeyStore.fileUrl(data);
         try (KeyStore store = KeyStore.open(url, clock)) {
             assertThat(store.schemaVersion()).isEqualTo(latest());
-            assertThat(store.findByName("sensor-1").orElseThrow().publicKey())
+            assertThat(store.clients().findByName("sensor-1").orElseThrow().publicKey())
                     .isEqualTo("rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7");
-            assertThat(store.findByName("sensor-2").orElseThrow().status()).isEqualTo(ClientStatus.QUARANTINED);
+            assertThat(store.clients().findByName("sensor-2").orElseThrow().status()).isEqualTo(ClientStatus.QUARANTINED);
             assertThat(store.admins().find("admin").orElseThrow().mustChangePassword()).isTrue();
             assertThat(store.tokens().list()).singleElement().satisfies(t -> {
                 assertThat(t.name()).isEqualTo("ci");
@@ -89,7 +89,7 @@ class KeyStoreMigrationTest {
             });
             assertThat(store.audit().page(Long.MAX_VALUE, 100)).extracting(AuditEntry::action)
                     .contains("client.enrol", "client.quarantine", "admin.create", "token.create");
-            store.enrol("after-upgrade", CurveKeyPair.generate().publicZ85(), "admin", null);
+            store.clients().enrol("after-upgrade", CurveKeyPair.generate().publicZ85(), "admin", null);
         }
         List<String> rows = history(url);
         assertThat(rows.get(0)).isEqualTo("2 BASELINE true");
@@ -102,7 +102,7 @@ class KeyStoreMigrationTest {
 
         try (KeyStore again = KeyStore.open(url, clock)) {
             assertThat(again.schemaVersion()).isEqualTo(latest());
-            assertThat(again.findByName("after-upgrade")).isPresent();
+            assertThat(again.clients().findByName("after-upgrade")).isPresent();
         }
         assertThat(history(url)).isEqualTo(rows);
     }
@@ -120,7 +120,7 @@ class KeyStoreMigrationTest {
         KeyStore.restore(zip, restored);
         try (KeyStore store = KeyStore.open(KeyStore.fileUrl(restored), clock)) {
             assertThat(store.schemaVersion()).isEqualTo(latest());
-            assertThat(store.findByName("sensor-1")).isPresent();
+            assertThat(store.clients().findByName("sensor-1")).isPresent();
         }
     }
 
@@ -130,7 +130,7 @@ class KeyStoreMigrationTest {
         String url = KeyStore.fileUrl(data);
         String key = CurveKeyPair.generate().publicZ85();
         try (KeyStore store = KeyStore.open(url, clock)) {
-            store.enrol("before", key, "admin", null);
+            store.clients().enrol("before", key, "admin", null);
         }
 
         assertThatThrownBy(() -> KeyStore.open(url, clock, "latest", List.of(FAILING)))
@@ -154,7 +154,7 @@ class KeyStoreMigrationTest {
         Path restored = dir.resolve("restored");
         KeyStore.restore(data.resolve("keystore.before-V100.zip"), restored);
         try (KeyStore store = KeyStore.open(KeyStore.fileUrl(restored), clock)) {
-            assertThat(store.findByKey(key).orElseThrow().name()).isEqualTo("before");
+            assertThat(store.clients().findByKey(key).orElseThrow().name()).isEqualTo("before");
         }
         assertThat(tableExists(KeyStore.fileUrl(restored), "half_done")).isFalse();
     }

@@ -65,7 +65,7 @@ class KeyStoreTest {
     @Test
     void enrolsAndFindsClients() {
         String k = key();
-        ClientRecord r = store.enrol("sensor-1", k, "alice", "10.0.0.1");
+        ClientRecord r = store.clients().enrol("sensor-1", k, "alice", "10.0.0.1");
         assertThat(r.id()).isPositive();
         assertThat(r.name()).isEqualTo("sensor-1");
         assertThat(r.publicKey()).isEqualTo(k);
@@ -76,14 +76,14 @@ class KeyStoreTest {
         assertThat(r.revokedAt()).isNull();
         assertThat(r.lastSeen()).isNull();
 
-        assertThat(store.findByName("sensor-1")).contains(r);
-        assertThat(store.findByKey(k)).contains(r);
-        assertThat(store.findByName("nobody")).isEmpty();
-        assertThat(store.findByName("bad name")).isEmpty();
-        assertThat(store.findByKey("short")).isEmpty();
+        assertThat(store.clients().findByName("sensor-1")).contains(r);
+        assertThat(store.clients().findByKey(k)).contains(r);
+        assertThat(store.clients().findByName("nobody")).isEmpty();
+        assertThat(store.clients().findByName("bad name")).isEmpty();
+        assertThat(store.clients().findByKey("short")).isEmpty();
 
-        store.enrol("a-first", key(), "alice", null);
-        assertThat(store.listClients()).extracting(ClientRecord::name).containsExactly("a-first", "sensor-1");
+        store.clients().enrol("a-first", key(), "alice", null);
+        assertThat(store.clients().list()).extracting(ClientRecord::name).containsExactly("a-first", "sensor-1");
 
         List<AuditEntry> audit = store.audit().page(Long.MAX_VALUE, 10);
         assertThat(audit).hasSize(2);
@@ -99,47 +99,47 @@ class KeyStoreTest {
     @Test
     void refusesDuplicatesNamingThem() {
         String k = key();
-        store.enrol("dup", k, "alice", null);
-        assertFails(() -> store.enrol("dup", key(), "bob", null),
+        store.clients().enrol("dup", k, "alice", null);
+        assertFails(() -> store.clients().enrol("dup", key(), "bob", null),
                 KeyStoreException.Reason.DUPLICATE_NAME, "a client named 'dup' is already enrolled");
-        assertFails(() -> store.enrol("other", k, "bob", null),
+        assertFails(() -> store.clients().enrol("other", k, "bob", null),
                 KeyStoreException.Reason.DUPLICATE_KEY,
                 "public key " + k + " is already enrolled as client 'dup'");
-        assertThat(store.listClients()).hasSize(1);
+        assertThat(store.clients().list()).hasSize(1);
         assertThat(store.audit().page(Long.MAX_VALUE, 10)).hasSize(1);
     }
 
     @Test
     void refusesBadInput() {
-        assertFails(() -> store.enrol("bad name", key(), "a", null), KeyStoreException.Reason.INVALID,
+        assertFails(() -> store.clients().enrol("bad name", key(), "a", null), KeyStoreException.Reason.INVALID,
                 "client name 'bad name' may only contain A-Z a-z 0-9 . _ -");
-        assertFails(() -> store.enrol("x", key().substring(1), "a", null), KeyStoreException.Reason.INVALID,
+        assertFails(() -> store.clients().enrol("x", key().substring(1), "a", null), KeyStoreException.Reason.INVALID,
                 "public key of client 'x': Z85 key must be 40 characters, got 39");
-        assertFails(() -> store.enrol("x", Z85.encode(new byte[32]), "a", null), KeyStoreException.Reason.INVALID,
+        assertFails(() -> store.clients().enrol("x", Z85.encode(new byte[32]), "a", null), KeyStoreException.Reason.INVALID,
                 "public key of client 'x': the all-zero key is not a CURVE public key");
-        assertFails(() -> store.enrol("x", key(), " ", null), KeyStoreException.Reason.INVALID, "actor is missing");
+        assertFails(() -> store.clients().enrol("x", key(), " ", null), KeyStoreException.Reason.INVALID, "actor is missing");
         assertFails(() -> store.audit().append("a", "x", null, "d".repeat(4001), null), KeyStoreException.Reason.INVALID,
                 "detail is 4001 characters long (at most 4000)");
         assertFails(() -> store.audit().page(Long.MAX_VALUE, 0), KeyStoreException.Reason.INVALID,
                 "page size must be 1 to 1000, got 0");
-        assertThat(store.listClients()).isEmpty();
+        assertThat(store.clients().list()).isEmpty();
     }
 
     @Test
     void revokes() {
-        store.enrol("c", key(), "alice", null);
+        store.clients().enrol("c", key(), "alice", null);
         clock.advance(Duration.ofMinutes(1));
-        ClientRecord r = store.revoke("c", "bob", "cli");
+        ClientRecord r = store.clients().revoke("c", "bob", "cli");
         assertThat(r.status()).isEqualTo(ClientStatus.REVOKED);
         assertThat(r.revokedAt()).isEqualTo(Instant.parse("2025-06-01T10:01:00.123456Z"));
         assertThat(r.isAdmittedAt(clock.instant())).isFalse();
-        assertFails(() -> store.revoke("c", "bob", "cli"), KeyStoreException.Reason.INVALID,
+        assertFails(() -> store.clients().revoke("c", "bob", "cli"), KeyStoreException.Reason.INVALID,
                 "client 'c' is already revoked (since 2025-06-01T10:01:00.123456Z)");
-        assertFails(() -> store.revoke("nope", "bob", "cli"), KeyStoreException.Reason.NOT_FOUND,
+        assertFails(() -> store.clients().revoke("nope", "bob", "cli"), KeyStoreException.Reason.NOT_FOUND,
                 "no client named 'nope'");
-        assertFails(() -> store.quarantine("c", "flood", null, "bob", null), KeyStoreException.Reason.INVALID,
+        assertFails(() -> store.clients().quarantine("c", "flood", null, "bob", null), KeyStoreException.Reason.INVALID,
                 "client 'c' is revoked; a revoked client cannot be quarantined");
-        assertFails(() -> store.setLimits("c", new ClientLimits(1.0, null, null), "bob", null),
+        assertFails(() -> store.clients().setLimits("c", new ClientLimits(1.0, null, null), "bob", null),
                 KeyStoreException.Reason.INVALID, "client 'c' is revoked; its limits cannot be changed");
         AuditEntry last = store.audit().page(Long.MAX_VALUE, 1).get(0);
         assertThat(last.action()).isEqualTo(AuditActions.CLIENT_REVOKE);
@@ -149,11 +149,11 @@ class KeyStoreTest {
 
     @Test
     void quarantinesAndReleases() {
-        store.enrol("c", key(), "alice", null);
-        assertFails(() -> store.release("c", "bob", null), KeyStoreException.Reason.INVALID,
+        store.clients().enrol("c", key(), "alice", null);
+        assertFails(() -> store.clients().release("c", "bob", null), KeyStoreException.Reason.INVALID,
                 "client 'c' is not quarantined (it is active)");
         Instant until = clock.instant().plus(Duration.ofMinutes(10));
-        ClientRecord q = store.quarantine("c", "flooding", until, "system", "gateway");
+        ClientRecord q = store.clients().quarantine("c", "flooding", until, "system", "gateway");
         assertThat(q.status()).isEqualTo(ClientStatus.QUARANTINED);
         assertThat(q.quarantineReason()).isEqualTo("flooding");
         assertThat(q.quarantinedAt()).isEqualTo(Instant.parse("2025-06-01T10:00:00.123456Z"));
@@ -162,20 +162,20 @@ class KeyStoreTest {
         assertThat(q.isQuarantinedAt(until.plusSeconds(1))).isFalse();
         assertThat(q.isAdmittedAt(until.plusSeconds(1))).isTrue();
 
-        ClientRecord again = store.quarantine("c", "manual", null, "alice", null);
+        ClientRecord again = store.clients().quarantine("c", "manual", null, "alice", null);
         assertThat(again.quarantineUntil()).isNull();
         assertThat(again.quarantineReason()).isEqualTo("manual");
 
-        ClientRecord released = store.release("c", "alice", null);
+        ClientRecord released = store.clients().release("c", "alice", null);
         assertThat(released.status()).isEqualTo(ClientStatus.ACTIVE);
         assertThat(released.quarantineReason()).isNull();
         assertThat(released.quarantinedAt()).isNull();
         assertThat(released.quarantineUntil()).isNull();
 
-        assertFails(() -> store.quarantine("c", "x", clock.instant(), "a", null), KeyStoreException.Reason.INVALID,
+        assertFails(() -> store.clients().quarantine("c", "x", clock.instant(), "a", null), KeyStoreException.Reason.INVALID,
                 "quarantine end 2025-06-01T10:00:00.123456789Z for client 'c' is not after now"
                         + " (2025-06-01T10:00:00.123456Z)");
-        assertFails(() -> store.quarantine("c", " ", null, "a", null), KeyStoreException.Reason.INVALID,
+        assertFails(() -> store.clients().quarantine("c", " ", null, "a", null), KeyStoreException.Reason.INVALID,
                 "quarantine reason is missing");
         assertThat(store.audit().page(Long.MAX_VALUE, 10)).extracting(AuditEntry::action).containsExactly(
                 AuditActions.CLIENT_RELEASE, AuditActions.CLIENT_QUARANTINE, AuditActions.CLIENT_QUARANTINE,
@@ -184,44 +184,44 @@ class KeyStoreTest {
 
     @Test
     void setsLimits() {
-        store.enrol("c", key(), "alice", null);
-        ClientRecord r = store.setLimits("c", new ClientLimits(2.5, 10, null), "alice", null);
+        store.clients().enrol("c", key(), "alice", null);
+        ClientRecord r = store.clients().setLimits("c", new ClientLimits(2.5, 10, null), "alice", null);
         assertThat(r.limits()).isEqualTo(new ClientLimits(2.5, 10, null));
-        assertThat(store.findByName("c").orElseThrow().limits()).isEqualTo(new ClientLimits(2.5, 10, null));
+        assertThat(store.clients().findByName("c").orElseThrow().limits()).isEqualTo(new ClientLimits(2.5, 10, null));
         assertThat(store.audit().page(Long.MAX_VALUE, 1).get(0).detail())
                 .isEqualTo("messagesPerSecond=2.5, burst=10, bytesPerSecond=default");
-        assertThat(store.setLimits("c", null, "alice", null).limits()).isEqualTo(ClientLimits.DEFAULTS);
-        assertThat(store.setLimits("c", new ClientLimits(null, null, 1L << 40), "a", null).limits().bytesPerSecond())
+        assertThat(store.clients().setLimits("c", null, "alice", null).limits()).isEqualTo(ClientLimits.DEFAULTS);
+        assertThat(store.clients().setLimits("c", new ClientLimits(null, null, 1L << 40), "a", null).limits().bytesPerSecond())
                 .isEqualTo(1L << 40);
     }
 
     @Test
     void clientChangesMoveOnlyOnCommittedChanges() {
-        long before = store.clientChanges();
-        store.enrol("c", key(), "alice", null);
-        assertThat(store.clientChanges()).isEqualTo(before + 1);
-        assertThatThrownBy(() -> store.release("c", "a", null)).isInstanceOf(KeyStoreException.class);
-        store.touchLastSeen(Map.of("c", clock.instant()));
-        assertThat(store.clientChanges()).isEqualTo(before + 1);
-        store.revoke("c", "a", null);
-        assertThat(store.clientChanges()).isEqualTo(before + 2);
+        long before = store.clients().changes();
+        store.clients().enrol("c", key(), "alice", null);
+        assertThat(store.clients().changes()).isEqualTo(before + 1);
+        assertThatThrownBy(() -> store.clients().release("c", "a", null)).isInstanceOf(KeyStoreException.class);
+        store.clients().touchLastSeen(Map.of("c", clock.instant()));
+        assertThat(store.clients().changes()).isEqualTo(before + 1);
+        store.clients().revoke("c", "a", null);
+        assertThat(store.clients().changes()).isEqualTo(before + 2);
     }
 
     @Test
     void touchesLastSeenInABatchWithoutAudit() {
-        store.enrol("a", key(), "alice", null);
-        store.enrol("b", key(), "alice", null);
+        store.clients().enrol("a", key(), "alice", null);
+        store.clients().enrol("b", key(), "alice", null);
         Instant t1 = Instant.parse("2025-06-01T11:00:00.000001Z");
         Map<String, Instant> seen = new LinkedHashMap<>();
         seen.put("a", t1);
         seen.put("b", t1.plusSeconds(5));
         seen.put("ghost", t1);
-        store.touchLastSeen(seen);
-        assertThat(store.findByName("a").orElseThrow().lastSeen()).isEqualTo(t1);
-        assertThat(store.findByName("b").orElseThrow().lastSeen()).isEqualTo(t1.plusSeconds(5));
-        store.touchLastSeen(Map.of("a", t1.minusSeconds(60)));
-        assertThat(store.findByName("a").orElseThrow().lastSeen()).isEqualTo(t1);
-        store.touchLastSeen(Map.of());
+        store.clients().touchLastSeen(seen);
+        assertThat(store.clients().findByName("a").orElseThrow().lastSeen()).isEqualTo(t1);
+        assertThat(store.clients().findByName("b").orElseThrow().lastSeen()).isEqualTo(t1.plusSeconds(5));
+        store.clients().touchLastSeen(Map.of("a", t1.minusSeconds(60)));
+        assertThat(store.clients().findByName("a").orElseThrow().lastSeen()).isEqualTo(t1);
+        store.clients().touchLastSeen(Map.of());
         assertThat(store.audit().page(Long.MAX_VALUE, 10)).hasSize(2);
     }
 
@@ -336,10 +336,10 @@ class KeyStoreTest {
     @Test
     void survivesReopening() {
         String k = key();
-        store.enrol("kept", k, "alice", null);
+        store.clients().enrol("kept", k, "alice", null);
         store.close();
         store = KeyStore.open(KeyStore.fileUrl(dir.resolve("data")), clock);
-        assertThat(store.findByKey(k).orElseThrow().name()).isEqualTo("kept");
+        assertThat(store.clients().findByKey(k).orElseThrow().name()).isEqualTo("kept");
         assertThat(store.schemaVersion()).isEqualTo(6);
     }
 
@@ -347,7 +347,7 @@ class KeyStoreTest {
     void closedStoreRefusesWork() {
         store.close();
         store.close();
-        assertThatThrownBy(() -> store.listClients())
+        assertThatThrownBy(() -> store.clients().list())
                 .isInstanceOfSatisfying(KeyStoreException.class,
                         e -> assertThat(e.reason()).isEqualTo(KeyStoreException.Reason.STORAGE))
                 .hasMessageEndingWith("is closed");
@@ -415,7 +415,7 @@ class KeyStoreTest {
         }
         try (KeyStore current = KeyStore.open(url, clock)) {
             assertThat(current.schemaVersion()).isEqualTo(6);
-            assertThat(current.findByName("legacy").orElseThrow().publicKey()).isEqualTo(k);
+            assertThat(current.clients().findByName("legacy").orElseThrow().publicKey()).isEqualTo(k);
             assertThat(current.admins().find("admin")).isPresent();
             assertThat(current.audit().pageFor("legacy", Long.MAX_VALUE, 10)).hasSize(1);
         }
@@ -424,19 +424,19 @@ class KeyStoreTest {
     @Test
     void backsUpAndRestores() throws Exception {
         String k = key();
-        store.enrol("backed-up", k, "alice", null);
+        store.clients().enrol("backed-up", k, "alice", null);
         Path zip = dir.resolve("backup.zip");
         store.backup(zip);
         assertThat(zip).exists();
         assertFails(() -> store.backup(zip), KeyStoreException.Reason.INVALID,
                 "backup file " + zip + " already exists; choose a new name");
-        store.enrol("after-backup", key(), "alice", null);
+        store.clients().enrol("after-backup", key(), "alice", null);
 
         Path restored = dir.resolve("restored");
         KeyStore.restore(zip, restored);
         try (KeyStore r = KeyStore.open(KeyStore.fileUrl(restored), clock)) {
-            assertThat(r.findByName("backed-up").orElseThrow().publicKey()).isEqualTo(k);
-            assertThat(r.findByName("after-backup")).isEmpty();
+            assertThat(r.clients().findByName("backed-up").orElseThrow().publicKey()).isEqualTo(k);
+            assertThat(r.clients().findByName("after-backup")).isEmpty();
         }
         assertFails(() -> KeyStore.restore(zip, restored), KeyStoreException.Reason.INVALID,
                 "data directory " + restored + " is not empty; restore only into an empty or new directory");
@@ -460,7 +460,7 @@ class KeyStoreTest {
                 String name = "c" + (i % 20); // every name twice
                 results.add(pool.submit(() -> {
                     try {
-                        store.enrol(name, key(), "t", null);
+                        store.clients().enrol(name, key(), "t", null);
                         return "ok";
                     } catch (KeyStoreException e) {
                         return e.reason().name();
@@ -476,7 +476,7 @@ class KeyStoreTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(store.listClients()).hasSize(20);
+        assertThat(store.clients().list()).hasSize(20);
         assertThat(store.audit().page(Long.MAX_VALUE, 100)).hasSize(20);
     }
 }

@@ -68,15 +68,15 @@ class WorkerKeysTest {
     void aKeyIsEitherAClientsOrAWorkersNeverBoth() {
         String clientKey = key();
         String workerKey = key();
-        store.enrol("sensor-1", clientKey, "admin", "cli");
+        store.clients().enrol("sensor-1", clientKey, "admin", "cli");
         store.workers().enrol("resizer-1", workerKey, "admin", "cli");
         fails(() -> store.workers().enrol("resizer-2", clientKey, "admin", "cli"), KeyStoreException.Reason.DUPLICATE_KEY,
                 "is enrolled as client 'sensor-1'; a worker needs a key of its own");
-        fails(() -> store.enrol("sensor-2", workerKey, "admin", "cli"), KeyStoreException.Reason.DUPLICATE_KEY,
+        fails(() -> store.clients().enrol("sensor-2", workerKey, "admin", "cli"), KeyStoreException.Reason.DUPLICATE_KEY,
                 "is already enrolled as worker 'resizer-1'");
         fails(() -> store.workers().enrol("resizer-1", key(), "admin", "cli"), KeyStoreException.Reason.DUPLICATE_NAME,
                 "a worker named 'resizer-1' is already enrolled");
-        assertThat(store.listClients()).extracting(ClientRecord::name).containsExactly("sensor-1");
+        assertThat(store.clients().list()).extracting(ClientRecord::name).containsExactly("sensor-1");
     }
 
     @Test

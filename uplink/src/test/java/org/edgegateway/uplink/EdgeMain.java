@@ -33,9 +33,9 @@ public final class EdgeMain {
         String sensorName = args[3];
         String sensorKey = args[4];
         KeyStore store = KeyStore.open(KeyStore.fileUrl(home.resolve("data")));
-        if (store.listClients().stream().noneMatch(c -> c.name().equals(sensorName))) {
-            store.enrol(sensorName, sensorKey, "test", "local");
-            store.setLimits(sensorName, Edges.UNLIMITED, "test", "local");
+        if (store.clients().list().stream().noneMatch(c -> c.name().equals(sensorName))) {
+            store.clients().enrol(sensorName, sensorKey, "test", "local");
+            store.clients().setLimits(sensorName, Edges.UNLIMITED, "test", "local");
         }
         CurveKeyPair serverKeys = ZCertFiles.loadOrGenerate(home.resolve("keys"), "server");
         UplinkConfig config = new UplinkConfig(bundle, upstream, Set.of(), 1_000_000, 64, Duration.ofSeconds(10),

@@ -86,7 +86,7 @@ class ApiTokenScopesTest {
                 Map.of("name", "sneaky", "publicKey", CurveKeyPair.generate().publicZ85()), bearer(token));
         assertThat(enrol.status()).isEqualTo(403);
         assertThat(enrol.json().get("message").asText()).contains("scope read-only");
-        assertThat(gw.store.findByName("sneaky")).isEmpty();
+        assertThat(gw.store.clients().findByName("sneaky")).isEmpty();
         Https.Reply mint = reader.send("POST", "/api/tokens", Map.of("name", "escalated", "scope", "admin"),
                 bearer(token));
         assertThat(mint.status()).as("only admin scope creates tokens").isEqualTo(403);

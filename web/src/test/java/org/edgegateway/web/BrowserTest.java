@@ -131,7 +131,7 @@ class BrowserTest {
         click("enrol-submit");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("enrol-result"), "Enrolled sensor-7"));
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#clients-table tr[data-client='sensor-7']")));
-        assertThat(gw.store.findByName("sensor-7")).hasValueSatisfying(
+        assertThat(gw.store.clients().findByName("sensor-7")).hasValueSatisfying(
                 r -> assertThat(r.publicKey()).isEqualTo(sensor.publicZ85()));
 
         try (ZContext context = new ZContext(1)) {
@@ -282,7 +282,7 @@ class BrowserTest {
         click("generate-submit");
         WebElement link = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("bundle-link")));
         assertThat(link.getAttribute("href")).contains("/api/bundles/");
-        assertThat(gw.store.findByName("made-here")).isPresent();
+        assertThat(gw.store.clients().findByName("made-here")).isPresent();
         assertThat(driver.findElement(By.id("generate-result")).getText()).doesNotContain("downloaded");
 
         // The bundle is saved, and only then does the page say so.
@@ -400,8 +400,8 @@ class BrowserTest {
         click("dialog-ok");
         wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("#pending-table tr[data-client='site9-b']")));
         visible("pending-empty");
-        assertThat(gw.store.findByName("site9-a").orElseThrow().status()).isEqualTo(org.edgegateway.keys.ClientStatus.ACTIVE);
-        assertThat(gw.store.findByName("site9-b").orElseThrow().status()).isEqualTo(org.edgegateway.keys.ClientStatus.REVOKED);
+        assertThat(gw.store.clients().findByName("site9-a").orElseThrow().status()).isEqualTo(org.edgegateway.keys.ClientStatus.ACTIVE);
+        assertThat(gw.store.clients().findByName("site9-b").orElseThrow().status()).isEqualTo(org.edgegateway.keys.ClientStatus.REVOKED);
 
         clickWhenReady(By.cssSelector("#claims-table tr[data-claim='1'] button[data-action=revoke-claim]"));
         visible("dialog");

@@ -42,7 +42,7 @@ class SecurityTest {
         Https.Reply post = anonymous.post("/api/clients",
                 Map.of("name", "x", "publicKey", CurveKeyPair.generate().publicZ85()));
         assertThat(post.status()).isEqualTo(401);
-        assertThat(gw.store.findByName("x")).isEmpty();
+        assertThat(gw.store.clients().findByName("x")).isEmpty();
         Https.Reply forged = anonymous.send("GET", "/api/clients", null,
                 Map.of("Cookie", SessionCookie.TLS_NAME + "=forged"));
         assertThat(forged.status()).isEqualTo(401);
@@ -62,7 +62,7 @@ class SecurityTest {
                 Map.of("X-CSRF-Token", "guess"));
         assertThat(wrong.status()).isEqualTo(403);
         assertThat(h.send("DELETE", "/api/session", null, Map.of("X-CSRF-Token", "guess")).status()).isEqualTo(403);
-        assertThat(gw.store.findByName("a")).isEmpty();
+        assertThat(gw.store.clients().findByName("a")).isEmpty();
 
         Https.Reply foreign = h.send("POST", "/api/clients", Map.of("name", "a", "publicKey", key),
                 Map.of("Origin", "https://evil.example"));
@@ -72,7 +72,7 @@ class SecurityTest {
         Https.Reply form = h.send("POST", "/api/clients", "name=a&publicKey=" + key,
                 Map.of("Content-Type", "application/x-www-form-urlencoded"));
         assertThat(form.status()).as("a form post is refused").isEqualTo(415);
-        assertThat(gw.store.findByName("a")).isEmpty();
+        assertThat(gw.store.clients().findByName("a")).isEmpty();
 
         Https.Reply sameOrigin = h.send("POST", "/api/clients", Map.of("name", "a", "publicKey", key),
                 Map.of("Origin", gw.baseUrl()));

@@ -133,7 +133,7 @@ class ControlChannelTest {
         org.edgegateway.keys.KeyStore.restore(copy, dir.resolve("restored"));
         try (org.edgegateway.keys.KeyStore restored = org.edgegateway.keys.KeyStore.open(
                 org.edgegateway.keys.KeyStore.fileUrl(dir.resolve("restored")))) {
-            assertThat(restored.listClients()).extracting(org.edgegateway.keys.ClientRecord::name)
+            assertThat(restored.clients().list()).extracting(org.edgegateway.keys.ClientRecord::name)
                     .containsExactly("sensor-1", "sensor-2");
         }
         assertThat(gw.store().audit().page(Long.MAX_VALUE, 5)).first().satisfies(e -> {

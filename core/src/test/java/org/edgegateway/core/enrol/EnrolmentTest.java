@@ -145,7 +145,7 @@ class EnrolmentTest {
             }
             assertThat(GatewayFixture.await(WAIT, () -> gw.gateway().admin().bans().stream()
                     .anyMatch(b -> b.address().equals("127.0.0.1")))).as("the address is banned").isTrue();
-            assertThat(gw.store().listClients()).isEmpty();
+            assertThat(gw.store().clients().list()).isEmpty();
             assertThat(GatewayFixture.await(WAIT, () -> gw.store().audit().page(Long.MAX_VALUE, 50).stream().anyMatch(e ->
                     e.action().equals(AuditActions.CLAIM_REFUSED) && e.detail().contains("BAD_CLAIM")
                             && "127.0.0.1".equals(e.source())))).isTrue();
@@ -170,7 +170,7 @@ class EnrolmentTest {
                 return last[0].startsWith("CLAIM_EXPIRED: ");
             })).as(() -> last[0]).isTrue();
             assertThat(enrolAs(gw, CurveKeyPair.generate(), brief.secret(), "e-1").get(1)).startsWith("CLAIM_EXPIRED: ");
-            assertThat(gw.store().listClients()).isEmpty();
+            assertThat(gw.store().clients().list()).isEmpty();
         }
     }
 
@@ -199,7 +199,7 @@ class EnrolmentTest {
             List<String> rb = GatewayFixture.receiveText(b);
             assertThat(List.of(ra.get(0), rb.get(0))).containsExactlyInAnyOrder("ENROLLED", "ERROR");
             assertThat(ra.get(0).equals("ERROR") ? ra.get(1) : rb.get(1)).startsWith("CLAIM_USED_UP: ");
-            assertThat(gw.store().listClients()).hasSize(1);
+            assertThat(gw.store().clients().list()).hasSize(1);
         }
     }
 
