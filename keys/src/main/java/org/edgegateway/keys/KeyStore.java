@@ -1,28 +1,17 @@
 package org.edgegateway.keys;
 
-import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.List;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's store of enrolled clients, admin users, API tokens and the audit log: thread-safe,
- * JDBC on an embedded H2 database. Every change is one transaction that includes its audit row, so
- * the log never misses a change and never records one that did not happen.
+ * The gateway's key store, one embedded H2 database reached by JDBC: thread-safe. This class opens
+ * it, closes it, backs it up and hands out its parts, one class per concern, which share its
+ * connection pool and clock ({@link Database}): {@link #clients()}, {@link #audit()},
+ * {@link #admins()}, {@link #tokens()}, {@link #workers()} and {@link #claims()}. Every change any
+ * of them makes is one transaction that includes its audit row, so the log never misses a change
+ * and never records one that did not happen.
  *
  * <p>Durability: {@link #open} sets H2's {@code WRITE_DELAY} to 0 (and {@link #fileUrl(Path)}
  * says so too), so a transaction is in the database file when its commit returns and survives
@@ -45,31 +34,27 @@ import org.slf4j.LoggerFactory;
  */
 public final class KeyStore implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(KeyStore.class);
-
     /** Flyway's record of the migrations applied, with their checksums (see {@link Migrations}). */
     static final String HISTORY_TABLE = Migrations.HISTORY_TABLE;
 
     private final Database db;
-    private final String location;
-    private final int schemaVersion;
     private final Clients clients;
     private final AuditLog audit;
     private final AdminUsers admins;
     private final ApiTokens tokens;
     private final WorkerKeys workers;
     private final Claims claims;
+    private final Backups backups;
 
     private KeyStore(Database db) {
         this.db = db;
-        this.location = db.location();
-        this.schemaVersion = db.schemaVersion();
         this.clients = new Clients(db);
         this.audit = new AuditLog(db);
         this.admins = new AdminUsers(db);
         this.tokens = new ApiTokens(db);
         this.workers = new WorkerKeys(db);
         this.claims = new Claims(db, clients);
+        this.backups = new Backups(db);
     }
 
     // ================================================================== opening
@@ -123,16 +108,16 @@ public final class KeyStore implements AutoCloseable {
         return jdbcUrl;
     }
 
-    // ================================================================== accessors
+    // ================================================================== what it holds
 
     /** The highest migration applied to this store. */
     public int schemaVersion() {
-        return schemaVersion;
+        return db.schemaVersion();
     }
 
     /** Where the store is, for messages (the file path of a file store). */
     public String location() {
-        return location;
+        return db.location();
     }
 
     /** The enrolled clients (the sensors' keys). */
@@ -175,32 +160,7 @@ public final class KeyStore implements AutoCloseable {
      *                           STORAGE if the backup fails
      */
     public void backup(Path zipFile) {
-        Path target = zipFile.toAbsolutePath().normalize();
-        Path dir = target.getParent();
-        if (Files.exists(target)) {
-            throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                    "backup file " + target + " already exists; choose a new name");
-        }
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                    "backup directory " + dir + " does not exist");
-        }
-        Path temp = dir.resolve("." + target.getFileName() + "." + System.nanoTime() + ".tmp");
-        try {
-            backupTo(temp, "back up to " + target);
-            try {
-                Files.move(temp, target); // no REPLACE_EXISTING: fails if the target appeared meanwhile
-            } catch (FileAlreadyExistsException e) {
-                throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                        "backup file " + target + " already exists; choose a new name", e);
-            } catch (IOException e) {
-                throw new KeyStoreException(KeyStoreException.Reason.STORAGE,
-                        "cannot write backup file " + target + ": " + e, e);
-            }
-            LOG.info("KeyStore {}: backed up to {}", location, target);
-        } finally {
-            deleteQuietly(temp);
-        }
+        backups.write(zipFile);
     }
 
     /**
@@ -211,50 +171,7 @@ public final class KeyStore implements AutoCloseable {
      * @throws KeyStoreException STORAGE if the backup or the writing fails
      */
     public void backup(OutputStream out) {
-        Path dir = Path.of(location).toAbsolutePath().getParent();
-        Path temp = dir.resolve(".backup-" + System.nanoTime() + ".zip.tmp");
-        try {
-            backupTo(temp, "back up");
-            try {
-                Files.copy(temp, out);
-                out.flush();
-            } catch (IOException e) {
-                throw new KeyStoreException(KeyStoreException.Reason.STORAGE, "key store " + location
-                        + ": cannot send the backup: " + e.getMessage(), e);
-            }
-            LOG.info("KeyStore {}: backed up to a stream", location);
-        } finally {
-            deleteQuietly(temp);
-        }
-    }
-
-    /** H2's {@code BACKUP TO temp}, then the file made owner-only: it holds hashes and the audit log. */
-    private void backupTo(Path temp, String what) {
-        String path = temp.toString();
-        if (path.indexOf('\'') >= 0) {
-            throw new KeyStoreException(KeyStoreException.Reason.INVALID, "backup file " + temp + " has a quote in its path");
-        }
-        db.query(what, c -> {
-            try (Statement s = c.createStatement()) {
-                s.execute("BACKUP TO '" + path + "'");
-            }
-            return null;
-        });
-        try {
-            if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-            }
-        } catch (IOException e) {
-            throw new KeyStoreException(KeyStoreException.Reason.STORAGE, "cannot restrict " + temp + ": " + e, e);
-        }
-    }
-
-    private void deleteQuietly(Path temp) {
-        try {
-            Files.deleteIfExists(temp);
-        } catch (IOException e) {
-            LOG.warn("KeyStore {}: cannot delete temporary backup file {}: {}", location, temp, e.toString());
-        }
+        backups.write(out);
     }
 
     /**
@@ -265,82 +182,7 @@ public final class KeyStore implements AutoCloseable {
      *                           store backup; STORAGE if it cannot be written
      */
     public static void restore(Path zipFile, Path dataDir) {
-        Path dir = dataDir.toAbsolutePath().normalize();
-        try {
-            if (Files.exists(dir)) {
-                if (!Files.isDirectory(dir)) {
-                    throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                            "restore target " + dir + " is not a directory");
-                }
-                try (Stream<Path> entries = Files.list(dir)) {
-                    if (entries.findAny().isPresent()) {
-                        throw new KeyStoreException(KeyStoreException.Reason.INVALID, "data directory " + dir
-                                + " is not empty; restore only into an empty or new directory");
-                    }
-                }
-            } else {
-                Files.createDirectories(dir);
-            }
-            Path db = dir.resolve("keystore.mv.db");
-            boolean found = false;
-            try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(zipFile))) {
-                for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
-                    String entry = e.getName();
-                    if (e.isDirectory() || !entry.endsWith(".mv.db")) {
-                        continue;
-                    }
-                    if (found) {
-                        throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                                zipFile + " holds more than one database; it is not a key store backup");
-                    }
-                    found = true;
-                    try (OutputStream out = Files.newOutputStream(Files.createFile(db,
-                            db.getFileSystem().supportedFileAttributeViews().contains("posix")
-                                    ? new java.nio.file.attribute.FileAttribute<?>[] {
-                                        PosixFilePermissions.asFileAttribute(
-                                                PosixFilePermissions.fromString("rw-------"))}
-                                    : new java.nio.file.attribute.FileAttribute<?>[0]),
-                            StandardOpenOption.WRITE)) {
-                        zip.transferTo(out);
-                    }
-                }
-            } catch (IOException e) {
-                Files.deleteIfExists(db);
-                throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                        "cannot read backup " + zipFile + ": " + e.getMessage(), e);
-            }
-            if (!found) {
-                throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                        zipFile + " holds no database file; it is not a key store backup");
-            }
-            try {
-                checkIsKeyStore(dir);
-            } catch (KeyStoreException e) {
-                try (Stream<Path> files = Files.list(dir)) {
-                    for (Path p : (Iterable<Path>) files::iterator) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-                throw e;
-            }
-            LOG.info("KeyStore: restored {} into {}", zipFile, dir);
-        } catch (IOException e) {
-            throw new KeyStoreException(KeyStoreException.Reason.STORAGE,
-                    "cannot restore " + zipFile + " into " + dir + ": " + e, e);
-        }
-    }
-
-    private static void checkIsKeyStore(Path dir) {
-        String url = fileUrl(dir) + ";IFEXISTS=TRUE";
-        try (Connection c = DriverManager.getConnection(url, Database.USER, Database.PASSWORD)) {
-            // made by this release (Flyway's history) or by one before Flyway (schema_version)
-            if (!Migrations.tableExists(c, Migrations.HISTORY_TABLE) && !Migrations.tableExists(c, Migrations.LEGACY_TABLE)) {
-                throw new SQLException("no schema history");
-            }
-        } catch (SQLException e) {
-            throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                    "the restored file is not an Edge Gateway key store: " + Database.describe(e), e);
-        }
+        Backups.restore(zipFile, dataDir);
     }
 
     /** Closes the store; operations afterwards fail with STORAGE. Idempotent. */
@@ -351,6 +193,7 @@ public final class KeyStore implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "KeyStore[" + location + ", schema V" + schemaVersion + (db.isClosed() ? ", closed" : "") + "]";
+        return "KeyStore[" + db.location() + ", schema V" + db.schemaVersion() + (db.isClosed() ? ", closed" : "")
+                + "]";
     }
 }
