@@ -2,6 +2,7 @@ package org.edgegateway.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.edgegateway.keys.StoreFixture.key;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,36 +16,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ClaimsTest {
     private static final Instant T0 = Instant.parse("2026-06-01T10:00:00Z");
 
-    @TempDir
-    Path dir;
-
-    private final MutableClock clock = new MutableClock(T0);
-    private KeyStore store;
-
-    @BeforeEach
-    void open() {
-        store = KeyStore.open(KeyStore.fileUrl(dir.resolve("data")), clock);
-    }
-
-    @AfterEach
-    void close() {
-        store.close();
-    }
+    @RegisterExtension
+    final StoreFixture fx = new StoreFixture(T0);
+    private final MutableClock clock = fx.clock();
+    private KeyStore store = fx.store();
 
     private NewClaim claim(String prefix, int uses, boolean manual) {
         return store.claims().create(prefix, uses, T0.plus(Duration.ofHours(24)), manual, "admin", "cli");
-    }
-
-    private static String key() {
-        return CurveKeyPair.generate().publicZ85();
     }
 
     @Test
@@ -82,13 +66,13 @@ class ClaimsTest {
     void theSecretIsStoredOnlyAsItsHash() throws Exception {
         NewClaim c = claim("s-", 1, false);
         store.close();
-        try (Stream<Path> files = Files.walk(dir)) {
+        try (Stream<Path> files = Files.walk(fx.dir())) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).as(f.toString())
                         .doesNotContain(c.secret());
             }
         }
-        store = KeyStore.open(KeyStore.fileUrl(dir.resolve("data")), clock);
+        store = fx.reopen();
         assertThat(store.claims().redeem(c.secret(), "s-1", key(), "a").enrolled()).isTrue();
     }
 
@@ -141,7 +125,8 @@ class ClaimsTest {
         assertThat(store.claims().pending().get(0).address()).isEqualTo("192.0.2.4");
         assertThat(store.claims().pending().get(0).claimId()).isEqualTo(c.claim().id());
 
-        assertThatThrownBy(() -> store.clients().quarantine("m-1", "x", null, "admin", "cli")).hasMessageContaining("pending");
+        assertThatThrownBy(() -> store.clients().quarantine("m-1", "x", null, "admin", "cli"))
+                .hasMessageContaining("pending");
         ClientRecord approved = store.clients().approve("m-1", "admin", "cli");
         assertThat(approved.status()).isEqualTo(ClientStatus.ACTIVE);
         assertThat(approved.isAdmittedAt(T0)).isTrue();

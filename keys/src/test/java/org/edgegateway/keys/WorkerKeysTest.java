@@ -1,47 +1,24 @@
 package org.edgegateway.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.edgegateway.keys.StoreFixture.assertFailsContaining;
+import static org.edgegateway.keys.StoreFixture.key;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class WorkerKeysTest {
     private static final Instant T0 = Instant.parse("2026-06-01T10:00:00Z");
 
-    @TempDir
-    Path dir;
-
-    private final MutableClock clock = new MutableClock(T0);
-    private KeyStore store;
-
-    @BeforeEach
-    void open() {
-        store = KeyStore.open(KeyStore.fileUrl(dir.resolve("data")), clock);
-    }
-
-    @AfterEach
-    void close() {
-        store.close();
-    }
-
-    private static String key() {
-        return CurveKeyPair.generate().publicZ85();
-    }
-
-    private static void fails(Runnable r, KeyStoreException.Reason reason, String message) {
-        assertThatThrownBy(r::run).isInstanceOfSatisfying(KeyStoreException.class,
-                e -> assertThat(e.reason()).isEqualTo(reason)).hasMessageContaining(message);
-    }
+    @RegisterExtension
+    final StoreFixture fx = new StoreFixture(T0);
+    private final KeyStore store = fx.store();
 
     @Test
     void aWorkerKeyIsEnrolledListedAndRevokedWithAnAuditTrail() {
@@ -49,7 +26,7 @@ class WorkerKeysTest {
         WorkerRecord w = store.workers().enrol("resizer-1", k, "admin", "cli");
         assertThat(w.active()).isTrue();
         assertThat(w.enrolledAt()).isEqualTo(T0);
-        clock.advance(java.time.Duration.ofMinutes(1));
+        fx.clock().advance(java.time.Duration.ofMinutes(1));
         WorkerRecord revoked = store.workers().revoke("resizer-1", "admin", "cli");
         assertThat(revoked.active()).isFalse();
         assertThat(revoked.revokedAt()).isEqualTo(T0.plusSeconds(60));
@@ -58,10 +35,10 @@ class WorkerKeysTest {
         List<AuditEntry> audit = store.audit().page(Long.MAX_VALUE, 10);
         assertThat(audit).extracting(AuditEntry::action).containsExactly("worker.revoke", "worker.enrol");
         assertThat(audit.get(1).detail()).isEqualTo("key " + k);
-        fails(() -> store.workers().revoke("resizer-1", "admin", "cli"), KeyStoreException.Reason.INVALID,
-                "worker 'resizer-1' is already revoked");
-        fails(() -> store.workers().revoke("nobody", "admin", "cli"), KeyStoreException.Reason.NOT_FOUND,
-                "no worker named 'nobody'");
+        assertFailsContaining(() -> store.workers().revoke("resizer-1", "admin", "cli"),
+                KeyStoreException.Reason.INVALID, "worker 'resizer-1' is already revoked");
+        assertFailsContaining(() -> store.workers().revoke("nobody", "admin", "cli"),
+                KeyStoreException.Reason.NOT_FOUND, "no worker named 'nobody'");
     }
 
     @Test
@@ -70,20 +47,22 @@ class WorkerKeysTest {
         String workerKey = key();
         store.clients().enrol("sensor-1", clientKey, "admin", "cli");
         store.workers().enrol("resizer-1", workerKey, "admin", "cli");
-        fails(() -> store.workers().enrol("resizer-2", clientKey, "admin", "cli"), KeyStoreException.Reason.DUPLICATE_KEY,
+        assertFailsContaining(() -> store.workers().enrol("resizer-2", clientKey, "admin", "cli"),
+                KeyStoreException.Reason.DUPLICATE_KEY,
                 "is enrolled as client 'sensor-1'; a worker needs a key of its own");
-        fails(() -> store.clients().enrol("sensor-2", workerKey, "admin", "cli"), KeyStoreException.Reason.DUPLICATE_KEY,
-                "is already enrolled as worker 'resizer-1'");
-        fails(() -> store.workers().enrol("resizer-1", key(), "admin", "cli"), KeyStoreException.Reason.DUPLICATE_NAME,
-                "a worker named 'resizer-1' is already enrolled");
+        assertFailsContaining(() -> store.clients().enrol("sensor-2", workerKey, "admin", "cli"),
+                KeyStoreException.Reason.DUPLICATE_KEY, "is already enrolled as worker 'resizer-1'");
+        assertFailsContaining(() -> store.workers().enrol("resizer-1", key(), "admin", "cli"),
+                KeyStoreException.Reason.DUPLICATE_NAME, "a worker named 'resizer-1' is already enrolled");
         assertThat(store.clients().list()).extracting(ClientRecord::name).containsExactly("sensor-1");
     }
 
     @Test
     void badNamesAndKeysAreRefusedAtTheBoundary() {
-        fails(() -> store.workers().enrol("../x", key(), "admin", "cli"), KeyStoreException.Reason.INVALID, "worker name");
-        fails(() -> store.workers().enrol("ok", "not-a-key", "admin", "cli"), KeyStoreException.Reason.INVALID,
-                "public key of client 'ok'");
+        assertFailsContaining(() -> store.workers().enrol("../x", key(), "admin", "cli"),
+                KeyStoreException.Reason.INVALID, "worker name");
+        assertFailsContaining(() -> store.workers().enrol("ok", "not-a-key", "admin", "cli"),
+                KeyStoreException.Reason.INVALID, "public key of client 'ok'");
         assertThat(store.workers().findByName("../x")).isEmpty();
         assertThat(store.workers().list()).isEmpty();
     }
