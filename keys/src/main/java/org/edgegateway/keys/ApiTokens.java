@@ -46,32 +46,21 @@ public final class ApiTokens {
             throw new KeyStoreException(KeyStoreException.Reason.INVALID, "expiry " + expiresAt + " of API token '"
                     + name + "' is not after now (" + now + ")");
         }
-        try {
-            return db.inTransaction("create API token '" + name + "'", c -> {
-                checkNew(c, name, tokenHash);
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_tokens"
-                        + " (name, token_hash, scope, created_at, created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-                    ps.setString(1, name);
-                    ps.setString(2, tokenHash);
-                    ps.setString(3, scope.label());
-                    Database.setInstant(ps, 4, now);
-                    ps.setString(5, actor);
-                    Database.setInstant(ps, 6, expires);
-                    ps.executeUpdate();
-                }
-                AuditLog.insert(c, now, actor, AuditActions.TOKEN_CREATE, name, "scope " + scope.label()
-                        + (expires == null ? ", no expiry" : ", expires " + expires), source);
-                return select(c, "name", name, false).orElseThrow();
-            });
-        } catch (KeyStoreException e) {
-            if (Database.isUniqueViolation(e)) {
-                db.query("create API token '" + name + "'", c -> {
-                    checkNew(c, name, tokenHash);
-                    return null;
-                });
+        return db.insertUnique("create API token '" + name + "'", c -> checkNew(c, name, tokenHash), c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_tokens"
+                    + " (name, token_hash, scope, created_at, created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, name);
+                ps.setString(2, tokenHash);
+                ps.setString(3, scope.label());
+                Database.setInstant(ps, 4, now);
+                ps.setString(5, actor);
+                Database.setInstant(ps, 6, expires);
+                ps.executeUpdate();
             }
-            throw e;
-        }
+            AuditLog.insert(c, now, actor, AuditActions.TOKEN_CREATE, name, "scope " + scope.label()
+                    + (expires == null ? ", no expiry" : ", expires " + expires), source);
+            return select(c, "name", name, false).orElseThrow();
+        });
     }
 
     private static void checkNew(Connection c, String name, String hash) throws SQLException {

@@ -56,32 +56,21 @@ public final class Clients {
         StoreArgs.requireKey(name, publicKeyZ85);
         StoreArgs.requireActor(actor, source);
         Instant now = db.now();
-        ClientRecord record;
-        try {
-            record = db.inTransaction("enrol client '" + name + "'", c -> {
-                checkNew(c, name, publicKeyZ85, db.schemaVersion() >= WorkerKeys.SINCE);
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO clients"
-                        + " (name, public_key, status, enrolled_at, enrolled_by) VALUES (?, ?, ?, ?, ?)")) {
-                    ps.setString(1, name);
-                    ps.setString(2, publicKeyZ85);
-                    ps.setString(3, ClientStatus.ACTIVE.name());
-                    Database.setInstant(ps, 4, now);
-                    ps.setString(5, actor);
-                    ps.executeUpdate();
-                }
-                AuditLog.insert(c, now, actor, AuditActions.CLIENT_ENROL, name, "key " + publicKeyZ85, source);
-                return select(c, "name", name, false).orElseThrow();
-            });
-        } catch (KeyStoreException e) {
-            if (Database.isUniqueViolation(e)) {
-                // another transaction enrolled the same name or key between our check and insert
-                db.query("enrol client '" + name + "'", c -> {
-                    checkNew(c, name, publicKeyZ85, db.schemaVersion() >= WorkerKeys.SINCE);
-                    return null;
-                });
+        boolean workers = db.schemaVersion() >= WorkerKeys.SINCE;
+        Database.Check free = c -> checkNew(c, name, publicKeyZ85, workers);
+        ClientRecord record = db.insertUnique("enrol client '" + name + "'", free, c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO clients"
+                    + " (name, public_key, status, enrolled_at, enrolled_by) VALUES (?, ?, ?, ?, ?)")) {
+                ps.setString(1, name);
+                ps.setString(2, publicKeyZ85);
+                ps.setString(3, ClientStatus.ACTIVE.name());
+                Database.setInstant(ps, 4, now);
+                ps.setString(5, actor);
+                ps.executeUpdate();
             }
-            throw e;
-        }
+            AuditLog.insert(c, now, actor, AuditActions.CLIENT_ENROL, name, "key " + publicKeyZ85, source);
+            return select(c, "name", name, false).orElseThrow();
+        });
         changed();
         return record;
     }

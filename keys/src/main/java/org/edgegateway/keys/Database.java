@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * connection of the pool, either in one transaction ({@link #inTransaction}) or reading
  * ({@link #query}).
  *
- * <p>The rule every part keeps: a change is one {@link #inTransaction} whose work writes its audit
- * row ({@link AuditLog#insert}) on the same connection, so the row commits with the change or not
- * at all. Only the bookkeeping of last-seen times and token use writes no audit row.
+ * <p>The rule every part keeps: a change is one transaction ({@link #inTransaction},
+ * {@link #insertUnique}) whose work writes its audit row ({@link AuditLog#insert}) on the same
+ * connection, so the row commits with the change or not at all. Only the bookkeeping of last-seen
+ * times and token use writes no audit row.
  */
 final class Database {
 
@@ -141,6 +142,34 @@ final class Database {
             }
         } catch (SQLException e) {
             throw failure(what, e);
+        }
+    }
+
+    @FunctionalInterface
+    interface Check {
+        void run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code check} and then {@code insert} in one transaction, {@code check} throwing when a
+     * name or key is taken. When a unique constraint refuses the insert all the same (another
+     * transaction took the name or key between the two), runs {@code check} again on its own, so that
+     * the exception says which and who holds it; any other failure is thrown as it is.
+     */
+    <T> T insertUnique(String what, Check check, Work<T> insert) {
+        try {
+            return inTransaction(what, c -> {
+                check.run(c);
+                return insert.run(c);
+            });
+        } catch (KeyStoreException e) {
+            if (isUniqueViolation(e)) {
+                query(what, c -> {
+                    check.run(c);
+                    return null;
+                });
+            }
+            throw e;
         }
     }
 

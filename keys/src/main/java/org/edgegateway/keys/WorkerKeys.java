@@ -43,31 +43,18 @@ public final class WorkerKeys {
         StoreArgs.requireKey(name, publicKeyZ85);
         StoreArgs.requireActor(actor, source);
         Instant now = db.now();
-        WorkerRecord r;
-        try {
-            r = db.inTransaction("enrol worker '" + name + "'", c -> {
-                checkNew(c, name, publicKeyZ85);
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO workers"
-                        + " (name, public_key, status, enrolled_at, enrolled_by) VALUES (?, ?, 'ACTIVE', ?, ?)")) {
-                    ps.setString(1, name);
-                    ps.setString(2, publicKeyZ85);
-                    Database.setInstant(ps, 3, now);
-                    ps.setString(4, actor);
-                    ps.executeUpdate();
-                }
-                AuditLog.insert(c, now, actor, AuditActions.WORKER_ENROL, name, "key " + publicKeyZ85, source);
-                return select(c, "name", name, false).orElseThrow();
-            });
-        } catch (KeyStoreException e) {
-            if (Database.isUniqueViolation(e)) {
-                // Enrolled by another transaction between our check and insert: say by whom.
-                db.query("enrol worker '" + name + "'", c -> {
-                    checkNew(c, name, publicKeyZ85);
-                    return null;
-                });
+        WorkerRecord r = db.insertUnique("enrol worker '" + name + "'", c -> checkNew(c, name, publicKeyZ85), c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO workers"
+                    + " (name, public_key, status, enrolled_at, enrolled_by) VALUES (?, ?, 'ACTIVE', ?, ?)")) {
+                ps.setString(1, name);
+                ps.setString(2, publicKeyZ85);
+                Database.setInstant(ps, 3, now);
+                ps.setString(4, actor);
+                ps.executeUpdate();
             }
-            throw e;
-        }
+            AuditLog.insert(c, now, actor, AuditActions.WORKER_ENROL, name, "key " + publicKeyZ85, source);
+            return select(c, "name", name, false).orElseThrow();
+        });
         changes.incrementAndGet();
         return r;
     }
