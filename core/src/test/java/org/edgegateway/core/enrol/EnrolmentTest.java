@@ -16,7 +16,6 @@ import org.edgegateway.core.config.Settings;
 import org.edgegateway.core.pubsub.PubSubConfig;
 import org.edgegateway.core.testing.GatewayFixture;
 import org.edgegateway.keys.AuditActions;
-import org.edgegateway.keys.AuditEntry;
 import org.edgegateway.keys.ClientStatus;
 import org.edgegateway.keys.CurveKeyPair;
 import org.junit.jupiter.api.Test;
