@@ -1,4 +1,7 @@
 /*
+ * One file on purpose (over 1,000 lines): the harness compiles it with one cc command on the
+ * machine under test, with no build system, so the load client's modes share one source.
+ *
  * load: the libzmq load client of the side-by-side benchmark (SideBySide.java), run as its own
  * process. DEALERs with CURVE, each with its own enrolled key, send the classic [TYPE, PAYLOAD] and
  * match the answers [ACK, detail] or [ERROR, "CODE: detail"] to the requests in order, per socket.

@@ -34,17 +34,8 @@ final class ClientsCommand {
     /** {@code clients add NAME (--public-key Z85 | --generate --out DIR)}. */
     @Command(name = "add", description = "Enrol a client's CURVE public key, or generate a key pair and a bundle for it.")
     static final class Add extends EnrolKeyCommand {
-        @ParentCommand
-        ClientsCommand clients;
-
-        @Override
-        String kind() {
-            return "client";
-        }
-
-        @Override
-        CommandBackend open() {
-            return clients.session();
+        Add() {
+            super("client");
         }
 
         @Override

@@ -14,7 +14,9 @@ import org.edgegateway.keys.Z85;
 import org.edgegateway.keys.ZCertFiles;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code clients add} and {@code workers add}: enrol NAME with {@code --public-key Z85}, or generate a
@@ -22,6 +24,11 @@ import picocli.CommandLine.Parameters;
  * to the bundle only, never kept by the gateway.
  */
 abstract class EnrolKeyCommand implements Callable<Integer> {
+    private final String kind;
+
+    @Spec
+    CommandSpec spec;
+
     @Parameters(paramLabel = "NAME", description = "Unique name: letters, digits, '.', '_' or '-', up to 64")
     String name;
 
@@ -46,10 +53,10 @@ abstract class EnrolKeyCommand implements Callable<Integer> {
         Path out;
     }
 
-    /** What is enrolled, as the messages say it: {@code client} or {@code worker}. */
-    abstract String kind();
-
-    abstract CommandBackend open();
+    /** @param kind what is enrolled, as the messages say it: {@code client} or {@code worker} */
+    EnrolKeyCommand(String kind) {
+        this.kind = kind;
+    }
 
     /** Enrols {@code publicKey} under {@link #name}; returns the public key as stored. */
     abstract String enrol(AdminService admin, String publicKey);
@@ -63,10 +70,10 @@ abstract class EnrolKeyCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws IOException {
-        ClientNames.requireValid(kind() + " name", name);
-        try (CommandBackend session = open()) {
+        ClientNames.requireValid(kind + " name", name);
+        try (CommandBackend session = CommandBackend.open(((Main) spec.root().userObject()).home())) {
             AdminService admin = session.admin();
-            String label = kind().equals("client") ? "" : kind() + " ";
+            String label = kind.equals("client") ? "" : kind + " ";
             if (source.publicKey != null) {
                 Z85.decodeKey(source.publicKey);
                 System.out.println("enrolled " + label + name + " " + enrol(admin, source.publicKey) + note(session));

@@ -28,17 +28,8 @@ final class WorkersCommand {
     /** {@code workers add NAME (--public-key Z85 | --generate --out DIR)}. */
     @Command(name = "add", description = "Enrol a worker's CURVE public key, or generate a key pair and a bundle for it.")
     static final class Add extends EnrolKeyCommand {
-        @ParentCommand
-        WorkersCommand workers;
-
-        @Override
-        String kind() {
-            return "worker";
-        }
-
-        @Override
-        CommandBackend open() {
-            return workers.session();
+        Add() {
+            super("worker");
         }
 
         @Override

@@ -81,36 +81,22 @@ final class Https {
     }
 
     Reply send(String method, String path, Object body, Map<String, String> extraHeaders) {
-        try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
-            if (body == null) {
-                b.method(method, HttpRequest.BodyPublishers.noBody());
-            } else {
-                String text = body instanceof String s ? s : JSON.writeValueAsString(body);
-                b.method(method, HttpRequest.BodyPublishers.ofString(text));
-                if (!extraHeaders.containsKey("Content-Type")) {
-                    b.header("Content-Type", "application/json");
-                }
+        HttpRequest.BodyPublisher publisher;
+        Map<String, String> headers = extraHeaders;
+        if (body == null) {
+            publisher = HttpRequest.BodyPublishers.noBody();
+        } else {
+            try {
+                publisher = HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : JSON.writeValueAsString(body));
+            } catch (IOException e) {
+                throw new AssertionError(e);
             }
-            if (cookie != null) {
-                b.header("Cookie", cookie);
+            if (!extraHeaders.containsKey("Content-Type")) {
+                headers = new java.util.HashMap<>(extraHeaders);
+                headers.put("Content-Type", "application/json");
             }
-            if (csrf != null && !extraHeaders.containsKey("X-CSRF-Token")) {
-                b.header("X-CSRF-Token", csrf);
-            }
-            extraHeaders.forEach((k, v) -> {
-                if (v != null) {
-                    b.header(k, v);
-                }
-            });
-            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(r.statusCode(), r.body(), r.headers());
-        } catch (IOException e) {
-            throw new AssertionError(method + " " + path + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
+        return exchange(method, path, publisher, Duration.ofSeconds(20), headers);
     }
 
     /** One part of a multipart/form-data body; {@code fileName} null for a plain field. */
@@ -154,9 +140,14 @@ final class Https {
     }
 
     Reply sendBytes(String method, String path, byte[] body, Map<String, String> headers) {
+        return exchange(method, path, HttpRequest.BodyPublishers.ofByteArray(body), Duration.ofSeconds(30), headers);
+    }
+
+    /** Sends with this admin's cookie and CSRF token unless {@code headers} names its own; null values are left out. */
+    private Reply exchange(String method, String path, HttpRequest.BodyPublisher body, Duration timeout,
+                           Map<String, String> headers) {
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                    .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).method(method, body);
             if (cookie != null) {
                 b.header("Cookie", cookie);
             }

@@ -88,29 +88,18 @@ public final class BanList implements ZapHandler.AddressGate {
      * malformed greeting, a dropped or stalled handshake); may ban the address.
      */
     public void abandoned(String address) {
-        if (address == null || address.isEmpty() || exempt(address)) {
-            return;
-        }
-        Instant now = clock.instant();
-        long ms = now.toEpochMilli();
-        BanView added;
-        synchronized (this) {
-            Ban ban = bans.get(address);
-            if (ban != null && now.isBefore(ban.until)) {
-                return;
-            }
-            double handshakes = tracker(address, ms).handshakes.add(ms);
-            if (handshakes < config.banHandshakes()) {
-                return;
-            }
-            added = ban(address, now, (long) handshakes + " failed or abandoned handshakes within "
-                    + config.banHandshakeWindow().toSeconds() + " s");
-        }
-        onBan.accept(added);
+        count(address, t -> t.handshakes, config.banHandshakes(), "failed or abandoned handshakes",
+                config.banHandshakeWindow());
     }
 
     /** Reports a failed authentication from {@code address}; may ban it. */
     public void failed(String address) {
+        count(address, t -> t.failures, config.banAuthFailures(), "failed authentications", config.banAuthWindow());
+    }
+
+    /** Counts one event in {@code address}'s window {@code which}; bans the address at {@code threshold}. */
+    private void count(String address, java.util.function.Function<Tracker, SlidingWindowCounter> which,
+                       int threshold, String what, java.time.Duration window) {
         if (address == null || address.isEmpty() || exempt(address)) {
             return;
         }
@@ -122,12 +111,11 @@ public final class BanList implements ZapHandler.AddressGate {
             if (ban != null && now.isBefore(ban.until)) {
                 return;
             }
-            double failures = tracker(address, ms).failures.add(ms);
-            if (failures < config.banAuthFailures()) {
+            double events = which.apply(tracker(address, ms)).add(ms);
+            if (events < threshold) {
                 return;
             }
-            added = ban(address, now, (long) failures + " failed authentications within "
-                    + config.banAuthWindow().toSeconds() + " s");
+            added = ban(address, now, (long) events + " " + what + " within " + window.toSeconds() + " s");
         }
         onBan.accept(added);
     }

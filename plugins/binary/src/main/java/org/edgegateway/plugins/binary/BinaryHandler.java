@@ -2,13 +2,11 @@ package org.edgegateway.plugins.binary;
 
 import java.io.IOException;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.edgegateway.plugin.api.HandlerMessage;
 import org.edgegateway.plugin.api.HandlerResult;
 import org.edgegateway.plugin.api.MessageHandler;
 import org.edgegateway.plugin.api.PluginContext;
 import org.edgegateway.plugin.api.PluginMetrics;
-import org.edgegateway.plugin.support.PluginSettings;
 import org.edgegateway.plugin.support.RotatingFiles;
 import org.pf4j.Extension;
 
@@ -25,18 +23,14 @@ import org.pf4j.Extension;
 public final class BinaryHandler implements MessageHandler {
     static final String FILE = "data.bin";
 
-    private static final long IDLE_NANOS = TimeUnit.MINUTES.toNanos(1);
-
     private final RotatingFiles files;
     private final PluginMetrics metrics;
 
     public BinaryHandler(PluginContext context) {
-        this.files = new RotatingFiles(context::clientFolder, FILE,
-                PluginSettings.wholeNumber(context.config(), "file-size", 64L * 1024 * 1024),
-                (int) Math.min(Integer.MAX_VALUE, PluginSettings.wholeNumber(context.config(), "keep-files", 9)));
-        this.metrics = context.metrics();
         // Files stay open between messages; those of clients silent for a minute are closed.
-        context.scheduler().scheduleWithFixedDelay(() -> files.closeIdle(IDLE_NANOS), 1, 1, TimeUnit.MINUTES);
+        this.files = RotatingFiles.fromSettings(context::clientFolder, FILE, context.config(), 64L * 1024 * 1024,
+                context.scheduler());
+        this.metrics = context.metrics();
     }
 
     @Override

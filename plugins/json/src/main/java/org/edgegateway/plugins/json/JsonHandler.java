@@ -12,13 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.edgegateway.plugin.api.HandlerMessage;
 import org.edgegateway.plugin.api.HandlerResult;
 import org.edgegateway.plugin.api.MessageHandler;
 import org.edgegateway.plugin.api.PluginContext;
 import org.edgegateway.plugin.api.PluginMetrics;
-import org.edgegateway.plugin.support.PluginSettings;
 import org.edgegateway.plugin.support.RotatingFiles;
 import org.pf4j.Extension;
 
@@ -41,20 +39,16 @@ public final class JsonHandler implements MessageHandler {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
     private final List<String> requiredFields;
-    private static final long IDLE_NANOS = TimeUnit.MINUTES.toNanos(1);
-
     private final RotatingFiles files;
     private final PluginMetrics metrics;
 
     public JsonHandler(PluginContext context) {
         String required = context.config().getOrDefault("required-fields", "");
         this.requiredFields = Arrays.stream(required.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        this.files = new RotatingFiles(context::clientFolder, FILE,
-                PluginSettings.wholeNumber(context.config(), "file-size", 16L * 1024 * 1024),
-                (int) Math.min(Integer.MAX_VALUE, PluginSettings.wholeNumber(context.config(), "keep-files", 9)));
-        this.metrics = context.metrics();
         // Files stay open between messages; those of clients silent for a minute are closed.
-        context.scheduler().scheduleWithFixedDelay(() -> files.closeIdle(IDLE_NANOS), 1, 1, TimeUnit.MINUTES);
+        this.files = RotatingFiles.fromSettings(context::clientFolder, FILE, context.config(), 16L * 1024 * 1024,
+                context.scheduler());
+        this.metrics = context.metrics();
     }
 
     @Override

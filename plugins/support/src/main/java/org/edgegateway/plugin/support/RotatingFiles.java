@@ -11,8 +11,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -63,6 +66,22 @@ public final class RotatingFiles implements AutoCloseable {
         this.base = base;
         this.fileSize = fileSize;
         this.keep = keep;
+    }
+
+    /**
+     * Files sized by a plugin's settings {@code file-size} (bytes, default {@code defaultFileSize}) and
+     * {@code keep-files} (default 9), whose idle files {@code scheduler} closes: those of clients not
+     * written to for a minute, checked every minute.
+     */
+    public static RotatingFiles fromSettings(Function<String, Path> clientFolder, String base,
+                                             Map<String, String> settings, long defaultFileSize,
+                                             ScheduledExecutorService scheduler) {
+        RotatingFiles files = new RotatingFiles(clientFolder, base,
+                PluginSettings.wholeNumber(settings, "file-size", defaultFileSize),
+                (int) Math.min(Integer.MAX_VALUE, PluginSettings.wholeNumber(settings, "keep-files", 9)));
+        long idle = TimeUnit.MINUTES.toNanos(1);
+        scheduler.scheduleWithFixedDelay(() -> files.closeIdle(idle), 1, 1, TimeUnit.MINUTES);
+        return files;
     }
 
     /** Appends {@code record} to the client's current file, rotating first when it would not fit. */

@@ -46,6 +46,24 @@ class RotatingFilesTest {
     }
 
     @Test
+    void fromSettingsSizesByThePluginsSettingsAndSchedulesTheIdleCheck() throws Exception {
+        var scheduler = new java.util.concurrent.ScheduledThreadPoolExecutor(1);
+        try (RotatingFiles files = RotatingFiles.fromSettings(this::folder, "data.log",
+                Map.of("file-size", "12", "keep-files", "1"), 1 << 20, scheduler)) {
+            for (int i = 0; i < 6; i++) {
+                files.append("a", ("rec-" + i + "\n").getBytes(StandardCharsets.US_ASCII));
+            }
+            assertThat(scheduler.getQueue()).as("the idle check, scheduled").hasSize(1);
+        } finally {
+            scheduler.shutdownNow();
+        }
+        try (var list = Files.list(dir.resolve("a"))) {
+            assertThat(list.map(p -> p.getFileName().toString()).sorted()).containsExactly("data.log", "data.log.2");
+        }
+        assertThat(Files.readString(dir.resolve("a/data.log"))).isEqualTo("rec-4\nrec-5\n");
+    }
+
+    @Test
     void aFileClosedUnderneathIsOpenedAgainAndAppendsContinue() throws Exception {
         RotatingFiles files = new RotatingFiles(this::folder, "x.bin", 1 << 20, 1);
         files.append("c", new byte[] {1});
