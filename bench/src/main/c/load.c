@@ -585,6 +585,22 @@ struct load_config {
     struct window go;
 };
 
+/* Starts the thread or dies naming it (WHAT thread T). */
+static void start_thread(pthread_t *thread, void *(*fn)(void *), void *arg, const char *what, int t) {
+    int rc = pthread_create(thread, NULL, fn, arg);
+    if (rc != 0) {
+        die("starting %s thread %d: %s", what, t, strerror(rc));
+    }
+}
+
+/* Waits for the thread to end or dies naming it (WHAT thread T). */
+static void join_thread(pthread_t thread, const char *what, int t) {
+    int rc = pthread_join(thread, NULL);
+    if (rc != 0) {
+        die("joining %s thread %d: %s", what, t, strerror(rc));
+    }
+}
+
 /* A worker thread's share of the DEALERs; it owns them from its start. */
 struct load_worker {
     pthread_t thread;
@@ -825,18 +841,12 @@ static int run_load(int argc, char **argv)
         workers[t].npeers = share;
         stats_init(&workers[t].stats);
         from += share;
-        int rc = pthread_create(&workers[t].thread, NULL, load_loop, &workers[t]);
-        if (rc != 0) {
-            die("starting worker thread %d: %s", t, strerror(rc));
-        }
+        start_thread(&workers[t].thread, load_loop, &workers[t], "worker", t);
     }
     struct stats all;
     stats_init(&all);
     for (int t = 0; t < threads; t++) {
-        int rc = pthread_join(workers[t].thread, NULL);
-        if (rc != 0) {
-            die("joining worker thread %d: %s", t, strerror(rc));
-        }
+        join_thread(workers[t].thread, "worker", t);
         merge(&all, &workers[t].stats);
         free(workers[t].stats.hist);
     }
@@ -993,18 +1003,12 @@ static int run_handshake(int argc, char **argv)
     for (int t = 0; t < concurrency; t++) {
         workers[t].shared = &sh;
         stats_init(&workers[t].stats);
-        int rc = pthread_create(&workers[t].thread, NULL, handshake_loop, &workers[t]);
-        if (rc != 0) {
-            die("starting handshake thread %d: %s", t, strerror(rc));
-        }
+        start_thread(&workers[t].thread, handshake_loop, &workers[t], "handshake", t);
     }
     struct stats all;
     stats_init(&all);
     for (int t = 0; t < concurrency; t++) {
-        int rc = pthread_join(workers[t].thread, NULL);
-        if (rc != 0) {
-            die("joining handshake thread %d: %s", t, strerror(rc));
-        }
+        join_thread(workers[t].thread, "handshake", t);
         merge(&all, &workers[t].stats);
         free(workers[t].stats.hist);
     }
