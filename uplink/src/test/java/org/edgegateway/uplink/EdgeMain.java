@@ -46,7 +46,10 @@ public final class EdgeMain {
         GatewayConfig gatewayConfig = GatewayConfig.from(Settings.of(Map.of("gateway.endpoint", "tcp://127.0.0.1:*",
                 "gateway.dedup-window", "4096")));
         Gateway gateway = Gateway.start(gatewayConfig, store, serverKeys,
-                uplink.wrap(BuiltinPlugins.start(home.resolve("plugin-host"))), Clock.systemUTC());
+                uplink.wrap(BuiltinPlugins.start(home.resolve("plugin-host"),
+                        // a loaded test machine can stall a call past the 2 s default; this test is not about time-outs
+                        org.edgegateway.core.router.LaneLimits.defaults().withTimeout(Duration.ofSeconds(30)))),
+                Clock.systemUTC());
         uplink.start();
         Path tmp = home.resolve("ready.tmp");
         Files.writeString(tmp, gateway.boundEndpoint() + "\n" + serverKeys.publicZ85() + "\n", StandardCharsets.UTF_8);
