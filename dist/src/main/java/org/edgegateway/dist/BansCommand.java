@@ -1,7 +1,5 @@
 package org.edgegateway.dist;
 
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import org.edgegateway.core.admin.AdminException;
 import org.edgegateway.core.admin.BanView;
@@ -39,7 +37,7 @@ final class BansCommand {
                 System.out.printf(format, "ADDRESS", "REASON", "UNTIL", "REFUSALS");
                 for (BanView b : session.admin().bans()) {
                     System.out.printf(format, b.address(), b.reason(),
-                            b.until() == null ? "-" : DateTimeFormatter.ISO_INSTANT.format(b.until().truncatedTo(ChronoUnit.SECONDS)),
+                            Times.iso(b.until(), "-"),
                             b.refusals());
                 }
             }

@@ -10,8 +10,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import org.edgegateway.core.admin.AdminException;
 import org.edgegateway.core.admin.ClaimFile;
@@ -89,7 +87,7 @@ final class ClaimsCommand {
                 }
                 ClaimView v = c.claim();
                 System.out.println("claim " + v.id() + ": " + v.uses() + " sensors named " + v.prefix() + "..., "
-                        + v.approval() + " approval, until " + instant(v.expiresAt()) + ClientsCommand.note(session));
+                        + v.approval() + " approval, until " + Times.iso(v.expiresAt(), "-") + ClientsCommand.note(session));
                 System.out.println("claim file written to " + out.toAbsolutePath() + " (mode 0600; enrolment at "
                         + c.enrolEndpoint() + "); its secret is shown nowhere else");
             }
@@ -127,7 +125,7 @@ final class ClaimsCommand {
                 System.out.printf(format, "ID", "PREFIX", "USES LEFT", "APPROVE", "STATE", "EXPIRES");
                 for (ClaimView v : session.admin().claims()) {
                     System.out.printf(format, v.id(), v.prefix(), v.usesLeft() + "/" + v.uses(), v.approval(), v.state(),
-                            instant(v.expiresAt()));
+                            Times.iso(v.expiresAt(), "-"));
                 }
             }
             return Main.OK;
@@ -152,9 +150,5 @@ final class ClaimsCommand {
             }
             return Main.OK;
         }
-    }
-
-    static String instant(java.time.Instant at) {
-        return at == null ? "-" : DateTimeFormatter.ISO_INSTANT.format(at.truncatedTo(ChronoUnit.SECONDS));
     }
 }

@@ -2,8 +2,6 @@ package org.edgegateway.dist;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.edgegateway.core.admin.AdminException;
@@ -83,7 +81,7 @@ final class ClientsCommand {
                         v.peerAddress() == null ? "-" : v.peerAddress(),
                         live ? Long.toString(v.messages()) : "-",
                         live && v.connected() ? Long.toString(v.connectionMessages()) : "-",
-                        v.lastSeen() == null ? "never" : DateTimeFormatter.ISO_INSTANT.format(v.lastSeen().truncatedTo(ChronoUnit.SECONDS)));
+                        Times.iso(v.lastSeen(), "never"));
             }
         }
     }
@@ -111,8 +109,7 @@ final class ClientsCommand {
         String apply(AdminService admin) {
             Duration d = duration == null ? null : Settings.duration(duration);
             ClientView v = admin.quarantine(name, reason, d, CommandBackend.actor());
-            return "quarantined " + v.name() + (v.quarantineUntil() == null ? " until released"
-                    : " until " + v.quarantineUntil());
+            return "quarantined " + v.name() + " until " + Times.iso(v.quarantineUntil(), "released");
         }
     }
 
@@ -192,7 +189,7 @@ final class ClientsCommand {
                 System.out.printf(format, "NAME", "CLAIM", "PUBLIC KEY", "FROM", "ENROLLED");
                 for (org.edgegateway.keys.PendingClient p : session.admin().pendingClients()) {
                     System.out.printf(format, p.name(), p.claimId(), p.publicKey(),
-                            p.address() == null ? "-" : p.address(), ClaimsCommand.instant(p.enrolledAt()));
+                            p.address() == null ? "-" : p.address(), Times.iso(p.enrolledAt(), "-"));
                 }
             }
             return Main.OK;

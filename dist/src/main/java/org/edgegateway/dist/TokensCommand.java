@@ -2,8 +2,6 @@ package org.edgegateway.dist;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import org.edgegateway.core.admin.ApiTokenView;
 import org.edgegateway.core.admin.NewApiToken;
@@ -65,7 +63,7 @@ final class TokensCommand {
                 NewApiToken made = session.admin().createApiToken(name, s, expiresAt, CommandBackend.actor());
                 System.out.println(made.secret());
                 System.err.println("API token " + name + " (scope " + s.label() + ", "
-                        + (made.token().expiresAt() == null ? "no expiry" : "expires " + time(made.token().expiresAt()))
+                        + (made.token().expiresAt() == null ? "no expiry" : "expires " + Times.iso(made.token().expiresAt(), "never"))
                         + "): shown only this once");
             }
             return Main.OK;
@@ -85,11 +83,10 @@ final class TokensCommand {
                 System.out.printf(format, "NAME", "SCOPE", "CREATED", "EXPIRES", "LAST USED", "STATE");
                 Instant now = Instant.now();
                 for (ApiTokenView t : session.admin().apiTokens()) {
-                    String state = t.revokedAt() != null ? "revoked " + time(t.revokedAt())
+                    String state = t.revokedAt() != null ? "revoked " + Times.iso(t.revokedAt(), "-")
                             : t.usableAt(now) ? "active" : "expired";
-                    System.out.printf(format, t.name(), t.scope().label(), time(t.createdAt()),
-                            t.expiresAt() == null ? "never" : time(t.expiresAt()),
-                            t.lastUsedAt() == null ? "never" : time(t.lastUsedAt()), state);
+                    System.out.printf(format, t.name(), t.scope().label(), Times.iso(t.createdAt(), "-"),
+                            Times.iso(t.expiresAt(), "never"), Times.iso(t.lastUsedAt(), "never"), state);
                 }
             }
             return Main.OK;
@@ -113,9 +110,5 @@ final class TokensCommand {
             }
             return Main.OK;
         }
-    }
-
-    static String time(Instant at) {
-        return DateTimeFormatter.ISO_INSTANT.format(at.truncatedTo(ChronoUnit.SECONDS));
     }
 }

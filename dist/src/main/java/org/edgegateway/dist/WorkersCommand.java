@@ -1,8 +1,6 @@
 package org.edgegateway.dist;
 
 import java.io.PrintStream;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.edgegateway.core.admin.AdminException;
@@ -73,7 +71,7 @@ final class WorkersCommand {
                 for (WorkerView c : w.connections()) {
                     out.printf(format, w.name(), w.status(), "yes", c.peerAddress(), String.join(",", c.types()),
                             c.inFlight(), c.served(), c.failed(),
-                            DateTimeFormatter.ISO_INSTANT.format(c.lastHeartbeat().truncatedTo(ChronoUnit.SECONDS)));
+                            Times.iso(c.lastHeartbeat(), "-"));
                 }
             }
         }

@@ -2,8 +2,6 @@ package org.edgegateway.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,26 +25,6 @@ import org.zeromq.ZMQ;
 @Timeout(120)
 class ClaimsCommandTest {
 
-    private static String cli(GatewayHome home, String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
-            System.setOut(capture);
-            System.setErr(capture);
-            String[] all = new String[args.length + 2];
-            all[0] = "--home";
-            all[1] = home.root().toString();
-            System.arraycopy(args, 0, all, 2, args.length);
-            code = Main.run(all);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        return "exit " + code + "\n" + buffer.toString(StandardCharsets.UTF_8);
-    }
-
     private static String field(String claimFile, String name) {
         Matcher m = Pattern.compile("(?m)^    " + Pattern.quote(name) + " = \"([^\"]*)\"$").matcher(claimFile);
         assertThat(m.find()).as(name + " in\n" + claimFile).isTrue();
@@ -63,7 +41,7 @@ class ClaimsCommandTest {
                 "enrol.enabled=true", "enrol.endpoint=" + enrolEndpoint, "")), StandardCharsets.UTF_8);
         try (GatewayApp app = GatewayApp.start(home, Map.of()); ZContext context = new ZContext(1)) {
             Path file = dir.resolve("site1.claim");
-            String made = cli(home, "claims", "create", "site1-", "--uses", "2", "--expires", "24h", "--approve",
+            String made = Cli.run(home, "claims", "create", "site1-", "--uses", "2", "--expires", "24h", "--approve",
                     "manual", "--out", file.toString());
             assertThat(made).startsWith("exit 0").contains("claim 1: 2 sensors named site1-..., manual approval");
             assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
@@ -74,7 +52,7 @@ class ClaimsCommandTest {
             assertThat(field(claim, "enrol-endpoint")).isEqualTo(enrolEndpoint);
             assertThat(field(claim, "public-key")).isEqualTo(app.gateway().admin().serverPublicKey());
             assertThat(field(claim, "endpoint")).isEqualTo(app.gateway().clientEndpoint());
-            assertThat(cli(home, "claims", "create", "site1-", "--uses", "2", "--expires", "24h", "--out",
+            assertThat(Cli.run(home, "claims", "create", "site1-", "--uses", "2", "--expires", "24h", "--out",
                     file.toString())).startsWith("exit 4").contains("already exists");
 
             CurveKeyPair sensor = CurveKeyPair.generate();
@@ -89,20 +67,20 @@ class ClaimsCommandTest {
             GatewayFixture.send(s, "ENROL", secret, "site1-a");
             assertThat(GatewayFixture.receiveText(s)).containsExactly("PENDING", "site1-a");
 
-            assertThat(cli(home, "clients", "pending")).startsWith("exit 0").contains("site1-a")
+            assertThat(Cli.run(home, "clients", "pending")).startsWith("exit 0").contains("site1-a")
                     .contains(sensor.publicZ85()).contains("127.0.0.1");
-            assertThat(cli(home, "claims", "list")).startsWith("exit 0").contains("site1-").contains("1/2")
+            assertThat(Cli.run(home, "claims", "list")).startsWith("exit 0").contains("site1-").contains("1/2")
                     .contains("manual").contains("active");
-            assertThat(cli(home, "clients", "approve", "site1-a")).startsWith("exit 0").contains("approved site1-a");
-            assertThat(cli(home, "clients", "reject", "site1-a")).startsWith("exit 2").contains("not pending");
-            assertThat(cli(home, "claims", "revoke", "1")).startsWith("exit 0").contains("revoked claim 1");
-            assertThat(cli(home, "claims", "revoke", "99")).startsWith("exit 3");
+            assertThat(Cli.run(home, "clients", "approve", "site1-a")).startsWith("exit 0").contains("approved site1-a");
+            assertThat(Cli.run(home, "clients", "reject", "site1-a")).startsWith("exit 2").contains("not pending");
+            assertThat(Cli.run(home, "claims", "revoke", "1")).startsWith("exit 0").contains("revoked claim 1");
+            assertThat(Cli.run(home, "claims", "revoke", "99")).startsWith("exit 3");
 
             GatewayFixture.send(s, "ENROL", secret, "site1-b");
             List<String> refused = GatewayFixture.receiveText(s);
             assertThat(refused.get(0)).isEqualTo("ERROR");
             assertThat(refused.get(1)).startsWith("CLAIM_REVOKED: ");
-            assertThat(cli(home, "claims", "list")).contains("revoked");
+            assertThat(Cli.run(home, "claims", "list")).contains("revoked");
         }
     }
 
@@ -110,19 +88,19 @@ class ClaimsCommandTest {
     void aGatewayWithoutEnrolmentMakesNoClaim(@TempDir Path dir) throws Exception {
         GatewayHome home = new GatewayHome(dir.resolve("home"));
         Path file = dir.resolve("x.claim");
-        String out = cli(home, "claims", "create", "x-", "--uses", "1", "--expires", "1h", "--out", file.toString());
+        String out = Cli.run(home, "claims", "create", "x-", "--uses", "1", "--expires", "1h", "--out", file.toString());
         assertThat(out).startsWith("exit 4").contains("enrol.enabled=true");
         assertThat(file).doesNotExist();
-        assertThat(cli(home, "claims", "create", "x-", "--uses", "1", "--expires", "1h", "--approve", "maybe",
+        assertThat(Cli.run(home, "claims", "create", "x-", "--uses", "1", "--expires", "1h", "--approve", "maybe",
                 "--out", file.toString())).startsWith("exit 2");
 
         // Enrolment on, the gateway stopped: the claim is made in the key store for its next start.
         Files.writeString(home.configFile(), "enrol.enabled=true\nenrol.public-endpoint=tcp://gw.example:5558\n",
                 StandardCharsets.UTF_8);
-        String offline = cli(home, "claims", "create", "x-", "--uses", "1", "--expires", "1h", "--out", file.toString());
+        String offline = Cli.run(home, "claims", "create", "x-", "--uses", "1", "--expires", "1h", "--out", file.toString());
         assertThat(offline).startsWith("exit 0").contains("takes effect at its next start");
         assertThat(field(Files.readString(file), "enrol-endpoint")).isEqualTo("tcp://gw.example:5558");
-        assertThat(cli(home, "claims", "list")).contains("x-").contains("1/1").contains("active");
-        assertThat(cli(home, "clients", "pending")).startsWith("exit 0");
+        assertThat(Cli.run(home, "claims", "list")).contains("x-").contains("1/1").contains("active");
+        assertThat(Cli.run(home, "clients", "pending")).startsWith("exit 0");
     }
 }

@@ -2,9 +2,6 @@ package org.edgegateway.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -33,23 +30,6 @@ import org.zeromq.ZMQ;
 @Timeout(180)
 class WorkersCliTest {
 
-    private static String cli(GatewayHome home, String... args) {
-        PrintStream before = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream capture = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-            System.setOut(capture);
-            String[] all = new String[args.length + 2];
-            all[0] = "--home";
-            all[1] = home.root().toString();
-            System.arraycopy(args, 0, all, 2, args.length);
-            code = Main.run(all);
-        } finally {
-            System.setOut(before);
-        }
-        return "exit " + code + "\n" + out.toString(StandardCharsets.UTF_8);
-    }
-
     @Test
     void aWorkerEnrolledByTheCliServesListedMeasuredAndRevoked(@TempDir Path dir) throws Exception {
         GatewayHome home = new GatewayHome(dir.resolve("home"));
@@ -59,14 +39,14 @@ class WorkersCliTest {
         Files.writeString(home.configFile(), String.join("\n", List.of("gateway.endpoint=" + endpoint, "admin.port=0",
                 "pubsub.enabled=false", "workers.endpoint=" + workers, "workers.heartbeat-interval=500ms", "")));
         try (GatewayApp app = GatewayApp.start(home, Map.of()); ZContext ctx = new ZContext(1)) {
-            assertThat(cli(home, "doctor")).contains("WARN  workers: the workers' port is open but no worker key is enrolled");
+            assertThat(Cli.run(home, "doctor")).contains("WARN  workers: the workers' port is open but no worker key is enrolled");
 
             Path bundle = dir.resolve("resizer-1");
-            String added = cli(home, "workers", "add", "resizer-1", "--generate", "--out", bundle.toString());
+            String added = Cli.run(home, "workers", "add", "resizer-1", "--generate", "--out", bundle.toString());
             assertThat(added).startsWith("exit 0").contains("enrolled worker resizer-1").contains(workers);
             assertThat(Files.getPosixFilePermissions(bundle.resolve("resizer-1.key_secret")))
                     .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
-            assertThat(cli(home, "workers", "add", "resizer-1", "--public-key", CurveKeyPair.generate().publicZ85()))
+            assertThat(Cli.run(home, "workers", "add", "resizer-1", "--public-key", CurveKeyPair.generate().publicZ85()))
                     .as("a second worker of that name is a conflict (the message goes to standard error)").startsWith("exit 4");
 
             ClientBundle b = ClientBundle.load(bundle, "resizer-1");
@@ -86,7 +66,7 @@ class WorkersCliTest {
                 GatewayFixture.send(s, "RESIZE", "photo");
                 assertThat(GatewayFixture.receiveText(s)).containsExactly("ACK", "resized photo");
 
-                String list = cli(home, "workers", "list");
+                String list = Cli.run(home, "workers", "list");
                 assertThat(list).startsWith("exit 0").contains("NAME").contains("LAST HEARTBEAT");
                 assertThat(list.lines().filter(l -> l.startsWith("resizer-1"))).singleElement().satisfies(l ->
                         assertThat(l).contains("active").contains("yes").contains("RESIZE").containsPattern("\\s1\\s+0\\s"));
@@ -98,11 +78,11 @@ class WorkersCliTest {
                         .contains("egw_workers_type_latency_seconds_count{type=\"RESIZE\"} 1")
                         .contains("egw_workers_connected 1.0");
 
-                assertThat(cli(home, "doctor")).contains("OK  workers: 1 connected of 1 enrolled, serving RESIZE");
+                assertThat(Cli.run(home, "doctor")).contains("OK  workers: 1 connected of 1 enrolled, serving RESIZE");
 
-                assertThat(cli(home, "workers", "revoke", "resizer-1")).startsWith("exit 0").contains("revoked worker resizer-1");
+                assertThat(Cli.run(home, "workers", "revoke", "resizer-1")).startsWith("exit 0").contains("revoked worker resizer-1");
                 assertThat(app.gateway().workers().workers()).as("cut before the command returned").isEmpty();
-                assertThat(cli(home, "workers", "list").lines().filter(l -> l.startsWith("resizer-1")))
+                assertThat(Cli.run(home, "workers", "list").lines().filter(l -> l.startsWith("resizer-1")))
                         .singleElement().satisfies(l -> assertThat(l).contains("revoked").contains(" no "));
                 assertThat(app.gateway().admin().audit(Long.MAX_VALUE, 20)).extracting(a -> a.action())
                         .contains("worker.enrol", "worker.revoke");
