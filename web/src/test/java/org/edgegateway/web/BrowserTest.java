@@ -51,6 +51,10 @@ class BrowserTest {
     private static final File CHROMIUM = new File("/usr/bin/chromium");
     private static final Path SHOTS = Path.of("target", "screenshots");
     private static final String PASSWORD = "a much better password";
+    /** A date as the UI writes every one: ISO 8601 in UTC, the local time beside it. */
+    private static final String DATE = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\s\\((\\d{4}-\\d\\d-\\d\\d )?\\d\\d:\\d\\d local";
+    /** The pages of the navigation bar, each with what shows that its data arrived. */
+    private static final Map<String, By> PAGES = pages();
 
     @TempDir
     Path home;
@@ -66,10 +70,13 @@ class BrowserTest {
     void start(TestInfo test) throws Exception {
         assumeTrue(CHROMEDRIVER.canExecute() && CHROMIUM.canExecute(),
                 "Debian's chromium and chromedriver are not installed");
-        // The full tour runs against a plugin host, and bans an address after three failed handshakes.
+        // The full tour runs against a plugin host, and bans an address after three failed handshakes;
+        // the pass over every page has an enrolment port as well.
+        AdmissionConfig banAfterThree = AdmissionConfig.of(Map.of("admission.ban.auth-failures", "3"));
         gw = test.getTestMethod().map(m -> m.getName().startsWith("loginChangePassword")).orElse(false)
-                ? TestGateway.withPlugins(home, AdmissionConfig.of(Map.of("admission.ban.auth-failures", "3")),
-                        AdminWebServer.DEFAULT_MAX_PLUGIN_UPLOAD)
+                ? TestGateway.withPlugins(home, banAfterThree, AdminWebServer.DEFAULT_MAX_PLUGIN_UPLOAD)
+                : test.getTestMethod().map(m -> m.getName().startsWith("everyPage")).orElse(false)
+                ? TestGateway.withPluginsAndEnrolment(home, banAfterThree)
                 : test.getTestMethod().map(m -> m.getName().startsWith("enrolment")).orElse(false)
                 ? TestGateway.withEnrolment(home)
                 : new TestGateway(home);
@@ -219,15 +226,7 @@ class BrowserTest {
         resize(1280, 1000);
 
         // Bans: strangers' failed handshakes ban the address; the admin lifts the ban.
-        try (ZContext context = new ZContext(1)) {
-            List<ZMQ.Socket> strangers = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (gw.gateway.admin().bans().isEmpty() && System.nanoTime() < deadline) {
-                strangers.add(gw.dealer(context, CurveKeyPair.generate()));
-                Thread.sleep(200);
-            }
-            strangers.forEach(ZMQ.Socket::close);
-        }
+        strangersUntilBanned();
         assertThat(gw.gateway.admin().bans()).extracting(BanView::address).containsExactly("127.0.0.1");
         driver.findElement(By.cssSelector("#nav a[data-page=quarantine]")).click();
         By banRow = By.cssSelector("#bans-table tr[data-address='127.0.0.1']");
@@ -373,15 +372,7 @@ class BrowserTest {
         CurveKeyPair second = CurveKeyPair.generate();
         try (ZContext context = new ZContext(1)) {
             for (Object[] sensor : new Object[][] {{first, "site9-a"}, {second, "site9-b"}}) {
-                CurveKeyPair keys = (CurveKeyPair) sensor[0];
-                ZMQ.Socket s = context.createSocket(SocketType.DEALER);
-                s.setLinger(0);
-                s.setReceiveTimeOut(30_000);
-                s.setHandshakeIvl(2000);
-                s.setCurveServerKey(gw.serverKeys.publicKey());
-                s.setCurvePublicKey(keys.publicKey());
-                s.setCurveSecretKey(keys.secretKey());
-                s.connect(gw.gateway.enrolBoundEndpoint());
+                ZMQ.Socket s = gw.enrolling(context, (CurveKeyPair) sensor[0]);
                 s.sendMore("ENROL");
                 s.sendMore(secret);
                 s.send((String) sensor[1]);
@@ -493,6 +484,193 @@ class BrowserTest {
         }
     }
 
+    @Test
+    void theDashboardChartsTheHistoryAndEveryPageHasABannerWhileAClientIsQuarantined() throws Exception {
+        Https api = Https.admin(gw, PASSWORD);
+        CurveKeyPair sensor = CurveKeyPair.generate();
+        assertThat(api.post("/api/clients", Map.of("name", "sensor-1", "publicKey", sensor.publicZ85())).status())
+                .isEqualTo(201);
+        login();
+        try (ZContext context = new ZContext(1)) {
+            ZMQ.Socket dealer = gw.connected(context, sensor);
+            for (int i = 0; i < 5; i++) {
+                assertThat(TestGateway.exchange(dealer, "STRING", "reading " + i)).startsWith("ACK");
+            }
+            // The gateway adds a point to its history every 10 s, and the page asks for it after each.
+            By received = By.cssSelector("#chart-messages polyline[data-series=in]");
+            wait.ignoring(StaleElementReferenceException.class).until(d -> sum(d.findElement(received)) >= 5);
+            assertThat(sum(driver.findElement(By.cssSelector("#chart-messages polyline[data-series=out]"))))
+                    .isGreaterThanOrEqualTo(5);
+            assertThat(sum(driver.findElement(By.cssSelector("#chart-bytes polyline[data-series=in]")))).isPositive();
+            assertThat(sum(driver.findElement(By.cssSelector("#chart-clients polyline[data-series=connected]"))))
+                    .isPositive();
+            assertThat(driver.findElements(By.cssSelector("#chart-refused polyline"))).hasSize(1);
+            assertThat(driver.findElement(By.cssSelector("#chart-messages svg")).getAttribute("data-points"))
+                    .matches("[1-9][0-9]*");
+            assertThat(textOf(By.id("history-range"))).matches("From " + DATE + "\\) to " + DATE + "\\): [0-9,]+ points? of 10 s\\.");
+            assertThat(textOf(By.id("proc-version"))).isNotBlank().isNotEqualTo("–");
+            assertThat(textOf(By.id("proc-heap"))).contains("MiB /");
+            assertThat(textOf(By.id("proc-started"))).matches("since " + DATE + "\\)");
+            assertThat(textOf(By.id("proc-cpu-note"))).contains("processor");
+            shot("20-dashboard-history-hour");
+
+            click("history-1m");
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("history-range"), " of 60 s."));
+            assertThat(driver.findElement(By.id("history-1m")).getAttribute("aria-pressed")).isEqualTo("true");
+            wait.ignoring(StaleElementReferenceException.class).until(d -> sum(d.findElement(received)) >= 5);
+            shot("21-dashboard-history-day");
+        }
+
+        // What cannot be taken back is confirmed with a red button; a quarantine is not red.
+        driver.findElement(By.cssSelector("#nav a[data-page=clients]")).click();
+        clickWhenReady(By.cssSelector("#clients-table tr[data-client='sensor-1'] button[data-action=revoke]"));
+        visible("dialog");
+        assertThat(driver.findElement(By.id("dialog-ok")).getCssValue("background-color")).isEqualTo("rgba(179, 38, 30, 1)");
+        shot("22-revoke-confirm-red");
+        click("dialog-cancel");
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("dialog")));
+        clickWhenReady(By.cssSelector("#clients-table tr[data-client='sensor-1'] button[data-action=quarantine]"));
+        visible("dialog");
+        assertThat(driver.findElement(By.id("dialog-ok")).getCssValue("background-color")).isEqualTo("rgba(47, 111, 176, 1)");
+        type("dialog-reason", "looks odd");
+        click("dialog-ok");
+
+        // The banner: on every page while the quarantine lasts, gone once it is released.
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("alerts"), "1 client is quarantined"));
+        driver.findElement(By.cssSelector("#nav a[data-page=workers]")).click();
+        visible("worker-form");
+        assertThat(driver.findElement(By.id("alerts")).isDisplayed()).isTrue();
+        shot("23-banner-quarantined");
+        click("alerts-link");
+        visible("page-quarantine");
+        clickWhenReady(By.cssSelector("#quarantine-table tr[data-client='sensor-1'] button[data-action=release]"));
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("alerts")));
+        assertThat(gw.store.clients().findByName("sensor-1").orElseThrow().status()).isEqualTo(org.edgegateway.keys.ClientStatus.ACTIVE);
+
+        driver.findElement(By.cssSelector("#nav a[data-page=audit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audit-table"), "client.release"));
+        assertThat(textOf(By.cssSelector("#audit-table tbody tr td"))).matches(DATE + "\\)");
+    }
+
+    @Test
+    void everyPageFitsA700PixelWideWindowAndIsShotAtBothWidths() throws Exception {
+        driver.get(gw.baseUrl() + "/");
+        visible("login-form");
+        shotBothWidths("page-login", By.id("login-form"));
+
+        // Something on every page: a connected client with errors, a quarantined one, a revoked one, a
+        // sensor waiting for approval, a worker key, a token and a banned address.
+        Https api = Https.admin(gw, PASSWORD);
+        CurveKeyPair sensor = CurveKeyPair.generate();
+        assertThat(api.post("/api/clients", Map.of("name", "sensor-7", "publicKey", sensor.publicZ85())).status())
+                .isEqualTo(201);
+        for (String name : new String[] {"quiet-3", "old-2"}) {
+            assertThat(api.post("/api/clients", Map.of("name", name, "publicKey", CurveKeyPair.generate().publicZ85()))
+                    .status()).isEqualTo(201);
+        }
+        assertThat(api.post("/api/clients/quiet-3/quarantine",
+                Map.of("reason", "sent 4,000 messages in one second", "durationSeconds", 3600)).status()).isEqualTo(200);
+        assertThat(api.post("/api/clients/old-2/revoke", Map.of()).status()).isEqualTo(200);
+        assertThat(api.post("/api/workers", Map.of("name", "resizer-1", "publicKey", CurveKeyPair.generate().publicZ85()))
+                .status()).isEqualTo(201);
+        assertThat(api.post("/api/tokens", Map.of("name", "grafana", "scope", "read-only")).status()).isEqualTo(201);
+        Https.Reply claim = api.post("/api/claims", Map.of("prefix", "site4-", "uses", 5, "expiresInSeconds", 86400,
+                "approve", "manual"));
+        assertThat(claim.status()).isEqualTo(201);
+        try (ZContext context = new ZContext(1)) {
+            ZMQ.Socket enrol = gw.enrolling(context, CurveKeyPair.generate());
+            enrol.sendMore("ENROL");
+            enrol.sendMore(claim.json().get("secret").asText());
+            enrol.send("site4-pump");
+            assertThat(TestGateway.receive(enrol)).containsExactly("PENDING", "site4-pump");
+
+            ZMQ.Socket dealer = gw.connected(context, sensor);
+            for (int i = 0; i < 3; i++) {
+                assertThat(TestGateway.exchange(dealer, "STRING", "21." + i + " C")).startsWith("ACK");
+            }
+            assertThat(TestGateway.exchange(dealer, "NOPE", "x").get(1)).startsWith("UNKNOWN_TYPE");
+            // Last, as it refuses this address's new handshakes: strangers' failed ones ban it.
+            strangersUntilBanned();
+            assertThat(gw.gateway.admin().bans()).isNotEmpty();
+
+            login();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("alerts"), "1 address is banned"));
+            for (Map.Entry<String, By> page : PAGES.entrySet()) {
+                driver.findElement(By.cssSelector("#nav a[data-page=" + page.getKey() + "]")).click();
+                visible("page-" + page.getKey());
+                shotBothWidths("page-" + page.getKey(), page.getValue());
+            }
+            driver.findElement(By.cssSelector("#nav a[data-page=settings]")).click();
+            click("settings-password");
+            visible("password-form");
+            shotBothWidths("page-password", By.id("password-form"));
+            click("pw-cancel");
+            driver.findElement(By.cssSelector("#nav a[data-page=clients]")).click();
+            clickWhenReady(By.cssSelector("#clients-table tr[data-client='sensor-7'] button[data-action=revoke]"));
+            visible("dialog");
+            shotBothWidths("page-clients-revoke-confirm", By.id("dialog-ok"));
+        }
+    }
+
+    /** Strangers knock with unknown keys, one every 200 ms for up to 30 s, until the gateway bans their address. */
+    private void strangersUntilBanned() throws InterruptedException {
+        try (ZContext context = new ZContext(1)) {
+            List<ZMQ.Socket> strangers = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (gw.gateway.admin().bans().isEmpty() && System.nanoTime() < deadline) {
+                strangers.add(gw.dealer(context, CurveKeyPair.generate()));
+                Thread.sleep(200);
+            }
+            strangers.forEach(ZMQ.Socket::close);
+        }
+    }
+
+    private static Map<String, By> pages() {
+        Map<String, By> m = new java.util.LinkedHashMap<>();
+        m.put("dashboard", By.cssSelector("#chart-messages polyline[data-series=in]:not([data-sum='0'])"));
+        m.put("clients", By.cssSelector("#clients-table tr[data-client='sensor-7']"));
+        m.put("enrolment", By.cssSelector("#pending-table tr[data-client='site4-pump']"));
+        m.put("quarantine", By.cssSelector("#bans-table tr[data-address]"));
+        m.put("plugins", By.cssSelector("#plugins-table tr[data-plugin='string']"));
+        m.put("workers", By.cssSelector("#workers-table tr[data-worker='resizer-1']"));
+        m.put("audit", By.cssSelector("#audit-table tbody tr"));
+        m.put("settings", By.cssSelector("#tokens-table tr[data-token=grafana]"));
+        return m;
+    }
+
+    /**
+     * Shoots the whole page at 1280 px and at 700 px wide, once {@code ready} is there, and checks at
+     * 700 px that the page needs no horizontal scrolling (tables scroll inside their own box) and
+     * that no key or token is broken across lines.
+     */
+    private void shotBothWidths(String name, By ready) throws Exception {
+        wait.until(ExpectedConditions.presenceOfElementLocated(ready));
+        fullShot(name);
+        resize(700, 1000);
+        wait.until(ExpectedConditions.presenceOfElementLocated(ready));
+        JavascriptExecutor js = driver;
+        Object overflow = js.executeScript("const e = document.scrollingElement;"
+                + " if (e.scrollWidth <= e.clientWidth) return null;"
+                + " return e.scrollWidth + ' > ' + e.clientWidth + ': ' + [...document.querySelectorAll('body *')]"
+                + ".filter((x) => x.getBoundingClientRect().right > e.clientWidth + 0.5)"
+                + ".slice(0, 8).map((x) => x.tagName + '#' + x.id + '.' + x.className).join(' ');");
+        assertThat(overflow).as(name + " overflows its 700 px window").isNull();
+        Object broken = js.executeScript("return [...document.querySelectorAll('.key')]"
+                + ".filter((k) => k.offsetParent !== null && k.textContent.length > 0)"
+                + ".filter((k) => { const r = document.createRange(); r.selectNodeContents(k);"
+                + " return new Set([...r.getClientRects()].map((c) => Math.round(c.top))).size > 1; })"
+                + ".map((k) => k.textContent);");
+        assertThat((List<?>) broken).as(name + ": keys broken across lines").isEmpty();
+        fullShot(name + "-700");
+        resize(1280, 1000);
+    }
+
+    /** The sum of a chart line's values, as the chart writes it. */
+    private static long sum(WebElement line) {
+        String sum = line.getAttribute("data-sum");
+        return sum == null ? 0 : Long.parseLong(sum);
+    }
+
     private void login() throws Exception {
         driver.get(gw.baseUrl() + "/");
         visible("login-form");
@@ -543,5 +721,20 @@ class BrowserTest {
     private void shot(String name) throws Exception {
         File f = driver.getScreenshotAs(OutputType.FILE);
         Files.copy(f.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** A screenshot of the whole page, below the window's bottom too (Chromium's DevTools protocol). */
+    @SuppressWarnings("unchecked")
+    private void fullShot(String name) throws Exception {
+        Map<String, Object> size = (Map<String, Object>) driver.executeCdpCommand("Page.getLayoutMetrics", Map.of())
+                .get("cssContentSize");
+        // The shot is laid out without a vertical scroll bar: as wide as the window, or the page if wider.
+        double width = Math.max(((Number) size.get("width")).doubleValue(),
+                ((Number) driver.executeScript("return window.innerWidth")).doubleValue());
+        Map<String, Object> clip = Map.of("x", 0, "y", 0, "scale", 1,
+                "width", width, "height", ((Number) size.get("height")).doubleValue());
+        String png = (String) driver.executeCdpCommand("Page.captureScreenshot",
+                Map.of("format", "png", "captureBeyondViewport", true, "clip", clip)).get("data");
+        Files.write(SHOTS.resolve(name + ".png"), java.util.Base64.getDecoder().decode(png));
     }
 }

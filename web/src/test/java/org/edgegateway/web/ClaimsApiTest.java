@@ -9,7 +9,6 @@ import org.edgegateway.keys.CurveKeyPair;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
@@ -37,14 +36,7 @@ class ClaimsApiTest {
             assertThat(list.body()).contains("site1-").doesNotContain(secret);
 
             CurveKeyPair sensor = CurveKeyPair.generate();
-            ZMQ.Socket s = ctx.createSocket(SocketType.DEALER);
-            s.setLinger(0);
-            s.setReceiveTimeOut(10_000);
-            s.setHandshakeIvl(2000);
-            s.setCurveServerKey(gw.serverKeys.publicKey());
-            s.setCurvePublicKey(sensor.publicKey());
-            s.setCurveSecretKey(sensor.secretKey());
-            s.connect(gw.gateway.enrolBoundEndpoint());
+            ZMQ.Socket s = gw.enrolling(ctx, sensor);
             s.sendMore("ENROL");
             s.sendMore(secret);
             s.send("site1-a");

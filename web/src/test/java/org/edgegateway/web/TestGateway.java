@@ -78,6 +78,13 @@ final class TestGateway implements AutoCloseable {
                 org.edgegateway.core.enrol.EnrolConfig.defaults("tcp://127.0.0.1:*"));
     }
 
+    /** {@link #withPlugins}, flood defence set by {@code admission}, and an enrolment port as {@link #withEnrolment}. */
+    static TestGateway withPluginsAndEnrolment(Path home, AdmissionConfig admission) {
+        return new TestGateway(home, c -> c, true, admission, AdminWebServer.DEFAULT_MAX_PLUGIN_UPLOAD,
+                new Semaphore(AdminWebServer.PASSWORD_HASHING_SLOTS),
+                org.edgegateway.core.enrol.EnrolConfig.defaults("tcp://127.0.0.1:*"));
+    }
+
     private TestGateway(Path home, UnaryOperator<WebConfig> tweak, boolean withPlugins, AdmissionConfig admission,
                         long maxPluginUpload, Semaphore hashingSlots) {
         this(home, tweak, withPlugins, admission, maxPluginUpload, hashingSlots, null);
@@ -138,6 +145,15 @@ final class TestGateway implements AutoCloseable {
 
     /** A CURVE DEALER of {@code keys} connected to the gateway; receive timeout 30 s. */
     ZMQ.Socket dealer(ZContext context, CurveKeyPair keys) {
+        return dealer(context, keys, gateway.boundEndpoint());
+    }
+
+    /** As {@link #dealer}, connected to the enrolment port (a gateway made {@link #withEnrolment}). */
+    ZMQ.Socket enrolling(ZContext context, CurveKeyPair keys) {
+        return dealer(context, keys, gateway.enrolBoundEndpoint());
+    }
+
+    private ZMQ.Socket dealer(ZContext context, CurveKeyPair keys, String endpoint) {
         ZMQ.Socket s = context.createSocket(SocketType.DEALER);
         s.setLinger(0);
         s.setReceiveTimeOut(30_000);
@@ -148,7 +164,7 @@ final class TestGateway implements AutoCloseable {
         s.setCurveServerKey(serverKeys.publicKey());
         s.setCurvePublicKey(keys.publicKey());
         s.setCurveSecretKey(keys.secretKey());
-        s.connect(gateway.boundEndpoint());
+        s.connect(endpoint);
         return s;
     }
 

@@ -2,6 +2,7 @@
 // (the CSP forbids it). This entry registers the pages with the router, wires their forms and
 // buttons, and starts the poll; each page is a module of js/ (see docs/ARCHITECTURE.md).
 import { api, setSession } from './js/api.js';
+import * as alerts from './js/alerts.js';
 import * as audit from './js/audit.js';
 import * as clients from './js/clients.js';
 import * as dashboard from './js/dashboard.js';
@@ -31,7 +32,8 @@ async function boot() {
     setSession(null);
   }
   route();
-  setInterval(() => refresh(true), POLL_MS);
+  alerts.tick();
+  setInterval(() => { refresh(true); alerts.tick(); }, POLL_MS);
 }
 
 document.addEventListener('DOMContentLoaded', boot);

@@ -1,9 +1,10 @@
 // What follows an admin's action: its failure is shown (in the banner, or in the form's result
 // line), and the page is reloaded to show what the gateway now holds.
+import * as alerts from './alerts.js';
 import { $, ask, setResult, showBanner } from './dom.js';
 import { refresh } from './router.js';
 
-/** Waits for an admin action, shows its failure in the banner, then reloads the page. */
+/** Waits for an admin action, shows its failure in the banner, then reloads the page and the alerts. */
 export async function act(promise) {
   try {
     await promise;
@@ -11,11 +12,15 @@ export async function act(promise) {
     showBanner(e.message);
   }
   refresh();
+  alerts.refresh();
 }
 
-/** Asks the admin to confirm; on OK runs {@code call} (a function returning the API call) as act does. */
+/**
+ * Asks the admin to confirm, with a red OK (what is confirmed here cannot be taken back); on OK runs
+ * {@code call} (a function returning the API call) as act does.
+ */
 export async function confirmAct(question, okText, call) {
-  if (await ask(question, [], okText)) act(call());
+  if (await ask(question, [], okText, true)) act(call());
 }
 
 /**

@@ -1,7 +1,6 @@
 // The audit log page, newest first, fifty entries a page.
 import { api } from './api.js';
-import { $, el, fillTable } from './dom.js';
-import { fmtTime } from './format.js';
+import { $, el, fillTable, when } from './dom.js';
 import { refresh as refreshPage } from './router.js';
 
 const PAGE_SIZE = 50;
@@ -21,7 +20,7 @@ export function onShow() {
 export async function refresh(bg) {
   const rows = await api('GET', '/api/audit?limit=' + PAGE_SIZE + (before ? '&before=' + before : ''), undefined, bg);
   fillTable('audit', rows.map((e) => el('tr', null,
-    el('td', { class: 'small', text: fmtTime(e.at) }),
+    el('td', { class: 'small' }, when(e.at)),
     el('td', { text: e.actor }),
     el('td', { class: 'mono small', text: e.action }),
     el('td', { text: e.subject || '' }),

@@ -3,8 +3,8 @@
 import { act, confirmAct } from './actions.js';
 import * as addClient from './add-client.js';
 import { api, pathOf } from './api.js';
-import { $, ask, badge, button, el, fillTable } from './dom.js';
-import { fmtAgo, fmtLimits, fmtNum, fmtTime } from './format.js';
+import { $, ask, badge, button, el, fillTable, when } from './dom.js';
+import { fmtLimits, fmtNum } from './format.js';
 import * as messages from './messages.js';
 
 let clients = [];  // the last list the gateway sent; the search filters it without asking again
@@ -43,14 +43,14 @@ function row(c) {
   actions.append(button('secondary small', 'messages', 'Messages', () => messages.showMessages(c.name)));
   return el('tr', { 'data-client': c.name },
     el('td', null, el('div', { class: 'client-name', text: c.name }),
-      el('div', { class: 'mono small muted', text: c.publicKey })),
+      el('div', { class: 'mono small muted key', text: c.publicKey })),
     el('td', null, badge(c.status),
       c.quarantineReason ? el('div', { class: 'small muted reason', text: c.quarantineReason }) : null,
-      status === 'QUARANTINED' ? el('div', { class: 'small muted until',
-        text: c.quarantineUntil ? 'until ' + fmtTime(c.quarantineUntil) : 'until released' }) : null),
+      status === 'QUARANTINED' ? el('div', { class: 'small muted until' }, 'until ',
+        c.quarantineUntil ? when(c.quarantineUntil) : 'released') : null),
     el('td', null, el('span', { class: 'dot' + (c.connected ? ' on' : '') }),
       c.connected ? (c.peerAddress || 'connected') : 'offline'),
-    el('td', { class: 'opt', text: c.connected ? 'now' : fmtAgo(c.lastSeen) }),
+    el('td', { class: 'opt' }, c.connected ? 'now' : when(c.lastSeen, true)),
     el('td', { class: 'opt' }, el('span', { class: 'messages-total', text: fmtNum(c.messages) }),
       c.connected ? el('div', { class: 'small muted this-connection',
         text: fmtNum(c.connectionMessages) + ' this connection' }) : null),

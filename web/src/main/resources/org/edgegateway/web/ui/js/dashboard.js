@@ -1,25 +1,48 @@
-// The dashboard: totals, the message rate over the last minutes, live connections, top talkers,
-// errors by code and refused handshakes.
+// The dashboard: the live totals and message rate, the gateway's process (release, uptime, heap,
+// CPU), its history as charts (the last hour in 10-second points, or the last day in minutes; full
+// when the page opens, since the gateway keeps it), live connections, top talkers, errors by code
+// and refused handshakes.
 import { api } from './api.js';
-import { $, el, fillList, fillTable } from './dom.js';
-import { fmtAgo, fmtNum } from './format.js';
+import { lineChart } from './chart.js';
+import { $, clear, el, fillList, fillTable, when } from './dom.js';
+import { fmtBytes, fmtDuration, fmtNum, fmtTime } from './format.js';
 import { currentPage } from './router.js';
 
-const CHART_WINDOW_MS = 5 * 60 * 1000;
+const RATE_WINDOW_MS = 5 * 60 * 1000;
+const SAMPLE_MS = 10 * 1000;  // the gateway samples its history every 10 s, on the clock's whole multiples
+// What each resolution of /api/metrics/history spans, and how its charts name a point.
+const RESOLUTIONS = {
+  '10s': { spanMs: 3600 * 1000, ticks: ['−1 h', '−30 min', 'now'], per: 'per 10 s' },
+  '1m': { spanMs: 24 * 3600 * 1000, ticks: ['−24 h', '−12 h', 'now'], per: 'per minute' },
+};
 
-const samples = [];          // {t, messagesIn, errorsByCode}, the chart's window
+const samples = [];          // {t, messagesIn, errorsByCode}, the live rate's window
 const talkers = new Map();   // client name -> {t, messages} at the last poll
+let resolution = '10s';
+let history = null;          // the last history the gateway sent, of `resolution`
+let nextHistory = 0;         // when (ms) to ask for it again: just after the gateway's next sample
 
 export function bind() {
-  window.addEventListener('resize', () => { if (currentPage() === 'dashboard') drawChart(rateSeries()); });
+  window.addEventListener('resize', () => { if (currentPage() === 'dashboard' && history) drawCharts(); });
+  for (const r of Object.keys(RESOLUTIONS)) $('history-' + r).addEventListener('click', () => choose(r));
+}
+
+export function onShow() {
+  nextHistory = 0;
+}
+
+function choose(r) {
+  resolution = r;
+  for (const name of Object.keys(RESOLUTIONS)) $('history-' + name).setAttribute('aria-pressed', String(name === r));
+  loadHistory(false).catch(() => { /* shown by api() */ });
 }
 
 export async function refresh(bg) {
-  const [stats, connections] = await Promise.all([api('GET', '/api/stats', undefined, bg),
-    api('GET', '/api/connections', undefined, bg)]);
+  const [stats, connections, process] = await Promise.all([api('GET', '/api/stats', undefined, bg),
+    api('GET', '/api/connections', undefined, bg), api('GET', '/api/process', undefined, bg)]);
   const now = Date.now();
   samples.push({ t: now, messagesIn: stats.messagesIn, errorsByCode: stats.errorsByCode || {} });
-  while (samples.length > 2 && now - samples[0].t > CHART_WINDOW_MS) samples.shift();
+  while (samples.length > 2 && now - samples[0].t > RATE_WINDOW_MS) samples.shift();
 
   const errorsTotal = Object.values(stats.errorsByCode || {}).reduce((a, b) => a + b, 0);
   const deniedTotal = Object.values(stats.zapDenialsByReason || {}).reduce((a, b) => a + b, 0);
@@ -27,21 +50,22 @@ export async function refresh(bg) {
   $('stat-messages').textContent = fmtNum(stats.messagesIn);
   $('stat-errors').textContent = fmtNum(errorsTotal);
   $('stat-denied').textContent = fmtNum(deniedTotal);
+  const last = samples.length > 1 ? samples[samples.length - 2] : null;
+  $('stat-rate').textContent = last && now > last.t
+    ? Math.max(0, (stats.messagesIn - last.messagesIn) * 1000 / (now - last.t)).toFixed(1) : '–';
   const uplink = stats.uplink;
   const refused = !!(uplink && uplink.refusal);
   $('uplink-alert').hidden = !refused;
   $('uplink-alert').textContent = refused
-    ? 'Uplink refused by the upstream since ' + uplink.refusedSince + ': ' + uplink.refusal + '. '
+    ? 'Uplink refused by the upstream since ' + fmtTime(uplink.refusedSince) + ': ' + uplink.refusal + '. '
       + fmtNum(uplink.waiting) + ' messages wait in the queue; ' + uplink.remedy + '.'
     : '';
-  const rates = rateSeries();
-  $('stat-rate').textContent = rates.length ? rates[rates.length - 1].rate.toFixed(1) : '–';
-  drawChart(rates);
+  showProcess(process);
 
   fillTable('connections', connections.map((c) => el('tr', { 'data-client': c.clientName },
-    el('td', null, el('span', { class: 'dot on' }), c.clientName),
+    el('td', { class: 'nobr' }, el('span', { class: 'dot on' }), c.clientName),
     el('td', { class: 'mono small', text: c.peerAddress || '–' }),
-    el('td', { class: 'opt', text: fmtAgo(c.connectedAt) }),
+    el('td', { class: 'opt small' }, when(c.connectedAt, true)),
     el('td', { text: fmtNum(c.messages) }))));
   showTalkers(connections, now);
 
@@ -53,6 +77,20 @@ export async function refresh(bg) {
 
   const reasons = Object.entries(stats.zapDenialsByReason || {}).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
   fillList('denials', reasons.map(([reason, n]) => el('li', null, reason + ': ' + fmtNum(n))), 'none');
+
+  if (now >= nextHistory) await loadHistory(bg);
+}
+
+function showProcess(p) {
+  $('proc-version').textContent = p.version;
+  $('proc-uptime').textContent = fmtDuration(p.uptimeSeconds);
+  clear($('proc-started')).append('since ', when(p.startedAt));
+  const limited = p.heapMaxBytes > 0;
+  $('proc-heap').textContent = fmtBytes(p.heapUsedBytes) + ' / ' + (limited ? fmtBytes(p.heapMaxBytes) : 'no limit');
+  $('proc-heap-share').textContent = limited ? Math.round(100 * p.heapUsedBytes / p.heapMaxBytes) + ' % of the most it may use' : '';
+  $('proc-cpu').textContent = p.cpuUsage < 0 ? '–' : (100 * p.cpuUsage).toFixed(1) + ' %';
+  $('proc-cpu-note').textContent = (p.cpuUsage < 0 ? 'not measured yet; ' : 'over the last 10 s, ')
+    + p.processors + (p.processors === 1 ? ' processor' : ' processors');
 }
 
 /** The five clients sending the most since the last poll. */
@@ -68,47 +106,40 @@ function showTalkers(connections, now) {
     t.name + ' — ' + t.rate.toFixed(1) + ' msg/s, ' + fmtNum(t.messages) + ' total')), 'nobody is talking');
 }
 
-function rateSeries() {
-  const out = [];
-  for (let i = 1; i < samples.length; i++) {
-    const a = samples[i - 1];
-    const b = samples[i];
-    const dt = (b.t - a.t) / 1000;
-    if (dt > 0) out.push({ t: b.t, rate: Math.max(0, (b.messagesIn - a.messagesIn) / dt) });
-  }
-  return out;
+async function loadHistory(bg) {
+  const asked = resolution;
+  const h = await api('GET', '/api/metrics/history?resolution=' + asked, undefined, bg);
+  if (asked !== resolution) return;
+  history = h;
+  nextHistory = (Math.floor(Date.now() / SAMPLE_MS) + 1) * SAMPLE_MS + 1000;
+  drawCharts();
 }
 
-function drawChart(series) {
-  const canvas = $('rate-chart');
-  const ratio = window.devicePixelRatio || 1;
-  const w = canvas.clientWidth || 300;
-  const h = canvas.clientHeight || 160;
-  if (canvas.width !== Math.round(w * ratio)) canvas.width = Math.round(w * ratio);
-  if (canvas.height !== Math.round(h * ratio)) canvas.height = Math.round(h * ratio);
-  const g = canvas.getContext('2d');
-  g.setTransform(ratio, 0, 0, ratio, 0, 0);
-  g.clearRect(0, 0, w, h);
-  const max = Math.max(1, ...series.map((p) => p.rate));
-  const now = Date.now();
-  g.strokeStyle = '#dde3ea';
-  g.fillStyle = '#5b6675';
-  g.font = '11px system-ui, sans-serif';
-  for (let i = 0; i <= 4; i++) {
-    const y = 8 + (h - 24) * i / 4;
-    g.beginPath(); g.moveTo(36, y); g.lineTo(w, y); g.stroke();
-    g.fillText((max * (4 - i) / 4).toFixed(max < 10 ? 1 : 0), 0, y + 4);
+const perSecond = (v) => Number(v.toPrecision(3)).toLocaleString() + '/s';
+const count = (v) => Number(v.toPrecision(3)).toLocaleString();
+
+function drawCharts() {
+  const h = history;
+  const r = RESOLUTIONS[h.resolution];
+  const rate = 1 / h.stepSeconds;
+  const common = { endMs: Date.parse(h.end), stepMs: h.stepSeconds * 1000, spanMs: r.spanMs, xLabels: r.ticks };
+  const one = (name, label, values, scale) => ({ name, label, values, scale: scale || 1 });
+  const range = clear($('history-range'));
+  if (h.points) {
+    range.append('From ', when(h.start), ' to ', when(h.end), ': ' + fmtNum(h.points)
+      + (h.points === 1 ? ' point' : ' points') + ' of ' + h.stepSeconds + ' s.');
+  } else {
+    range.append('No point yet: the gateway adds one every 10 s.');
   }
-  g.fillText('-5 min', 36, h - 2);
-  g.fillText('now', w - 24, h - 2);
-  if (series.length < 2) return;
-  g.strokeStyle = '#2f6fb0';
-  g.lineWidth = 2;
-  g.beginPath();
-  series.forEach((p, i) => {
-    const x = 36 + (w - 36) * (1 - (now - p.t) / CHART_WINDOW_MS);
-    const y = 8 + (h - 24) * (1 - p.rate / max);
-    if (i === 0) g.moveTo(x, y); else g.lineTo(x, y);
-  });
-  g.stroke();
+  for (const id of ['errors-per', 'refused-per']) $(id).textContent = r.per;
+  lineChart($('chart-messages'), { ...common, fmt: perSecond, series: [
+    one('in', 'received', h.messagesIn, rate), one('out', 'answered', h.messagesOut, rate)] });
+  lineChart($('chart-bytes'), { ...common, fmt: (v) => fmtBytes(v) + '/s', series: [
+    one('in', 'received', h.bytesIn, rate), one('out', 'sent', h.bytesOut, rate)] });
+  lineChart($('chart-errors'), { ...common, fmt: count, counts: true, empty: 'no error sent in this period',
+    series: Object.entries(h.errorsByCode).map(([code, values]) => one(code, code, values)) });
+  lineChart($('chart-refused'), { ...common, fmt: count, counts: true, series: [
+    one('refused', 'refused handshakes', h.handshakesRefused)] });
+  lineChart($('chart-clients'), { ...common, fmt: count, counts: true, series: [
+    one('connected', 'connected clients', h.connectedClients)] });
 }

@@ -1,5 +1,6 @@
 // DOM helpers of the admin UI. Everything the gateway sends is put into the page with textContent or
 // text nodes, never innerHTML.
+import { fmtAgo, fmtTime, timeParts } from './format.js';
 
 export const $ = (id) => document.getElementById(id);
 
@@ -20,6 +21,17 @@ export function el(tag, props, ...children) {
     e.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
   return e;
+}
+
+/**
+ * A time as format.js writes it, in a {@code <time>} that may break between its UTC and local halves
+ * but never inside them (an ISO date would break at its hyphens); {@code ago} adds how long ago.
+ */
+export function when(iso, ago) {
+  const parts = timeParts(iso, ago);
+  if (!parts) return document.createTextNode(ago ? fmtAgo(iso) : fmtTime(iso));
+  return el('time', { datetime: iso }, el('span', { class: 'nobr', text: parts[0] }), ' ',
+    el('span', { class: 'nobr', text: parts[1] }));
 }
 
 export function clear(node) {
@@ -70,11 +82,15 @@ export function hideBanner() {
   $('banner').hidden = true;
 }
 
-/** Shows a modal form; resolves with {name: value} on OK, or null on cancel. */
-export function ask(title, fields, okText) {
+/**
+ * Shows a modal form; resolves with {name: value} on OK, or null on cancel. {@code destructive}: its
+ * OK button is red, for an action that cannot be taken back.
+ */
+export function ask(title, fields, okText, destructive) {
   const dialog = $('dialog');
   $('dialog-title').textContent = title;
   $('dialog-ok').textContent = okText || 'OK';
+  $('dialog-ok').classList.toggle('destructive', !!destructive);
   const box = clear($('dialog-fields'));
   const inputs = {};
   for (const f of fields) {

@@ -1,8 +1,7 @@
 // The enrolment page: sensors waiting for approval, and the claims sensors enrol with.
 import { act, confirmAct } from './actions.js';
 import { api, pathOf } from './api.js';
-import { $, badge, button, el, fillTable, setResult } from './dom.js';
-import { fmtTime } from './format.js';
+import { $, badge, button, el, fillTable, setResult, when } from './dom.js';
 import { refresh as refreshPage } from './router.js';
 
 export function bind() {
@@ -24,10 +23,10 @@ async function refreshPending(bg) {
   const pending = await api('GET', '/api/claims/pending', undefined, bg);
   fillTable('pending', pending.map((p) => el('tr', { 'data-client': p.name },
     el('td', { text: p.name }),
-    el('td', { class: 'mono small', text: p.publicKey }),
+    el('td', null, el('span', { class: 'mono small key', text: p.publicKey })),
     el('td', { text: String(p.claimId) }),
     el('td', { class: 'opt mono small', text: p.address || '' }),
-    el('td', { class: 'opt small', text: fmtTime(p.enrolledAt) }),
+    el('td', { class: 'opt small' }, when(p.enrolledAt)),
     el('td', { class: 'actions' },
       button('small', 'approve', 'Approve', () => act(api('POST', pathOf('/api/clients', p.name, 'approve')))),
       button('secondary small', 'reject', 'Reject', () => reject(p.name))))));
@@ -46,7 +45,7 @@ async function refreshClaims(bg) {
     el('td', { text: c.usesLeft + ' / ' + c.uses }),
     el('td', { text: c.approval }),
     el('td', null, badge(c.state)),
-    el('td', { class: 'opt small', text: fmtTime(c.expiresAt) }),
+    el('td', { class: 'opt small' }, when(c.expiresAt)),
     el('td', { class: 'actions' }, c.state === 'revoked' ? null
       : button('secondary small', 'revoke-claim', 'Revoke', () => revokeClaim(c))))));
 }

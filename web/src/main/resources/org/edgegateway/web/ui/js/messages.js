@@ -1,7 +1,7 @@
 // The recent messages of one client, in a card of the clients page.
 import { api, pathOf } from './api.js';
-import { $, clear, el, fillTable } from './dom.js';
-import { fmtNum, fmtTime } from './format.js';
+import { $, clear, el, fillTable, when } from './dom.js';
+import { fmtNum } from './format.js';
 import { refresh as refreshPage } from './router.js';
 
 const RECENT_LIMIT = 50;
@@ -41,7 +41,7 @@ export async function refresh(bg) {
   fillTable('messages', rows.map((m) => {
     const ok = String(m.outcome).toUpperCase() === 'ACK';
     return el('tr', null,
-      el('td', { class: 'small', text: fmtTime(m.receivedAt) }),
+      el('td', { class: 'small' }, when(m.receivedAt)),
       el('td', { class: 'mono small', text: m.type }),
       el('td', { class: 'opt small', text: fmtNum(m.size) + ' B' }),
       el('td', { class: 'mono small preview', text: m.preview || '' }),

@@ -34,7 +34,7 @@ function row(p) {
 async function pluginAction(p, action) {
   if (action === 'unload') {
     const v = await ask('Unload ' + p.id + '? It stops serving ' + ((p.types || []).join(', ') || 'its types')
-      + ' until the gateway restarts; its file stays.', [], 'Unload');
+      + ' until the gateway restarts; its file stays.', [], 'Unload', true);
     if (!v) return;
   }
   act(api('POST', pathOf('/api/plugins', p.id, action)));

@@ -3,8 +3,8 @@
 import { confirmAct } from './actions.js';
 import { api, pathOf } from './api.js';
 import { release } from './clients.js';
-import { button, el, fillList, fillTable } from './dom.js';
-import { fmtNum, fmtTime } from './format.js';
+import { button, el, fillList, fillTable, when } from './dom.js';
+import { fmtNum } from './format.js';
 
 export async function refresh(bg) {
   await Promise.all([refreshQuarantine(bg), refreshBans(bg)]);
@@ -16,10 +16,10 @@ async function refreshQuarantine(bg) {
   fillTable('quarantine', withStatus('QUARANTINED').map((c) => el('tr', { 'data-client': c.name },
     el('td', { text: c.name }),
     el('td', { class: 'reason', text: c.quarantineReason || '' }),
-    el('td', { text: c.quarantineUntil ? fmtTime(c.quarantineUntil) : 'until released' }),
+    el('td', null, c.quarantineUntil ? when(c.quarantineUntil) : 'until released'),
     el('td', { class: 'actions' }, button('secondary small', 'release', 'Release', () => release(c.name))))));
   fillList('revoked-list', withStatus('REVOKED').map((c) => el('li', null, c.name + ' ',
-    el('span', { class: 'mono small muted', text: c.publicKey }))), 'none');
+    el('span', { class: 'mono small muted key', text: c.publicKey }))), 'none');
 }
 
 async function refreshBans(bg) {
@@ -27,8 +27,8 @@ async function refreshBans(bg) {
   fillTable('bans', bans.map((b) => el('tr', { 'data-address': b.address },
     el('td', { class: 'mono', text: b.address }),
     el('td', { class: 'reason small', text: b.reason || '' }),
-    el('td', { class: 'opt small', text: fmtTime(b.since) }),
-    el('td', { class: 'small', text: fmtTime(b.until) }),
+    el('td', { class: 'opt small' }, when(b.since)),
+    el('td', { class: 'small' }, when(b.until)),
     el('td', { class: 'opt', text: fmtNum(b.refusals) }),
     el('td', { class: 'actions' }, button('secondary small', 'unban', 'Lift', () => unban(b.address))))));
 }

@@ -2,8 +2,8 @@
 // the password change.
 import { confirmAct, onSubmit } from './actions.js';
 import { api, pathOf } from './api.js';
-import { $, button, el, fillTable } from './dom.js';
-import { fmtAgo, fmtTime } from './format.js';
+import { $, button, el, fillTable, when } from './dom.js';
+import { fmtTime } from './format.js';
 import { show } from './router.js';
 
 export function bind() {
@@ -25,10 +25,9 @@ export async function refresh(bg) {
   fillTable('tokens', tokens.filter((x) => !x.revokedAt).map((t) => el('tr', { 'data-token': t.name },
     el('td', { text: t.name }),
     el('td', { class: 'small', text: t.scope }),
-    el('td', { class: 'opt small', text: fmtTime(t.createdAt) }),
-    el('td', { class: 'small', text: t.expired ? 'expired ' + fmtTime(t.expiresAt)
-      : (t.expiresAt ? fmtTime(t.expiresAt) : 'never') }),
-    el('td', { class: 'small', text: fmtAgo(t.lastUsedAt) }),
+    el('td', { class: 'opt small' }, when(t.createdAt)),
+    el('td', { class: 'small' }, t.expired ? 'expired ' : null, t.expiresAt ? when(t.expiresAt) : 'never'),
+    el('td', { class: 'small' }, when(t.lastUsedAt, true)),
     el('td', { class: 'actions' }, button('danger small', undefined, 'Revoke', () => revokeToken(t.name))))));
 }
 
@@ -40,7 +39,7 @@ async function createToken() {
   return el('div', { class: 'token-once' },
     el('div', null, 'Token ' + r.name + ' (' + r.scope + (r.expiresAt ? ', expires ' + fmtTime(r.expiresAt) : '')
       + ') — copy it now, it is shown only once:'),
-    el('div', { id: 'token-value', class: 'mono' }, r.token));
+    el('div', { id: 'token-value', class: 'mono key' }, r.token));
 }
 
 function revokeToken(name) {

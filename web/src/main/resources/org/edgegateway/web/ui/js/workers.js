@@ -2,8 +2,8 @@
 // enrolment of a worker's key.
 import { confirmAct, onSubmit } from './actions.js';
 import { api, pathOf } from './api.js';
-import { $, button, el, fillTable } from './dom.js';
-import { fmtNum, fmtTime } from './format.js';
+import { $, button, el, fillTable, when } from './dom.js';
+import { fmtNum } from './format.js';
 
 export function bind() {
   onSubmit('worker-form', 'worker-result', async () => {
@@ -29,7 +29,7 @@ export async function refresh(bg) {
       el('td', { text: c ? fmtNum(c.inFlight) : '' }),
       el('td', { text: c ? fmtNum(c.served) : '' }),
       el('td', { text: c ? fmtNum(c.failed) : '' }),
-      el('td', { class: 'opt small', text: c ? fmtTime(c.lastHeartbeat) : '' }),
+      el('td', { class: 'opt small' }, c ? when(c.lastHeartbeat) : ''),
       actions);
   })));
 }
