@@ -7,6 +7,9 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Clients {
 
     private static final int MAX_REASON = 500;
-    private static final String COLUMNS = "id, name, public_key, status, enrolled_at, enrolled_by,"
+    /** The largest page of clients read at once. */
+    public static final int MAX_PAGE = 500;
+    static final String COLUMNS = "id, name, public_key, status, enrolled_at, enrolled_by,"
             + " revoked_at, last_seen, msg_rate, msg_burst, byte_rate, quarantine_reason,"
             + " quarantined_at, quarantine_until, quarantined_by";
 
@@ -73,6 +78,61 @@ public final class Clients {
         });
         changed();
         return record;
+    }
+
+    /**
+     * Enrols many clients in one transaction, each with the audit row {@link #enrol} writes: all of
+     * them or, when a name or key is bad or taken (or given twice), none, the exception naming the
+     * first at fault. For imports, and for tests that need thousands of clients in the real store.
+     *
+     * @param publicKeysByName each new client's Z85 public key by its name
+     * @return how many were enrolled
+     */
+    public int enrolAll(Map<String, String> publicKeysByName, String actor, String source) {
+        StoreArgs.requireActor(actor, source);
+        Map<String, String> batch = new LinkedHashMap<>(publicKeysByName);
+        Map<String, String> nameByKey = new HashMap<>();
+        batch.forEach((name, key) -> {
+            StoreArgs.requireName("client name", name);
+            StoreArgs.requireKey(name, key);
+            String other = nameByKey.putIfAbsent(key, name);
+            if (other != null) {
+                throw new KeyStoreException(KeyStoreException.Reason.DUPLICATE_KEY,
+                        "public key " + key + " is given twice, for clients '" + other + "' and '" + name + "'");
+            }
+        });
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        Instant now = db.now();
+        boolean workers = db.schemaVersion() >= WorkerKeys.SINCE;
+        Database.Check free = c -> {
+            for (Map.Entry<String, String> e : batch.entrySet()) {
+                checkNew(c, e.getKey(), e.getValue(), workers);
+            }
+        };
+        db.insertUnique("enrol " + batch.size() + " clients", free, c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO clients"
+                    + " (name, public_key, status, enrolled_at, enrolled_by) VALUES (?, ?, ?, ?, ?)");
+                 PreparedStatement audit = AuditLog.prepareInsert(c)) {
+                for (Map.Entry<String, String> e : batch.entrySet()) {
+                    ps.setString(1, e.getKey());
+                    ps.setString(2, e.getValue());
+                    ps.setString(3, ClientStatus.ACTIVE.name());
+                    Database.setInstant(ps, 4, now);
+                    ps.setString(5, actor);
+                    ps.addBatch();
+                    AuditLog.bindInsert(audit, now, actor, AuditActions.CLIENT_ENROL, e.getKey(), "key " + e.getValue(),
+                            source);
+                    audit.addBatch();
+                }
+                ps.executeBatch();
+                audit.executeBatch();
+            }
+            return null;
+        });
+        changed();
+        return batch.size();
     }
 
     private static void checkNew(Connection c, String name, String key, boolean workers) throws SQLException {
@@ -302,6 +362,54 @@ public final class Clients {
     }
 
     /**
+     * One page of the clients {@code filter} holds, in {@code order} (ties by name), and how many it
+     * holds: the database reads the page's rows only.
+     *
+     * @param offset how many clients of the order to skip, 0 or more
+     * @param limit  the page's size, 1 to {@value #MAX_PAGE}
+     * @throws KeyStoreException INVALID for a bad offset or limit
+     */
+    public Page page(ClientFilter filter, ClientOrder order, boolean descending, int offset, int limit) {
+        if (offset < 0 || limit < 1 || limit > MAX_PAGE) {
+            throw new KeyStoreException(KeyStoreException.Reason.INVALID, "a page of clients needs offset 0 or more"
+                    + " and limit 1 to " + MAX_PAGE + ", got offset " + offset + " and limit " + limit);
+        }
+        ClientFilter f = filter == null ? ClientFilter.ALL : filter;
+        ClientOrder o = order == null ? ClientOrder.NAME : order;
+        return db.query("list clients", c -> ClientSearch.page(c, f, o, descending, offset, limit));
+    }
+
+    /** The names of every client {@code filter} holds, by name (for an order the store does not keep). */
+    public List<String> names(ClientFilter filter) {
+        return db.query("list client names", c -> ClientSearch.names(c, filter == null ? ClientFilter.ALL : filter));
+    }
+
+    /**
+     * The clients named in {@code names} (at most {@value #MAX_PAGE}; unknown names are left out), by name.
+     *
+     * @throws KeyStoreException INVALID for more names than a page holds
+     */
+    public List<ClientRecord> byNames(Collection<String> names) {
+        if (names.size() > MAX_PAGE) {
+            throw new KeyStoreException(KeyStoreException.Reason.INVALID,
+                    "at most " + MAX_PAGE + " clients are read by name at once, got " + names.size());
+        }
+        return db.query("read clients by name", c -> ClientSearch.byNames(c, names));
+    }
+
+    /**
+     * A page of clients and how many the filter holds in all.
+     *
+     * @param clients the page's clients, in the order asked for
+     * @param total   every client the filter holds, this page's and the others'
+     */
+    public record Page(List<ClientRecord> clients, int total) {
+        public Page {
+            clients = List.copyOf(clients);
+        }
+    }
+
+    /**
      * Records when clients were last seen, in one transaction and without audit rows. Unknown
      * names and times older than the stored one are ignored.
      */
@@ -335,7 +443,7 @@ public final class Clients {
                 + (forUpdate ? " FOR UPDATE" : ""), value, Clients::row);
     }
 
-    private static ClientRecord row(ResultSet rs) throws SQLException {
+    static ClientRecord row(ResultSet rs) throws SQLException {
         double rate = rs.getDouble(9);
         Double msgRate = rs.wasNull() ? null : rate;
         int burst = rs.getInt(10);

@@ -265,6 +265,19 @@ final class Database {
                 && e.getCause() instanceof SQLException s && "23505".equals(s.getSQLState());
     }
 
+    /** {@code text} for a LIKE pattern with {@code ESCAPE '\'}: its {@code %}, {@code _} and backslashes match themselves. */
+    static String escapeLike(String text) {
+        StringBuilder b = new StringBuilder(text.length() + 8);
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == '%' || ch == '_' || ch == '\\') {
+                b.append('\\');
+            }
+            b.append(ch);
+        }
+        return b.toString();
+    }
+
     static void setInstant(PreparedStatement ps, int index, Instant at) throws SQLException {
         if (at == null) {
             ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);

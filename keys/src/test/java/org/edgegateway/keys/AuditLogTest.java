@@ -3,6 +3,9 @@ package org.edgegateway.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.edgegateway.keys.StoreFixture.assertFails;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +19,7 @@ class AuditLogTest {
     @RegisterExtension
     final StoreFixture fx = new StoreFixture(T0);
     private final KeyStore store = fx.store();
+    private final MutableClock clock = fx.clock();
 
     @Test
     void pagesTheAuditLogNewestFirst() {
@@ -52,5 +56,48 @@ class AuditLogTest {
         assertFails(() -> store.audit().page(Long.MAX_VALUE, 0), KeyStoreException.Reason.INVALID,
                 "page size must be 1 to 1000, got 0");
         assertThat(store.audit().page(Long.MAX_VALUE, 10)).isEmpty();
+    }
+
+    @Test
+    void searchesByActorActionSubjectAndTime() {
+        store.audit().append("alice", "client.enrol", "s1", null, null);
+        store.audit().append("bob", "client.quarantine", "s1", null, null);
+        clock.advance(Duration.ofHours(1));
+        store.audit().append("alice", "client.bundle.download", "s1.zip", null, null);
+        store.audit().append("alice", "clients.other", "s2", null, null);
+        store.audit().append("token:ci", "token.create", "ci", null, null);
+        Instant later = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        Instant start = T0.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+
+        assertThat(search(new AuditFilter("alice", List.of(), null, null, null))).extracting(AuditEntry::action)
+                .containsExactly("clients.other", "client.bundle.download", "client.enrol");
+        assertThat(search(new AuditFilter(null, List.of("client"), null, null, null))).extracting(AuditEntry::action)
+                .as("an action and those below it, not those that merely start alike")
+                .containsExactly("client.bundle.download", "client.quarantine", "client.enrol");
+        assertThat(search(new AuditFilter(null, List.of("client.enrol", "token"), null, null, null)))
+                .extracting(AuditEntry::action).containsExactly("token.create", "client.enrol");
+        assertThat(search(new AuditFilter("alice", List.of("client"), "s1", null, null)))
+                .extracting(AuditEntry::action).containsExactly("client.enrol");
+        assertThat(search(new AuditFilter(null, List.of(), null, start, later))).extracting(AuditEntry::action)
+                .as("from inclusive, to exclusive").containsExactly("client.quarantine", "client.enrol");
+        assertThat(search(new AuditFilter(null, List.of(), null, later, null))).hasSize(3);
+        assertThat(search(new AuditFilter("token:ci", List.of(), null, null, null))).hasSize(1);
+
+        List<AuditEntry> all = search(AuditFilter.NONE);
+        assertThat(store.audit().search(AuditFilter.NONE, Long.MAX_VALUE, 1, 2)).containsExactly(all.get(1), all.get(2));
+        assertThat(store.audit().search(AuditFilter.NONE, all.get(1).id(), 0, 10)).containsExactlyElementsOf(
+                all.subList(2, 5));
+        assertFails(() -> store.audit().search(AuditFilter.NONE, Long.MAX_VALUE, -1, 10),
+                KeyStoreException.Reason.INVALID, "offset must be 0 or more, got -1");
+        assertThatThrownBy(() -> new AuditFilter(null, List.of("client%"), null, null, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("action 'client%' may only contain A-Z a-z 0-9 . _ - and must start with a letter or a digit");
+        assertThatThrownBy(() -> new AuditFilter(null, List.of(), null, later, start))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the time range from " + later + " to " + start + " is empty");
+    }
+
+    private List<AuditEntry> search(AuditFilter filter) {
+        return store.audit().search(filter, Long.MAX_VALUE, 0, 100);
     }
 }
