@@ -219,7 +219,8 @@ public final class Gateway implements AutoCloseable {
             Router live = router;
             MetricHistory history = new MetricHistory(metrics, () -> live.connections().size(), new ProcessProbe(),
                     clock);
-            GatewayAdmin admin = new GatewayAdmin(store, keys, router, metrics, history, bans, serverKeys.publicZ85(),
+            org.edgegateway.core.metrics.ClientRateHistory rates = new org.edgegateway.core.metrics.ClientRateHistory(clock);
+            GatewayAdmin admin = new GatewayAdmin(store, keys, router, metrics, history, rates, bans, serverKeys.publicZ85(),
                     () -> clientEndpoint, clock, plugins, pubsub,
                     org.edgegateway.core.pubsub.RouterPush.overKeyCache(keys, router::push), workers, workerEndpoint,
                     advertisedEnrol);
@@ -233,6 +234,7 @@ public final class Gateway implements AutoCloseable {
             long every = config.lastSeenFlush().toMillis();
             housekeeping.scheduleWithFixedDelay(() -> flushLastSeen(store, live), every, every, TimeUnit.MILLISECONDS);
             history.sampleOn(housekeeping);
+            rates.sampleOn(housekeeping, live::activity);
             LOG.info("gateway: serving on {} with {} enrolled clients; server key {}", bound, keys.size(),
                     serverKeys.publicZ85());
             return new Gateway(context, zap, router, quarantiner, audit, admin, metrics, store, housekeeping, bound,

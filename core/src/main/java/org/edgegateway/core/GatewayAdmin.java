@@ -4,9 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -14,21 +12,25 @@ import org.edgegateway.core.admin.Actor;
 import org.edgegateway.core.admin.AdminException;
 import org.edgegateway.core.admin.AdminService;
 import org.edgegateway.core.admin.BanView;
-import org.edgegateway.core.admin.ClientTotals;
-import org.edgegateway.core.router.ConnectionsSnapshot;
+import org.edgegateway.core.admin.ClientPage;
+import org.edgegateway.core.admin.ClientQuery;
+import org.edgegateway.core.admin.ClientRates;
 import org.edgegateway.core.admin.ClientView;
+import org.edgegateway.core.admin.ConnectionEvent;
 import org.edgegateway.core.admin.ConnectionView;
 import org.edgegateway.core.admin.GatewayStats;
 import org.edgegateway.core.admin.MetricHistoryView;
 import org.edgegateway.core.admin.ProcessView;
 import org.edgegateway.core.admission.BanList;
 import org.edgegateway.core.admin.WorkerInfo;
+import org.edgegateway.core.metrics.ClientRateHistory;
 import org.edgegateway.core.metrics.MetricHistory;
 import org.edgegateway.core.router.Router;
 import org.edgegateway.core.workers.WorkerHub;
 import org.edgegateway.core.workers.WorkerView;
 import org.edgegateway.keys.WorkerRecord;
 import org.edgegateway.keys.AuditEntry;
+import org.edgegateway.keys.AuditFilter;
 import org.edgegateway.keys.ClientLimits;
 import org.edgegateway.keys.ClientRecord;
 import org.edgegateway.keys.KeyStore;
@@ -50,6 +52,7 @@ final class GatewayAdmin implements AdminService {
     private final Router router;
     private final GatewayMetrics metrics;
     private final MetricHistory history;
+    private final ClientRateHistory rates;
     private final BanList bans;
     private final String serverPublicKey;
     private final Supplier<String> clientEndpoint;
@@ -64,7 +67,7 @@ final class GatewayAdmin implements AdminService {
     private volatile Supplier<org.edgegateway.core.admin.UplinkView> uplink = () -> null;
 
     GatewayAdmin(KeyStore store, KeyCache keys, Router router, GatewayMetrics metrics, MetricHistory history,
-                 BanList bans, String serverPublicKey, Supplier<String> clientEndpoint, Clock clock,
+                 ClientRateHistory rates, BanList bans, String serverPublicKey, Supplier<String> clientEndpoint, Clock clock,
                  org.edgegateway.core.plugins.PluginHost plugins, org.edgegateway.core.pubsub.PubSub pubsub,
                  org.edgegateway.core.pubsub.RouterPush pusher, WorkerHub workers, String workerEndpoint,
                  String enrolEndpoint) {
@@ -80,6 +83,7 @@ final class GatewayAdmin implements AdminService {
         this.router = router;
         this.metrics = metrics;
         this.history = history;
+        this.rates = rates;
         this.serverPublicKey = serverPublicKey;
         this.clientEndpoint = clientEndpoint;
         this.clock = clock;
@@ -98,17 +102,32 @@ final class GatewayAdmin implements AdminService {
 
     @Override
     public List<ClientView> clients() {
-        Live live = liveByName();
+        LiveClients live = live();
         List<ClientView> out = new ArrayList<>();
         for (ClientRecord r : call(() -> store.clients().list())) {
-            out.add(view(r, live));
+            out.add(live.view(r));
         }
         return out;
     }
 
     @Override
+    public ClientPage clientPage(ClientQuery query) {
+        return ClientPages.page(store, query, live());
+    }
+
+    @Override
     public Optional<ClientView> client(String name) {
-        return call(() -> store.clients().findByName(name)).map(r -> view(r, liveByName()));
+        return call(() -> store.clients().findByName(name)).map(r -> live().view(r));
+    }
+
+    @Override
+    public List<ConnectionEvent> connectionHistory(String clientName) {
+        return fromRouter(router.connectionHistory(clientName), "the connection history");
+    }
+
+    @Override
+    public ClientRates clientRates(String clientName) {
+        return rates.view(clientName);
     }
 
     @Override
@@ -116,12 +135,12 @@ final class GatewayAdmin implements AdminService {
         ClientRecord r = call(() -> store.clients().enrol(name, publicKeyZ85, actor.name(), actor.source()));
         keys.put(r);
         LOG.info("admin: {} enrolled client {} ({})", actor.name(), r.name(), r.publicKey());
-        return view(r, liveByName());
+        return live().view(r);
     }
 
     @Override
     public ClientView revoke(String name, Actor actor) {
-        Live before = liveByName();
+        LiveClients before = live();
         ClientRecord r = call(() -> store.clients().revoke(name, actor.name(), actor.source()));
         keys.put(r);
         cut(r.publicKey());
@@ -160,7 +179,7 @@ final class GatewayAdmin implements AdminService {
         ClientRecord r = call(() -> store.clients().approve(name, actor.name(), actor.source()));
         keys.put(r);
         LOG.info("admin: {} approved client {} ({})", actor.name(), r.name(), r.publicKey());
-        return view(r, liveByName());
+        return live().view(r);
     }
 
     @Override
@@ -169,7 +188,7 @@ final class GatewayAdmin implements AdminService {
         keys.put(r);
         cut(r.publicKey());
         LOG.info("admin: {} rejected client {} ({})", actor.name(), r.name(), r.publicKey());
-        return view(r, liveByName());
+        return live().view(r);
     }
 
     @Override
@@ -178,7 +197,7 @@ final class GatewayAdmin implements AdminService {
             throw new AdminException(AdminException.Kind.INVALID, "quarantine duration must be positive, got " + duration);
         }
         Instant until = duration == null ? null : clock.instant().plus(duration);
-        Live before = liveByName();
+        LiveClients before = live();
         ClientRecord r = call(() -> store.clients().quarantine(name, reason, until, actor.name(), actor.source()));
         keys.put(r);
         metrics.countQuarantine();
@@ -194,14 +213,14 @@ final class GatewayAdmin implements AdminService {
         keys.put(r);
         metrics.countRelease();
         LOG.info("admin: {} released client {} key {}", actor.name(), r.name(), r.publicKey());
-        return view(r, liveByName());
+        return live().view(r);
     }
 
     @Override
     public ClientView setLimits(String name, ClientLimits limits, Actor actor) {
         ClientRecord r = call(() -> store.clients().setLimits(name, limits, actor.name(), actor.source()));
         keys.put(r);
-        return view(r, liveByName());
+        return live().view(r);
     }
 
     @Override
@@ -239,11 +258,8 @@ final class GatewayAdmin implements AdminService {
     }
 
     @Override
-    public List<AuditEntry> audit(long beforeId, int limit) {
-        if (limit < 1 || limit > 1000) {
-            throw new AdminException(AdminException.Kind.INVALID, "limit must be 1..1000, got " + limit);
-        }
-        return call(() -> store.audit().page(beforeId, limit));
+    public List<AuditEntry> audit(AuditFilter filter, long beforeId, int offset, int limit) {
+        return call(() -> store.audit().search(filter, beforeId, offset, limit));
     }
 
     @Override
@@ -281,54 +297,20 @@ final class GatewayAdmin implements AdminService {
         }
     }
 
-    /** One published view of the router's connections: the first live one per name, and the ended totals. */
-    private record Live(Map<String, ConnectionView> byName, Map<String, ClientTotals> ended) {
-        ConnectionView get(String name) {
-            return byName.get(name);
-        }
-    }
-
-    private Live liveByName() {
-        ConnectionsSnapshot snapshot = router.activity();
-        Map<String, ConnectionView> live = new HashMap<>();
-        for (ConnectionView c : snapshot.connections()) {
-            live.putIfAbsent(c.clientName(), c);
-        }
-        return new Live(live, snapshot.ended());
-    }
-
-    /**
-     * The stored record joined with the live connection and the ended connections' totals. Last seen is
-     * the latest of the three, so it never moves back when a connection ends (a revoke cuts it) before
-     * the next flush of last-seen times reaches the store.
-     */
-    private static ClientView view(ClientRecord r, Live live) {
-        ConnectionView c = live.get(r.name());
-        ClientTotals ended = live.ended().get(r.name());
-        Instant seen = latest(r.lastSeen(), ended == null ? null : ended.lastSeen());
-        seen = latest(seen, c == null ? null : c.lastMessageAt());
-        long liveMessages = c == null ? 0 : c.messages();
-        long liveBytes = c == null ? 0 : c.bytes();
-        return new ClientView(r.name(), r.publicKey(), r.status(), r.enrolledAt(), r.enrolledBy(), seen, r.limits(),
-                r.quarantineReason(), r.quarantineUntil(), c != null, c == null ? null : c.peerAddress(),
-                (ended == null ? 0 : ended.messages()) + liveMessages, (ended == null ? 0 : ended.bytes()) + liveBytes,
-                liveMessages, liveBytes);
+    private LiveClients live() {
+        return new LiveClients(router.activity());
     }
 
     /**
      * The view of a client whose connections were just cut: the router may not have processed their end
      * yet, so what {@code before} (the connections before the cut) counted is kept in sight.
      */
-    private ClientView cutView(ClientRecord r, Live before) {
-        ClientView prior = view(r, before);
-        ClientView after = view(r, liveByName());
+    private ClientView cutView(ClientRecord r, LiveClients before) {
+        ClientView prior = before.view(r);
+        ClientView after = live().view(r);
         return new ClientView(r.name(), r.publicKey(), r.status(), r.enrolledAt(), r.enrolledBy(),
-                latest(prior.lastSeen(), after.lastSeen()), r.limits(), r.quarantineReason(), r.quarantineUntil(),
+                LiveClients.latest(prior.lastSeen(), after.lastSeen()), r.limits(), r.quarantineReason(), r.quarantineUntil(),
                 false, null, Math.max(prior.messages(), after.messages()), Math.max(prior.bytes(), after.bytes()), 0, 0);
-    }
-
-    private static Instant latest(Instant a, Instant b) {
-        return a == null ? b : b == null || a.isAfter(b) ? a : b;
     }
 
     /** Runs a store call, translating its failures into admin failures. */
@@ -465,11 +447,16 @@ final class GatewayAdmin implements AdminService {
 
     @Override
     public List<org.edgegateway.core.admin.RecentMessage> recentMessages(String clientName, int limit) {
+        return fromRouter(router.recent(clientName, limit), "recent messages");
+    }
+
+    /** What the router answers to a read of {@code what}, waited for at most 5 seconds. */
+    private static <T> T fromRouter(java.util.concurrent.CompletableFuture<T> answer, String what) {
         try {
-            return router.recent(clientName, limit).get(5, TimeUnit.SECONDS);
+            return answer.get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AdminException(AdminException.Kind.UNAVAILABLE, "interrupted while reading recent messages", e);
+            throw new AdminException(AdminException.Kind.UNAVAILABLE, "interrupted while reading " + what, e);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new AdminException(AdminException.Kind.UNAVAILABLE, "the router did not answer: " + e, e);
         }

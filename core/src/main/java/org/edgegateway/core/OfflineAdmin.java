@@ -10,12 +10,17 @@ import org.edgegateway.core.admin.Actor;
 import org.edgegateway.core.admin.AdminException;
 import org.edgegateway.core.admin.AdminService;
 import org.edgegateway.core.admin.BanView;
+import org.edgegateway.core.admin.ClientPage;
+import org.edgegateway.core.admin.ClientQuery;
+import org.edgegateway.core.admin.ClientRates;
 import org.edgegateway.core.admin.ClientView;
+import org.edgegateway.core.admin.ConnectionEvent;
 import org.edgegateway.core.admin.ConnectionView;
 import org.edgegateway.core.admin.GatewayStats;
 import org.edgegateway.core.admin.MetricHistoryView;
 import org.edgegateway.core.admin.ProcessView;
 import org.edgegateway.keys.AuditEntry;
+import org.edgegateway.keys.AuditFilter;
 import org.edgegateway.keys.ClientLimits;
 import org.edgegateway.keys.ClientRecord;
 import org.edgegateway.keys.KeyStore;
@@ -76,8 +81,25 @@ public final class OfflineAdmin implements AdminService {
     }
 
     @Override
+    public ClientPage clientPage(ClientQuery query) {
+        return ClientPages.page(store, query, LiveClients.NONE);
+    }
+
+    @Override
     public Optional<ClientView> client(String name) {
         return GatewayAdmin.call(() -> store.clients().findByName(name)).map(OfflineAdmin::view);
+    }
+
+    /** Connections live in a running gateway's memory: none while it is stopped. */
+    @Override
+    public List<ConnectionEvent> connectionHistory(String clientName) {
+        return List.of();
+    }
+
+    @Override
+    public ClientRates clientRates(String clientName) {
+        return new ClientRates(clock.instant(), org.edgegateway.core.metrics.ClientRateHistory.STEP.toSeconds(),
+                new long[0]);
     }
 
     @Override
@@ -161,8 +183,8 @@ public final class OfflineAdmin implements AdminService {
     }
 
     @Override
-    public List<AuditEntry> audit(long beforeId, int limit) {
-        return GatewayAdmin.call(() -> store.audit().page(beforeId, limit));
+    public List<AuditEntry> audit(AuditFilter filter, long beforeId, int offset, int limit) {
+        return GatewayAdmin.call(() -> store.audit().search(filter, beforeId, offset, limit));
     }
 
     @Override
@@ -181,8 +203,7 @@ public final class OfflineAdmin implements AdminService {
     }
 
     private static ClientView view(ClientRecord r) {
-        return new ClientView(r.name(), r.publicKey(), r.status(), r.enrolledAt(), r.enrolledBy(), r.lastSeen(),
-                r.limits(), r.quarantineReason(), r.quarantineUntil(), false, null, 0, 0, 0, 0);
+        return LiveClients.NONE.view(r);
     }
 
     @Override

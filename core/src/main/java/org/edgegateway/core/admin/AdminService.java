@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.edgegateway.keys.AuditEntry;
+import org.edgegateway.keys.AuditFilter;
 import org.edgegateway.keys.ClientLimits;
 
 /**
@@ -23,9 +24,31 @@ public interface AdminService {
     /** The endpoint clients are told to connect to, e.g. {@code tcp://gateway.example:5555}. */
     String clientEndpoint();
 
+    /** Every client, joined with its live state; for a whole list (the CLI's), else see {@link #clientPage}. */
     List<ClientView> clients();
 
+    /**
+     * One page of the clients list: the key store filters, orders, counts and pages the clients;
+     * the live state (connection, counters) is joined to the page's rows only, so a page costs the
+     * same with 10 or 10,000 clients. Ordered by {@link ClientSort#MESSAGES}, the gateway orders the
+     * matching names by their counts (which only it keeps) and reads the page's rows by name.
+     */
+    ClientPage clientPage(ClientQuery query);
+
     Optional<ClientView> client(String name);
+
+    /**
+     * The last connections and disconnections of a client since the gateway started, newest first:
+     * at most 20, with the peer address, time and (when it ended) what the connection carried. In
+     * memory only; empty for a client not seen since the start, or a gateway that is not running.
+     */
+    List<ConnectionEvent> connectionHistory(String clientName);
+
+    /**
+     * A client's messages per 10 seconds over the last 10 minutes since the gateway started, oldest
+     * first; no points for a client without traffic in that window, or a gateway that is not running.
+     */
+    ClientRates clientRates(String clientName);
 
     /** Enrols a client's public key (Z85) under a new unique name. */
     ClientView enrol(String name, String publicKeyZ85, Actor actor);
@@ -85,7 +108,16 @@ public interface AdminService {
     List<ConnectionView> connections();
 
     /** Audit entries with id below {@code beforeId} (use {@link Long#MAX_VALUE} for the newest), newest first. */
-    List<AuditEntry> audit(long beforeId, int limit);
+    default List<AuditEntry> audit(long beforeId, int limit) {
+        return audit(AuditFilter.NONE, beforeId, 0, limit);
+    }
+
+    /**
+     * Up to {@code limit} (1 to 1000) audit entries {@code filter} selects (by actor, action, subject
+     * and time, in the key store's SQL) with an id below {@code beforeId}, after skipping
+     * {@code offset}, newest first.
+     */
+    List<AuditEntry> audit(AuditFilter filter, long beforeId, int offset, int limit);
 
     /** Gateway-wide counters. */
     GatewayStats stats();

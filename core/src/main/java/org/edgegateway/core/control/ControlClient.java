@@ -148,8 +148,23 @@ public final class ControlClient implements AdminService, AutoCloseable {
     }
 
     @Override
+    public org.edgegateway.core.admin.ClientPage clientPage(org.edgegateway.core.admin.ClientQuery query) {
+        return as(call("clientPage", null, "query", query), org.edgegateway.core.admin.ClientPage.class);
+    }
+
+    @Override
     public Optional<ClientView> client(String name) {
         return Optional.ofNullable(as(call("client", null, "name", name), ClientView.class));
+    }
+
+    @Override
+    public List<org.edgegateway.core.admin.ConnectionEvent> connectionHistory(String clientName) {
+        return list(call("connectionHistory", null, "name", clientName), org.edgegateway.core.admin.ConnectionEvent.class);
+    }
+
+    @Override
+    public org.edgegateway.core.admin.ClientRates clientRates(String clientName) {
+        return as(call("clientRates", null, "name", clientName), org.edgegateway.core.admin.ClientRates.class);
     }
 
     @Override
@@ -227,8 +242,9 @@ public final class ControlClient implements AdminService, AutoCloseable {
     }
 
     @Override
-    public List<AuditEntry> audit(long beforeId, int limit) {
-        return list(call("audit", null, "beforeId", beforeId, "limit", limit), AuditEntry.class);
+    public List<AuditEntry> audit(org.edgegateway.keys.AuditFilter filter, long beforeId, int offset, int limit) {
+        return list(call("audit", null, "filter", filter, "beforeId", beforeId, "offset", offset, "limit", limit),
+                AuditEntry.class);
     }
 
     @Override

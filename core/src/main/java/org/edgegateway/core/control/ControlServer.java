@@ -232,7 +232,10 @@ public final class ControlServer implements AutoCloseable {
                 case "serverPublicKey" -> admin.serverPublicKey();
                 case "clientEndpoint" -> admin.clientEndpoint();
                 case "clients" -> admin.clients();
+                case "clientPage" -> admin.clientPage(object(request, "query", org.edgegateway.core.admin.ClientQuery.class));
                 case "client" -> admin.client(text(request, "name")).orElse(null);
+                case "connectionHistory" -> admin.connectionHistory(text(request, "name"));
+                case "clientRates" -> admin.clientRates(text(request, "name"));
                 case "enrol" -> admin.enrol(text(request, "name"), text(request, "publicKey"), actor);
                 case "revoke" -> admin.revoke(text(request, "name"), actor);
                 case "quarantine" -> admin.quarantine(text(request, "name"), request.path("reason").asText("manual"),
@@ -253,7 +256,11 @@ public final class ControlServer implements AutoCloseable {
                     yield null;
                 }
                 case "connections" -> admin.connections();
-                case "audit" -> admin.audit(request.path("beforeId").asLong(Long.MAX_VALUE), request.path("limit").asInt(50));
+                case "audit" -> admin.audit(request.hasNonNull("filter")
+                                ? object(request, "filter", org.edgegateway.keys.AuditFilter.class)
+                                : org.edgegateway.keys.AuditFilter.NONE,
+                        request.path("beforeId").asLong(Long.MAX_VALUE), request.path("offset").asInt(0),
+                        request.path("limit").asInt(50));
                 case "stats" -> admin.stats();
                 case "metricHistory" -> admin.metricHistory(
                         org.edgegateway.core.admin.MetricHistoryView.Resolution.valueOf(text(request, "resolution")));
@@ -316,6 +323,22 @@ public final class ControlServer implements AutoCloseable {
             throw new IllegalArgumentException("request needs a text field '" + field + "'");
         }
         return v.asText();
+    }
+
+    /** The object field {@code field} as a {@code type}; its own checks' failures keep their messages. */
+    private <T> T object(JsonNode request, String field, Class<T> type) {
+        JsonNode v = request.get(field);
+        if (v == null || !v.isObject()) {
+            throw new IllegalArgumentException("request needs an object field '" + field + "'");
+        }
+        try {
+            return json.treeToValue(v, type);
+        } catch (IOException e) {
+            if (e.getCause() instanceof IllegalArgumentException cause) {
+                throw cause;
+            }
+            throw new IllegalArgumentException("field '" + field + "' does not fit: " + e.getMessage(), e);
+        }
     }
 
     private ObjectNode error(String kind, String message) {

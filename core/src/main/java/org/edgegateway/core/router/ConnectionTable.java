@@ -68,6 +68,7 @@ final class ConnectionTable {
     private final Map<String, ClientTotals> ended = new HashMap<>();
     private boolean endedChanged;
     private volatile ConnectionsSnapshot snapshot = new ConnectionsSnapshot(List.of(), Map.of());
+    private final ConnectionHistory history = new ConnectionHistory();
     private boolean dirty;
 
     void accepted(String peer, SocketChannel channel, Instant at) {
@@ -87,10 +88,10 @@ final class ConnectionTable {
     }
 
     /**
-     * A connection is gone. Returns its host when it ended before the ZAP handler decided on it (an
-     * abandoned or failed handshake), else null.
+     * A connection is gone, as reported {@code at}. Returns its host when it ended before the ZAP
+     * handler decided on it (an abandoned or failed handshake), else null.
      */
-    String disconnected(String peer) {
+    String disconnected(String peer, Instant at) {
         Connection c = byPeer.get(peer);
         if (c == null) {
             return null;
@@ -99,6 +100,7 @@ final class ConnectionTable {
         c.gone = true;
         if (c.routingId != null) {
             gone.put(c.routingId, c);
+            history.disconnected(c.name, c.peer, at, c.messages, c.bytes);
         }
         if (c.name != null && c.lastMessageAt != null) {
             // Kept until the next last-seen flush, which would otherwise only see live connections.
@@ -237,6 +239,7 @@ final class ConnectionTable {
         if (c.authenticatedAt == null) {
             c.authenticatedAt = at;
         }
+        history.connected(name, c.peer, c.authenticatedAt);
         byRouting.put(id, c);
         boundByKey.put(key, c);
         dirty = true;
@@ -307,6 +310,11 @@ final class ConnectionTable {
         Map<String, ClientTotals> endedNow = endedChanged ? Map.copyOf(ended) : snapshot.ended();
         endedChanged = false;
         snapshot = new ConnectionsSnapshot(List.copyOf(views), endedNow);
+    }
+
+    /** The last connections and disconnections of the client {@code name}, newest first. */
+    List<org.edgegateway.core.admin.ConnectionEvent> history(String name) {
+        return history.of(name);
     }
 
     /** The authenticated connections as of the last publication; safe from any thread. */

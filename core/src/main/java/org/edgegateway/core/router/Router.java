@@ -241,7 +241,7 @@ public final class Router implements AutoCloseable {
             LOG.debug("router: {} disconnected", peer);
             if (peer != null) {
                 later(() -> {
-                    String undecided = connections.disconnected(peer);
+                    String undecided = connections.disconnected(peer, at);
                     last = null;
                     if (undecided != null) {
                         abandonedHandshake.accept(undecided);
@@ -306,6 +306,13 @@ public final class Router implements AutoCloseable {
     public CompletableFuture<List<RecentMessage>> recent(String clientName, int limit) {
         CompletableFuture<List<RecentMessage>> done = new CompletableFuture<>();
         execute(() -> done.complete(lanes.recent(clientName, limit)));
+        return done;
+    }
+
+    /** The last connections and disconnections of a client since start, newest first (see {@link ConnectionHistory}). */
+    public CompletableFuture<List<org.edgegateway.core.admin.ConnectionEvent>> connectionHistory(String clientName) {
+        CompletableFuture<List<org.edgegateway.core.admin.ConnectionEvent>> done = new CompletableFuture<>();
+        execute(() -> done.complete(connections.history(clientName)));
         return done;
     }
 

@@ -142,4 +142,33 @@ class ControlChannelTest {
             assertThat(e.detail()).isEqualTo("to /backups/gw.zip");
         });
     }
+
+    @Test
+    void aPageOfClientsTheAuditLogFilteredAndAClientsHistoryTravelOverTheSocket() {
+        gw.enrol("sensor-1");
+        gw.enrol("sensor-2");
+        gw.enrol("other");
+        cli.quarantine("sensor-2", "noisy", null, CLI);
+        org.edgegateway.core.admin.ClientPage page = cli.clientPage(new org.edgegateway.core.admin.ClientQuery(
+                new org.edgegateway.keys.ClientFilter("sensor", null), org.edgegateway.core.admin.ClientSort.STATUS,
+                true, 0, 1));
+        assertThat(page.total()).isEqualTo(2);
+        assertThat(page.sort()).isEqualTo(org.edgegateway.core.admin.ClientSort.STATUS);
+        assertThat(page.order()).isEqualTo("desc");
+        assertThat(page.clients()).extracting(org.edgegateway.core.admin.ClientView::name).containsExactly("sensor-2");
+
+        org.edgegateway.keys.AuditFilter quarantines = new org.edgegateway.keys.AuditFilter("cli:tester",
+                java.util.List.of("client.quarantine"), "sensor-2", null, null);
+        assertThat(cli.audit(quarantines, Long.MAX_VALUE, 0, 10)).singleElement()
+                .satisfies(e -> assertThat(e.detail()).isEqualTo("until released: noisy"));
+        assertThat(cli.audit(org.edgegateway.keys.AuditFilter.NONE, Long.MAX_VALUE, 1, 2)).hasSize(2);
+        assertThat(server.handle("{\"op\":\"audit\",\"actor\":\"cli:x\",\"filter\":{\"actions\":[\"a b\"]}}")
+                .toString()).contains("\"kind\":\"INVALID\"").contains("action 'a b' may only contain");
+        assertThat(server.handle("{\"op\":\"clientPage\",\"actor\":\"cli:x\",\"query\":{\"limit\":0}}")
+                .toString()).contains("\"kind\":\"INVALID\"").contains("limit 0 is not in 1..500");
+
+        assertThat(cli.connectionHistory("sensor-1")).isEmpty();
+        assertThat(cli.clientRates("sensor-1").stepSeconds()).isEqualTo(10);
+        assertThat(cli.clientRates("sensor-1").messages()).isEmpty();
+    }
 }

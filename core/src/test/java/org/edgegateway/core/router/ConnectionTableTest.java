@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import org.edgegateway.core.admin.ConnectionEvent;
 import org.junit.jupiter.api.Test;
 
 /** The connection table's indexes: what the transport tells, in the orders it can tell it. */
@@ -27,7 +28,7 @@ class ConnectionTableTest {
         assertThat(t.snapshot()).hasSize(n);
         assertThat(t.byKey("key-7").routingId).isEqualTo(id(7));
         for (int i = 0; i < n; i++) {
-            t.disconnected("10.0.0.1:" + (10_000 + i));
+            t.disconnected("10.0.0.1:" + (10_000 + i), T);
         }
         t.publishIfDirty();
         assertThat(t.snapshot()).isEmpty();
@@ -47,7 +48,7 @@ class ConnectionTableTest {
         assertThat(t.published().connections()).hasSize(1);
         assertThat(t.published().ended()).isEmpty();
 
-        t.disconnected("10.0.0.1:10000");
+        t.disconnected("10.0.0.1:10000", T);
         assertThat(t.published().connections()).as("not published yet: still counted once, live").hasSize(1);
         assertThat(t.published().ended()).isEmpty();
         t.publishIfDirty();
@@ -60,7 +61,7 @@ class ConnectionTableTest {
         again.messages = 2;
         again.bytes = 20;
         again.lastMessageAt = T.plusSeconds(9);
-        t.disconnected("10.0.0.1:10001");
+        t.disconnected("10.0.0.1:10001", T);
         t.publishIfDirty();
         assertThat(t.published().ended()).containsEntry("name-0",
                 new org.edgegateway.core.admin.ClientTotals(T.plusSeconds(9), 5, 50));
@@ -106,10 +107,45 @@ class ConnectionTableTest {
         t.accepted("10.0.0.4:1000", null, T);
         assertThat(t.byRouting(id(1))).isSameAs(c);
         assertThat(c.key).isEqualTo("key-a");
-        t.disconnected("10.0.0.4:1000");
+        t.disconnected("10.0.0.4:1000", T);
         assertThat(t.byRouting(id(1))).as("gone, and known as gone").isSameAs(c);
         assertThat(c.gone).isTrue();
         assertThat(t.drainDeparted()).isEmpty();
+    }
+
+    @Test
+    void theConnectionHistoryKeepsTheLastEventsOfTheClientsLastSeen() {
+        ConnectionTable t = new ConnectionTable();
+        t.accepted("10.0.0.5:2000", null, T);
+        t.authenticated("key-a", "a", "10.0.0.5", T.plusSeconds(1));
+        Connection c = t.bind(id(1), "key-a", "a", "10.0.0.5:2000", T.plusSeconds(2));
+        c.messages = 7;
+        c.bytes = 70;
+        t.disconnected("10.0.0.5:2000", T.plusSeconds(60));
+        assertThat(t.history("a")).containsExactly(
+                new ConnectionEvent(ConnectionEvent.Kind.DISCONNECTED, T.plusSeconds(60), "10.0.0.5:2000", 7, 70),
+                new ConnectionEvent(ConnectionEvent.Kind.CONNECTED, T.plusSeconds(1), "10.0.0.5:2000", 0, 0));
+
+        for (int i = 0; i < 30; i++) {
+            String peer = "10.0.0.5:" + (3000 + i);
+            t.accepted(peer, null, T);
+            t.bind(id(100 + i), "key-a", "a", peer, T.plusSeconds(100 + i));
+            t.disconnected(peer, T.plusSeconds(200 + i));
+        }
+        assertThat(t.history("a")).as("the newest %d, newest first", ConnectionHistory.PER_CLIENT)
+                .hasSize(ConnectionHistory.PER_CLIENT)
+                .first().isEqualTo(new ConnectionEvent(ConnectionEvent.Kind.DISCONNECTED, T.plusSeconds(229),
+                        "10.0.0.5:3029", 0, 0));
+        assertThat(t.history("a").get(ConnectionHistory.PER_CLIENT - 1).peerAddress()).isEqualTo("10.0.0.5:3020");
+
+        for (int i = 0; i < ConnectionHistory.CLIENTS; i++) {
+            String peer = "10.0.1." + (i % 250) + ":" + (4000 + i);
+            t.accepted(peer, null, T);
+            t.bind(id(1000 + i), "key-" + i, "n" + i, peer, T);
+        }
+        assertThat(t.history("a")).as("the client longest quiet is forgotten first").isEmpty();
+        assertThat(t.history("n0")).hasSize(1);
+        assertThat(t.history("nobody")).isEmpty();
     }
 
     private static RoutingId id(int i) {
