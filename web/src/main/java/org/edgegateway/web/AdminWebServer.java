@@ -215,6 +215,7 @@ public final class AdminWebServer implements AutoCloseable {
                 hasher, hashingSlots, cookie, config.initialPasswordFile()).addTo(routes);
         new StatusApi(admin, this::certificateFingerprint).addTo(routes);
         new MonitorApi(admin).addTo(routes);
+        new AuditApi(admin).addTo(routes);
         new ClientsApi(admin, store, new Bundles(clock), clock).addTo(routes);
         new PushApi(admin).addTo(routes);
         new TokensApi(admin, clock).addTo(routes);

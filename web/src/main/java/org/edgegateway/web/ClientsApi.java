@@ -3,29 +3,31 @@ package org.edgegateway.web;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.edgegateway.core.admin.AdminService;
+import org.edgegateway.core.admin.ClientQuery;
+import org.edgegateway.core.admin.ClientSort;
 import org.edgegateway.core.admin.ClientView;
 import org.edgegateway.keys.ClientBundleFiles;
+import org.edgegateway.keys.ClientFilter;
 import org.edgegateway.keys.ClientLimits;
+import org.edgegateway.keys.ClientStatus;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.KeyStore;
 
 /**
- * {@code /api/clients}: enrolled clients listed, enrolled (with a key, or with a key pair generated
- * here whose bundle waits in {@link Bundles} for one download at {@code /api/bundles/ID}), their
- * state changed, their limits set, their recent messages read. Thread-safe: the admin service,
- * the key store and the bundles are.
+ * {@code /api/clients}: enrolled clients listed a page at a time, enrolled (with a key, or with a key
+ * pair generated here whose bundle waits in {@link Bundles} for one download at
+ * {@code /api/bundles/ID}), their state changed, their limits set, their recent messages, connection
+ * history and message rates read. Thread-safe: the admin service, the key store and the bundles are.
  */
 final class ClientsApi {
 
     private static final int MAX_REASON = 500;
     private static final int DEFAULT_RECENT = 20;
     private static final int MAX_RECENT = 200;
+    private static final int DEFAULT_PAGE = 100;
 
     private final AdminService admin;
     private final KeyStore store;
@@ -47,6 +49,8 @@ final class ClientsApi {
                 .on("GET", "/api/clients/{name}", x -> admin.client(x.param("name"))
                         .orElseThrow(() -> ApiException.notFound("no client named '" + x.param("name") + "'")))
                 .only("GET", "/api/clients/{name}/messages", this::recentMessages)
+                .only("GET", "/api/clients/{name}/connections", x -> admin.connectionHistory(known(x)))
+                .only("GET", "/api/clients/{name}/rates", x -> admin.clientRates(known(x)))
                 .only("POST", "/api/clients/{name}/revoke", x -> admin.revoke(x.param("name"), x.actor()))
                 .only("POST", "/api/clients/{name}/approve", x -> admin.approve(x.param("name"), x.actor()))
                 .only("POST", "/api/clients/{name}/reject", x -> admin.reject(x.param("name"), x.actor()))
@@ -57,23 +61,29 @@ final class ClientsApi {
                 .only("GET", "/api/bundles/{id}", this::download);
     }
 
-    /** {@code ?q=TEXT} matches name or key, case-insensitive; {@code ?status=} the status. */
+    /**
+     * A page: {@code ?offset=} (0), {@code ?limit=} 1..500 (100), {@code ?sort=} one of
+     * {@link ClientSort}'s labels (name), {@code ?order=asc|desc} (asc); {@code ?q=} matches a name
+     * (any case) or the start of a key, {@code ?status=} a status.
+     */
     private Object list(Exchange x) {
-        String q = x.query("q");
         String status = x.query("status");
-        String needle = q == null ? null : q.strip().toLowerCase(Locale.ROOT);
-        List<ClientView> out = new ArrayList<>();
-        for (ClientView v : admin.clients()) {
-            if (needle != null && !needle.isEmpty() && !v.name().toLowerCase(Locale.ROOT).contains(needle)
-                    && !v.publicKey().toLowerCase(Locale.ROOT).contains(needle)) {
-                continue;
-            }
-            if (status != null && !status.isBlank() && !v.status().name().equalsIgnoreCase(status.strip())) {
-                continue;
-            }
-            out.add(v);
+        String sort = x.query("sort");
+        ClientFilter filter = new ClientFilter(x.query("q"),
+                status == null || status.isBlank() ? null : ClientStatus.fromLabel(status));
+        return admin.clientPage(new ClientQuery(filter, sort == null || sort.isBlank() ? null : ClientSort.parse(sort.strip()),
+                descending(x.query("order")), x.queryInt("offset", 0, 0, Integer.MAX_VALUE),
+                x.queryInt("limit", DEFAULT_PAGE, 1, ClientQuery.MAX_LIMIT)));
+    }
+
+    private static boolean descending(String order) {
+        if (order == null || order.isBlank() || order.strip().equals("asc")) {
+            return false;
         }
-        return out;
+        if (order.strip().equals("desc")) {
+            return true;
+        }
+        throw ApiException.badRequest("order '" + order + "' is not asc or desc");
     }
 
     private Object enrol(Exchange x) throws IOException {
@@ -125,15 +135,17 @@ final class ClientsApi {
     }
 
     private Object recentMessages(Exchange x) {
+        int limit = x.queryInt("limit", DEFAULT_RECENT, 1, MAX_RECENT);
+        return admin.recentMessages(known(x), limit);
+    }
+
+    /** The path's client name; 404 when no such client is enrolled. */
+    private String known(Exchange x) {
         String name = x.param("name");
-        long limit = x.query("limit", DEFAULT_RECENT);
-        if (limit < 1 || limit > MAX_RECENT) {
-            throw ApiException.badRequest("limit " + limit + " is not in 1.." + MAX_RECENT);
-        }
         if (admin.client(name).isEmpty()) {
             throw ApiException.notFound("no client named '" + name + "'");
         }
-        return admin.recentMessages(name, (int) limit);
+        return name;
     }
 
     private Object quarantine(Exchange x) throws IOException {

@@ -82,6 +82,16 @@ final class Exchange {
         }
     }
 
+    /** The query parameter {@code name} as a whole number in {@code min..max}, {@code fallback} when absent; else 400. */
+    int queryInt(String name, int fallback, int min, int max) {
+        long value = query(name, fallback);
+        if (value < min || value > max) {
+            throw ApiException.badRequest(name + " " + value + (max == Integer.MAX_VALUE ? " is below " + min
+                    : " is not in " + min + ".." + max));
+        }
+        return (int) value;
+    }
+
     /** {@code name} stripped, when it is a valid client (or token, or worker) name; else 400. */
     static String requireName(String name) {
         if (name == null) {

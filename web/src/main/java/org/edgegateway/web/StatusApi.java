@@ -7,13 +7,10 @@ import org.edgegateway.core.admin.AdminService;
 
 /**
  * What the gateway is and does, read-only: {@code /api/info} (its key, endpoint, certificate and the
- * caller), {@code /api/stats}, {@code /api/connections} and the audit log, {@code /api/audit}.
+ * caller), {@code /api/stats} and {@code /api/connections}.
  * Thread-safe: the admin service is.
  */
 final class StatusApi {
-
-    private static final int DEFAULT_AUDIT = 50;
-    private static final int MAX_AUDIT = 500;
 
     private final AdminService admin;
     private final Supplier<String> fingerprint;
@@ -27,8 +24,7 @@ final class StatusApi {
     void addTo(ApiRoutes routes) {
         routes.only("GET", "/api/info", this::info)
                 .only("GET", "/api/connections", x -> admin.connections())
-                .only("GET", "/api/stats", x -> admin.stats())
-                .only("GET", "/api/audit", this::audit);
+                .only("GET", "/api/stats", x -> admin.stats());
     }
 
     private Object info(Exchange x) {
@@ -38,15 +34,5 @@ final class StatusApi {
         info.put("certificateFingerprint", fingerprint.get());
         info.put("user", x.caller().name());
         return info;
-    }
-
-    /** Newest first, {@code ?limit=} 1..500 rows before the id {@code ?before=}. */
-    private Object audit(Exchange x) {
-        long before = x.query("before", Long.MAX_VALUE);
-        long limit = x.query("limit", DEFAULT_AUDIT);
-        if (limit < 1 || limit > MAX_AUDIT) {
-            throw ApiException.badRequest("limit " + limit + " is not in 1.." + MAX_AUDIT);
-        }
-        return admin.audit(before, (int) limit);
     }
 }

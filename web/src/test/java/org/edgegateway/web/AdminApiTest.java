@@ -123,8 +123,9 @@ class AdminApiTest {
         assertThat(badKey.json().get("error").asText()).isEqualTo("INVALID");
 
         JsonNode list = h.get("/api/clients?q=SENSOR").json();
-        assertThat(list).hasSize(1);
-        assertThat(h.get("/api/clients?q=nothing-like-it").json()).isEmpty();
+        assertThat(list.get("total").asInt()).isEqualTo(1);
+        assertThat(list.get("clients")).hasSize(1);
+        assertThat(h.get("/api/clients?q=nothing-like-it").json().get("clients")).isEmpty();
         assertThat(h.get("/api/clients/sensor-1").json().get("publicKey").asText()).isEqualTo(key);
         assertThat(h.get("/api/clients/ghost").status()).isEqualTo(404);
 

@@ -19,12 +19,12 @@ export async function refresh(bg) {
   let quarantined;
   let bans;
   try {
-    [quarantined, bans] = await Promise.all([api('GET', '/api/clients?status=quarantined', undefined, bg),
+    [quarantined, bans] = await Promise.all([api('GET', '/api/clients?status=quarantined&limit=1', undefined, bg),
       api('GET', '/api/bans', undefined, bg)]);
   } catch (e) {
     return;  // api() shows what went wrong
   }
-  show(quarantined.length, bans.length);
+  show(quarantined.total, bans.length);
 }
 
 function show(quarantined, banned) {
