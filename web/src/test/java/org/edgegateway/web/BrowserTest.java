@@ -167,21 +167,43 @@ class BrowserTest {
             shot("04-dashboard-phone");
             resize(1280, 1000);
 
+            // The client's own page, opened from the list: its messages, connections, status and audit.
             driver.findElement(By.cssSelector("#nav a[data-page=clients]")).click();
-            clickWhenReady(By.cssSelector("#clients-table tr[data-client='sensor-7'] button[data-action=messages]"));
-            visible("messages-card");
+            clickWhenReady(By.cssSelector("#clients-table tr[data-client='sensor-7'] a.client-name"));
+            visible("page-client");
+            assertThat(driver.getCurrentUrl()).endsWith("#client/sensor-7");
+            assertThat(driver.findElement(By.cssSelector("#nav a[data-page=clients]")).getAttribute("class"))
+                    .contains("active");
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages-table"), "from sensor-7"));
             WebElement message = driver.findElement(By.cssSelector("#messages-table tbody tr"));
             assertThat(message.getText()).contains("STRING", "<b>21.5 C</b> from sensor-7", "ACK");
             assertThat(driver.findElements(By.cssSelector("#messages-table b"))).as("payload shown as text").isEmpty();
-            shot("05a-client-recent-messages");
-            click("messages-close");
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("client-connections-table"), "connected"));
+            assertThat(textOf(By.id("client-connections-table"))).contains("127.0.0.1:");
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("client-history-table"), "enrolled"));
+            assertThat(textOf(By.id("client-history-table"))).contains("admin");
+            assertThat(textOf(By.id("client-audit-table"))).contains("client.enrol");
+            assertThat(textOf(By.id("client-facts"))).contains(sensor.publicZ85()).contains("127.0.0.1");
+            // The gateway counts the client's messages per 10 s: the chart has the message once a point closed.
+            By rates = By.cssSelector("#client-rates polyline[data-series=messages]");
+            wait.ignoring(StaleElementReferenceException.class).until(d -> !d.findElements(rates).isEmpty()
+                    && sum(d.findElement(rates)) >= 1);
+            shot("05a-client-page");
+            resize(390, 844);
+            shot("05b-client-page-phone");
+            resize(1280, 1000);
 
-            By revoke = By.cssSelector("#clients-table tr[data-client='sensor-7'] button[data-action=revoke]");
-            clickWhenReady(revoke); // the table is rebuilt by its poll: a found button can go stale before the click
+            clickWhenReady(By.cssSelector("#client-actions button[data-action=revoke]"));
             visible("dialog");
             shot("05-revoke-confirm");
             click("dialog-ok");
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("client-history-table"), "revoked"));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("client-connections-table"), "disconnected"));
+            assertThat(driver.findElements(By.cssSelector("#client-actions button[data-action=revoke]")))
+                    .as("nothing left to revoke").isEmpty();
+            shot("05c-client-page-revoked");
+
+            driver.findElement(By.cssSelector("#nav a[data-page=clients]")).click();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(
                     By.cssSelector("#clients-table tr[data-client='sensor-7']"), "revoked"));
             shot("06-clients-revoked");
@@ -347,6 +369,74 @@ class BrowserTest {
         shot("12-audit");
         resize(390, 844);
         shot("13-audit-phone");
+    }
+
+    @Test
+    void theClientsListPagesSortsAndFiltersAtTheGatewayAndTheAuditLogFiltersAndExports() throws Exception {
+        Https api = Https.admin(gw, PASSWORD);
+        Map<String, String> batch = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 120; i++) {
+            batch.put(String.format("sensor-%03d", i), CurveKeyPair.generate().publicZ85());
+        }
+        gw.store.clients().enrolAll(batch, "importer", "test");
+        assertThat(api.post("/api/clients/sensor-042/quarantine", Map.of("reason", "noisy")).status()).isEqualTo(200);
+        login();
+        driver.findElement(By.cssSelector("#nav a[data-page=clients]")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("clients-range"), "1–50 of 120"));
+        assertThat(driver.findElements(By.cssSelector("#clients-table tbody tr"))).as("only the page is in the DOM")
+                .hasSize(50);
+        shot("24-clients-paged");
+
+        click("clients-next");
+        wait.until(ExpectedConditions.textToBe(By.id("clients-range"), "51–100 of 120"));
+        assertThat(textOf(By.cssSelector("#clients-table tbody tr:first-child td"))).contains("sensor-050");
+
+        clickWhenReady(By.cssSelector("#clients-table button.sort[data-sort=name]"));
+        wait.until(ExpectedConditions.textToBe(By.id("clients-range"), "1–50 of 120"));
+        wait.until(ExpectedConditions.attributeToBe(By.cssSelector("#clients-table th:first-child"), "aria-sort", "descending"));
+        wait.until(d -> textOf(By.cssSelector("#clients-table tbody tr:first-child td")).contains("sensor-119"));
+
+        type("client-search", "sensor-01");
+        wait.until(ExpectedConditions.textToBe(By.id("clients-range"), "1–10 of 10"));
+        assertThat(driver.findElements(By.cssSelector("#clients-table tbody tr"))).hasSize(10);
+        driver.findElement(By.id("client-search")).clear();
+        type("client-search", " ");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("clients-status"))).selectByValue("quarantined");
+        wait.until(ExpectedConditions.textToBe(By.id("clients-range"), "1–1 of 1"));
+        assertThat(textOf(By.cssSelector("#clients-table tbody"))).contains("sensor-042").contains("noisy");
+        shot("25-clients-filtered");
+
+        // The audit log, filtered by client and action, and exported with the same filter.
+        driver.findElement(By.cssSelector("#nav a[data-page=audit]")).click();
+        visible("audit-filter");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audit-table"), "client.enrol"));
+        type("audit-client", "sensor-042");
+        click("audit-apply");
+        wait.until(d -> d.findElements(By.cssSelector("#audit-table tbody tr")).size() == 2);
+        assertThat(textOf(By.id("audit-table"))).contains("client.quarantine").contains("client.enrol")
+                .doesNotContain("sensor-041");
+        type("audit-action", "client.quarantine");
+        click("audit-apply");
+        wait.until(d -> d.findElements(By.cssSelector("#audit-table tbody tr")).size() == 1);
+        assertThat(driver.findElement(By.id("audit-export")).getAttribute("href"))
+                .endsWith("/api/audit.csv?action=client.quarantine&client=sensor-042");
+        shot("26-audit-filtered");
+        type("audit-action", "client%");
+        click("audit-apply");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audit-filter-result"), "may only contain"));
+        type("audit-action", "client.quarantine");
+        click("audit-apply");
+        wait.until(d -> d.findElements(By.cssSelector("#audit-table tbody tr")).size() == 1);
+
+        click("audit-export");
+        Path csv = downloads.resolve("edge-gateway-audit.csv");
+        wait.until(d -> Files.isRegularFile(csv) && csv.toFile().length() > 0);
+        List<List<String>> rows = AuditApiTest.parse(Files.readString(csv, StandardCharsets.UTF_8));
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0).get(0)).isEqualTo("id");
+        assertThat(rows.get(1)).contains("client.quarantine", "sensor-042", "until released: noisy");
+        resize(390, 844);
+        shot("27-audit-filtered-phone");
     }
 
     @Test
@@ -600,6 +690,10 @@ class BrowserTest {
                 visible("page-" + page.getKey());
                 shotBothWidths("page-" + page.getKey(), page.getValue());
             }
+            driver.findElement(By.cssSelector("#nav a[data-page=clients]")).click();
+            clickWhenReady(By.cssSelector("#clients-table tr[data-client='sensor-7'] a.client-name"));
+            visible("page-client");
+            shotBothWidths("page-client", By.cssSelector("#client-connections-table tbody tr"));
             driver.findElement(By.cssSelector("#nav a[data-page=settings]")).click();
             click("settings-password");
             visible("password-form");

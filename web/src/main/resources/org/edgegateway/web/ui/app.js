@@ -4,6 +4,7 @@
 import { api, setSession } from './js/api.js';
 import * as alerts from './js/alerts.js';
 import * as audit from './js/audit.js';
+import * as client from './js/client.js';
 import * as clients from './js/clients.js';
 import * as dashboard from './js/dashboard.js';
 import * as enrolment from './js/enrolment.js';
@@ -16,8 +17,9 @@ import * as workers from './js/workers.js';
 
 const POLL_MS = 1500;
 
-// In the order of the navigation bar; each shows the section #page-NAME.
-const PAGES = { dashboard, clients, enrolment, quarantine, plugins, workers, audit, settings };
+// In the order of the navigation bar; each shows the section #page-NAME (client, one client's page,
+// is reached from the clients list as #client/NAME).
+const PAGES = { dashboard, clients, client, enrolment, quarantine, plugins, workers, audit, settings };
 
 async function boot() {
   register('login', session.loginPage, false);

@@ -1,48 +1,79 @@
-// The clients page: the enrolled keys with their state and actions, one client's recent messages
-// (messages.js) and the two ways to add a client (add-client.js).
-import { act, confirmAct } from './actions.js';
+// The clients list: a page at a time as the gateway sorts, searches and filters the enrolled clients
+// (only the page shown is ever in the page, however many there are), each linked to its own page
+// (client.js) with its actions; and the two ways to add a client (add-client.js).
 import * as addClient from './add-client.js';
-import { api, pathOf } from './api.js';
-import { $, ask, badge, button, el, fillTable, when } from './dom.js';
+import { api } from './api.js';
+import { actionButtons } from './client-actions.js';
+import { $, badge, el, fillTable, when } from './dom.js';
 import { fmtLimits, fmtNum } from './format.js';
-import * as messages from './messages.js';
+import { refresh as refreshPage } from './router.js';
 
-let clients = [];  // the last list the gateway sent; the search filters it without asking again
+const PAGE_SIZE = 50;
+const SEARCH_DELAY_MS = 250;
+
+// What the admin asked to see; the poll asks the gateway for the same until it changes.
+const view = { offset: 0, sort: 'name', order: 'asc', q: '', status: '' };
+let typing = null;
 
 export function bind() {
-  $('client-search').addEventListener('input', render);
-  messages.bind();
+  $('client-search').addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => change({ q: $('client-search').value.trim() }), SEARCH_DELAY_MS);
+  });
+  $('clients-status').addEventListener('change', () => change({ status: $('clients-status').value }));
+  for (const b of document.querySelectorAll('#clients-table button.sort')) {
+    b.addEventListener('click', () => change(b.dataset.sort === view.sort
+      ? { order: view.order === 'asc' ? 'desc' : 'asc' }
+      : { sort: b.dataset.sort, order: b.dataset.order || 'asc' }));
+  }
+  $('clients-prev').addEventListener('click', () => move(-PAGE_SIZE));
+  $('clients-next').addEventListener('click', () => move(PAGE_SIZE));
   addClient.bind();
 }
 
+/** A new search, filter or order starts at the first page. */
+function change(what) {
+  Object.assign(view, what, { offset: 0 });
+  refreshPage();
+}
+
+function move(by) {
+  view.offset = Math.max(0, view.offset + by);
+  refreshPage();
+}
+
+function query() {
+  const p = new URLSearchParams({ offset: view.offset, limit: PAGE_SIZE, sort: view.sort, order: view.order });
+  if (view.q) p.set('q', view.q);
+  if (view.status) p.set('status', view.status);
+  return p.toString();
+}
+
 export async function refresh(bg) {
-  await Promise.all([refreshClients(bg), messages.refresh(bg)]);
-}
-
-async function refreshClients(bg) {
-  clients = await api('GET', '/api/clients', undefined, bg);
-  render();
-}
-
-function render() {
-  const needle = $('client-search').value.trim().toLowerCase();
-  const shown = clients.filter((c) => !needle || c.name.toLowerCase().includes(needle)
-    || c.publicKey.toLowerCase().includes(needle));
-  fillTable('clients', shown.map(row));
+  const asked = query();
+  const page = await api('GET', '/api/clients?' + asked, undefined, bg);
+  if (asked !== query()) return refresh(bg);  // the admin changed the view meanwhile
+  if (page.clients.length === 0 && view.offset > 0 && page.total > 0) {
+    view.offset = Math.floor((page.total - 1) / PAGE_SIZE) * PAGE_SIZE;  // the list shrank under this page
+    return refresh(bg);
+  }
+  fillTable('clients', page.clients.map(row));
+  const last = view.offset + page.clients.length;
+  $('clients-range').textContent = page.total
+    ? fmtNum(view.offset + 1) + '–' + fmtNum(last) + ' of ' + fmtNum(page.total) : '';
+  $('clients-prev').disabled = view.offset === 0;
+  $('clients-next').disabled = last >= page.total;
+  for (const b of document.querySelectorAll('#clients-table button.sort')) {
+    const th = b.closest('th');
+    if (b.dataset.sort === view.sort) th.setAttribute('aria-sort', view.order === 'asc' ? 'ascending' : 'descending');
+    else th.removeAttribute('aria-sort');
+  }
 }
 
 function row(c) {
-  const actions = el('td', { class: 'actions' });
   const status = String(c.status).toUpperCase();
-  if (status === 'ACTIVE') actions.append(button('secondary small', 'quarantine', 'Quarantine', () => quarantine(c.name)));
-  if (status === 'QUARANTINED') actions.append(button('secondary small', 'release', 'Release', () => release(c.name)));
-  if (status !== 'REVOKED') {
-    actions.append(button('secondary small', 'limits', 'Limits', () => limits(c)));
-    actions.append(button('danger small', 'revoke', 'Revoke', () => revoke(c.name)));
-  }
-  actions.append(button('secondary small', 'messages', 'Messages', () => messages.showMessages(c.name)));
   return el('tr', { 'data-client': c.name },
-    el('td', null, el('div', { class: 'client-name', text: c.name }),
+    el('td', null, el('a', { class: 'client-name', href: '#client/' + encodeURIComponent(c.name), text: c.name }),
       el('div', { class: 'mono small muted key', text: c.publicKey })),
     el('td', null, badge(c.status),
       c.quarantineReason ? el('div', { class: 'small muted reason', text: c.quarantineReason }) : null,
@@ -51,44 +82,10 @@ function row(c) {
     el('td', null, el('span', { class: 'dot' + (c.connected ? ' on' : '') }),
       c.connected ? (c.peerAddress || 'connected') : 'offline'),
     el('td', { class: 'opt' }, c.connected ? 'now' : when(c.lastSeen, true)),
+    el('td', { class: 'opt small' }, when(c.enrolledAt)),
     el('td', { class: 'opt' }, el('span', { class: 'messages-total', text: fmtNum(c.messages) }),
       c.connected ? el('div', { class: 'small muted this-connection',
         text: fmtNum(c.connectionMessages) + ' this connection' }) : null),
     el('td', { class: 'opt small', text: fmtLimits(c.limits) }),
-    actions);
-}
-
-async function quarantine(name) {
-  const v = await ask('Quarantine ' + name, [
-    { name: 'reason', label: 'Reason', placeholder: 'why' },
-    { name: 'minutes', label: 'For how many minutes (empty: until released)', type: 'number' },
-  ], 'Quarantine');
-  if (!v) return;
-  const body = { reason: v.reason || 'by admin' };
-  if (v.minutes) body.durationSeconds = Math.round(Number(v.minutes) * 60);
-  act(api('POST', pathOf('/api/clients', name, 'quarantine'), body));
-}
-
-/** Lets a quarantined client in again (the quarantine page has the same button). */
-export function release(name) {
-  act(api('POST', pathOf('/api/clients', name, 'release')));
-}
-
-function revoke(name) {
-  confirmAct('Revoke ' + name + '? Its key stops working at once and a live connection is cut.', 'Revoke',
-    () => api('POST', pathOf('/api/clients', name, 'revoke')));
-}
-
-async function limits(c) {
-  const l = c.limits || {};
-  const v = await ask('Limits of ' + c.name + ' (empty: gateway default)', [
-    { name: 'messagesPerSecond', label: 'Messages per second', type: 'number', value: l.messagesPerSecond },
-    { name: 'burst', label: 'Burst (messages)', type: 'number', value: l.burst },
-    { name: 'bytesPerSecond', label: 'Bytes per second', type: 'number', value: l.bytesPerSecond },
-  ], 'Save');
-  if (!v) return;
-  const num = (s) => (s === '' ? null : Number(s));
-  act(api('PUT', pathOf('/api/clients', c.name, 'limits'), {
-    messagesPerSecond: num(v.messagesPerSecond), burst: num(v.burst), bytesPerSecond: num(v.bytesPerSecond),
-  }));
+    el('td', { class: 'actions' }, ...actionButtons(c)));
 }

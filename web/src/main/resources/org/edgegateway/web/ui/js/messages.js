@@ -1,42 +1,23 @@
-// The recent messages of one client, in a card of the clients page.
+// The recent messages of one client, in a card of its page (client.js).
 import { api, pathOf } from './api.js';
 import { $, clear, el, fillTable, when } from './dom.js';
 import { fmtNum } from './format.js';
-import { refresh as refreshPage } from './router.js';
 
 const RECENT_LIMIT = 50;
 
 let shownFor = null;  // the client whose recent messages are shown, or null
 
-export function bind() {
-  $('messages-close').addEventListener('click', close);
-}
-
-export function showMessages(name) {
+/** Shows the messages of {@code name} from the next refresh on (none: null). */
+export function show(name) {
   shownFor = name;
-  $('messages-title').textContent = 'Recent messages of ' + name;
   clear($('messages-table').tBodies[0]);
   $('messages-empty').hidden = true;
-  $('messages-card').hidden = false;
-  $('messages-card').scrollIntoView({ block: 'nearest' });
-  refreshPage();
-}
-
-function close() {
-  shownFor = null;
-  $('messages-card').hidden = true;
 }
 
 export async function refresh(bg) {
   const name = shownFor;
   if (!name) return;
-  let rows;
-  try {
-    rows = await api('GET', pathOf('/api/clients', name, 'messages?limit=' + RECENT_LIMIT), undefined, bg);
-  } catch (e) {
-    if (e.status === 404) close();
-    throw e;
-  }
+  const rows = await api('GET', pathOf('/api/clients', name, 'messages?limit=' + RECENT_LIMIT), undefined, bg);
   if (shownFor !== name) return;
   fillTable('messages', rows.map((m) => {
     const ok = String(m.outcome).toUpperCase() === 'ACK';

@@ -3,8 +3,10 @@
 //
 // A page is an object (a page module's namespace will do) with, each optional:
 //   refresh(bg)  reloads its data; bg when the poll does it rather than the admin
-//   onShow()     runs when the page is shown
+//   onShow(arg)  runs when the page is shown; arg is what follows its name in the address
+//                (#client/sensor-7 shows page client with arg sensor-7), else undefined
 //   onHide()     runs whenever another page is shown
+//   nav          the link of the navigation bar marked while it is shown (else its own)
 import { ApiError, onAuthLost, session } from './api.js';
 import { $, showBanner } from './dom.js';
 
@@ -23,19 +25,20 @@ export function currentPage() {
   return current;
 }
 
-export function show(page) {
+export function show(page, arg) {
   current = page;
   for (const name of pages.keys()) $('page-' + name).hidden = name !== page;
   const loggedIn = !!session() && page !== 'login';
   $('nav').hidden = !loggedIn || page === 'password';
   $('logout').hidden = !loggedIn;
   $('who').textContent = loggedIn ? session().user : '';
+  const marked = (pages.get(page) && pages.get(page).nav) || page;
   for (const a of document.querySelectorAll('#nav a')) {
-    a.classList.toggle('active', a.dataset.page === page);
+    a.classList.toggle('active', a.dataset.page === marked);
   }
   for (const [name, p] of pages) {
-    const hook = name === page ? p.onShow : p.onHide;
-    if (hook) hook();
+    if (name === page && p.onShow) p.onShow(arg);
+    else if (name !== page && p.onHide) p.onHide();
   }
   refresh();
 }
@@ -44,8 +47,16 @@ export function route() {
   const s = session();
   if (!s) { show('login'); return; }
   if (s.mustChangePassword) { show('password'); return; }
-  const page = location.hash.replace('#', '');
-  show(routable.has(page) ? page : 'dashboard');
+  const [page, ...rest] = location.hash.replace('#', '').split('/');
+  if (!routable.has(page)) { show('dashboard'); return; }
+  let arg;
+  try {
+    arg = rest.length ? decodeURIComponent(rest.join('/')) : undefined;
+  } catch (e) {
+    show('dashboard');  // a malformed escape in the address
+    return;
+  }
+  show(page, arg);
 }
 
 onAuthLost(show);
