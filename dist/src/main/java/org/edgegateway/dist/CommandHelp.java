@@ -93,7 +93,11 @@ final class CommandHelp {
                     "edge-gateway workers add resizer-1 --generate --out ~/resizer-1",
                     "edge-gateway workers add resizer-2 --public-key 'rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7'")),
             Map.entry("workers list", List.of("edge-gateway workers list")),
-            Map.entry("workers revoke", List.of("edge-gateway workers revoke resizer-1")));
+            Map.entry("workers revoke", List.of("edge-gateway workers revoke resizer-1")),
+            Map.entry("audit", List.of(
+                    "edge-gateway audit",
+                    "edge-gateway audit --client sensor-1 --action client.quarantine,client.release",
+                    "edge-gateway audit --actor admin --from 2026-01-01T00:00:00Z --csv > audit.csv")));
 
     private CommandHelp() {
     }

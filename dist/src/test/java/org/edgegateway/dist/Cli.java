@@ -16,13 +16,24 @@ final class Cli {
 
     /** {@code "exit CODE\n"} followed by what the command wrote to stdout and stderr. */
     static String run(GatewayHome home, String... args) {
+        return run(home, true, args);
+    }
+
+    /** {@code "exit CODE\n"} followed by what the command wrote to stdout alone (a file it was asked for). */
+    static String output(GatewayHome home, String... args) {
+        return run(home, false, args);
+    }
+
+    private static String run(GatewayHome home, boolean withErr, String... args) {
         PrintStream out = System.out;
         PrintStream err = System.err;
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         int code;
         try (PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
             System.setOut(capture);
-            System.setErr(capture);
+            if (withErr) {
+                System.setErr(capture);
+            }
             String[] all = new String[args.length + 2];
             all[0] = "--home";
             all[1] = home.root().toString();

@@ -1,6 +1,8 @@
 package org.edgegateway.keys;
 
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -47,6 +49,23 @@ public record AuditFilter(String actor, List<String> actions, String subject, In
         actions = List.copyOf(checked);
         if (from != null && to != null && !from.isBefore(to)) {
             throw new IllegalArgumentException("the time range from " + from + " to " + to + " is empty");
+        }
+    }
+
+    /**
+     * {@code text} as a time with its offset ({@code 2026-01-01T10:00:00Z}, {@code ...+02:00}) for a
+     * bound named {@code what}; null for null or blank.
+     *
+     * @throws IllegalArgumentException naming {@code what} and the form expected
+     */
+    public static Instant time(String what, String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text.strip()).toInstant();
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException(what + " '" + text + "' is not a time such as 2026-01-01T10:00:00Z", e);
         }
     }
 

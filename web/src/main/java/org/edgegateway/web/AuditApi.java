@@ -2,9 +2,6 @@ package org.edgegateway.web;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -57,19 +54,7 @@ final class AuditApi {
     private static AuditFilter filter(Exchange x) {
         String actions = x.query("action");
         List<String> list = actions == null ? List.of() : Arrays.asList(actions.split(","));
-        return new AuditFilter(x.query("actor"), list, x.query("client"), time(x, "from"), time(x, "to"));
-    }
-
-    /** A time with its offset ({@code 2026-01-01T10:00:00Z}, {@code ...+02:00}), or null when absent. */
-    private static Instant time(Exchange x, String name) {
-        String value = x.query(name);
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value.strip()).toInstant();
-        } catch (DateTimeException e) {
-            throw ApiException.badRequest(name + " '" + value + "' is not a time such as 2026-01-01T10:00:00Z");
-        }
+        return new AuditFilter(x.query("actor"), list, x.query("client"), AuditFilter.time("from", x.query("from")),
+                AuditFilter.time("to", x.query("to")));
     }
 }
