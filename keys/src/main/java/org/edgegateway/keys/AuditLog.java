@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * The audit log of a {@link KeyStore}: append-only (there is no way to change or delete a row), read
- * newest first a page at a time. Thread-safe. The other parts of the store write the row of each
+ * newest first a page at a time, searched by an {@link AuditFilter} in SQL. Thread-safe. The other parts of the store write the row of each
  * change themselves, with {@link #insert} inside the change's transaction; {@link #append} is for
  * what happens outside the store (a login, a plugin installed).
  */

@@ -29,7 +29,7 @@ import java.util.List;
  * <p>Times come from the {@link Clock} given to {@link #open(String, Clock)}, truncated to
  * microseconds (the precision of the columns), so a record read back equals the one returned.
  *
- * <p>SQL is portable (standard types, {@code SELECT ... FOR UPDATE}, JDBC {@code setMaxRows} for
+ * <p>SQL is portable (standard types, {@code SELECT ... FOR UPDATE}, {@code OFFSET ... FETCH} for
  * paging); only {@link #backup} and {@link #restore} are H2-specific.
  */
 public final class KeyStore implements AutoCloseable {

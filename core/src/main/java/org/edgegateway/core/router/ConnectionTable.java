@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>Every step is O(1) whatever the number of connections (a reconnect storm of N clients costs
  * O(N), not O(N^2)): connections are indexed by peer, by routing id, by the ip of those not yet
  * authenticated (in accept order) and by the key of a tentative mark. Only {@link #cut} and
- * {@link #publishIfDirty} walk them all.
+ * {@link #publishIfDirty} walk them all. Each client's last connections and disconnections are kept
+ * in a {@link ConnectionHistory}: one record per connect (at its first message) or disconnect.
  */
 final class ConnectionTable {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionTable.class);
