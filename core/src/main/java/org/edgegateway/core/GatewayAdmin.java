@@ -319,7 +319,7 @@ final class GatewayAdmin implements AdminService {
             return work.get();
         } catch (KeyStoreException e) {
             throw new AdminException(switch (e.reason()) {
-                case DUPLICATE_NAME, DUPLICATE_KEY -> AdminException.Kind.CONFLICT;
+                case DUPLICATE_NAME, DUPLICATE_KEY, CONFLICT -> AdminException.Kind.CONFLICT;
                 case NOT_FOUND -> AdminException.Kind.NOT_FOUND;
                 case INVALID -> AdminException.Kind.INVALID;
                 case STORAGE -> AdminException.Kind.UNAVAILABLE;
@@ -351,6 +351,38 @@ final class GatewayAdmin implements AdminService {
             store.tokens().revoke(name, actor.name(), actor.source());
             return null;
         });
+    }
+
+    @Override
+    public List<org.edgegateway.core.admin.AdminUserView> adminUsers() {
+        return AdminAccounts.list(store);
+    }
+
+    @Override
+    public org.edgegateway.core.admin.AdminUserView createAdminUser(String name, org.edgegateway.keys.AdminRole role,
+                                                                    String passwordHash, Actor actor) {
+        return AdminAccounts.create(store, name, role, passwordHash, actor);
+    }
+
+    @Override
+    public org.edgegateway.core.admin.AdminUserView disableAdminUser(String name, Actor actor) {
+        return AdminAccounts.disable(store, name, actor);
+    }
+
+    @Override
+    public org.edgegateway.core.admin.AdminUserView enableAdminUser(String name, Actor actor) {
+        return AdminAccounts.enable(store, name, actor);
+    }
+
+    @Override
+    public org.edgegateway.core.admin.AdminUserView resetAdminPassword(String name, String passwordHash, Actor actor) {
+        return AdminAccounts.resetPassword(store, name, passwordHash, actor);
+    }
+
+    @Override
+    public org.edgegateway.core.admin.AdminUserView setAdminRole(String name, org.edgegateway.keys.AdminRole role,
+                                                                 Actor actor) {
+        return AdminAccounts.setRole(store, name, role, actor);
     }
 
     /** A new token of {@code store}: random, only its hash stored; audited by the store. */

@@ -231,6 +231,38 @@ public final class OfflineAdmin implements AdminService {
     }
 
     @Override
+    public List<org.edgegateway.core.admin.AdminUserView> adminUsers() {
+        return AdminAccounts.list(store);
+    }
+
+    @Override
+    public org.edgegateway.core.admin.AdminUserView createAdminUser(String name, org.edgegateway.keys.AdminRole role,
+                                                                    String passwordHash, Actor actor) {
+        return AdminAccounts.create(store, name, role, passwordHash, actor);
+    }
+
+    @Override
+    public org.edgegateway.core.admin.AdminUserView disableAdminUser(String name, Actor actor) {
+        return AdminAccounts.disable(store, name, actor);
+    }
+
+    @Override
+    public org.edgegateway.core.admin.AdminUserView enableAdminUser(String name, Actor actor) {
+        return AdminAccounts.enable(store, name, actor);
+    }
+
+    @Override
+    public org.edgegateway.core.admin.AdminUserView resetAdminPassword(String name, String passwordHash, Actor actor) {
+        return AdminAccounts.resetPassword(store, name, passwordHash, actor);
+    }
+
+    @Override
+    public org.edgegateway.core.admin.AdminUserView setAdminRole(String name, org.edgegateway.keys.AdminRole role,
+                                                                 Actor actor) {
+        return AdminAccounts.setRole(store, name, role, actor);
+    }
+
+    @Override
     public List<org.edgegateway.core.admin.PublisherView> publishers() {
         return PublisherAdmin.list(publisherKeys());
     }

@@ -18,6 +18,11 @@ public final class AuditActions {
     public static final String WORKER_REVOKE = "worker.revoke";
     public static final String ADMIN_CREATE = "admin.create";
     public static final String ADMIN_PASSWORD = "admin.password";
+    public static final String ADMIN_RESET = "admin.reset";
+    public static final String ADMIN_ROLE = "admin.role";
+    public static final String ADMIN_DISABLE = "admin.disable";
+    public static final String ADMIN_ENABLE = "admin.enable";
+    public static final String ADMIN_LOGIN = "admin.login";
     public static final String TOKEN_CREATE = "token.create";
     public static final String TOKEN_REVOKE = "token.revoke";
 

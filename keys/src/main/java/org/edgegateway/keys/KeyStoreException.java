@@ -18,6 +18,8 @@ public final class KeyStoreException extends RuntimeException {
         NOT_FOUND,
         /** A bad argument, or an operation that does not apply in the current state. */
         INVALID,
+        /** The change would break a rule that holds across rows: no enabled admin would be left. */
+        CONFLICT,
         /** The database failed, is in use by another process, or is not a key store. */
         STORAGE
     }

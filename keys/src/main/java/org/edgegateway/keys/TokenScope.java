@@ -5,12 +5,12 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * What an API token may do. A browser session always has {@link #ADMIN}.
+ * What an API token may do; a browser session may do what its admin user's {@link AdminRole#scope()} may.
  *
  * <ul>
  * <li>{@link #ADMIN}: everything an admin can do in the UI, creating and revoking tokens included</li>
- * <li>{@link #READ_ONLY}: every {@code GET} of the API (clients, audit, stats, tokens' names) and
- * {@code /metrics}; no change</li>
+ * <li>{@link #READ_ONLY}: every {@code GET} of the API (clients, audit, stats, tokens' names) but the
+ * admin users, and {@code /metrics}; no change</li>
  * <li>{@link #METRICS}: {@code GET /metrics} only, for a Prometheus scraper</li>
  * </ul>
  */

@@ -27,7 +27,7 @@ class KeyStoreTest {
 
     @Test
     void opensAtTheLatestSchemaVersion() {
-        assertThat(store.schemaVersion()).isEqualTo(6);
+        assertThat(store.schemaVersion()).isEqualTo(7);
         assertThat(store.location()).isEqualTo(dir.resolve("data").resolve("keystore").toString());
         assertThat(dir.resolve("data").resolve("keystore.mv.db")).exists();
     }
@@ -38,7 +38,7 @@ class KeyStoreTest {
         store.clients().enrol("kept", k, "alice", null);
         KeyStore again = fx.reopen();
         assertThat(again.clients().findByKey(k).orElseThrow().name()).isEqualTo("kept");
-        assertThat(again.schemaVersion()).isEqualTo(6);
+        assertThat(again.schemaVersion()).isEqualTo(7);
     }
 
     @Test
@@ -101,20 +101,24 @@ class KeyStoreTest {
         String k = key();
         try (KeyStore v1 = KeyStore.open(url, clock, 1)) {
             assertThat(v1.schemaVersion()).isEqualTo(1);
-            v1.admins().create("admin", "h", true, "setup", null);
         }
-        // A client as the V1 release wrote it (this release's statements need the latest schema).
+        // An admin and a client as the V1 release wrote them (this release's statements need the latest schema).
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "sa", "");
              java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO admin_users (name, password_hash, must_change_password, created_at)"
+                    + " VALUES ('admin', 'h', TRUE, CURRENT_TIMESTAMP)");
             st.executeUpdate("INSERT INTO clients (name, public_key, status, enrolled_at, enrolled_by)"
                     + " VALUES ('legacy', '" + k + "', 'ACTIVE', CURRENT_TIMESTAMP, 'alice')");
             st.executeUpdate("INSERT INTO audit_log (at, actor, action, subject, detail, source)"
                     + " VALUES (CURRENT_TIMESTAMP, 'alice', 'client.enrol', 'legacy', '" + k + "', 'cli')");
         }
         try (KeyStore current = KeyStore.open(url, clock)) {
-            assertThat(current.schemaVersion()).isEqualTo(6);
+            assertThat(current.schemaVersion()).isEqualTo(7);
             assertThat(current.clients().findByName("legacy").orElseThrow().publicKey()).isEqualTo(k);
-            assertThat(current.admins().find("admin")).isPresent();
+            assertThat(current.admins().find("admin")).hasValueSatisfying(u -> {
+                assertThat(u.role()).as("admins made before roles keep full rights").isEqualTo(AdminRole.ADMIN);
+                assertThat(u.enabled()).isTrue();
+            });
             assertThat(current.audit().pageFor("legacy", Long.MAX_VALUE, 10)).hasSize(1);
         }
     }

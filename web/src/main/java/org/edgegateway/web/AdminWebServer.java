@@ -3,10 +3,9 @@ package org.edgegateway.web;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
@@ -20,6 +19,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.edgegateway.core.admin.AdminService;
 import org.edgegateway.core.health.Health;
+import org.edgegateway.keys.AdminRole;
 import org.edgegateway.keys.KeyStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +56,7 @@ public final class AdminWebServer implements AutoCloseable {
     private Server server;
     private ServerConnector connector;
     private TlsMaterial tlsMaterial;
+    private List<String> routes = List.of();
 
     public AdminWebServer(WebConfig config, AdminService admin, KeyStore store, Supplier<String> prometheusScrape,
                           Clock clock) {
@@ -191,6 +192,11 @@ public final class AdminWebServer implements AutoCloseable {
         return tlsMaterial == null ? null : tlsMaterial.certificate();
     }
 
+    /** The API's routes as {@code METHOD TEMPLATE}, once started (tests walk them). */
+    synchronized List<String> routes() {
+        return routes;
+    }
+
     @Override
     public synchronized void close() {
         if (server == null) {
@@ -209,10 +215,12 @@ public final class AdminWebServer implements AutoCloseable {
     /** The REST API: its resources' routes behind the gate. */
     private ApiHandler api() {
         SessionCookie cookie = new SessionCookie(config.tls());
-        Sessions sessions = new Sessions(config.sessionIdleTimeout(), config.sessionLifetime(), clock);
+        Sessions sessions = new Sessions(config.sessionIdleTimeout(), config.sessionLifetime(), clock, store.admins());
+        PasswordHashing hashing = new PasswordHashing(hasher, hashingSlots);
         ApiRoutes routes = new ApiRoutes();
         new SessionApi(store, sessions, new LoginThrottle(config.loginMaxFailures(), config.loginWindow(), clock),
-                hasher, hashingSlots, cookie, config.initialPasswordFile()).addTo(routes);
+                hashing, cookie, config.initialPasswordFile()).addTo(routes);
+        new AdminsApi(admin, hashing).addTo(routes);
         new StatusApi(admin, this::certificateFingerprint).addTo(routes);
         new MonitorApi(admin).addTo(routes);
         new AuditApi(admin).addTo(routes);
@@ -224,6 +232,7 @@ public final class AdminWebServer implements AutoCloseable {
         new PluginsApi(admin, maxPluginUpload).addTo(routes);
         new WorkersApi(admin).addTo(routes);
         new MetricsApi(prometheusScrape).addTo(routes);
+        this.routes = routes.declared();
         return new ApiHandler(new ApiGate(routes, new ApiTokens(store, clock), sessions, cookie, config.tls(),
                 config.metricsOpen(), clock));
     }
@@ -237,16 +246,13 @@ public final class AdminWebServer implements AutoCloseable {
         if (!store.admins().list().isEmpty()) {
             return;
         }
-        byte[] random = new byte[18];
-        new SecureRandom().nextBytes(random);
-        char[] password = Base64.getUrlEncoder().withoutPadding().encodeToString(random).toCharArray();
-        Arrays.fill(random, (byte) 0);
+        char[] password = AdminPasswords.generate().toCharArray();
         try {
             byte[] content = (new String(password) + "\n").getBytes(StandardCharsets.UTF_8);
             Files.createDirectories(config.initialPasswordFile().toAbsolutePath().getParent());
             TlsMaterial.writeOwnerOnly(config.initialPasswordFile(), content);
             Arrays.fill(content, (byte) 0);
-            store.admins().create(INITIAL_ADMIN, hasher.hash(password), true, "system", "local");
+            store.admins().create(INITIAL_ADMIN, hasher.hash(password), AdminRole.ADMIN, true, "system", "local");
         } catch (IOException e) {
             throw new IllegalStateException("admin web: cannot write the first admin password to "
                     + config.initialPasswordFile() + ": " + e.getMessage(), e);

@@ -9,13 +9,14 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.edgegateway.core.admin.Actor;
+import org.edgegateway.keys.AdminRole;
 import org.edgegateway.keys.ApiToken;
 import org.edgegateway.keys.TokenScope;
 
 /**
  * Decides who calls the API and whether they may, before any route runs: authentication, the
- * token scopes, CSRF, the origin check and the first-start password. Thread-safe: it keeps no
- * per-request state; sessions and tokens are thread-safe.
+ * token scopes and admin roles, CSRF, the origin check and the passwords that must be replaced.
+ * Thread-safe: it keeps no per-request state; sessions and tokens are thread-safe.
  *
  * <p>It admits a {@link Caller} into the request ({@link Caller#ATTRIBUTE}) or refuses with 401 or
  * 403. Everything under {@code /api} needs a caller, except the session endpoints below; a route
@@ -24,15 +25,19 @@ import org.edgegateway.keys.TokenScope;
  *
  * <ul>
  *   <li>A browser authenticates with the session cookie and must echo the session's CSRF token in
- *   {@value #CSRF_HEADER} on every state-changing request. Automation sends
+ *   {@value #CSRF_HEADER} on every state-changing request; what it may do is its admin user's role,
+ *   as the scope of that role ({@link AdminRole#scope()}). Automation sends
  *   {@code Authorization: Bearer TOKEN}, which a browser never adds by itself and so needs no CSRF
- *   token; what it may do is its scope.
+ *   token; what it may do is its scope. One rule decides for both: only the {@code admin} scope
+ *   changes anything or reads the admin users ({@value #ADMINS}), so a viewer's session may do
+ *   exactly what a {@code read-only} token may, plus logging itself out and changing its own
+ *   password.
  *   <li>A state-changing request whose {@code Origin} is not this server is refused, and the routes
  *   take only JSON bodies, so a cross-site form cannot post here even if SameSite failed. The one
  *   exception, the plugin upload, is multipart and so within a form's reach: there the CSRF header,
  *   which a form cannot add, is what refuses a forged post.
- *   <li>Until an admin has replaced the first-start password, its session reaches only the session
- *   endpoints: {@code GET} and {@code DELETE /api/session}, {@code POST /api/session/password}.
+ *   <li>Until an admin has replaced a password it was given (the first-start password, a new
+ *   admin's, a reset's), its session reaches only the session endpoints: {@code GET} and {@code DELETE /api/session}, {@code POST /api/session/password}.
  *   {@code POST /api/session} (the login) needs no caller; anything else under {@code /api/session}
  *   is no endpoint and gets its 404 without one.
  *   <li>{@code GET /metrics} needs a token of any scope unless the metrics are open; another method
@@ -51,6 +56,8 @@ final class ApiGate extends Handler.Wrapper {
     /** Set on a request once its caller is known; an unknown caller's refused body is never read. */
     static final String AUTHENTICATED = ApiGate.class.getName() + ".authenticated";
     private static final String SESSION = "/api/session";
+    /** The admin users: only the admin scope reads them, as it alone changes them. */
+    static final String ADMINS = "/api/admins";
 
     private final ApiTokens tokens;
     private final Sessions sessions;
@@ -106,22 +113,20 @@ final class ApiGate extends Handler.Wrapper {
 
     /**
      * The caller, or a 401/403. {@code sessionEndpoint}: the session and password endpoints, which
-     * stay open while the first-start password has not been changed yet.
+     * stay open while a given password has not been replaced yet, and to a viewer.
      */
     private Caller authenticate(Request request, boolean sessionEndpoint) {
         String source = Request.getRemoteAddr(request);
         boolean safe = isSafe(request.getMethod());
+        boolean admins = isAdmins(Request.getPathInContext(request));
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         if (authorization != null) {
             ApiToken token = bearer(authorization);
+            String who = "API token '" + token.name() + "' has scope " + token.scope().label();
             if (!token.scope().readsApi()) {
-                throw new ApiException(403, "FORBIDDEN", "API token '" + token.name() + "' has scope "
-                        + token.scope().label() + ": it may only read /metrics");
+                throw new ApiException(403, "FORBIDDEN", who + ": it may only read /metrics");
             }
-            if (!token.scope().changes() && !safe) {
-                throw new ApiException(403, "FORBIDDEN", "API token '" + token.name() + "' has scope "
-                        + token.scope().label() + ": it may read, not change anything");
-            }
+            requireAdmin(token.scope(), who, safe, admins);
             String name = "token:" + token.name();
             request.setAttribute(AUTHENTICATED, Boolean.TRUE);
             return new Caller(name, new Actor(name, source), null, token.scope());
@@ -140,9 +145,33 @@ final class ApiGate extends Handler.Wrapper {
             }
         }
         if (session.mustChangePassword() && !sessionEndpoint) {
-            throw new ApiException(403, "PASSWORD_CHANGE_REQUIRED", "change the first-start password first");
+            throw new ApiException(403, "PASSWORD_CHANGE_REQUIRED", "replace the password you were given first");
         }
-        return new Caller(session.user(), new Actor(session.user(), source), session, TokenScope.ADMIN);
+        AdminRole role = session.role();
+        if (!sessionEndpoint) {
+            requireAdmin(role.scope(), "admin user '" + session.user() + "' has role " + role.label(), safe, admins);
+        }
+        return new Caller(session.user(), new Actor(session.user(), source), session, role.scope());
+    }
+
+    /**
+     * A 403 naming {@code who} when the request is a change ({@code safe} false) or reads the admin
+     * users, and {@code scope} is not the admin's, which alone does either.
+     */
+    private static void requireAdmin(TokenScope scope, String who, boolean safe, boolean admins) {
+        if (scope.changes()) {
+            return;
+        }
+        if (!safe) {
+            throw new ApiException(403, "FORBIDDEN", who + ": it may read, not change anything");
+        }
+        if (admins) {
+            throw new ApiException(403, "FORBIDDEN", who + ": only an admin sees the admin users");
+        }
+    }
+
+    private static boolean isAdmins(String path) {
+        return path.equals(ADMINS) || path.startsWith(ADMINS + "/");
     }
 
     /** The token of an {@code Authorization: Bearer} header, known, not revoked and not expired; else 401. */

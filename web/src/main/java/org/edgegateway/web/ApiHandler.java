@@ -86,6 +86,17 @@ final class ApiHandler extends Handler.Wrapper {
         }
     }
 
+    /** A new admin user: its role ({@code viewer} when absent) and its password (one is made when absent). */
+    record AdminRequest(String name, String role, String password) {
+        @Override
+        public String toString() {
+            return "AdminRequest[name=" + name + ", role=" + role + ", password=<hidden>]";
+        }
+    }
+
+    record RoleRequest(String role) {
+    }
+
     /** A key to enrol, a client's or a worker's: in Z85 or as a certificate's text ({@link KeyUpload}). */
     record EnrolRequest(String name, String publicKey, String certificate) {
     }

@@ -162,13 +162,13 @@ final class ApiJson {
             status = switch (e.reason()) {
                 case INVALID -> 400;
                 case NOT_FOUND -> 404;
-                case DUPLICATE_NAME, DUPLICATE_KEY -> 409;
+                case DUPLICATE_NAME, DUPLICATE_KEY, CONFLICT -> 409;
                 case STORAGE -> 503;
             };
             String code = switch (e.reason()) {
                 case INVALID -> "INVALID";
                 case NOT_FOUND -> "NOT_FOUND";
-                case DUPLICATE_NAME, DUPLICATE_KEY -> "CONFLICT";
+                case DUPLICATE_NAME, DUPLICATE_KEY, CONFLICT -> "CONFLICT";
                 case STORAGE -> "UNAVAILABLE";
             };
             if (status == 503) {

@@ -37,6 +37,7 @@ import org.eclipse.jetty.util.URIUtil;
 final class ApiRoutes extends Handler.AbstractContainer {
 
     private final Map<String, PathMappingsHandler> byMethod = new LinkedHashMap<>();
+    private final List<String> declared = new ArrayList<>();
     private final PathMappingsHandler wrongMethod = new PathMappingsHandler.NoContext();
     private final PathMappingsHandler unknown = new PathMappingsHandler.NoContext();
 
@@ -57,7 +58,13 @@ final class ApiRoutes extends Handler.AbstractContainer {
             addBean(mappings);
             return mappings;
         }).addMapping(spec, new Route(spec, endpoint));
+        declared.add(method + " " + template);
         return this;
+    }
+
+    /** Every route as {@code METHOD TEMPLATE}, in the order added (tests walk them). */
+    List<String> declared() {
+        return List.copyOf(declared);
     }
 
     /** As {@link #on}, the only method {@code template} takes: another is 405 naming this one. */

@@ -1,20 +1,20 @@
 package org.edgegateway.web;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
 import org.eclipse.jetty.server.Response;
 import org.edgegateway.core.admin.Actor;
+import org.edgegateway.keys.AdminRole;
 import org.edgegateway.keys.AdminUser;
 import org.edgegateway.keys.ClientNames;
 import org.edgegateway.keys.KeyStore;
-import org.edgegateway.keys.TokenScope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,39 +22,32 @@ import org.slf4j.LoggerFactory;
  * {@code /api/session}: login, the session, logout and the password change. Thread-safe: sessions,
  * throttle and key store are.
  *
- * <p>A login is throttled per source address and per user name ({@link LoginThrottle}), takes as
- * long for an unknown user as for a known one (a dummy hash is checked), and is audited either way.
- * Checking a password (Argon2id) takes 19 MiB, so only as many run at once as {@code hashing} has
- * permits: one more is refused at once (429), never queued, since a queue would hold a server
- * thread per waiting attacker.
+ * <p>A login is throttled per source address and per user name ({@link LoginThrottle}), and is
+ * audited either way. An unknown user, a wrong password and a disabled admin get the same answer
+ * by the same path: the password is checked against the account's hash (a dummy one for an unknown
+ * user, {@link PasswordHashing#verify}) before anything else is decided, so neither the answer nor its time tells which it was.
+ * Checking a password is Argon2id work, within the slots of {@link PasswordHashing}.
  */
 final class SessionApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionApi.class);
-    private static final int MIN_PASSWORD = 12;
-    private static final int MAX_PASSWORD = 256;
 
     private final KeyStore store;
     private final Sessions sessions;
     private final LoginThrottle throttle;
-    private final PasswordHasher hasher;
-    private final Semaphore hashing;
+    private final PasswordHashing hashing;
     private final SessionCookie cookie;
     /** HOME/admin-password.txt: deleted once the password in it has been replaced. */
     private final Path initialPasswordFile;
-    /** Compared against when the user does not exist, so a login takes as long either way. */
-    private final String dummyHash;
 
-    SessionApi(KeyStore store, Sessions sessions, LoginThrottle throttle, PasswordHasher hasher, Semaphore hashing,
+    SessionApi(KeyStore store, Sessions sessions, LoginThrottle throttle, PasswordHashing hashing,
                SessionCookie cookie, Path initialPasswordFile) {
         this.store = store;
         this.sessions = sessions;
         this.throttle = throttle;
-        this.hasher = hasher;
         this.hashing = hashing;
         this.cookie = cookie;
         this.initialPasswordFile = initialPasswordFile;
-        this.dummyHash = hasher.hash("not a password".toCharArray());
     }
 
     void addTo(ApiRoutes routes) {
@@ -71,7 +64,7 @@ final class SessionApi {
             throw ApiException.badRequest("username and password are required");
         }
         String user = r.username().strip();
-        if (user.length() > ClientNames.MAX_LENGTH || r.password().length() > MAX_PASSWORD) {
+        if (user.length() > ClientNames.MAX_LENGTH || r.password().length() > AdminPasswords.MAX_LENGTH) {
             throw new ApiException(401, "BAD_CREDENTIALS", "wrong user name or password");
         }
         String source = x.source();
@@ -80,19 +73,20 @@ final class SessionApi {
             throw ApiException.throttled(blocked.get());
         }
         Optional<AdminUser> found = ClientNames.isValid(user) ? store.admins().find(user) : Optional.empty();
-        boolean ok = verify(r.password(), found.map(AdminUser::passwordHash).orElse(dummyHash)) && found.isPresent();
-        if (!ok) {
+        boolean matches = hashing.verify(r.password(), found.map(AdminUser::passwordHash).orElse(null));
+        boolean disabled = found.isPresent() && !found.get().enabled();
+        if (!matches || found.isEmpty() || disabled) {
             throttle.failure(source, user);
             String audited = ClientNames.isValid(user) ? user : "(invalid name)";
-            store.audit().append("anonymous", "admin.login.failed", audited, null, source);
+            store.audit().append("anonymous", "admin.login.failed", audited, disabled ? "disabled" : null, source);
             throw new ApiException(401, "BAD_CREDENTIALS", "wrong user name or password");
         }
         throttle.success(source, user);
         AdminUser account = found.get();
-        Sessions.Session session = sessions.create(account.name(), account.mustChangePassword());
+        Sessions.Session session = sessions.create(account);
         Response.addCookie(x.response(), cookie.set(session.id()));
-        store.audit().append(account.name(), "admin.login", account.name(), null, source);
-        return view(new Caller(account.name(), new Actor(account.name(), source), session, TokenScope.ADMIN));
+        store.admins().recordLogin(account.name(), source);
+        return view(new Caller(account.name(), new Actor(account.name(), source), session, account.role().scope()));
     }
 
     private Object logout(Exchange x) {
@@ -122,31 +116,37 @@ final class SessionApi {
         }
         AdminUser account = store.admins().find(user)
                 .orElseThrow(() -> new ApiException(401, "UNAUTHENTICATED", "the user no longer exists"));
-        if (r.currentPassword().length() > MAX_PASSWORD || !verify(r.currentPassword(), account.passwordHash())) {
+        if (r.currentPassword().length() > AdminPasswords.MAX_LENGTH
+                || !hashing.verify(r.currentPassword(), account.passwordHash())) {
             throttle.failure(source, user);
             throw new ApiException(403, "BAD_CREDENTIALS", "the current password is wrong");
         }
-        String next = r.newPassword();
-        if (next.length() < MIN_PASSWORD || next.length() > MAX_PASSWORD) {
-            throw ApiException.badRequest("the new password must have " + MIN_PASSWORD + " to " + MAX_PASSWORD
-                    + " characters");
-        }
+        String next = AdminPasswords.requireAcceptable("the new password", r.newPassword());
         if (next.equals(r.currentPassword())) {
             throw ApiException.badRequest("the new password must differ from the current one");
         }
-        String hash = hashPassword(next);
+        String hash = hashing.hash(next);
         store.admins().updatePassword(user, hash, false, user, source);
         if (account.mustChangePassword()) {
-            deleteInitialPasswordFile(user, source);
+            deleteInitialPasswordFile(user, r.currentPassword(), source);
         }
         caller.session().passwordChanged();
         sessions.removeOthers(user, caller.session().id());
         return view(caller);
     }
 
-    /** The first password is dead once replaced: its file goes too, so nobody mistakes it for a live one. */
-    private void deleteInitialPasswordFile(String user, String source) {
+    /**
+     * The first password is dead once replaced: its file goes too, so nobody mistakes it for a live
+     * one. Only when {@code replaced} is that password: another admin replacing the one-time password
+     * it was given leaves the first admin's file alone.
+     */
+    private void deleteInitialPasswordFile(String user, String replaced, String source) {
         try {
+            if (!Files.isRegularFile(initialPasswordFile) || !MessageDigest.isEqual(
+                    Files.readString(initialPasswordFile, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8),
+                    replaced.getBytes(StandardCharsets.UTF_8))) {
+                return;
+            }
             if (Files.deleteIfExists(initialPasswordFile)) {
                 LOG.info("admin web: {} replaced the first password; deleted {}", user, initialPasswordFile);
                 store.audit().append(user, "admin.initial-password.delete", initialPasswordFile.getFileName().toString(),
@@ -161,6 +161,8 @@ final class SessionApi {
     private static Map<String, Object> view(Caller caller) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("user", caller.name());
+        out.put("role", caller.session() != null ? caller.session().role().label()
+                : (caller.scope().changes() ? AdminRole.ADMIN : AdminRole.VIEWER).label());
         out.put("scope", caller.scope().label());
         if (caller.session() != null) {
             out.put("mustChangePassword", caller.session().mustChangePassword());
@@ -169,33 +171,5 @@ final class SessionApi {
             out.put("mustChangePassword", false);
         }
         return out;
-    }
-
-    private boolean verify(String password, String hash) {
-        acquireHashing();
-        char[] chars = password.toCharArray();
-        try {
-            return hasher.verify(chars, hash);
-        } finally {
-            Arrays.fill(chars, '\0');
-            hashing.release();
-        }
-    }
-
-    private String hashPassword(String password) {
-        acquireHashing();
-        char[] chars = password.toCharArray();
-        try {
-            return hasher.hash(chars);
-        } finally {
-            Arrays.fill(chars, '\0');
-            hashing.release();
-        }
-    }
-
-    private void acquireHashing() {
-        if (!hashing.tryAcquire()) {
-            throw new ApiException(429, "THROTTLED", "too many logins at once; try again in a second", 1);
-        }
     }
 }

@@ -8,9 +8,19 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.edgegateway.keys.AdminRole;
+import org.edgegateway.keys.AdminUser;
+import org.edgegateway.keys.AdminUsers;
 
 /**
  * Logged-in admin sessions, in memory. Thread-safe.
+ *
+ * <p>A session lives as long as its account allows it: whenever the key store's admin users have
+ * changed ({@link AdminUsers#changes()}, by the UI, the API or the CLI) a session looks at its account
+ * again at its next request. A disabled or deleted account ends every session of that admin name
+ * at once, a password reset since the session began ends the session, and a new role holds from
+ * that request on.
+ * Between changes a request costs one counter read, no query.
  *
  * <p>A session ends after an idle timeout without the admin's activity, and at the latest a fixed
  * lifetime after login however active it is, so that a stolen cookie or an unattended browser
@@ -33,10 +43,14 @@ final class Sessions {
         private final Instant createdAt;
         private volatile Instant lastAccess;
         private volatile boolean mustChangePassword;
+        private volatile AdminRole role;
+        /** The admin users' {@link AdminUsers#changes()} when the session last looked at its account; -1: never. */
+        private volatile long seen = -1;
 
-        Session(String id, String user, String csrfToken, Instant now, boolean mustChangePassword) {
+        Session(String id, String user, AdminRole role, String csrfToken, Instant now, boolean mustChangePassword) {
             this.id = id;
             this.user = user;
+            this.role = role;
             this.csrfToken = csrfToken;
             this.createdAt = now;
             this.lastAccess = now;
@@ -49,6 +63,11 @@ final class Sessions {
 
         String user() {
             return user;
+        }
+
+        /** Its account's role, as of its last look at the account. */
+        AdminRole role() {
+            return role;
         }
 
         String csrfToken() {
@@ -68,21 +87,25 @@ final class Sessions {
     private final Duration idleTimeout;
     private final Duration lifetime;
     private final Clock clock;
+    private final AdminUsers accounts;
     private final SecureRandom random = new SecureRandom();
 
-    Sessions(Duration idleTimeout, Duration lifetime, Clock clock) {
+    Sessions(Duration idleTimeout, Duration lifetime, Clock clock, AdminUsers accounts) {
         this.idleTimeout = idleTimeout;
         this.lifetime = lifetime;
         this.clock = clock;
+        this.accounts = accounts;
     }
 
-    Session create(String user, boolean mustChangePassword) {
+    /** A new session of {@code account}, which just logged in; its first request looks at the account again. */
+    Session create(AdminUser account) {
         purgeExpired();
         if (sessions.size() >= MAX_SESSIONS) {
             sessions.values().stream().min((a, b) -> a.lastAccess.compareTo(b.lastAccess))
                     .ifPresent(oldest -> sessions.remove(oldest.id));
         }
-        Session session = new Session(randomToken(), user, randomToken(), clock.instant(), mustChangePassword);
+        Session session = new Session(randomToken(), account.name(), account.role(), randomToken(), clock.instant(),
+                account.mustChangePassword());
         sessions.put(session.id, session);
         return session;
     }
@@ -105,10 +128,45 @@ final class Sessions {
             sessions.remove(id);
             return Optional.empty();
         }
+        if (!allowed(session)) {
+            return Optional.empty();
+        }
         if (activity) {
             session.lastAccess = now;
         }
         return Optional.of(session);
+    }
+
+    /**
+     * Whether {@code session}'s account still allows it, looked up only when the admin users changed
+     * since the session last looked. The counter is read before the account, so a change committed
+     * in between is looked at again by the next request. A disabled or deleted account ends all of
+     * the admin's sessions.
+     */
+    private boolean allowed(Session session) {
+        long changes = accounts.changes();
+        if (session.seen == changes) {
+            return true;
+        }
+        Optional<AdminUser> account = accounts.find(session.user);
+        if (account.isEmpty() || !account.get().enabled()) {
+            removeAll(session.user);
+            return false;
+        }
+        // An account that must change its password while this session need not was reset after this
+        // login; a session opened with the new password is another one, and stays.
+        if (account.get().mustChangePassword() && !session.mustChangePassword) {
+            sessions.remove(session.id);
+            return false;
+        }
+        session.role = account.get().role();
+        session.seen = changes;
+        return true;
+    }
+
+    /** Ends every session of {@code user}. */
+    private void removeAll(String user) {
+        sessions.values().removeIf(s -> s.user.equals(user));
     }
 
     void remove(String id) {

@@ -107,6 +107,20 @@ class AdminApiTest {
     }
 
     @Test
+    void anotherAdminReplacingTheOneTimePasswordItWasGivenLeavesTheFirstPasswordsFile() throws Exception {
+        String given = "given over the control socket";
+        gw.gateway.admin().createAdminUser("ops", org.edgegateway.keys.AdminRole.ADMIN,
+                new PasswordHasher().hash(given.toCharArray()), new org.edgegateway.core.admin.Actor("cli:root", "local"));
+        Https ops = new Https(gw);
+        assertThat(ops.login("ops", given).json().get("mustChangePassword").asBoolean()).isTrue();
+        assertThat(ops.post("/api/session/password", Map.of("currentPassword", given, "newPassword", PASSWORD))
+                .status()).isEqualTo(200);
+        assertThat(gw.config.initialPasswordFile()).as("the first admin has not replaced it yet").exists();
+        Https.admin(gw, "the first admin's own");
+        assertThat(gw.config.initialPasswordFile()).doesNotExist();
+    }
+
+    @Test
     void enrolQuarantineReleaseLimitsRevokeAreAuditedWithUserAndAddress() throws Exception {
         Https h = Https.admin(gw, PASSWORD);
         String key = CurveKeyPair.generate().publicZ85();

@@ -34,8 +34,9 @@ class ApiRoutingTest {
     void start(@TempDir Path home) throws Exception {
         store = KeyStore.open(KeyStore.fileUrl(home.resolve("data")));
         MutableClock clock = new MutableClock(Instant.now());
-        Sessions sessions = new Sessions(Duration.ofMinutes(30), Duration.ofHours(8), clock);
-        session = sessions.create("admin", false);
+        Sessions sessions = new Sessions(Duration.ofMinutes(30), Duration.ofHours(8), clock, store.admins());
+        session = sessions.create(store.admins().create("admin", "h", org.edgegateway.keys.AdminRole.ADMIN, false,
+                "test", null));
         ApiRoutes routes = new ApiRoutes()
                 .area("/api/things")
                 .on("GET", "/api/things", x -> Map.of("list", true))

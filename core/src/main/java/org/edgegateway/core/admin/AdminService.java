@@ -150,6 +150,43 @@ public interface AdminService {
     /** Revokes the API token named {@code name}: it stops working at once. Audited as {@code token.revoke}. */
     void revokeApiToken(String name, Actor actor);
 
+    /** Every admin user of the UI and the API, disabled ones included, by name; never a password hash. */
+    List<AdminUserView> adminUsers();
+
+    /**
+     * Makes an admin user with {@code role} and the password whose Argon2id hash (a PHC string) is
+     * {@code passwordHash}: the caller makes and hashes the password, so that it never travels further.
+     * It must be changed at the first login. Audited as {@code admin.create}.
+     *
+     * @throws AdminException CONFLICT when the name is taken; INVALID for a bad name
+     */
+    AdminUserView createAdminUser(String name, org.edgegateway.keys.AdminRole role, String passwordHash, Actor actor);
+
+    /**
+     * Disables an admin user: it cannot log in, and its sessions end at once. Audited as
+     * {@code admin.disable}.
+     *
+     * @throws AdminException CONFLICT when it is the last enabled admin; INVALID when it is disabled already
+     */
+    AdminUserView disableAdminUser(String name, Actor actor);
+
+    /** Enables a disabled admin user, with its password and role. Audited as {@code admin.enable}. */
+    AdminUserView enableAdminUser(String name, Actor actor);
+
+    /**
+     * Gives an admin user the password hashed as {@code passwordHash}, to be changed at its next login;
+     * its sessions end at once. Audited as {@code admin.reset}.
+     */
+    AdminUserView resetAdminPassword(String name, String passwordHash, Actor actor);
+
+    /**
+     * Gives an admin user another role; its sessions have it from their next request. Audited as
+     * {@code admin.role}.
+     *
+     * @throws AdminException CONFLICT when it is the last enabled admin and {@code role} is not admin
+     */
+    AdminUserView setAdminRole(String name, org.edgegateway.keys.AdminRole role, Actor actor);
+
     /**
      * Writes a consistent copy of the key store (clients, quarantines, audit log, admin users,
      * tokens), as a zip, to {@code out} while the gateway keeps serving. The gateway never writes the

@@ -308,6 +308,41 @@ public final class ControlClient implements AdminService, AutoCloseable {
     }
 
     @Override
+    public List<org.edgegateway.core.admin.AdminUserView> adminUsers() {
+        return list(call("adminUsers", null), org.edgegateway.core.admin.AdminUserView.class);
+    }
+
+    @Override
+    public org.edgegateway.core.admin.AdminUserView createAdminUser(String name, org.edgegateway.keys.AdminRole role,
+                                                                    String passwordHash, Actor actor) {
+        return as(call("createAdminUser", actor, "name", name, "role", role == null ? null : role.label(),
+                "passwordHash", passwordHash), org.edgegateway.core.admin.AdminUserView.class);
+    }
+
+    @Override
+    public org.edgegateway.core.admin.AdminUserView disableAdminUser(String name, Actor actor) {
+        return as(call("disableAdminUser", actor, "name", name), org.edgegateway.core.admin.AdminUserView.class);
+    }
+
+    @Override
+    public org.edgegateway.core.admin.AdminUserView enableAdminUser(String name, Actor actor) {
+        return as(call("enableAdminUser", actor, "name", name), org.edgegateway.core.admin.AdminUserView.class);
+    }
+
+    @Override
+    public org.edgegateway.core.admin.AdminUserView resetAdminPassword(String name, String passwordHash, Actor actor) {
+        return as(call("resetAdminPassword", actor, "name", name, "passwordHash", passwordHash),
+                org.edgegateway.core.admin.AdminUserView.class);
+    }
+
+    @Override
+    public org.edgegateway.core.admin.AdminUserView setAdminRole(String name, org.edgegateway.keys.AdminRole role,
+                                                                 Actor actor) {
+        return as(call("setAdminRole", actor, "name", name, "role", role == null ? null : role.label()),
+                org.edgegateway.core.admin.AdminUserView.class);
+    }
+
+    @Override
     public List<org.edgegateway.core.admin.PublisherView> publishers() {
         return list(call("publishers", null), org.edgegateway.core.admin.PublisherView.class);
     }

@@ -291,6 +291,15 @@ public final class ControlServer implements AutoCloseable {
                         org.edgegateway.keys.TokenScope.parse(text(request, "scope")),
                         request.hasNonNull("expiresAt") ? java.time.Instant.parse(text(request, "expiresAt")) : null, actor);
                 case "apiTokens" -> admin.apiTokens();
+                case "adminUsers" -> admin.adminUsers();
+                case "createAdminUser" -> admin.createAdminUser(text(request, "name"),
+                        org.edgegateway.keys.AdminRole.parse(text(request, "role")), text(request, "passwordHash"), actor);
+                case "disableAdminUser" -> admin.disableAdminUser(text(request, "name"), actor);
+                case "enableAdminUser" -> admin.enableAdminUser(text(request, "name"), actor);
+                case "resetAdminPassword" -> admin.resetAdminPassword(text(request, "name"),
+                        text(request, "passwordHash"), actor);
+                case "setAdminRole" -> admin.setAdminRole(text(request, "name"),
+                        org.edgegateway.keys.AdminRole.parse(text(request, "role")), actor);
                 case "publishers" -> admin.publishers();
                 case "trustPublisher" -> admin.trustPublisher(text(request, "key"), actor);
                 case "untrustPublisher" -> {

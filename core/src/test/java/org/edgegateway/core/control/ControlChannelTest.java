@@ -10,11 +10,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import org.edgegateway.core.admin.Actor;
 import org.edgegateway.core.admin.AdminException;
+import org.edgegateway.core.admin.AdminUserView;
 import org.edgegateway.core.admin.ApiTokenView;
 import org.edgegateway.core.admin.MetricHistoryView;
 import org.edgegateway.core.admin.NewApiToken;
 import org.edgegateway.core.admin.ProcessView;
 import org.edgegateway.core.testing.GatewayFixture;
+import org.edgegateway.keys.AdminRole;
 import org.edgegateway.keys.ApiToken;
 import org.edgegateway.keys.TokenScope;
 import org.edgegateway.keys.TokenSecrets;
@@ -85,6 +87,39 @@ class ControlChannelTest {
         assertThat(gw.store().tokens().findActiveByHash(TokenSecrets.hash(made.secret()))).isEmpty();
         assertThatThrownBy(() -> cli.revokeApiToken("nobody", CLI))
                 .isInstanceOfSatisfying(AdminException.class, e -> assertThat(e.kind()).isEqualTo(AdminException.Kind.NOT_FOUND));
+    }
+
+    @Test
+    void adminUsersAreMadeDisabledResetAndGivenRolesOnARunningGateway() {
+        AdminUserView first = cli.createAdminUser("root-admin", AdminRole.ADMIN, "hash-1", CLI);
+        assertThat(first.role()).isEqualTo(AdminRole.ADMIN);
+        assertThat(first.mustChangePassword()).as("whoever made it knows the password").isTrue();
+        cli.createAdminUser("vera", AdminRole.VIEWER, "hash-2", CLI);
+        assertThat(cli.adminUsers()).extracting(AdminUserView::name, AdminUserView::role).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("root-admin", AdminRole.ADMIN),
+                org.assertj.core.groups.Tuple.tuple("vera", AdminRole.VIEWER));
+
+        assertThat(cli.disableAdminUser("vera", CLI).enabled()).isFalse();
+        assertThat(cli.enableAdminUser("vera", CLI).enabled()).isTrue();
+        assertThat(cli.resetAdminPassword("vera", "hash-3", CLI).mustChangePassword()).isTrue();
+        assertThat(gw.store().admins().find("vera").orElseThrow().passwordHash()).isEqualTo("hash-3");
+        assertThat(cli.setAdminRole("vera", AdminRole.ADMIN, CLI).role()).isEqualTo(AdminRole.ADMIN);
+        assertThat(cli.setAdminRole("root-admin", AdminRole.VIEWER, CLI).role()).isEqualTo(AdminRole.VIEWER);
+        assertThatThrownBy(() -> cli.disableAdminUser("vera", CLI))
+                .isInstanceOfSatisfying(AdminException.class, e -> assertThat(e.kind()).isEqualTo(AdminException.Kind.CONFLICT))
+                .hasMessageContaining("admin user 'vera' is the last enabled admin");
+        assertThatThrownBy(() -> cli.createAdminUser("vera", AdminRole.VIEWER, "h", CLI))
+                .isInstanceOfSatisfying(AdminException.class, e -> assertThat(e.kind()).isEqualTo(AdminException.Kind.CONFLICT));
+        assertThatThrownBy(() -> cli.enableAdminUser("ghost", CLI))
+                .isInstanceOfSatisfying(AdminException.class, e -> assertThat(e.kind()).isEqualTo(AdminException.Kind.NOT_FOUND));
+        assertThat(server.handle("{\"op\":\"setAdminRole\",\"actor\":\"cli:x\",\"name\":\"vera\",\"role\":\"root\"}")
+                .toString()).contains("\"kind\":\"INVALID\"").contains("admin role 'root' is not one of admin, viewer");
+        assertThat(gw.store().audit().pageFor("vera", Long.MAX_VALUE, 10)).extracting(e -> e.action())
+                .containsExactly("admin.role", "admin.reset", "admin.enable", "admin.disable", "admin.create");
+        assertThat(gw.store().audit().pageFor("vera", Long.MAX_VALUE, 10)).allSatisfy(e -> {
+            assertThat(e.actor()).isEqualTo("cli:tester");
+            assertThat(e.source()).isEqualTo("local");
+        });
     }
 
     @Test
