@@ -1,14 +1,8 @@
 package org.edgegateway.dist;
 
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.edgegateway.core.admin.AdminException;
@@ -79,7 +73,7 @@ final class ClaimsCommand {
             try (CommandBackend session = claims.session()) {
                 NewClaim c = session.admin().createClaim(prefix, uses, validFor, manual, CommandBackend.actor());
                 try {
-                    write(out, ClaimFile.format(c));
+                    SecretFiles.writeNew(out, ClaimFile.format(c));
                 } catch (IOException e) {
                     // The secret is lost with the file: a claim nobody holds must not stay valid.
                     session.admin().revokeClaim(c.claim().id(), CommandBackend.actor());
@@ -92,23 +86,6 @@ final class ClaimsCommand {
                         + c.enrolEndpoint() + "); its secret is shown nowhere else");
             }
             return Main.OK;
-        }
-
-        /** Writes a new owner-only file: created with mode 0600, never replacing one. */
-        static void write(Path file, String text) throws IOException {
-            Path parent = file.toAbsolutePath().getParent();
-            FileAttribute<?>[] attrs = parent.getFileSystem().supportedFileAttributeViews().contains("posix")
-                    ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-                    : new FileAttribute<?>[0];
-            try {
-                Files.createFile(file, attrs);
-            } catch (FileAlreadyExistsException e) {
-                throw new AdminException(AdminException.Kind.CONFLICT, file + " already exists; choose a new file");
-            }
-            try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                w.write(text);
-            }
         }
     }
 

@@ -52,6 +52,19 @@ final class CommandHelp {
                     "edge-gateway tokens create prometheus --scope metrics --expires-in 365d")),
             Map.entry("tokens list", List.of("edge-gateway tokens list")),
             Map.entry("tokens revoke", List.of("edge-gateway tokens revoke automation")),
+            Map.entry("admins", List.of(
+                    "edge-gateway admins add alice --role admin",
+                    "edge-gateway admins list")),
+            Map.entry("admins list", List.of("edge-gateway admins list")),
+            Map.entry("admins add", List.of(
+                    "edge-gateway admins add vera",
+                    "edge-gateway admins add alice --role admin --password-file alice.password")),
+            Map.entry("admins disable", List.of("edge-gateway admins disable vera")),
+            Map.entry("admins enable", List.of("edge-gateway admins enable vera")),
+            Map.entry("admins reset", List.of(
+                    "edge-gateway admins reset alice",
+                    "edge-gateway admins reset alice --password-file alice.password")),
+            Map.entry("admins role", List.of("edge-gateway admins role vera admin")),
             Map.entry("doctor", List.of("edge-gateway doctor", "edge-gateway --home /var/lib/edge-gateway doctor")),
             Map.entry("backup", List.of("edge-gateway backup /backups/gw.zip")),
             Map.entry("restore", List.of(

@@ -256,6 +256,11 @@ final class GatewayApp implements AutoCloseable {
         return gateway;
     }
 
+    /** The admin web server, or null when {@code admin.port} is 0 (tests reach its port). */
+    AdminWebServer web() {
+        return web;
+    }
+
     /** The meters {@code GET /metrics} answers with. */
     PrometheusMeterRegistry meters() {
         return meters;

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "edge-gateway", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Main.Version.class,
         description = "Secured ZeroMQ edge gateway: run it, enrol sensors, administer it.",
-        subcommands = {RunCommand.class, KeysCommand.class, ClientsCommand.class, ClaimsCommand.class, TokensCommand.class, DoctorCommand.class, BackupCommand.class, RestoreCommand.class, PluginsCommand.class, BansCommand.class, TopicsCommand.class, WorkersCommand.class, AuditCommand.class,
+        subcommands = {RunCommand.class, KeysCommand.class, ClientsCommand.class, ClaimsCommand.class, TokensCommand.class, AdminsCommand.class, DoctorCommand.class, BackupCommand.class, RestoreCommand.class, PluginsCommand.class, BansCommand.class, TopicsCommand.class, WorkersCommand.class, AuditCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     static final int OK = 0;

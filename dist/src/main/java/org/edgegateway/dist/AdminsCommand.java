@@ -1,0 +1,216 @@
+package org.edgegateway.dist;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.edgegateway.core.admin.AdminException;
+import org.edgegateway.core.admin.AdminUserView;
+import org.edgegateway.keys.AdminRole;
+import org.edgegateway.web.AdminPasswords;
+import org.edgegateway.web.PasswordHasher;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code admins}: the admin users of the UI and the API, each an admin or a viewer. Like every
+ * command it works on a running gateway (through its control socket; a disabled or reset admin's
+ * sessions end at once) and on a stopped one (on its key store). A new password is made and hashed
+ * here, as the UI does, and shown once: printed alone on standard output, or written to a new
+ * owner-only file with {@code --password-file}; its owner must replace it at the first login.
+ */
+@Command(name = "admins", description = "Admin users of the UI and the API (list, add, disable, enable, reset, role).",
+        subcommands = {AdminsCommand.ListAdmins.class, AdminsCommand.Add.class, AdminsCommand.Disable.class,
+                AdminsCommand.Enable.class, AdminsCommand.Reset.class, AdminsCommand.Role.class})
+final class AdminsCommand {
+    @ParentCommand
+    Main main;
+
+    CommandBackend session() {
+        return CommandBackend.open(main.home());
+    }
+
+    /** {@code admins list}. */
+    @Command(name = "list", description = "List the admin users: role, state, last login, password state.")
+    static final class ListAdmins implements Callable<Integer> {
+        @ParentCommand
+        AdminsCommand admins;
+
+        @Override
+        public Integer call() {
+            try (CommandBackend session = admins.session()) {
+                String format = "%-24s %-7s %-30s %-21s %-21s %s%n";
+                System.out.printf(format, "NAME", "ROLE", "STATE", "CREATED", "LAST LOGIN", "PASSWORD");
+                for (AdminUserView u : session.admin().adminUsers()) {
+                    System.out.printf(format, u.name(), u.role().label(),
+                            u.enabled() ? "enabled" : "disabled " + Times.iso(u.disabledAt(), "-"),
+                            Times.iso(u.createdAt(), "-"), Times.iso(u.lastLoginAt(), "never"),
+                            u.mustChangePassword() ? "must be changed" : "set by its owner");
+                }
+            }
+            return Main.OK;
+        }
+    }
+
+    /** {@code admins add NAME [--role admin|viewer] [--password-file FILE]}. */
+    @Command(name = "add", description = "Add an admin user with a new password, shown once; it must be changed"
+            + " at the first login.")
+    static final class Add implements Callable<Integer> {
+        @ParentCommand
+        AdminsCommand admins;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--role", paramLabel = "ROLE", defaultValue = "viewer",
+                description = "admin (everything, the admin users included) or viewer (reads all but the admin"
+                        + " users, changes nothing); default ${DEFAULT-VALUE}")
+        String role;
+
+        @Option(names = "--password-file", paramLabel = "FILE",
+                description = "Write the password to this new file (mode 0600) instead of standard output")
+        Path passwordFile;
+
+        @Override
+        public Integer call() throws IOException {
+            AdminRole r = AdminRole.parse(role);
+            requireNew(passwordFile);
+            String password = AdminPasswords.generate();
+            try (CommandBackend session = admins.session()) {
+                AdminUserView made = session.admin().createAdminUser(name, r, hash(password), CommandBackend.actor());
+                deliver(passwordFile, made.name(), password, "added " + made.role().label() + " " + made.name()
+                        + ClientsCommand.note(session));
+            }
+            return Main.OK;
+        }
+    }
+
+    /** {@code admins disable NAME}. */
+    @Command(name = "disable", description = "Disable an admin user: it cannot log in, its sessions end at once."
+            + " The last enabled admin cannot be disabled.")
+    static final class Disable implements Callable<Integer> {
+        @ParentCommand
+        AdminsCommand admins;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            try (CommandBackend session = admins.session()) {
+                AdminUserView u = session.admin().disableAdminUser(name, CommandBackend.actor());
+                System.out.println("disabled " + u.role().label() + " " + u.name() + ClientsCommand.note(session));
+            }
+            return Main.OK;
+        }
+    }
+
+    /** {@code admins enable NAME}. */
+    @Command(name = "enable", description = "Enable a disabled admin user again, with its password and role.")
+    static final class Enable implements Callable<Integer> {
+        @ParentCommand
+        AdminsCommand admins;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            try (CommandBackend session = admins.session()) {
+                AdminUserView u = session.admin().enableAdminUser(name, CommandBackend.actor());
+                System.out.println("enabled " + u.role().label() + " " + u.name() + ClientsCommand.note(session));
+            }
+            return Main.OK;
+        }
+    }
+
+    /** {@code admins reset NAME [--password-file FILE]}. */
+    @Command(name = "reset", description = "Give an admin user a new password, shown once: its sessions end, and"
+            + " it must change the password at its next login.")
+    static final class Reset implements Callable<Integer> {
+        @ParentCommand
+        AdminsCommand admins;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--password-file", paramLabel = "FILE",
+                description = "Write the password to this new file (mode 0600) instead of standard output")
+        Path passwordFile;
+
+        @Override
+        public Integer call() throws IOException {
+            requireNew(passwordFile);
+            String password = AdminPasswords.generate();
+            try (CommandBackend session = admins.session()) {
+                AdminUserView u = session.admin().resetAdminPassword(name, hash(password), CommandBackend.actor());
+                deliver(passwordFile, u.name(), password, "reset the password of " + u.name()
+                        + ClientsCommand.note(session));
+            }
+            return Main.OK;
+        }
+    }
+
+    /** {@code admins role NAME ROLE}. */
+    @Command(name = "role", description = "Give an admin user another role (admin or viewer); its sessions have it"
+            + " from their next request. The last enabled admin stays an admin.")
+    static final class Role implements Callable<Integer> {
+        @ParentCommand
+        AdminsCommand admins;
+
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "ROLE", description = "admin or viewer")
+        String role;
+
+        @Override
+        public Integer call() {
+            AdminRole r = AdminRole.parse(role);
+            try (CommandBackend session = admins.session()) {
+                AdminUserView u = session.admin().setAdminRole(name, r, CommandBackend.actor());
+                System.out.println(u.name() + " now has role " + u.role().label() + ClientsCommand.note(session));
+            }
+            return Main.OK;
+        }
+    }
+
+    private static String hash(String password) {
+        char[] chars = password.toCharArray();
+        try {
+            return new PasswordHasher().hash(chars);
+        } finally {
+            java.util.Arrays.fill(chars, '\0');
+        }
+    }
+
+    /** Refuses a password file that exists, before anything changes. */
+    private static void requireNew(Path file) {
+        if (file != null && Files.exists(file)) {
+            throw new AdminException(AdminException.Kind.CONFLICT, file + " already exists; choose a new file");
+        }
+    }
+
+    /**
+     * Shows {@code password} once: alone on standard output (so that {@code PW=$(edge-gateway admins
+     * add bob)} works) with {@code done} on standard error, or in {@code file} with {@code done} on
+     * standard output.
+     */
+    private static void deliver(Path file, String name, String password, String done) throws IOException {
+        if (file == null) {
+            System.out.println(password);
+            System.err.println(done + "; its password is shown only this once and must be changed at the first login");
+            return;
+        }
+        try {
+            SecretFiles.writeNew(file, password + "\n");
+        } catch (IOException | AdminException e) {
+            throw new IOException("cannot write " + file + ": " + e.getMessage() + "; the password of " + name
+                    + " is lost: reset it again", e);
+        }
+        System.out.println(done + "; its password is in " + file.toAbsolutePath()
+                + " (mode 0600) and must be changed at the first login");
+    }
+}
