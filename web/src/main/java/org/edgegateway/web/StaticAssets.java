@@ -27,9 +27,9 @@ final class StaticAssets extends Handler.Abstract.NonBlocking {
     /** Every file of the UI, by its path below the UI's folder, which is also its URL path. */
     static final List<String> FILES = List.of(
             "index.html", "app.css", "favicon.svg", "app.js",
-            "js/actions.js", "js/add-client.js", "js/alerts.js", "js/api.js", "js/audit.js", "js/chart.js",
-            "js/client.js", "js/client-actions.js", "js/clients.js", "js/dashboard.js", "js/dom.js", "js/enrolment.js",
-            "js/format.js", "js/messages.js",
+            "js/actions.js", "js/add-client.js", "js/admins.js", "js/alerts.js", "js/api.js", "js/audit.js",
+            "js/chart.js", "js/client.js", "js/client-actions.js", "js/clients.js", "js/dashboard.js", "js/dom.js",
+            "js/enrolment.js", "js/format.js", "js/messages.js",
             "js/plugins.js", "js/quarantine.js", "js/router.js", "js/session.js", "js/settings.js",
             "js/workers.js");
     private static final Map<String, String> TYPES = Map.of(

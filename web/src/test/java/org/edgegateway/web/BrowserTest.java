@@ -728,6 +728,7 @@ class BrowserTest {
         m.put("plugins", By.cssSelector("#plugins-table tr[data-plugin='string']"));
         m.put("workers", By.cssSelector("#workers-table tr[data-worker='resizer-1']"));
         m.put("audit", By.cssSelector("#audit-table tbody tr"));
+        m.put("admins", By.cssSelector("#admins-table tr[data-admin='admin']"));
         m.put("settings", By.cssSelector("#tokens-table tr[data-token=grafana]"));
         return m;
     }
@@ -763,6 +764,74 @@ class BrowserTest {
     private static long sum(WebElement line) {
         String sum = line.getAttribute("data-sum");
         return sum == null ? 0 : Long.parseLong(sum);
+    }
+
+    @Test
+    void anAdminAddsAViewerWhoLogsInAndIsOfferedNoChange() throws Exception {
+        Https.admin(gw, PASSWORD);
+        gw.gateway.admin().enrol("sensor-1", CurveKeyPair.generate().publicZ85(),
+                new org.edgegateway.core.admin.Actor("test", "local"));
+        login();
+        driver.findElement(By.cssSelector("#nav a[data-page=admins]")).click();
+        visible("admin-form");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#admins-table tr[data-admin='admin']")));
+        type("admin-name", "vera");
+        click("admin-submit");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("admin-result"), "Added viewer vera"));
+        String given = driver.findElement(By.id("admin-password")).getText();
+        assertThat(given).hasSize(24);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("#admins-table tr[data-admin='vera']"), "must change its password"));
+        shot("18-admins");
+
+        click("logout");
+        visible("login-form");
+        type("login-user", "vera");
+        type("login-password", given);
+        click("login-submit");
+        visible("password-form");
+        type("pw-current", given);
+        type("pw-new", "vera's own password");
+        type("pw-again", "vera's own password");
+        click("pw-submit");
+        visible("page-dashboard");
+        assertThat(textOf(By.id("who"))).isEqualTo("vera (viewer)");
+        assertThat(driver.findElement(By.cssSelector("#nav a[data-page=admins]")).isDisplayed()).isFalse();
+
+        driver.findElement(By.cssSelector("#nav a[data-page=clients]")).click();
+        By row = By.cssSelector("#clients-table tr[data-client='sensor-1']");
+        wait.until(ExpectedConditions.presenceOfElementLocated(row));
+        assertThat(driver.findElement(By.id("enrol-form")).isDisplayed()).isFalse();
+        assertThat(driver.findElement(By.id("generate-form")).isDisplayed()).isFalse();
+        assertThat(displayed(By.cssSelector("#clients-table .actions button")))
+                .as("a viewer is offered no action on a client").isEmpty();
+        shot("19-viewer-clients");
+        clickWhenReady(By.cssSelector("#clients-table tr[data-client='sensor-1'] a.client-name"));
+        visible("page-client");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#client-actions button[data-action=revoke]")));
+        assertThat(displayed(By.cssSelector("#client-actions button"))).as("nor on its own page").isEmpty();
+
+        driver.findElement(By.cssSelector("#nav a[data-page=settings]")).click();
+        visible("settings-password");
+        assertThat(driver.findElement(By.id("token-form")).isDisplayed()).isFalse();
+        driver.get(gw.baseUrl() + "/#admins");
+        visible("page-dashboard");
+        assertThat(driver.findElement(By.id("page-admins")).isDisplayed()).as("no address opens it for a viewer").isFalse();
+        assertThat(gw.store.audit().page(Long.MAX_VALUE, 20)).extracting(e -> e.action())
+                .contains("admin.create", "admin.login", "admin.password");
+    }
+
+    /** The data-action of each button {@code by} finds that is shown, found afresh if a poll replaced them. */
+    private List<String> displayed(By by) {
+        return wait.ignoring(StaleElementReferenceException.class).until(d -> {
+            List<String> shown = new ArrayList<>();
+            for (WebElement b : d.findElements(by)) {
+                if (b.isDisplayed()) {
+                    shown.add(b.getAttribute("data-action"));
+                }
+            }
+            return shown;
+        });
     }
 
     private void login() throws Exception {

@@ -1,6 +1,7 @@
 // Edge Gateway admin UI: plain JavaScript modules, no framework, no build step, no inline script
 // (the CSP forbids it). This entry registers the pages with the router, wires their forms and
 // buttons, and starts the poll; each page is a module of js/ (see docs/ARCHITECTURE.md).
+import * as admins from './js/admins.js';
 import { api, setSession } from './js/api.js';
 import * as alerts from './js/alerts.js';
 import * as audit from './js/audit.js';
@@ -19,7 +20,7 @@ const POLL_MS = 1500;
 
 // In the order of the navigation bar; each shows the section #page-NAME (client, one client's page,
 // is reached from the clients list as #client/NAME).
-const PAGES = { dashboard, clients, client, enrolment, quarantine, plugins, workers, audit, settings };
+const PAGES = { dashboard, clients, client, enrolment, quarantine, plugins, workers, audit, admins, settings };
 
 async function boot() {
   register('login', session.loginPage, false);

@@ -23,6 +23,11 @@ export async function confirmAct(question, okText, call) {
   if (await ask(question, [], okText, true)) act(call());
 }
 
+/** As confirmAct, for what can be taken back (a disabled admin is enabled again): the OK is not red. */
+export async function confirmReversible(question, okText, call) {
+  if (await ask(question, [], okText)) act(call());
+}
+
 /**
  * Runs {@code work(out)} when form {@code formId} is submitted, {@code out} being the result line
  * {@code resultId}: what it resolves to (text or a node) is shown there as done, then the form is

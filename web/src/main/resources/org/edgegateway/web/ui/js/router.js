@@ -7,6 +7,10 @@
 //                (#client/sensor-7 shows page client with arg sensor-7), else undefined
 //   onHide()     runs whenever another page is shown
 //   nav          the link of the navigation bar marked while it is shown (else its own)
+//   adminOnly    true for a page of the admin role only: a viewer is never shown it
+//
+// The body carries the session's role (data-role), so that app.css offers a viewer no change;
+// the API refuses a viewer's changes whatever the page shows.
 import { ApiError, onAuthLost, session } from './api.js';
 import { $, showBanner } from './dom.js';
 
@@ -31,7 +35,8 @@ export function show(page, arg) {
   const loggedIn = !!session() && page !== 'login';
   $('nav').hidden = !loggedIn || page === 'password';
   $('logout').hidden = !loggedIn;
-  $('who').textContent = loggedIn ? session().user : '';
+  $('who').textContent = loggedIn ? session().user + (session().role === 'viewer' ? ' (viewer)' : '') : '';
+  document.body.dataset.role = loggedIn ? session().role : '';
   const marked = (pages.get(page) && pages.get(page).nav) || page;
   for (const a of document.querySelectorAll('#nav a')) {
     a.classList.toggle('active', a.dataset.page === marked);
@@ -48,7 +53,7 @@ export function route() {
   if (!s) { show('login'); return; }
   if (s.mustChangePassword) { show('password'); return; }
   const [page, ...rest] = location.hash.replace('#', '').split('/');
-  if (!routable.has(page)) { show('dashboard'); return; }
+  if (!routable.has(page) || (pages.get(page).adminOnly && s.role !== 'admin')) { show('dashboard'); return; }
   let arg;
   try {
     arg = rest.length ? decodeURIComponent(rest.join('/')) : undefined;
