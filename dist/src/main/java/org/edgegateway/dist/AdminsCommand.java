@@ -3,13 +3,17 @@ package org.edgegateway.dist;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
+import org.edgegateway.core.admin.Actor;
 import org.edgegateway.core.admin.AdminException;
+import org.edgegateway.core.admin.AdminService;
 import org.edgegateway.core.admin.AdminUserView;
 import org.edgegateway.keys.AdminRole;
 import org.edgegateway.web.AdminPasswords;
 import org.edgegateway.web.PasswordHasher;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -69,19 +73,40 @@ final class AdminsCommand {
                         + " users, changes nothing); default ${DEFAULT-VALUE}")
         String role;
 
-        @Option(names = "--password-file", paramLabel = "FILE",
-                description = "Write the password to this new file (mode 0600) instead of standard output")
-        Path passwordFile;
+        @Mixin
+        NewPassword password;
 
         @Override
         public Integer call() throws IOException {
             AdminRole r = AdminRole.parse(role);
-            requireNew(passwordFile);
-            String password = AdminPasswords.generate();
+            String hash = password.make();
             try (CommandBackend session = admins.session()) {
-                AdminUserView made = session.admin().createAdminUser(name, r, hash(password), CommandBackend.actor());
-                deliver(passwordFile, made.name(), password, "added " + made.role().label() + " " + made.name()
+                AdminUserView made = session.admin().createAdminUser(name, r, hash, CommandBackend.actor());
+                password.deliver(made.name(), "added " + made.role().label() + " " + made.name()
                         + ClientsCommand.note(session));
+            }
+            return Main.OK;
+        }
+    }
+
+    /** {@code admins disable NAME} and {@code admins enable NAME}: whether one admin user may log in. */
+    abstract static class Switch implements Callable<Integer> {
+        @ParentCommand
+        AdminsCommand admins;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        /** What was done, as the output says it: {@code disabled} or {@code enabled}. */
+        abstract String done();
+
+        abstract AdminUserView apply(AdminService admin, String name, Actor actor);
+
+        @Override
+        public Integer call() {
+            try (CommandBackend session = admins.session()) {
+                AdminUserView u = apply(session.admin(), name, CommandBackend.actor());
+                System.out.println(done() + " " + u.role().label() + " " + u.name() + ClientsCommand.note(session));
             }
             return Main.OK;
         }
@@ -90,39 +115,29 @@ final class AdminsCommand {
     /** {@code admins disable NAME}. */
     @Command(name = "disable", description = "Disable an admin user: it cannot log in, its sessions end at once."
             + " The last enabled admin cannot be disabled.")
-    static final class Disable implements Callable<Integer> {
-        @ParentCommand
-        AdminsCommand admins;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
+    static final class Disable extends Switch {
+        @Override
+        String done() {
+            return "disabled";
+        }
 
         @Override
-        public Integer call() {
-            try (CommandBackend session = admins.session()) {
-                AdminUserView u = session.admin().disableAdminUser(name, CommandBackend.actor());
-                System.out.println("disabled " + u.role().label() + " " + u.name() + ClientsCommand.note(session));
-            }
-            return Main.OK;
+        AdminUserView apply(AdminService admin, String name, Actor actor) {
+            return admin.disableAdminUser(name, actor);
         }
     }
 
     /** {@code admins enable NAME}. */
     @Command(name = "enable", description = "Enable a disabled admin user again, with its password and role.")
-    static final class Enable implements Callable<Integer> {
-        @ParentCommand
-        AdminsCommand admins;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
+    static final class Enable extends Switch {
+        @Override
+        String done() {
+            return "enabled";
+        }
 
         @Override
-        public Integer call() {
-            try (CommandBackend session = admins.session()) {
-                AdminUserView u = session.admin().enableAdminUser(name, CommandBackend.actor());
-                System.out.println("enabled " + u.role().label() + " " + u.name() + ClientsCommand.note(session));
-            }
-            return Main.OK;
+        AdminUserView apply(AdminService admin, String name, Actor actor) {
+            return admin.enableAdminUser(name, actor);
         }
     }
 
@@ -136,18 +151,15 @@ final class AdminsCommand {
         @Parameters(paramLabel = "NAME")
         String name;
 
-        @Option(names = "--password-file", paramLabel = "FILE",
-                description = "Write the password to this new file (mode 0600) instead of standard output")
-        Path passwordFile;
+        @Mixin
+        NewPassword password;
 
         @Override
         public Integer call() throws IOException {
-            requireNew(passwordFile);
-            String password = AdminPasswords.generate();
+            String hash = password.make();
             try (CommandBackend session = admins.session()) {
-                AdminUserView u = session.admin().resetAdminPassword(name, hash(password), CommandBackend.actor());
-                deliver(passwordFile, u.name(), password, "reset the password of " + u.name()
-                        + ClientsCommand.note(session));
+                AdminUserView u = session.admin().resetAdminPassword(name, hash, CommandBackend.actor());
+                password.deliver(u.name(), "reset the password of " + u.name() + ClientsCommand.note(session));
             }
             return Main.OK;
         }
@@ -177,40 +189,47 @@ final class AdminsCommand {
         }
     }
 
-    private static String hash(String password) {
-        char[] chars = password.toCharArray();
-        try {
-            return new PasswordHasher().hash(chars);
-        } finally {
-            java.util.Arrays.fill(chars, '\0');
-        }
-    }
-
-    /** Refuses a password file that exists, before anything changes. */
-    private static void requireNew(Path file) {
-        if (file != null && Files.exists(file)) {
-            throw new AdminException(AdminException.Kind.CONFLICT, file + " already exists; choose a new file");
-        }
-    }
-
     /**
-     * Shows {@code password} once: alone on standard output (so that {@code PW=$(edge-gateway admins
-     * add bob)} works) with {@code done} on standard error, or in {@code file} with {@code done} on
-     * standard output.
+     * The new password of {@code add} and {@code reset}: made and hashed here, as the UI does, and shown
+     * once, alone on standard output (so that {@code PW=$(edge-gateway admins add bob)} works) or in a
+     * new owner-only file. Used by one thread.
      */
-    private static void deliver(Path file, String name, String password, String done) throws IOException {
-        if (file == null) {
-            System.out.println(password);
-            System.err.println(done + "; its password is shown only this once and must be changed at the first login");
-            return;
+    static final class NewPassword {
+        @Option(names = "--password-file", paramLabel = "FILE",
+                description = "Write the password to this new file (mode 0600) instead of standard output")
+        Path file;
+
+        private String password;
+
+        /** Makes the password and returns its hash; refuses a password file that exists, before anything changes. */
+        String make() {
+            if (file != null && Files.exists(file)) {
+                throw new AdminException(AdminException.Kind.CONFLICT, file + " already exists; choose a new file");
+            }
+            password = AdminPasswords.generate();
+            char[] chars = password.toCharArray();
+            try {
+                return new PasswordHasher().hash(chars);
+            } finally {
+                Arrays.fill(chars, '\0');
+            }
         }
-        try {
-            SecretFiles.writeNew(file, password + "\n");
-        } catch (IOException | AdminException e) {
-            throw new IOException("cannot write " + file + ": " + e.getMessage() + "; the password of " + name
-                    + " is lost: reset it again", e);
+
+        /** Shows the password of {@code name} once, and {@code done} (on standard error beside a printed password). */
+        void deliver(String name, String done) throws IOException {
+            if (file == null) {
+                System.out.println(password);
+                System.err.println(done + "; its password is shown only this once and must be changed at the first login");
+                return;
+            }
+            try {
+                SecretFiles.writeNew(file, password + "\n");
+            } catch (IOException | AdminException e) {
+                throw new IOException("cannot write " + file + ": " + e.getMessage() + "; the password of " + name
+                        + " is lost: reset it again", e);
+            }
+            System.out.println(done + "; its password is in " + file.toAbsolutePath()
+                    + " (mode 0600) and must be changed at the first login");
         }
-        System.out.println(done + "; its password is in " + file.toAbsolutePath()
-                + " (mode 0600) and must be changed at the first login");
     }
 }

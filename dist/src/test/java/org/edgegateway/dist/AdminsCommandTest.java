@@ -2,13 +2,10 @@ package org.edgegateway.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -29,48 +26,21 @@ class AdminsCommandTest {
 
     private static final String ACTOR = "cli:" + System.getProperty("user.name", "unknown");
 
-    /** Standard output and standard error of one command line (in tests the log lines go to standard output too). */
-    record Run(int code, String out, String err) {
-        /** The last line the command printed on standard output, log lines left out. */
-        String last() {
-            List<String> lines = out.lines().filter(l -> !l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*")).toList();
-            return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-        }
-    }
-
-    private static Run cli(GatewayHome home, String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(stdout, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(stderr, true, StandardCharsets.UTF_8)) {
-            System.setOut(o);
-            System.setErr(e);
-            String[] all = new String[args.length + 2];
-            all[0] = "--home";
-            all[1] = home.root().toString();
-            System.arraycopy(args, 0, all, 2, args.length);
-            code = Main.run(all);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        return new Run(code, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+    private static Cli.Streams cli(GatewayHome home, String... args) {
+        return Cli.apart(home, args);
     }
 
     @Test
     void onAStoppedGatewayTheCommandsChangeItsKeyStore(@TempDir Path dir) throws Exception {
         GatewayHome home = new GatewayHome(dir.resolve("home"));
-        Run added = cli(home, "admins", "add", "alice", "--role", "admin");
+        Cli.Streams added = cli(home, "admins", "add", "alice", "--role", "admin");
         assertThat(added.code()).as(added.err()).isZero();
         assertThat(added.last()).as("the password alone, for PW=$(...)").matches("[A-Za-z0-9_-]{24}");
         assertThat(added.err()).contains("added admin alice (gateway not running: takes effect at its next start)")
                 .contains("shown only this once");
 
         Path file = dir.resolve("vera.password");
-        Run viewer = cli(home, "admins", "add", "vera", "--password-file", file.toString());
+        Cli.Streams viewer = cli(home, "admins", "add", "vera", "--password-file", file.toString());
         assertThat(viewer.code()).as(viewer.err()).isZero();
         assertThat(viewer.last()).contains("added viewer vera").contains(file.toAbsolutePath().toString())
                 .doesNotContain(Files.readString(file).strip());
@@ -87,11 +57,11 @@ class AdminsCommandTest {
         assertThat(cli(home, "admins", "enable", "ghost").code()).isEqualTo(Main.NOT_FOUND);
         assertThat(cli(home, "admins", "role", "vera", "admin").last()).startsWith("vera now has role admin");
         assertThat(cli(home, "admins", "disable", "alice").last()).startsWith("disabled admin alice");
-        Run reset = cli(home, "admins", "reset", "alice");
+        Cli.Streams reset = cli(home, "admins", "reset", "alice");
         assertThat(reset.code()).isZero();
         assertThat(reset.last()).matches("[A-Za-z0-9_-]{24}");
 
-        Run list = cli(home, "admins", "list");
+        Cli.Streams list = cli(home, "admins", "list");
         assertThat(list.code()).isZero();
         assertThat(list.out()).contains("NAME").contains("LAST LOGIN");
         assertThat(list.out().lines().filter(l -> l.startsWith("alice"))).singleElement()
@@ -116,7 +86,7 @@ class AdminsCommandTest {
                 "gateway.endpoint=tcp://127.0.0.1:" + BundleProcess.freePort(), "admin.port=" + BundleProcess.freePort(),
                 "admin.tls=false", "pubsub.enabled=false", "")));
         try (GatewayApp app = GatewayApp.start(home, Map.of())) {
-            Run added = cli(home, "admins", "add", "ops", "--role", "admin");
+            Cli.Streams added = cli(home, "admins", "add", "ops", "--role", "admin");
             assertThat(added.code()).as(added.err()).isZero();
             assertThat(added.err()).contains("added admin ops;").doesNotContain("not running");
             String password = added.last();
@@ -139,7 +109,7 @@ class AdminsCommandTest {
             assertThat(http.send(session, HttpResponse.BodyHandlers.ofString()).statusCode())
                     .as("the session ended with the command").isEqualTo(401);
 
-            Run list = cli(home, "admins", "list");
+            Cli.Streams list = cli(home, "admins", "list");
             assertThat(list.out().lines().filter(l -> l.startsWith("admin "))).as("the first admin").singleElement()
                     .satisfies(l -> assertThat(l).contains("enabled").contains("must be changed"));
             assertThat(app.gateway().admin().adminUsers()).extracting(AdminUserView::name, AdminUserView::role)

@@ -3,6 +3,7 @@ package org.edgegateway.dist;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.edgegateway.core.config.GatewayHome;
 
 /**
@@ -24,25 +25,50 @@ final class Cli {
         return run(home, false, args);
     }
 
+    /** What one command wrote, stdout and stderr apart. In tests the log lines go to stdout too. */
+    record Streams(int code, String out, String err) {
+        /** The last line the command printed on stdout, log lines left out. */
+        String last() {
+            List<String> lines = out.lines().filter(l -> !l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*")).toList();
+            return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+        }
+    }
+
+    /** The exit code, stdout and stderr apart: for a command whose stdout is meant for a script. */
+    static Streams apart(GatewayHome home, String... args) {
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+             PrintStream err = new PrintStream(stderr, true, StandardCharsets.UTF_8)) {
+            code = execute(home, out, err, args);
+        }
+        return new Streams(code, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+    }
+
     private static String run(GatewayHome home, boolean withErr, String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         int code;
         try (PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
-            System.setOut(capture);
-            if (withErr) {
-                System.setErr(capture);
-            }
+            code = execute(home, capture, withErr ? capture : System.err, args);
+        }
+        return "exit " + code + "\n" + buffer.toString(StandardCharsets.UTF_8);
+    }
+
+    private static int execute(GatewayHome home, PrintStream capturedOut, PrintStream capturedErr, String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        try {
+            System.setOut(capturedOut);
+            System.setErr(capturedErr);
             String[] all = new String[args.length + 2];
             all[0] = "--home";
             all[1] = home.root().toString();
             System.arraycopy(args, 0, all, 2, args.length);
-            code = Main.run(all);
+            return Main.run(all);
         } finally {
             System.setOut(out);
             System.setErr(err);
         }
-        return "exit " + code + "\n" + buffer.toString(StandardCharsets.UTF_8);
     }
 }

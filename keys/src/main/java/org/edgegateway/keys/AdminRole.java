@@ -1,9 +1,5 @@
 package org.edgegateway.keys;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
-
 /**
  * What an admin user may do. A role is a {@link TokenScope} for a person: the API lets a viewer's
  * session do exactly what it lets a {@code read-only} token do.
@@ -42,16 +38,7 @@ public enum AdminRole {
      * @throws IllegalArgumentException naming the value and the known roles
      */
     public static AdminRole parse(String label) {
-        if (label != null) {
-            String l = label.strip().toLowerCase(Locale.ROOT);
-            for (AdminRole r : values()) {
-                if (r.label.equals(l)) {
-                    return r;
-                }
-            }
-        }
-        throw new IllegalArgumentException("admin role " + (label == null ? "null" : ClientNames.quote(label))
-                + " is not one of " + Arrays.stream(values()).map(AdminRole::label).collect(Collectors.joining(", ")));
+        return Labels.parse(values(), AdminRole::label, "admin role", label);
     }
 
     @Override

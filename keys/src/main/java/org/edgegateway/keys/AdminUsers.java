@@ -176,23 +176,7 @@ public final class AdminUsers {
      *                           the last enabled admin
      */
     public AdminUser disable(String name, String actor, String source) {
-        StoreArgs.requireName("admin user name", name);
-        StoreArgs.requireActor(actor, source);
-        Instant now = db.now();
-        return change("disable admin user '" + name + "'", c -> {
-            lockAll(c);
-            AdminUser u = existing(c, name, false);
-            if (!u.enabled()) {
-                throw new KeyStoreException(KeyStoreException.Reason.INVALID,
-                        "admin user '" + name + "' is disabled already (since " + u.disabledAt() + ")");
-            }
-            if (u.role() == AdminRole.ADMIN) {
-                requireAnotherAdmin(c, name, "disabling it");
-            }
-            setDisabledAt(c, name, now);
-            AuditLog.insert(c, now, actor, AuditActions.ADMIN_DISABLE, name, null, source);
-            return select(c, name, false).orElseThrow();
-        });
+        return setEnabled(name, false, actor, source);
     }
 
     /**
@@ -202,16 +186,30 @@ public final class AdminUsers {
      * @throws KeyStoreException NOT_FOUND; INVALID when it is enabled
      */
     public AdminUser enable(String name, String actor, String source) {
+        return setEnabled(name, true, actor, source);
+    }
+
+    private AdminUser setEnabled(String name, boolean enabled, String actor, String source) {
         StoreArgs.requireName("admin user name", name);
         StoreArgs.requireActor(actor, source);
         Instant now = db.now();
-        return change("enable admin user '" + name + "'", c -> {
-            AdminUser u = existing(c, name, true);
-            if (u.enabled()) {
-                throw new KeyStoreException(KeyStoreException.Reason.INVALID, "admin user '" + name + "' is enabled");
+        return change((enabled ? "enable" : "disable") + " admin user '" + name + "'", c -> {
+            lockAll(c);
+            AdminUser u = existing(c, name, false);
+            if (u.enabled() == enabled) {
+                throw new KeyStoreException(KeyStoreException.Reason.INVALID, "admin user '" + name + "' is "
+                        + (enabled ? "enabled" : "disabled already (since " + u.disabledAt() + ")"));
             }
-            setDisabledAt(c, name, null);
-            AuditLog.insert(c, now, actor, AuditActions.ADMIN_ENABLE, name, null, source);
+            if (!enabled && u.role() == AdminRole.ADMIN) {
+                requireAnotherAdmin(c, name, "disabling it");
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE admin_users SET disabled_at = ? WHERE name = ?")) {
+                Database.setInstant(ps, 1, enabled ? null : now);
+                ps.setString(2, name);
+                ps.executeUpdate();
+            }
+            AuditLog.insert(c, now, actor, enabled ? AuditActions.ADMIN_ENABLE : AuditActions.ADMIN_DISABLE, name, null,
+                    source);
             return select(c, name, false).orElseThrow();
         });
     }
@@ -266,14 +264,6 @@ public final class AdminUsers {
                             + " make another admin first");
                 }
             }
-        }
-    }
-
-    private static void setDisabledAt(Connection c, String name, Instant at) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE admin_users SET disabled_at = ? WHERE name = ?")) {
-            Database.setInstant(ps, 1, at);
-            ps.setString(2, name);
-            ps.executeUpdate();
         }
     }
 

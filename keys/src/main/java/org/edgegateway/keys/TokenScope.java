@@ -1,9 +1,5 @@
 package org.edgegateway.keys;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
-
 /**
  * What an API token may do; a browser session may do what its admin user's {@link AdminRole#scope()} may.
  *
@@ -46,16 +42,7 @@ public enum TokenScope {
      * @throws IllegalArgumentException naming the value and the known scopes
      */
     public static TokenScope parse(String label) {
-        if (label != null) {
-            String l = label.strip().toLowerCase(Locale.ROOT);
-            for (TokenScope s : values()) {
-                if (s.label.equals(l)) {
-                    return s;
-                }
-            }
-        }
-        throw new IllegalArgumentException("token scope " + (label == null ? "null" : ClientNames.quote(label))
-                + " is not one of " + Arrays.stream(values()).map(TokenScope::label).collect(Collectors.joining(", ")));
+        return Labels.parse(values(), TokenScope::label, "token scope", label);
     }
 
     @Override
