@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.edgegateway.core.admin.Actor;
 import org.edgegateway.core.admin.AdminException;
-import org.edgegateway.core.admin.AdminService;
 import org.edgegateway.core.admin.BanView;
 import org.edgegateway.core.admin.ClientPage;
 import org.edgegateway.core.admin.ClientQuery;
@@ -44,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * act on live connections; so a change is in force for new handshakes when the call returns and for
  * live connections within the router's next turn.
  */
-final class GatewayAdmin implements AdminService {
+final class GatewayAdmin implements StoreAdmins {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayAdmin.class);
 
     private final KeyStore store;
@@ -354,35 +353,8 @@ final class GatewayAdmin implements AdminService {
     }
 
     @Override
-    public List<org.edgegateway.core.admin.AdminUserView> adminUsers() {
-        return AdminAccounts.list(store);
-    }
-
-    @Override
-    public org.edgegateway.core.admin.AdminUserView createAdminUser(String name, org.edgegateway.keys.AdminRole role,
-                                                                    String passwordHash, Actor actor) {
-        return AdminAccounts.create(store, name, role, passwordHash, actor);
-    }
-
-    @Override
-    public org.edgegateway.core.admin.AdminUserView disableAdminUser(String name, Actor actor) {
-        return AdminAccounts.disable(store, name, actor);
-    }
-
-    @Override
-    public org.edgegateway.core.admin.AdminUserView enableAdminUser(String name, Actor actor) {
-        return AdminAccounts.enable(store, name, actor);
-    }
-
-    @Override
-    public org.edgegateway.core.admin.AdminUserView resetAdminPassword(String name, String passwordHash, Actor actor) {
-        return AdminAccounts.resetPassword(store, name, passwordHash, actor);
-    }
-
-    @Override
-    public org.edgegateway.core.admin.AdminUserView setAdminRole(String name, org.edgegateway.keys.AdminRole role,
-                                                                 Actor actor) {
-        return AdminAccounts.setRole(store, name, role, actor);
+    public KeyStore keyStore() {
+        return store;
     }
 
     /** A new token of {@code store}: random, only its hash stored; audited by the store. */

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.edgegateway.core.admin.Actor;
 import org.edgegateway.core.admin.AdminException;
-import org.edgegateway.core.admin.AdminService;
 import org.edgegateway.core.admin.BanView;
 import org.edgegateway.core.admin.ClientPage;
 import org.edgegateway.core.admin.ClientQuery;
@@ -30,7 +29,7 @@ import org.edgegateway.keys.KeyStore;
  * store (which only one process can open), with nobody connected. The next start loads them.
  * Thread-safe as the store is.
  */
-public final class OfflineAdmin implements AdminService {
+public final class OfflineAdmin implements StoreAdmins {
     private final KeyStore store;
     private final String serverPublicKey;
     private final String clientEndpoint;
@@ -231,35 +230,8 @@ public final class OfflineAdmin implements AdminService {
     }
 
     @Override
-    public List<org.edgegateway.core.admin.AdminUserView> adminUsers() {
-        return AdminAccounts.list(store);
-    }
-
-    @Override
-    public org.edgegateway.core.admin.AdminUserView createAdminUser(String name, org.edgegateway.keys.AdminRole role,
-                                                                    String passwordHash, Actor actor) {
-        return AdminAccounts.create(store, name, role, passwordHash, actor);
-    }
-
-    @Override
-    public org.edgegateway.core.admin.AdminUserView disableAdminUser(String name, Actor actor) {
-        return AdminAccounts.disable(store, name, actor);
-    }
-
-    @Override
-    public org.edgegateway.core.admin.AdminUserView enableAdminUser(String name, Actor actor) {
-        return AdminAccounts.enable(store, name, actor);
-    }
-
-    @Override
-    public org.edgegateway.core.admin.AdminUserView resetAdminPassword(String name, String passwordHash, Actor actor) {
-        return AdminAccounts.resetPassword(store, name, passwordHash, actor);
-    }
-
-    @Override
-    public org.edgegateway.core.admin.AdminUserView setAdminRole(String name, org.edgegateway.keys.AdminRole role,
-                                                                 Actor actor) {
-        return AdminAccounts.setRole(store, name, role, actor);
+    public KeyStore keyStore() {
+        return store;
     }
 
     @Override
