@@ -15,33 +15,15 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.edgegateway.keys.CurveKeyPair;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The REST API over real HTTPS, in front of a real gateway and key store. */
 @Timeout(120)
-class AdminApiTest {
+class AdminApiTest extends GatewayTestBase {
 
     private static final String PASSWORD = "correct horse battery staple";
 
-    @TempDir
-    Path home;
-    TestGateway gw;
-
-    @BeforeEach
-    void start() {
-        gw = new TestGateway(home);
-    }
-
-    @AfterEach
-    void stop() {
-        if (gw != null) {
-            gw.close();
-        }
-    }
 
     @Test
     void firstStartWritesTheAdminPasswordOnceForItsOwnerOnly() throws Exception {

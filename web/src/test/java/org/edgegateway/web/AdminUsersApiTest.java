@@ -3,39 +3,27 @@ package org.edgegateway.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.edgegateway.core.admin.Actor;
 import org.edgegateway.keys.AuditEntry;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** More than one admin, each with a role the API enforces, over real HTTPS in front of a real gateway and key store. */
 @Timeout(180)
-class AdminUsersApiTest {
+class AdminUsersApiTest extends GatewayTestBase {
 
     private static final String PASSWORD = "correct horse battery staple";
     private static final String OWN = "a password of my own";
 
-    @TempDir
-    Path home;
-    TestGateway gw;
     Https admin;
 
     @BeforeEach
-    void start() throws Exception {
-        gw = new TestGateway(home);
+    void logIn() throws Exception {
         admin = Https.admin(gw, PASSWORD);
-    }
-
-    @AfterEach
-    void stop() {
-        gw.close();
     }
 
     /** Makes {@code name} with {@code role} through the API; returns the one-time password it was given. */

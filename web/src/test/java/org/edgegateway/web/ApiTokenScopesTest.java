@@ -3,37 +3,25 @@ package org.edgegateway.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.edgegateway.keys.CurveKeyPair;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** API token scopes, expiry and last use, over real HTTPS in front of a real gateway and key store. */
 @Timeout(120)
-class ApiTokenScopesTest {
+class ApiTokenScopesTest extends GatewayTestBase {
 
     private static final String PASSWORD = "correct horse battery staple";
 
-    @TempDir
-    Path home;
-    TestGateway gw;
     Https admin;
 
     @BeforeEach
-    void start() throws Exception {
-        gw = new TestGateway(home);
+    void logIn() throws Exception {
         admin = Https.admin(gw, PASSWORD);
-    }
-
-    @AfterEach
-    void stop() {
-        gw.close();
     }
 
     private String create(Map<String, Object> body) {

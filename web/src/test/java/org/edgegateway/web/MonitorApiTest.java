@@ -3,7 +3,6 @@ package org.edgegateway.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -11,11 +10,8 @@ import java.util.Map;
 import org.edgegateway.core.admin.Actor;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.TokenScope;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
@@ -24,27 +20,12 @@ import org.zeromq.ZMQ;
  * whose history samples on the wall clock every 10 seconds (so one test waits for a sample).
  */
 @Timeout(120)
-class MonitorApiTest {
+class MonitorApiTest extends GatewayTestBase {
 
     private static final String PASSWORD = "correct horse battery staple";
     private static final List<String> SERIES = List.of("messagesIn", "messagesOut", "bytesIn", "bytesOut",
             "handshakesRefused", "connectedClients", "cpuMillis", "heapUsedBytes");
 
-    @TempDir
-    Path home;
-    TestGateway gw;
-
-    @BeforeEach
-    void start() {
-        gw = new TestGateway(home);
-    }
-
-    @AfterEach
-    void stop() {
-        if (gw != null) {
-            gw.close();
-        }
-    }
 
     @Test
     void messagesSentShowUpInTheHistoryOfBothResolutions() throws Exception {
