@@ -233,7 +233,7 @@ public final class AdminWebServer implements AutoCloseable {
         new WorkersApi(admin).addTo(routes);
         new MetricsApi(prometheusScrape).addTo(routes);
         this.routes = routes.declared();
-        return new ApiHandler(new ApiGate(routes, new ApiTokens(store, clock), sessions, cookie, config.tls(),
+        return new ApiHandler(new ApiGate(routes, new BearerTokens(store, clock), sessions, cookie, config.tls(),
                 config.metricsOpen(), clock));
     }
 

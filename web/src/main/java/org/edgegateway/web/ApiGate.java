@@ -59,14 +59,14 @@ final class ApiGate extends Handler.Wrapper {
     /** The admin users: only the admin scope reads them, as it alone changes them. */
     static final String ADMINS = "/api/admins";
 
-    private final ApiTokens tokens;
+    private final BearerTokens tokens;
     private final Sessions sessions;
     private final SessionCookie cookie;
     private final boolean tls;
     private final boolean metricsOpen;
     private final Clock clock;
 
-    ApiGate(Handler routes, ApiTokens tokens, Sessions sessions, SessionCookie cookie, boolean tls, boolean metricsOpen,
+    ApiGate(Handler routes, BearerTokens tokens, Sessions sessions, SessionCookie cookie, boolean tls, boolean metricsOpen,
             Clock clock) {
         super(routes);
         this.tokens = tokens;

@@ -260,7 +260,7 @@ class AdminApiTest extends GatewayTestBase {
         String token = created.json().get("token").asText();
         assertThat(token).startsWith("egw_");
         assertThat(h.get("/api/tokens").body()).contains("\"ci\"").doesNotContain(token)
-                .doesNotContain(ApiTokens.hash(token));
+                .doesNotContain(BearerTokens.hash(token));
 
         Https bot = new Https(gw);
         Map<String, String> bearer = Map.of("Authorization", "Bearer " + token);

@@ -51,7 +51,7 @@ class ApiRoutingTest {
         server = new Server();
         connector = new LocalConnector(server);
         server.addConnector(connector);
-        server.setHandler(new ApiHandler(new ApiGate(routes, new ApiTokens(store, clock), sessions,
+        server.setHandler(new ApiHandler(new ApiGate(routes, new BearerTokens(store, clock), sessions,
                 new SessionCookie(false), false, false, clock)));
         server.start();
     }

@@ -15,7 +15,7 @@ import org.edgegateway.keys.TokenSecrets;
  * {@link org.edgegateway.core.admin.AdminService}, by the API and the CLI alike; see
  * {@link TokenSecrets} for their form and why a SHA-256 of them is all that is stored.
  */
-public final class ApiTokens {
+public final class BearerTokens {
 
     /** How often the last-used time of a token is written, at most. */
     private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
@@ -23,7 +23,7 @@ public final class ApiTokens {
     private final KeyStore store;
     private final Clock clock;
 
-    public ApiTokens(KeyStore store, Clock clock) {
+    public BearerTokens(KeyStore store, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
