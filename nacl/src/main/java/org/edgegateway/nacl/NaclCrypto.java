@@ -13,8 +13,9 @@ import org.bouncycastle.util.Pack;
 
 /**
  * NaCl's {@code crypto_box} (curve25519xsalsa20poly1305) and {@code crypto_secretbox}
- * (xsalsa20poly1305) on BouncyCastle's X25519, Salsa20/XSalsa20 and Poly1305. Thread-safe: every
- * call works on its own engine and MAC instances and keeps no state between calls.
+ * (xsalsa20poly1305) on BouncyCastle's X25519, Salsa20/XSalsa20 and Poly1305. Thread-safe: each
+ * thread has its own cipher and MAC, re-keyed at the start of every call (a box on the I/O thread's
+ * path allocates no engine), and no call depends on what an earlier one left in them.
  *
  * <p>The functions follow the original NaCl calling convention that JeroMQ 0.6.0 uses through
  * {@code com.neilalexander.jnacl}: a plaintext starts with {@link #ZERO_BYTES} bytes of padding,
@@ -50,7 +51,25 @@ public final class NaclCrypto {
         (byte) 0xed, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
         -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0x7f};
 
+    /** The calling thread's cipher and MAC; every call initialises both before it reads anything from them. */
+    private static final ThreadLocal<Engines> ENGINES = ThreadLocal.withInitial(Engines::new);
+
     private NaclCrypto() {
+    }
+
+    /** One thread's XSalsa20 and Poly1305 instances and the scratch the two box functions need. */
+    private static final class Engines {
+        final XSalsa20Engine cipher = new XSalsa20Engine();
+        final Poly1305 mac = new Poly1305();
+        final byte[] macKey = new byte[ZERO_BYTES];
+        final byte[] tag = new byte[TAG_BYTES];
+
+        XSalsa20Engine cipher(byte[] n, byte[] k) {
+            requireLength("n", n, NONCE_BYTES);
+            requireLength("k", k, KEY_BYTES);
+            cipher.init(true, new ParametersWithIV(new KeyParameter(k, 0, KEY_BYTES), n, 0, NONCE_BYTES));
+            return cipher;
+        }
     }
 
     /** {@code crypto_box_keypair}: a random secret key and its public key. */
@@ -142,11 +161,13 @@ public final class NaclCrypto {
             return -1;
         }
         int len = checkedLength("mlen", mlen, m, c);
-        XSalsa20Engine cipher = xsalsa20(n, k);
+        Engines e = ENGINES.get();
+        XSalsa20Engine cipher = e.cipher(n, k);
         cipher.processBytes(m, 0, len, c, 0);
         // The one-time key is what the padding became; with zero padding, the first 32 key-stream bytes.
-        byte[] macKey = java.util.Arrays.copyOf(c, ZERO_BYTES);
-        Poly1305 mac = new Poly1305();
+        byte[] macKey = e.macKey;
+        System.arraycopy(c, 0, macKey, 0, ZERO_BYTES);
+        Poly1305 mac = e.mac;
         mac.init(new KeyParameter(macKey));
         mac.update(c, ZERO_BYTES, len - ZERO_BYTES);
         mac.doFinal(c, BOX_ZERO_BYTES);
@@ -165,13 +186,15 @@ public final class NaclCrypto {
             return -1;
         }
         int len = checkedLength("clen", clen, c, m);
-        XSalsa20Engine cipher = xsalsa20(n, k);
-        byte[] macKey = new byte[ZERO_BYTES];
+        Engines e = ENGINES.get();
+        XSalsa20Engine cipher = e.cipher(n, k);
+        byte[] macKey = e.macKey;
+        java.util.Arrays.fill(macKey, (byte) 0);
         cipher.processBytes(macKey, 0, ZERO_BYTES, macKey, 0);
-        Poly1305 mac = new Poly1305();
+        Poly1305 mac = e.mac;
         mac.init(new KeyParameter(macKey));
         mac.update(c, ZERO_BYTES, len - ZERO_BYTES);
-        byte[] expected = new byte[TAG_BYTES];
+        byte[] expected = e.tag;
         mac.doFinal(expected, 0);
         java.util.Arrays.fill(macKey, (byte) 0);
         if (!Arrays.constantTimeAreEqual(TAG_BYTES, expected, 0, c, BOX_ZERO_BYTES)) {
@@ -203,14 +226,6 @@ public final class NaclCrypto {
         }
         java.util.Arrays.fill(state, 0);
         java.util.Arrays.fill(x, 0);
-    }
-
-    private static XSalsa20Engine xsalsa20(byte[] n, byte[] k) {
-        requireLength("n", n, NONCE_BYTES);
-        requireLength("k", k, KEY_BYTES);
-        XSalsa20Engine cipher = new XSalsa20Engine();
-        cipher.init(true, new ParametersWithIV(new KeyParameter(k, 0, KEY_BYTES), n, 0, NONCE_BYTES));
-        return cipher;
     }
 
     /**
