@@ -11,11 +11,11 @@ import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import zmq.Ctx;
 import zmq.ZError;
@@ -76,6 +76,8 @@ public final class Poller extends PollerBase implements Runnable
 
     //  Handles added and not removed: walked only to rebuild the selector.
     private final Set<Handle> live = Collections.newSetFromMap(new IdentityHashMap<>());
+    //  one instance for the poller's life: select(action, timeout) allocates nothing per turn
+    private final Consumer<SelectionKey> dispatch = this::dispatch;
 
     //  Keys of removed handles, cancelled before the next select unless a new handle adopted them.
     private final List<SelectionKey> retiring = new ArrayList<>();
@@ -142,8 +144,9 @@ public final class Poller extends PollerBase implements Runnable
             try {
                 key.interestOps(0);
             }
-            catch (CancelledKeyException e) {
-                //  the channel was closed: its key is gone already
+            catch (CancelledKeyException | ClosedSelectorException e) {
+                //  the channel was closed (its key is gone already), or the context closed the
+                //  selector on its way down while this handler ran inside select
             }
             retiring.add(key);
         }
@@ -222,10 +225,16 @@ public final class Poller extends PollerBase implements Runnable
             attachDeferred();
 
             long start = System.nanoTime();
+            int handled;
             try {
-                selector.select(timeout);
+                //  the selector hands each ready key to dispatch: no selected-key set to fill and empty
+                handled = selector.select(dispatch, timeout);
             }
             catch (ClosedSelectorException e) {
+                if (stopping.get()) {
+                    //  the context closed the selector on its way down, after this loop was told to stop
+                    break;
+                }
                 rebuildSelector();
                 exnotification.uncaughtException(worker, e);
                 ctx.errno().set(ZError.EINTR);
@@ -235,46 +244,39 @@ public final class Poller extends PollerBase implements Runnable
                 throw new ZError.IOException(e);
             }
 
-            Set<SelectionKey> selected = selector.selectedKeys();
-            if (selected.isEmpty()) {
+            if (handled == 0) {
                 earlyReturns = countEarlyReturn(earlyReturns, timeout, start);
                 continue;
             }
             earlyReturns = 0;
-            dispatch(selected);
         }
     }
 
-    private void dispatch(Set<SelectionKey> selected)
+    private void dispatch(SelectionKey key)
     {
-        Iterator<SelectionKey> it = selected.iterator();
-        while (it.hasNext()) {
-            SelectionKey key = it.next();
-            it.remove();
-            Object attachment = key.attachment();
-            if (!(attachment instanceof Handle) || !key.isValid()) {
-                continue;
+        Object attachment = key.attachment();
+        if (!(attachment instanceof Handle) || !key.isValid()) {
+            return;
+        }
+        Handle handle = (Handle) attachment;
+        int ready = key.readyOps();
+        try {
+            //  each event only while the handle is still registered and still wants it
+            if ((ready & SelectionKey.OP_ACCEPT) != 0 && wants(handle, key, SelectionKey.OP_ACCEPT)) {
+                handle.handler.acceptEvent();
             }
-            Handle handle = (Handle) attachment;
-            int ready = key.readyOps();
-            try {
-                //  each event only while the handle is still registered and still wants it
-                if ((ready & SelectionKey.OP_ACCEPT) != 0 && wants(handle, key, SelectionKey.OP_ACCEPT)) {
-                    handle.handler.acceptEvent();
-                }
-                if ((ready & SelectionKey.OP_CONNECT) != 0 && wants(handle, key, SelectionKey.OP_CONNECT)) {
-                    handle.handler.connectEvent();
-                }
-                if ((ready & SelectionKey.OP_WRITE) != 0 && wants(handle, key, SelectionKey.OP_WRITE)) {
-                    handle.handler.outEvent();
-                }
-                if ((ready & SelectionKey.OP_READ) != 0 && wants(handle, key, SelectionKey.OP_READ)) {
-                    handle.handler.inEvent();
-                }
+            if ((ready & SelectionKey.OP_CONNECT) != 0 && wants(handle, key, SelectionKey.OP_CONNECT)) {
+                handle.handler.connectEvent();
             }
-            catch (RuntimeException e) {
-                exnotification.uncaughtException(worker, e);
+            if ((ready & SelectionKey.OP_WRITE) != 0 && wants(handle, key, SelectionKey.OP_WRITE)) {
+                handle.handler.outEvent();
             }
+            if ((ready & SelectionKey.OP_READ) != 0 && wants(handle, key, SelectionKey.OP_READ)) {
+                handle.handler.inEvent();
+            }
+        }
+        catch (RuntimeException e) {
+            exnotification.uncaughtException(worker, e);
         }
     }
 
@@ -297,8 +299,9 @@ public final class Poller extends PollerBase implements Runnable
             try {
                 key.interestOps(ops);
             }
-            catch (CancelledKeyException e) {
-                //  the channel was closed; its owner will remove the handle
+            catch (CancelledKeyException | ClosedSelectorException e) {
+                //  the channel was closed (its owner will remove the handle), or the selector was
+                //  (a rebuild registers every live handle again with its ops)
                 handle.key = null;
             }
         }

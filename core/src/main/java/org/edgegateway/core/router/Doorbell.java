@@ -7,6 +7,7 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * How other threads wake {@code egw-router}, which waits in its own {@link Selector} on the ROUTER's
@@ -20,6 +21,9 @@ import java.util.function.BooleanSupplier;
  * {@code wakeup()} is not interruptible, so no interrupt can close anything here.
  */
 public final class Doorbell implements AutoCloseable {
+    /** The ready key needs no handling: the owner looks at its channels itself after the park. */
+    private static final Consumer<SelectionKey> NOTHING = key -> { };
+
     private final Selector selector;
     private volatile boolean parked;
 
@@ -60,11 +64,11 @@ public final class Doorbell implements AutoCloseable {
                 return true;
             }
             long start = System.nanoTime();
-            int ready = selector.select(Math.max(1, timeoutMillis));
+            // select(action, ...) leaves the selected-key set alone: nothing to add, nothing to clear
+            int ready = selector.select(NOTHING, Math.max(1, timeoutMillis));
             return ready > 0 || System.nanoTime() - start < timeoutMillis * 1_000_000L;
         } finally {
             parked = false;
-            selector.selectedKeys().clear();
         }
     }
 
