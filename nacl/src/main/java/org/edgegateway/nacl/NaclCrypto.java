@@ -1,6 +1,7 @@
 package org.edgegateway.nacl;
 
 import java.security.SecureRandom;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.bouncycastle.crypto.engines.Salsa20Engine;
 import org.bouncycastle.crypto.engines.XSalsa20Engine;
@@ -30,6 +31,13 @@ import org.bouncycastle.util.Pack;
  * NaCl, libsodium or JeroMQ key generator never have that bit set. A point of small order gives
  * the shared secret {@code 2^255 - 19} as in jnacl, where libsodium would refuse it.
  *
+ * <p>A CurveZMQ handshake computes two of its shared keys twice on each side (the server opens
+ * HELLO and boxes WELCOME with the same key pair, and opens INITIATE with the pair it then keeps for
+ * the messages; the client likewise). Each thread therefore remembers its last two shared keys,
+ * found again only by the same public key and the same secret key (compared in constant time): 3
+ * Curve25519 multiplications per side of a handshake instead of 5. A remembered key is overwritten
+ * by the next one.
+ *
  * <p>Exceptions carry only lengths, never key, nonce or message bytes. Nothing here logs.
  */
 public final class NaclCrypto {
@@ -54,7 +62,47 @@ public final class NaclCrypto {
     /** The calling thread's cipher and MAC; every call initialises both before it reads anything from them. */
     private static final ThreadLocal<Engines> ENGINES = ThreadLocal.withInitial(Engines::new);
 
+    /** Curve25519 multiplications by a point other than the base point, in every thread. */
+    private static final LongAdder SCALAR_MULTS = new LongAdder();
+
     private NaclCrypto() {
+    }
+
+    /** The number of Curve25519 multiplications by a point other than the base point so far, all threads. */
+    static long scalarMults() {
+        return SCALAR_MULTS.sum();
+    }
+
+    /** One thread's last two shared keys ({@code crypto_box_beforenm} results) and the key pairs they came from. */
+    private static final class SharedKeys {
+        private static final int SLOTS = 2;
+        private final byte[][] pk = new byte[SLOTS][KEY_BYTES];
+        private final byte[][] sk = new byte[SLOTS][KEY_BYTES];
+        private final byte[][] k = new byte[SLOTS][KEY_BYTES];
+        private final boolean[] used = new boolean[SLOTS];
+        private int next;
+
+        /** Copies the remembered key of {@code (pk, sk)} into {@code out}; false when there is none. */
+        boolean recall(byte[] pkIn, byte[] skIn, byte[] out) {
+            for (int i = 0; i < SLOTS; i++) {
+                // The public key first (no secret in it), then the secret key in constant time.
+                if (used[i] && java.util.Arrays.equals(pk[i], 0, KEY_BYTES, pkIn, 0, KEY_BYTES)
+                        && Arrays.constantTimeAreEqual(KEY_BYTES, sk[i], 0, skIn, 0)) {
+                    System.arraycopy(k[i], 0, out, 0, KEY_BYTES);
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void remember(byte[] pkIn, byte[] skIn, byte[] kIn) {
+            int i = next;
+            next = (next + 1) % SLOTS;
+            System.arraycopy(pkIn, 0, pk[i], 0, KEY_BYTES);
+            System.arraycopy(skIn, 0, sk[i], 0, KEY_BYTES);
+            System.arraycopy(kIn, 0, k[i], 0, KEY_BYTES);
+            used[i] = true;
+        }
     }
 
     /** One thread's XSalsa20 and Poly1305 instances and the scratch the two box functions need. */
@@ -63,6 +111,7 @@ public final class NaclCrypto {
         final Poly1305 mac = new Poly1305();
         final byte[] macKey = new byte[ZERO_BYTES];
         final byte[] tag = new byte[TAG_BYTES];
+        final SharedKeys sharedKeys = new SharedKeys();
 
         XSalsa20Engine cipher(byte[] n, byte[] k) {
             requireLength("n", n, NONCE_BYTES);
@@ -95,6 +144,7 @@ public final class NaclCrypto {
         requireLength("p", p, KEY_BYTES);
         requireLength("q", q, KEY_BYTES);
         X25519.scalarMult(n, 0, reducedPoint(p), 0, q, 0);
+        SCALAR_MULTS.increment();
         zeroAsP(q);
         return 0;
     }
@@ -119,6 +169,12 @@ public final class NaclCrypto {
     /** {@code crypto_box_beforenm}: HSalsa20 of the Curve25519 shared secret, into {@code k}. */
     public static int boxBeforenm(byte[] k, byte[] pk, byte[] sk) {
         requireLength("k", k, KEY_BYTES);
+        requireLength("p", pk, KEY_BYTES);
+        requireLength("n", sk, KEY_BYTES);
+        SharedKeys remembered = ENGINES.get().sharedKeys;
+        if (remembered.recall(pk, sk, k)) {
+            return 0;
+        }
         byte[] shared = new byte[KEY_BYTES];
         try {
             scalarMult(shared, sk, pk);
@@ -126,6 +182,7 @@ public final class NaclCrypto {
         } finally {
             java.util.Arrays.fill(shared, (byte) 0);
         }
+        remembered.remember(pk, sk, k);
         return 0;
     }
 

@@ -111,6 +111,32 @@ class JnaclDifferentialTest {
         }
     }
 
+    /**
+     * Shared keys asked for again, in the patterns a handshake and its neighbours make (the same
+     * pair twice, pairs that share only the public or only the secret key, three pairs in turn past
+     * what a thread remembers), are the keys jnacl computes for each pair.
+     */
+    @Test
+    void beforenmAskedAgainGivesTheKeyOfTheSamePairOnly() throws Throwable {
+        byte[] pkA = bytes(32);
+        byte[] pkB = bytes(32);
+        byte[] skA = bytes(32);
+        byte[] skB = bytes(32);
+        byte[] skC = java.util.Arrays.copyOf(skA, 32);
+        skC[31] ^= 0x01;
+        byte[][][] pairs = {
+            {pkA, skA}, {pkA, skA}, {pkA, skB}, {pkA, skA}, {pkB, skA}, {pkA, skA}, {pkA, skC},
+            {pkB, skB}, {pkA, skB}, {pkB, skA}, {pkA, skA}, {pkB, skB}, {pkA, skC}, {pkA, skA},
+        };
+        for (int i = 0; i < pairs.length; i++) {
+            byte[] ours = new byte[32];
+            byte[] theirs = new byte[32];
+            curve25519xsalsa20poly1305.crypto_box_beforenm(ours, pairs[i][0], pairs[i][1]);
+            jnacl.beforenm(theirs, pairs[i][0], pairs[i][1]);
+            assertThat(ours).as(context("beforenm of pair", i)).isEqualTo(theirs);
+        }
+    }
+
     @Test
     void afternmAndOpenAfternmAreIdenticalFromZeroBytesToOneMebibyte() throws Throwable {
         List<Integer> plaintextLengths = new ArrayList<>(List.of(0, 1, 15, 16, 17, 31, 32, 33, 63, 64, 65,
