@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.edgegateway.core.router.RemoteCall;
+import org.edgegateway.protocol.WorkerBatch;
 
 /**
  * One connected worker: who it is, the types it was given, the requests it holds and when it was last
@@ -21,6 +22,8 @@ final class ConnectedWorker {
     final String peer;
     final Instant connectedAt;
     final WorkerStats stats;
+    /** Batched mode ({@code [READY, types, "batch"]}): the requests packed for its next BATCH frame; null for a classic worker. */
+    final WorkerBatch.Packer outgoing;
     final Set<String> types = new LinkedHashSet<>();
     /** Requests sent to it and not answered by it yet, by request id, oldest first. */
     final Map<Long, Pending> inFlight = new LinkedHashMap<>();
@@ -31,13 +34,23 @@ final class ConnectedWorker {
     long failed;
     /** Taken out of the dispatch (it went away): never given credit again. */
     boolean withdrawn;
+    /** Malformed frames it sent, and when the last one was logged at WARN ({@link System#nanoTime()}). */
+    long badFrames;
+    long badFrameLogged;
 
     /** A request sent to a worker and not answered by it yet, and the totals of its type. */
     record Pending(RemoteCall call, long sentAt, WorkerStats type) {
     }
 
+    /** A classic worker. */
     ConnectedWorker(byte[] routingId, String id, String key, String name, String peer, Instant at, long now,
                     WorkerStats stats) {
+        this(routingId, id, key, name, peer, at, now, stats, false);
+    }
+
+    ConnectedWorker(byte[] routingId, String id, String key, String name, String peer, Instant at, long now,
+                    WorkerStats stats, boolean batched) {
+        this.outgoing = batched ? new WorkerBatch.Packer(WorkerBatch.MAX_FRAME_BYTES) : null;
         this.routingId = routingId;
         this.id = id;
         this.key = key;
@@ -47,6 +60,10 @@ final class ConnectedWorker {
         this.lastHeard = now;
         this.lastHeardAt = at;
         this.stats = stats;
+    }
+
+    boolean batched() {
+        return outgoing != null;
     }
 
     /** Whether it may take one more request. */

@@ -1,5 +1,6 @@
 package org.edgegateway.core.workers;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +11,7 @@ import java.util.Set;
 import org.edgegateway.core.router.RemoteCall;
 import org.edgegateway.plugin.api.HandlerMessage;
 import org.edgegateway.plugin.api.HandlerResult;
+import org.edgegateway.protocol.WorkerBatch;
 
 /**
  * Which worker gets a call: per type, the workers with credit left, least recently used first, and the
@@ -17,6 +19,13 @@ import org.edgegateway.plugin.api.HandlerResult;
  * worker is the call's own compare-and-set ({@link RemoteCall#begin}, then {@link RemoteCall#complete}),
  * which the router's deadline may win first: then the call is not sent, or its late reply is dropped.
  * The bytes waiting are bounded by the type's lane, not here.
+ *
+ * <p>A classic worker gets each request as a REQUEST of its own at once. A batched worker's requests
+ * are packed into its {@link ConnectedWorker#outgoing} packer and leave together, one BATCH frame per
+ * worker, at the next {@link #flush} (the hub flushes at the start and at the end of each of its turns,
+ * so what one router turn dispatched shares a frame, and nothing waits for the router to park), or
+ * earlier when the next request would take the frame past {@link WorkerBatch#MAX_FRAME_BYTES}. A
+ * request counts against the worker's credit from the moment it is packed.
  */
 final class WorkerDispatch {
 
@@ -40,6 +49,8 @@ final class WorkerDispatch {
     private final WorkerStatsBook stats;
     private final Link link;
     private final Map<String, TypeQueue> types = new HashMap<>();
+    /** Batched workers whose packer may hold requests not sent yet. */
+    private final ArrayDeque<ConnectedWorker> unflushed = new ArrayDeque<>();
     private long requestIds;
 
     WorkerDispatch(int maxInFlight, WorkerStatsBook stats, Link link) {
@@ -90,12 +101,12 @@ final class WorkerDispatch {
     /**
      * {@code w} answered request {@code requestId}: the answer goes to the call (unless the router
      * answered it at its deadline) and the worker has that credit again. A request it no longer holds
-     * (answered by the router and dropped, or of a connection gone) is ignored.
+     * (answered by the router and dropped, answered already, or never sent to it) is ignored: false.
      */
-    void answered(ConnectedWorker w, long requestId, HandlerResult result) {
+    boolean answered(ConnectedWorker w, long requestId, HandlerResult result) {
         ConnectedWorker.Pending pending = w.inFlight.remove(requestId);
         if (pending == null) {
-            return;
+            return false;
         }
         long took = System.nanoTime() - pending.sentAt();
         boolean ok = result.outcome() != HandlerResult.Outcome.HANDLER_FAILED;
@@ -108,6 +119,34 @@ final class WorkerDispatch {
         pending.type().answered(took, ok);
         pending.call().complete(result);
         credit(w);
+        return true;
+    }
+
+    /**
+     * Sends each batched worker the requests packed for it, one BATCH frame each. A worker that cannot
+     * be reached is taken out: its requests, packed ones included, go to another worker or wait.
+     */
+    void flush() {
+        ConnectedWorker w;
+        while ((w = unflushed.pollFirst()) != null) {
+            if (!w.withdrawn && w.outgoing.count() > 0 && !send(w)) {
+                link.unreachable(w);
+            }
+        }
+    }
+
+    /** Whether some batched worker has requests packed and not sent yet. */
+    boolean unflushed() {
+        return !unflushed.isEmpty();
+    }
+
+    private boolean send(ConnectedWorker w) {
+        int n = w.outgoing.count();
+        if (!link.send(w, WorkerFrames.batch(w.outgoing.take()))) {
+            return false;
+        }
+        w.stats.batch(n);
+        return true;
     }
 
     /**
@@ -133,6 +172,10 @@ final class WorkerDispatch {
      */
     void withdraw(ConnectedWorker w) {
         w.withdrawn = true;
+        if (w.outgoing != null) {
+            // Packed and not sent: they are among its requests in flight, and go elsewhere with them.
+            w.outgoing.clear();
+        }
         for (String type : w.types) {
             TypeQueue q = types.get(type);
             if (q != null) {
@@ -196,7 +239,7 @@ final class WorkerDispatch {
             return true;
         }
         long id = ++requestIds;
-        if (!link.send(w, WorkerFrames.request(id, m))) {
+        if (w.batched() ? !pack(w, id, m) : !link.send(w, WorkerFrames.request(id, m))) {
             link.unreachable(w);
             return sendTo(q, call);
         }
@@ -207,6 +250,23 @@ final class WorkerDispatch {
         q.ready.pollFirst();
         if (w.hasCredit(maxInFlight)) {
             q.ready.addLast(w);
+        }
+        return true;
+    }
+
+    /**
+     * Packs a request for a batched worker, sending the frame packed so far first when the request would
+     * take it past the cap; false when that send failed (the worker cannot be reached).
+     */
+    private boolean pack(ConnectedWorker w, long id, HandlerMessage m) {
+        byte[] type = m.type().getBytes(StandardCharsets.US_ASCII);
+        byte[] client = m.clientName().getBytes(StandardCharsets.UTF_8);
+        if (!w.outgoing.fits(WorkerBatch.Packer.requestBytes(type, client, m.payload())) && !send(w)) {
+            return false;
+        }
+        w.outgoing.request(id, type, client, m.payload());
+        if (w.outgoing.count() == 1) {
+            unflushed.addLast(w);
         }
         return true;
     }

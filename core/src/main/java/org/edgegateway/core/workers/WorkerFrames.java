@@ -7,11 +7,12 @@ import java.util.Arrays;
 import java.util.List;
 import org.edgegateway.plugin.api.HandlerMessage;
 import org.edgegateway.plugin.api.HandlerResult;
+import org.edgegateway.protocol.WorkerBatch;
 
 /**
  * The frames of the worker protocol (docs/PROTOCOL.md, "Workers"): the commands a worker sends, read
- * from their first frame, and the frames the gateway sends back. Stateless, thread-safe; the byte
- * arrays it hands out are sent, never changed.
+ * from their first frame, and the frames the gateway sends back; the packed frame of the batched mode
+ * is {@link WorkerBatch}'s. Stateless, thread-safe; the byte arrays it hands out are sent, never changed.
  */
 final class WorkerFrames {
     static final byte[] READY = ascii("READY");
@@ -20,16 +21,22 @@ final class WorkerFrames {
     static final byte[] HEARTBEAT = ascii("HEARTBEAT");
     static final byte[] DISCONNECT = ascii("DISCONNECT");
     static final byte[] ERROR = ascii("ERROR");
+    static final byte[] BATCH = WorkerBatch.BATCH;
+    private static final byte[] MODE_BATCH = ascii(WorkerBatch.MODE);
     private static final byte[] ACK = ascii("ACK");
     private static final String BAD_PAYLOAD = "BAD_PAYLOAD";
 
-    static final String BAD_COMMAND = "BAD_FRAME: expected READY, REPLY, HEARTBEAT or DISCONNECT";
-    static final String BAD_READY = "BAD_FRAME: expected [READY, \"TYPE1,TYPE2\"]";
+    static final String BAD_COMMAND = "BAD_FRAME: expected READY, REPLY, BATCH, HEARTBEAT or DISCONNECT";
+    static final String BAD_READY = "BAD_FRAME: expected [READY, \"TYPE1,TYPE2\"] or [READY, \"TYPE1,TYPE2\", \"batch\"]";
+    static final String MODE_CHANGED = "BAD_FRAME: a connection keeps the mode of its first READY; DISCONNECT to change it";
     static final String BAD_REPLY = "BAD_FRAME: expected [REPLY, request-id, ACK|ERROR, DETAIL]";
     static final String NOT_A_WORKER = "REVOKED: this key is not an enrolled worker";
 
     /** What a worker's message asks, from its first frame. */
-    enum Command { READY, REPLY, HEARTBEAT, DISCONNECT, UNKNOWN }
+    enum Command { READY, REPLY, BATCH, HEARTBEAT, DISCONNECT, UNKNOWN }
+
+    /** How a READY asks to be served: classic frames, batched, or neither (a bad READY). */
+    enum Mode { CLASSIC, BATCH, BAD }
 
     /** A worker's answer to one request: the request's id and what the client gets. */
     record Reply(long requestId, HandlerResult result) {
@@ -45,6 +52,9 @@ final class WorkerFrames {
         if (Arrays.equals(first, REPLY)) {
             return Command.REPLY;
         }
+        if (Arrays.equals(first, BATCH)) {
+            return Command.BATCH;
+        }
         if (Arrays.equals(first, HEARTBEAT)) {
             return Command.HEARTBEAT;
         }
@@ -52,6 +62,14 @@ final class WorkerFrames {
             return Command.DISCONNECT;
         }
         return Command.UNKNOWN;
+    }
+
+    /** {@code [READY, types]}: classic; {@code [READY, types, "batch"]}: batched; anything else: bad. */
+    static Mode mode(List<byte[]> frames) {
+        if (frames.size() == 2) {
+            return Mode.CLASSIC;
+        }
+        return frames.size() == 3 && Arrays.equals(frames.get(2), MODE_BATCH) ? Mode.BATCH : Mode.BAD;
     }
 
     /** The types of a READY's second frame, {@code "T1,T2"}, trimmed, empty ones left out (not checked). */
@@ -75,17 +93,22 @@ final class WorkerFrames {
             return null;
         }
         long requestId = ByteBuffer.wrap(frames.get(1)).getLong();
-        String detail = new String(frames.get(3), StandardCharsets.UTF_8);
-        HandlerResult result;
-        if (Arrays.equals(frames.get(2), ACK)) {
-            result = HandlerResult.ack(detail);
-        } else if (detail.startsWith(BAD_PAYLOAD)) {
-            String rest = detail.substring(BAD_PAYLOAD.length());
-            result = HandlerResult.badPayload(rest.startsWith(":") ? rest.substring(1).trim() : rest.trim());
-        } else {
-            result = HandlerResult.failed(detail);
+        return new Reply(requestId, result(Arrays.equals(frames.get(2), ACK), new String(frames.get(3), StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * What the client gets for a worker's answer, classic or batched: ACK, BAD_PAYLOAD when an error's
+     * detail starts with it, any other error a handler failure.
+     */
+    static HandlerResult result(boolean ack, String detail) {
+        if (ack) {
+            return HandlerResult.ack(detail);
         }
-        return new Reply(requestId, result);
+        if (detail.startsWith(BAD_PAYLOAD)) {
+            String rest = detail.substring(BAD_PAYLOAD.length());
+            return HandlerResult.badPayload(rest.startsWith(":") ? rest.substring(1).trim() : rest.trim());
+        }
+        return HandlerResult.failed(detail);
     }
 
     /** {@code [REQUEST, request-id, TYPE, PAYLOAD, CLIENT-NAME]}. */
@@ -94,9 +117,15 @@ final class WorkerFrames {
             m.clientName().getBytes(StandardCharsets.UTF_8)};
     }
 
-    /** {@code [READY, "T1,T2"]}: the types a worker was given. */
-    static byte[][] given(Iterable<String> types) {
-        return new byte[][] {READY, ascii(String.join(",", types))};
+    /** {@code [READY, "T1,T2"]}: the types a worker was given (and {@code "batch"} third, when it is batched). */
+    static byte[][] given(Iterable<String> types, boolean batched) {
+        byte[] list = ascii(String.join(",", types));
+        return batched ? new byte[][] {READY, list, MODE_BATCH} : new byte[][] {READY, list};
+    }
+
+    /** {@code [BATCH, packed]}. */
+    static byte[][] batch(byte[] packed) {
+        return new byte[][] {BATCH, packed};
     }
 
     /** {@code [ERROR, "CODE: detail"]}. */

@@ -45,6 +45,15 @@ import zmq.io.Metadata;
  * compare-and-set per call decide between a worker's reply and the time limit, so a late reply of a
  * dead worker is dropped and a client never gets two answers.
  *
+ * <p>A worker that announces {@code [READY, types, "batch"]} is batched: its requests leave packed,
+ * many to a {@code [BATCH, packed]} message ({@link org.edgegateway.protocol.WorkerBatch}), one per
+ * worker per turn of the hub (flushed at the start of a turn, which follows the router's read of the
+ * sensors' messages, and at its end, after the workers' replies gave credit back), and its replies come
+ * packed the same way. What a sensor's message through a batched worker costs the router thread: two
+ * frames out and two in per batch, not per request; per request, an 8-byte id, a map entry, the packed
+ * bytes and its reply's record. The replies, classic and
+ * batched, and what a bad frame of a worker costs it, are {@link WorkerReplies}'.
+ *
  * <p>The hub reads the workers' commands and composes the parts, each with its owner:
  * <ul>
  * <li>router thread only: the socket once bound ({@link WorkerSocket}), the connected workers
@@ -84,6 +93,7 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
     // Owned by the router thread (the socket from attached() on; it is bound by start()).
     private final WorkerRegistry workers = new WorkerRegistry();
     private final WorkerDispatch dispatch;
+    private final WorkerReplies replies;
     private WorkerSocket socket;
     private long nextHousekeeping;
 
@@ -112,6 +122,7 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
                 remove(w, "unreachable");
             }
         });
+        this.replies = new WorkerReplies(dispatch, (w, frames) -> send(w.routingId, frames));
     }
 
     /**
@@ -145,6 +156,8 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
         while ((r = commands.poll()) != null) {
             r.run();
         }
+        // What the router dispatched since the last turn (the sensors' messages it just read) leaves now.
+        dispatch.flush();
         int n = 0;
         while (n++ < 1000 && socket.readable()) {
             receive();
@@ -153,6 +166,8 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
             housekeeping(now);
             nextHousekeeping = now + config.heartbeatInterval().toNanos() / 2;
         }
+        // What the replies' credit sent on: one frame per batched worker for the whole turn.
+        dispatch.flush();
         return nextHousekeeping;
     }
 
@@ -160,7 +175,7 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
     public boolean workWaiting() {
         // The descriptor is edge-triggered, and a send can consume the signal of a message already
         // queued: the socket itself says whether one waits.
-        return !detached && (!commands.isEmpty() || socket.readable());
+        return !detached && (!commands.isEmpty() || dispatch.unflushed() || socket.readable());
     }
 
     @Override
@@ -303,12 +318,9 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
             // Not announced (or already removed): tell it to start over.
             send(in.routingId(), WorkerFrames.DISCONNECT);
         } else if (command == WorkerFrames.Command.REPLY) {
-            WorkerFrames.Reply reply = WorkerFrames.reply(in.frames());
-            if (reply == null) {
-                send(w.routingId, WorkerFrames.error(WorkerFrames.BAD_REPLY));
-            } else {
-                dispatch.answered(w, reply.requestId(), reply.result());
-            }
+            replies.reply(w, in.frames());
+        } else if (command == WorkerFrames.Command.BATCH) {
+            replies.batch(w, in.frames());
         } else if (command == WorkerFrames.Command.HEARTBEAT) {
             // lastHeard is all it changes
         } else if (command == WorkerFrames.Command.DISCONNECT) {
@@ -329,14 +341,20 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
             send(routingId, WorkerFrames.DISCONNECT);
             return;
         }
-        if (in.frames().size() != 2) {
+        WorkerFrames.Mode mode = WorkerFrames.mode(in.frames());
+        if (mode == WorkerFrames.Mode.BAD) {
             send(routingId, WorkerFrames.error(WorkerFrames.BAD_READY));
+            return;
+        }
+        boolean batched = mode == WorkerFrames.Mode.BATCH;
+        if (known != null && known.batched() != batched) {
+            send(routingId, WorkerFrames.error(WorkerFrames.MODE_CHANGED));
             return;
         }
         ConnectedWorker w = known;
         if (w == null) {
             w = new ConnectedWorker(routingId.clone(), id, key, name, metadata.get(Metadata.PEER_ADDRESS),
-                    clock.instant(), now, stats.worker(name));
+                    clock.instant(), now, stats.worker(name), batched);
             workers.add(w);
         }
         List<String> refused = new ArrayList<>();
@@ -358,8 +376,8 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
         for (String r : refused) {
             send(routingId, WorkerFrames.error(r));
         }
-        send(routingId, WorkerFrames.given(w.types));
-        LOG.info("workers: {} (key {}, {}) serves {}", w.name, w.key, w.peer, w.types);
+        send(routingId, WorkerFrames.given(w.types, batched));
+        LOG.info("workers: {} (key {}, {}) serves {}{}", w.name, w.key, w.peer, w.types, batched ? ", batched" : "");
         publish();
         for (String type : w.types) {
             dispatch.drain(type);

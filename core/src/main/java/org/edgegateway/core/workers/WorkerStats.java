@@ -19,6 +19,9 @@ public final class WorkerStats {
     private final LongAdder answerNanos = new LongAdder();
     private final LongAdder answers = new LongAdder();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final LongAdder batches = new LongAdder();
+    private final LongAdder batchedRequests = new LongAdder();
+    private final LongAdder badFrames = new LongAdder();
 
     WorkerStats(String kind, String name) {
         this.kind = kind;
@@ -56,6 +59,31 @@ public final class WorkerStats {
 
     public double answerSeconds() {
         return answerNanos.sum() / (double) TimeUnit.SECONDS.toNanos(1);
+    }
+
+    /** BATCH frames sent to batched workers (per worker; 0 for a type). */
+    public long batches() {
+        return batches.sum();
+    }
+
+    /** Requests those BATCH frames carried: over {@link #batches()}, the requests per frame. */
+    public long batchedRequests() {
+        return batchedRequests.sum();
+    }
+
+    /** Malformed frames from the worker (a bad BATCH, a reply it did not owe), each dropped or applied in part. */
+    public long badFrames() {
+        return badFrames.sum();
+    }
+
+    /** A BATCH frame of {@code requests} requests was sent. */
+    void batch(int requests) {
+        batches.increment();
+        batchedRequests.add(requests);
+    }
+
+    void badFrame() {
+        badFrames.increment();
     }
 
     void send() {

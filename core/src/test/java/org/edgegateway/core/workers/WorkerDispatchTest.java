@@ -6,12 +6,15 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.edgegateway.core.router.RemoteCall;
 import org.edgegateway.plugin.api.HandlerMessage;
 import org.edgegateway.plugin.api.HandlerResult;
+import org.edgegateway.protocol.ProtocolException;
+import org.edgegateway.protocol.WorkerBatch;
 import org.junit.jupiter.api.Test;
 
 /** Least recently used with credit, the wait, and requests of a worker that went away, with recording fakes. */
@@ -29,6 +32,19 @@ class WorkerDispatchTest {
             public boolean send(ConnectedWorker w, byte[][] frames) {
                 if (unreachable.contains(w.name)) {
                     return false;
+                }
+                if (Arrays.equals(frames[0], WorkerBatch.BATCH)) {
+                    try {
+                        List<String> payloads = new ArrayList<>();
+                        for (WorkerBatch.Request r : WorkerBatch.requests(frames[1])) {
+                            payloads.add(new String(r.payload(), StandardCharsets.UTF_8));
+                            sentIds.add(r.id());
+                        }
+                        sent.add(w.name + ":" + String.join("+", payloads));
+                    } catch (ProtocolException e) {
+                        throw new AssertionError(e);
+                    }
+                    return true;
                 }
                 sent.add(w.name + ":" + new String(frames[3], StandardCharsets.UTF_8));
                 sentIds.add(ByteBuffer.wrap(frames[1]).getLong());
@@ -129,6 +145,68 @@ class WorkerDispatchTest {
         assertThat(sent).containsExactly("a:1");
         d.answered(a, sentIds.get(0), HandlerResult.ack("again"));
         assertThat(a.served).as("a reply to a request it no longer holds is ignored").isEqualTo(1);
+    }
+
+    @Test
+    void aBatchedWorkerGetsTheRequestsOfATurnInOneFrameWithinItsCredit() {
+        WorkerDispatch d = dispatch(3);
+        ConnectedWorker a = batched("a", "T");
+        ConnectedWorker b = batched("b", "T");
+        for (int i = 1; i <= 8; i++) {
+            d.place(call(Integer.toString(i)));
+        }
+        assertThat(sent).as("nothing leaves before the flush").isEmpty();
+        assertThat(a.inFlight).as("packed requests count against the credit").hasSize(3);
+        assertThat(d.unflushed()).isTrue();
+        d.flush();
+        assertThat(sent).containsExactly("a:1+3+5", "b:2+4+6");
+        assertThat(d.unflushed()).isFalse();
+        assertThat(stats.worker("a").batches()).isEqualTo(1);
+        assertThat(stats.worker("a").batchedRequests()).isEqualTo(3);
+
+        // Replies of one turn give credit back; the waiting calls leave together at the flush.
+        assertThat(d.answered(a, sentIds.get(0), HandlerResult.ack("1"))).isTrue();
+        assertThat(d.answered(a, sentIds.get(1), HandlerResult.ack("3"))).isTrue();
+        assertThat(d.answered(a, sentIds.get(1), HandlerResult.ack("3 again"))).as("held no more").isFalse();
+        d.flush();
+        assertThat(sent).containsExactly("a:1+3+5", "b:2+4+6", "a:7+8");
+    }
+
+    @Test
+    void theRequestsPackedForAWorkerThatCannotBeReachedGoToAnother() {
+        WorkerDispatch d = dispatch(16);
+        ConnectedWorker a = batched("a", "T");
+        d.place(call("1"));
+        d.place(call("2"));
+        ConnectedWorker b = batched("b", "T");
+        unreachable.add("a");
+        d.flush();
+        assertThat(a.withdrawn).isTrue();
+        assertThat(b.inFlight).hasSize(2);
+        d.flush();
+        assertThat(sent).containsExactly("b:1+2");
+    }
+
+    @Test
+    void aFrameFullToTheCapLeavesBeforeTheNextRequestIsPacked() {
+        WorkerDispatch d = dispatch(16);
+        batched("a", "T");
+        String big = "x".repeat(WorkerBatch.MAX_FRAME_BYTES / 2);
+        d.place(call(big));
+        d.place(call(big));
+        assertThat(sent).as("the second would take the frame past the cap").hasSize(1);
+        d.flush();
+        assertThat(sent).hasSize(2);
+    }
+
+    private ConnectedWorker batched(String name, String... types) {
+        ConnectedWorker w = new ConnectedWorker(name.getBytes(StandardCharsets.US_ASCII), name, "KEY-" + name, name,
+                "127.0.0.1:" + name.length(), Instant.EPOCH, 0, stats.worker(name), true);
+        for (String t : types) {
+            w.types.add(t);
+            dispatch.serve(w, t);
+        }
+        return w;
     }
 
     private ConnectedWorker worker(String name, String... types) {

@@ -51,6 +51,20 @@ class WorkerFramesTest {
         assertThat(WorkerFrames.announced(ascii(" A, ,B,A,"))).containsExactly("A", "B", "A");
     }
 
+    @Test
+    void aReadyIsClassicWithTwoFramesAndBatchedWithABatchThirdFrame() {
+        assertThat(WorkerFrames.mode(List.of(ascii("READY"), ascii("T")))).isEqualTo(WorkerFrames.Mode.CLASSIC);
+        assertThat(WorkerFrames.mode(List.of(ascii("READY"), ascii("T"), ascii("batch")))).isEqualTo(WorkerFrames.Mode.BATCH);
+        assertThat(WorkerFrames.mode(List.of(ascii("READY"), ascii("T"), ascii("BATCH")))).isEqualTo(WorkerFrames.Mode.BAD);
+        assertThat(WorkerFrames.mode(List.of(ascii("READY")))).isEqualTo(WorkerFrames.Mode.BAD);
+        assertThat(WorkerFrames.mode(List.of(ascii("READY"), ascii("T"), ascii("batch"), ascii("x"))))
+                .isEqualTo(WorkerFrames.Mode.BAD);
+        assertThat(WorkerFrames.given(List.of("A", "B"), false).length).isEqualTo(2);
+        assertThat(WorkerFrames.given(List.of("A", "B"), true)[2]).isEqualTo(ascii("batch"));
+        assertThat(WorkerFrames.command(ascii("BATCH"))).isEqualTo(WorkerFrames.Command.BATCH);
+        assertThat(WorkerFrames.result(false, "BAD_PAYLOAD: no")).isEqualTo(HandlerResult.badPayload("no"));
+    }
+
     private static List<byte[]> reply(long id, String status, String detail) {
         return List.of(ascii("REPLY"), ByteBuffer.allocate(8).putLong(id).array(), ascii(status),
                 detail.getBytes(StandardCharsets.UTF_8));
