@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.edgegateway.protocol.ProtocolException;
+import org.edgegateway.protocol.WorkerBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
@@ -21,11 +23,15 @@ import org.zeromq.ZMQ;
  * thread, {@code egw-worker-<name>}, and its DEALER; the handler runs on that thread, one request at a
  * time. Thread-safe to {@link #close()} from any thread.
  *
- * <p>The exchange (docs/PROTOCOL.md, "Workers"): the worker announces {@code [READY, "T1,T2"]}; the
- * gateway sends {@code [REQUEST, id, TYPE, PAYLOAD, CLIENT]} and the worker answers
- * {@code [REPLY, id, ACK|ERROR, DETAIL]}; both sides send {@code [HEARTBEAT]} every interval and take
- * the other for dead after three missed. When the gateway goes quiet or says {@code DISCONNECT}, the
- * worker connects again and announces itself again.
+ * <p>The exchange (docs/PROTOCOL.md, "Workers"): the worker announces itself batched,
+ * {@code [READY, "T1,T2", "batch"]}; the gateway sends {@code [BATCH, packed]} frames, each holding
+ * the requests that were ready for this worker at once, and the worker answers each frame with one
+ * {@code [BATCH, packed]} of its replies ({@link WorkerBatch}), so that many requests share one frame
+ * and one CURVE box each way. A gateway that does not know the batched mode refuses the third frame;
+ * the worker then announces itself classic, {@code [READY, "T1,T2"]}, and serves
+ * {@code [REQUEST, id, TYPE, PAYLOAD, CLIENT]} with {@code [REPLY, id, ACK|ERROR, DETAIL]}. Both sides
+ * send {@code [HEARTBEAT]} every interval and take the other for dead after three missed. When the
+ * gateway goes quiet or says {@code DISCONNECT}, the worker connects again and announces itself again.
  *
  * <pre>{@code
  * try (GatewayWorker w = GatewayWorker.start(ClientBundle.load(dir), Set.of("UPPER"),
@@ -42,6 +48,9 @@ public final class GatewayWorker implements AutoCloseable {
     private static final byte[] HEARTBEAT = ascii("HEARTBEAT");
     private static final byte[] DISCONNECT = ascii("DISCONNECT");
     private static final byte[] ERROR = ascii("ERROR");
+    private static final byte[] MODE_BATCH = ascii(WorkerBatch.MODE);
+    /** How a gateway without the batched mode refuses its READY. */
+    private static final String READY_REFUSED = "BAD_FRAME: expected [READY";
 
     /** One request as the handler sees it. */
     public record Request(String type, byte[] payload, String client) {
@@ -84,6 +93,9 @@ public final class GatewayWorker implements AutoCloseable {
     private final CountDownLatch announced = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile List<String> refusals = List.of();
+    /** Owned by the worker's thread: whether it announces itself batched (until a gateway refuses it). */
+    private boolean batched = true;
+    private final WorkerBatch.Packer replies = new WorkerBatch.Packer(WorkerBatch.MAX_FRAME_BYTES);
     private Thread thread;
 
     private GatewayWorker(ClientBundle bundle, String endpoint, Set<String> types, Handler handler, Duration heartbeat,
@@ -139,9 +151,18 @@ public final class GatewayWorker implements AutoCloseable {
         s.setReconnectIVL(200);
         s.setReconnectIVLMax(5000);
         s.connect(endpoint);
-        s.sendMore(READY);
-        s.send(ascii(String.join(",", types)), 0);
+        announce(s);
         return s;
+    }
+
+    private void announce(ZMQ.Socket s) {
+        s.sendMore(READY);
+        if (batched) {
+            s.sendMore(ascii(String.join(",", types)));
+            s.send(MODE_BATCH, 0);
+        } else {
+            s.send(ascii(String.join(",", types)), 0);
+        }
     }
 
     private void loop() {
@@ -161,7 +182,10 @@ public final class GatewayWorker implements AutoCloseable {
                         frames.add(s.recv(0));
                     }
                     lastHeard = now;
-                    if (Arrays.equals(first, REQUEST) && frames.size() == 5) {
+                    if (Arrays.equals(first, WorkerBatch.BATCH) && frames.size() == 2) {
+                        serveBatch(s, frames.get(1));
+                        lastSent = System.currentTimeMillis();
+                    } else if (Arrays.equals(first, REQUEST) && frames.size() == 5) {
                         serve(s, frames);
                         lastSent = System.currentTimeMillis();
                     } else if (Arrays.equals(first, HEARTBEAT)) {
@@ -171,6 +195,12 @@ public final class GatewayWorker implements AutoCloseable {
                     } else if (Arrays.equals(first, READY)) {
                         announced.countDown();
                         events.accept("ready " + text(frames, 1));
+                    } else if (Arrays.equals(first, ERROR) && batched && announced.getCount() > 0
+                            && text(frames, 1).startsWith(READY_REFUSED)) {
+                        LOG.info("worker {}: the gateway does not know the batched mode; announcing classic", bundle.name());
+                        batched = false;
+                        announce(s);
+                        lastSent = now;
                     } else if (Arrays.equals(first, ERROR)) {
                         String why = text(frames, 1);
                         List<String> r = new ArrayList<>(refusals);
@@ -209,22 +239,44 @@ public final class GatewayWorker implements AutoCloseable {
         return connect();
     }
 
-    private void serve(ZMQ.Socket s, List<byte[]> frames) {
-        Request request = new Request(text(frames, 2), frames.get(3), new String(frames.get(4), StandardCharsets.UTF_8));
-        Answer answer;
+    /** Serves the requests of one BATCH and answers them together (several frames only past the cap). */
+    private void serveBatch(ZMQ.Socket s, byte[] packed) {
+        List<WorkerBatch.Request> requests;
         try {
-            answer = handler.handle(request);
-            if (answer == null) {
-                answer = Answer.failed("the handler returned nothing");
-            }
-        } catch (Exception | LinkageError e) {
-            LOG.warn("worker {}: handler for {} failed: {}", bundle.name(), request.type(), e.toString());
-            answer = Answer.failed("handler for " + request.type() + " failed");
+            requests = WorkerBatch.requests(packed);
+        } catch (ProtocolException e) {
+            LOG.warn("worker {}: dropped a malformed BATCH from the gateway: {}", bundle.name(), e.getMessage());
+            return;
         }
+        for (WorkerBatch.Request r : requests) {
+            Answer answer = answer(new Request(r.type(), r.payload(), r.client()));
+            byte[] detail = answer.detail().getBytes(StandardCharsets.UTF_8);
+            if (!replies.fits(WorkerBatch.Packer.replyBytes(detail))) {
+                s.sendMore(WorkerBatch.BATCH);
+                s.send(replies.take(), 0);
+            }
+            replies.reply(r.id(), answer.ack(), detail);
+        }
+        s.sendMore(WorkerBatch.BATCH);
+        s.send(replies.take(), 0);
+    }
+
+    private void serve(ZMQ.Socket s, List<byte[]> frames) {
+        Answer answer = answer(new Request(text(frames, 2), frames.get(3), new String(frames.get(4), StandardCharsets.UTF_8)));
         s.sendMore(REPLY);
         s.sendMore(frames.get(1));
         s.sendMore(answer.ack() ? "ACK" : "ERROR");
         s.send(answer.detail().getBytes(StandardCharsets.UTF_8), 0);
+    }
+
+    private Answer answer(Request request) {
+        try {
+            Answer answer = handler.handle(request);
+            return answer != null ? answer : Answer.failed("the handler returned nothing");
+        } catch (Exception | LinkageError e) {
+            LOG.warn("worker {}: handler for {} failed: {}", bundle.name(), request.type(), e.toString());
+            return Answer.failed("handler for " + request.type() + " failed");
+        }
     }
 
     private static String text(List<byte[]> frames, int i) {
