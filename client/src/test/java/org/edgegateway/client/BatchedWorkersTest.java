@@ -281,6 +281,65 @@ class BatchedWorkersTest {
         assertThat(answers(sensor, 1)).containsEntry("4", "ACK | fine");
     }
 
+    @Test
+    void theSdkWorkerFallsBackToClassicFramesWithAGatewayThatRefusesTheMode() throws Exception {
+        // A gateway of before the batched mode, played by hand: a CURVE ROUTER that refuses a 3-frame READY.
+        serverKeys = CurveKeyPair.generate();
+        ZMQ.Socket old = sockets.createSocket(SocketType.ROUTER);
+        old.setCurveServer(true);
+        old.setCurveSecretKey(serverKeys.secretKey());
+        old.setReceiveTimeOut(30_000);
+        old.bind("tcp://127.0.0.1:*");
+        String endpoint = old.getLastEndpoint();
+        Path out = dir.resolve("bundles").resolve("old-1");
+        ZCertFiles.writePair(out, "old-1", CurveKeyPair.generate(), Map.of("name", "old-1"));
+        ZCertFiles.writePublic(out.resolve("server.key"), ZCert.ofPublic(serverKeys.publicKey(), Map.of("endpoint", endpoint)));
+        GatewayWorker w = GatewayWorker.start(ClientBundle.load(out, "old-1"), endpoint, Set.of("OLD"),
+                r -> Answer.ack("old " + r.text()), Duration.ofSeconds(10), e -> { });
+        closing.add(w);
+
+        List<byte[]> ready = routed(old);
+        assertThat(texts(ready.subList(1, ready.size()))).containsExactly("READY", "OLD", "batch");
+        old.sendMore(ready.get(0));
+        old.sendMore("ERROR");
+        old.send("BAD_FRAME: expected [READY, \"TYPE1,TYPE2\"]");
+        List<byte[]> classic = routed(old);
+        assertThat(texts(classic.subList(1, classic.size()))).containsExactly("READY", "OLD");
+        old.sendMore(classic.get(0));
+        old.sendMore("READY");
+        old.send("OLD");
+        assertThat(w.awaitReady(Duration.ofSeconds(30))).isTrue();
+        assertThat(w.refusals()).as("the refused mode is not a refused type").isEmpty();
+
+        byte[] id = ByteBuffer.allocate(8).putLong(77).array();
+        old.sendMore(classic.get(0));
+        old.sendMore("REQUEST");
+        old.sendMore(id);
+        old.sendMore("OLD");
+        old.sendMore("times");
+        old.send("sensor-1");
+        List<byte[]> reply = routed(old);
+        assertThat(reply.get(1)).isEqualTo(utf8("REPLY"));
+        assertThat(reply.get(2)).isEqualTo(id);
+        assertThat(texts(reply.subList(3, reply.size()))).containsExactly("ACK", "old times");
+    }
+
+    /** The next message on a ROUTER that is not a HEARTBEAT: the routing id, then the frames. */
+    private static List<byte[]> routed(ZMQ.Socket router) {
+        while (true) {
+            List<byte[]> m = new ArrayList<>();
+            byte[] first = router.recv();
+            assertThat(first).as("a message from the worker").isNotNull();
+            m.add(first);
+            while (router.hasReceiveMore()) {
+                m.add(router.recv());
+            }
+            if (!new String(m.get(1), StandardCharsets.US_ASCII).equals("HEARTBEAT")) {
+                return m;
+            }
+        }
+    }
+
     // ---- workers -----------------------------------------------------------------------------------------
 
     /** A worker speaking the frames by hand on a DEALER owned by the test's thread. */
