@@ -106,7 +106,7 @@ class BatchedWorkersTest {
     }
 
     @Test
-    void requestsReadyAtOnceShareOneFrameAndTheCreditCountsRequests() throws Exception {
+    void requestsReadyAtOnceShareFramesOfAQuarterOfTheCreditAndTheCreditCountsRequests() throws Exception {
         start(Duration.ofSeconds(20));
         RawWorker raw = new RawWorker(workerBundle("raw-1"), utf8("READY"), utf8("PACK"), utf8("batch"));
         assertThat(raw.ready()).containsExactly("READY", "PACK", "batch");
@@ -118,16 +118,19 @@ class BatchedWorkersTest {
         List<WorkerBatch.Request> held = raw.requests(16);
         waitFor(() -> gateway.metrics().messagesIn() == 40, "the gateway read all 40");
         waitFor(() -> inFlight("raw-1") == 16, "16 in flight");
-        assertThat(raw.frameSizes).allSatisfy(n -> assertThat(n).isBetween(1, 16));
+        // A frame holds a quarter of the credit at most, so that several are in flight.
+        assertThat(raw.frameSizes).allSatisfy(n -> assertThat(n).isBetween(1, 4));
 
-        // One frame of 16 replies gives 16 credits back in one turn: the next 16 requests share one frame.
+        // One frame of 16 replies gives 16 credits back in one turn: the next 16 requests leave in
+        // four full frames of four.
         raw.reply(held, r -> "ok " + new String(r.payload(), StandardCharsets.UTF_8));
         int framesBefore = raw.frameSizes.size();
         List<WorkerBatch.Request> next = raw.requests(16);
-        assertThat(raw.frameSizes.subList(framesBefore, raw.frameSizes.size())).containsExactly(16);
+        assertThat(raw.frameSizes.subList(framesBefore, raw.frameSizes.size())).containsExactly(4, 4, 4, 4);
         raw.reply(next, r -> "ok " + new String(r.payload(), StandardCharsets.UTF_8));
+        framesBefore = raw.frameSizes.size();
         List<WorkerBatch.Request> last = raw.requests(8);
-        assertThat(raw.frameSizes.get(raw.frameSizes.size() - 1)).isEqualTo(8);
+        assertThat(raw.frameSizes.subList(framesBefore, raw.frameSizes.size())).containsExactly(4, 4);
         raw.reply(last, r -> "ok " + new String(r.payload(), StandardCharsets.UTF_8));
 
         Map<String, String> answers = answers(sensor, 40);

@@ -24,7 +24,8 @@ import org.edgegateway.protocol.WorkerBatch;
  * are packed into its {@link ConnectedWorker#outgoing} packer and leave together, one BATCH frame per
  * worker, at the next {@link #flush} (the hub flushes at the start and at the end of each of its turns,
  * so what one router turn dispatched shares a frame, and nothing waits for the router to park), or
- * earlier when the next request would take the frame past {@link WorkerBatch#MAX_FRAME_BYTES}. A
+ * earlier when the frame holds a quarter of the worker's credit ({@link #batchLimit(int)}) or the next
+ * request would take it past {@link WorkerBatch#MAX_FRAME_BYTES}. A
  * request counts against the worker's credit from the moment it is packed.
  */
 final class WorkerDispatch {
@@ -46,6 +47,7 @@ final class WorkerDispatch {
     }
 
     private final int maxInFlight;
+    private final int batchLimit;
     private final WorkerStatsBook stats;
     private final Link link;
     private final Map<String, TypeQueue> types = new HashMap<>();
@@ -54,9 +56,25 @@ final class WorkerDispatch {
     private long requestIds;
 
     WorkerDispatch(int maxInFlight, WorkerStatsBook stats, Link link) {
+        this(maxInFlight, batchLimit(maxInFlight), stats, link);
+    }
+
+    WorkerDispatch(int maxInFlight, int batchLimit, WorkerStatsBook stats, Link link) {
         this.maxInFlight = maxInFlight;
+        this.batchLimit = batchLimit;
         this.stats = stats;
         this.link = link;
+    }
+
+    /**
+     * Requests per BATCH frame: a quarter of the credit. Were a whole credit to go in one frame, a worker
+     * that answers a frame at a time would get its next frame only after the gateway had its answers:
+     * one frame in flight, the worker idle for every round trip (16 x 100 through one Java worker at
+     * credit 16: 5,400 msg/s with both processes mostly idle). With a quarter, up to four frames are
+     * in flight and the worker always has the next one waiting.
+     */
+    static int batchLimit(int maxInFlight) {
+        return Math.max(1, maxInFlight / 4);
     }
 
     /** {@code w} serves {@code type} from now on, behind the workers of the type ready already. */
@@ -255,13 +273,16 @@ final class WorkerDispatch {
     }
 
     /**
-     * Packs a request for a batched worker, sending the frame packed so far first when the request would
-     * take it past the cap; false when that send failed (the worker cannot be reached).
+     * Packs a request for a batched worker, sending the frame packed so far first when it holds
+     * {@link #batchLimit(int)} requests or the request would take it past the byte cap; false when that
+     * send failed (the worker cannot be reached).
      */
     private boolean pack(ConnectedWorker w, long id, HandlerMessage m) {
         byte[] type = m.type().getBytes(StandardCharsets.US_ASCII);
         byte[] client = m.clientName().getBytes(StandardCharsets.UTF_8);
-        if (!w.outgoing.fits(WorkerBatch.Packer.requestBytes(type, client, m.payload())) && !send(w)) {
+        boolean full = w.outgoing.count() >= batchLimit
+                || !w.outgoing.fits(WorkerBatch.Packer.requestBytes(type, client, m.payload()));
+        if (full && !send(w)) {
             return false;
         }
         w.outgoing.request(id, type, client, m.payload());

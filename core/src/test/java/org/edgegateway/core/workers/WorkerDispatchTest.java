@@ -27,7 +27,12 @@ class WorkerDispatchTest {
     private WorkerDispatch dispatch;
 
     private WorkerDispatch dispatch(int maxInFlight) {
-        dispatch = new WorkerDispatch(maxInFlight, stats, new WorkerDispatch.Link() {
+        return dispatch(maxInFlight, maxInFlight);
+    }
+
+    /** A dispatch whose batched workers get at most {@code batchLimit} requests per frame. */
+    private WorkerDispatch dispatch(int maxInFlight, int batchLimit) {
+        dispatch = new WorkerDispatch(maxInFlight, batchLimit, stats, new WorkerDispatch.Link() {
             @Override
             public boolean send(ConnectedWorker w, byte[][] frames) {
                 if (unreachable.contains(w.name)) {
@@ -170,6 +175,23 @@ class WorkerDispatchTest {
         assertThat(d.answered(a, sentIds.get(1), HandlerResult.ack("3 again"))).as("held no more").isFalse();
         d.flush();
         assertThat(sent).containsExactly("a:1+3+5", "b:2+4+6", "a:7+8");
+    }
+
+    @Test
+    void aFrameHoldsAQuarterOfTheCreditSoThatSeveralAreInFlight() {
+        assertThat(WorkerDispatch.batchLimit(16)).isEqualTo(4);
+        assertThat(WorkerDispatch.batchLimit(3)).isEqualTo(1);
+        WorkerDispatch d = dispatch(8, WorkerDispatch.batchLimit(8));
+        ConnectedWorker a = batched("a", "T");
+        for (int i = 1; i <= 5; i++) {
+            d.place(call(Integer.toString(i)));
+        }
+        assertThat(sent).as("a full frame leaves before the next request is packed").containsExactly("a:1+2", "a:3+4");
+        d.flush();
+        assertThat(sent).containsExactly("a:1+2", "a:3+4", "a:5");
+        assertThat(a.inFlight).hasSize(5);
+        assertThat(stats.worker("a").batches()).isEqualTo(3);
+        assertThat(stats.worker("a").batchedRequests()).isEqualTo(5);
     }
 
     @Test
