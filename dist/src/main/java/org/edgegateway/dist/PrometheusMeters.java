@@ -69,7 +69,8 @@ final class PrometheusMeters {
 
     /**
      * The worker backend's meters, per worker name and per type (tag {@code worker} or {@code type}):
-     * requests sent, served, failed, in flight, and the time workers took to answer.
+     * requests sent, served, failed, in flight, and the time workers took to answer; per worker also
+     * the BATCH frames of a batched worker, the requests they carried, and its malformed frames.
      */
     static void bindWorkers(MeterRegistry registry, org.edgegateway.core.workers.WorkerHub hub) {
         hub.onStats(st -> {
@@ -87,6 +88,16 @@ final class PrometheusMeters {
                             org.edgegateway.core.workers.WorkerStats::answers,
                             org.edgegateway.core.workers.WorkerStats::answerSeconds, java.util.concurrent.TimeUnit.SECONDS)
                     .tags(tags).description("Time from request to reply").register(registry);
+            if (st.kind().equals("worker")) {
+                FunctionCounter.builder(prefix + ".batches", st, org.edgegateway.core.workers.WorkerStats::batches)
+                        .tags(tags).description("BATCH frames sent to a batched worker").register(registry);
+                FunctionCounter.builder(prefix + ".batched_requests", st,
+                                org.edgegateway.core.workers.WorkerStats::batchedRequests)
+                        .tags(tags).description("Requests those BATCH frames carried").register(registry);
+                FunctionCounter.builder(prefix + ".bad_frames", st, org.edgegateway.core.workers.WorkerStats::badFrames)
+                        .tags(tags).description("Malformed frames from the worker, dropped or applied in part")
+                        .register(registry);
+            }
         });
         Gauge.builder("egw.workers.connected", hub, h -> h.workers().size())
                 .description("Connected workers").register(registry);

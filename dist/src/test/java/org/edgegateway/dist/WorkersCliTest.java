@@ -76,7 +76,11 @@ class WorkersCliTest {
                         .contains("egw_workers_worker_served_total{worker=\"resizer-1\"} 1.0")
                         .contains("egw_workers_type_in_flight{type=\"RESIZE\"} 0.0")
                         .contains("egw_workers_type_latency_seconds_count{type=\"RESIZE\"} 1")
-                        .contains("egw_workers_connected 1.0");
+                        .contains("egw_workers_connected 1.0")
+                        // the SDK's worker is batched: its one request travelled in one BATCH frame
+                        .contains("egw_workers_worker_batches_total{worker=\"resizer-1\"} 1.0")
+                        .contains("egw_workers_worker_batched_requests_total{worker=\"resizer-1\"} 1.0")
+                        .contains("egw_workers_worker_bad_frames_total{worker=\"resizer-1\"} 0.0");
 
                 assertThat(Cli.run(home, "doctor")).contains("OK  workers: 1 connected of 1 enrolled, serving RESIZE");
 
