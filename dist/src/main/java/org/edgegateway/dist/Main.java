@@ -53,6 +53,8 @@ public final class Main {
     /** The whole command tree: every command answers {@code --help} and {@code help CMD}, with examples. */
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
+        // A Z85 key may start with '@' (or "@@", picocli's escape): arguments are never file names to expand.
+        cli.setExpandAtFiles(false);
         CommandHelp.install(cli);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("edge-gateway: " + message(e));

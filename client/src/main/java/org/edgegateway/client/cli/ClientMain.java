@@ -42,6 +42,8 @@ public final class ClientMain implements Runnable {
         PrintWriter outWriter = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter errWriter = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         CommandLine cli = new CommandLine(new ClientMain());
+        // A Z85 key may start with '@' (or "@@", picocli's escape): arguments are never file names to expand.
+        cli.setExpandAtFiles(false);
         cli.setOut(outWriter);
         cli.setErr(errWriter);
         cli.setExitCodeExceptionMapper(ClientMain::exitCode);
