@@ -1,8 +1,8 @@
 package org.edgegateway.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.edgegateway.client.WorkerFixture.waitFor;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,17 +16,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.edgegateway.client.GatewayWorker.Answer;
 import org.edgegateway.core.Gateway;
 import org.edgegateway.core.GatewayConfig;
 import org.edgegateway.core.HandlerLookup;
-import org.edgegateway.core.admin.Actor;
-import org.edgegateway.core.admin.WorkerInfo;
 import org.edgegateway.core.admission.AdmissionConfig;
 import org.edgegateway.core.workers.WorkerConfig;
 import org.edgegateway.core.workers.WorkerStats;
-import org.edgegateway.core.workers.WorkerView;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.KeyStore;
 import org.edgegateway.keys.ZCert;
@@ -48,7 +44,6 @@ import org.zeromq.ZMQ;
  */
 @Timeout(180)
 class BatchedWorkersTest {
-    private static final Actor ADMIN = new Actor("test", "local");
 
     @TempDir
     Path dir;
@@ -56,6 +51,7 @@ class BatchedWorkersTest {
     private KeyStore store;
     private CurveKeyPair serverKeys;
     private Gateway gateway;
+    private WorkerFixture fx;
     private final ZContext sockets = new ZContext(1);
     private final List<AutoCloseable> closing = new ArrayList<>();
     private final Map<String, WorkerStats> workerStats = new ConcurrentHashMap<>();
@@ -73,6 +69,7 @@ class BatchedWorkersTest {
                 workerStats.put(s.name(), s);
             }
         });
+        fx = new WorkerFixture(gateway, serverKeys, sockets, dir.resolve("bundles"));
     }
 
     @AfterEach
@@ -90,9 +87,9 @@ class BatchedWorkersTest {
     @Test
     void theSdkWorkerServesSensorsInBatches() throws Exception {
         start(Duration.ofSeconds(20));
-        GatewayWorker w = sdkWorker(workerBundle("upper-1"), "UPPER");
+        GatewayWorker w = sdkWorker(fx.workerBundle("upper-1"), "UPPER");
         assertThat(w.refusals()).isEmpty();
-        ZMQ.Socket sensor = sensor("sensor-1");
+        ZMQ.Socket sensor = fx.sensor("sensor-1");
         for (int i = 0; i < 50; i++) {
             send(sensor, "m" + i, "UPPER", "hello " + i);
         }
@@ -100,7 +97,7 @@ class BatchedWorkersTest {
         for (int i = 0; i < 50; i++) {
             assertThat(answers).containsEntry("m" + i, "ACK | HELLO " + i);
         }
-        waitFor(() -> served("upper-1") == 50, "50 served");
+        waitFor(() -> fx.served("upper-1") == 50, "50 served");
         assertThat(workerStats.get("upper-1").batchedRequests()).as("every request went in a BATCH").isEqualTo(50);
         assertThat(workerStats.get("upper-1").badFrames()).isZero();
     }
@@ -108,16 +105,16 @@ class BatchedWorkersTest {
     @Test
     void requestsReadyAtOnceShareFramesOfAQuarterOfTheCreditAndTheCreditCountsRequests() throws Exception {
         start(Duration.ofSeconds(20));
-        RawWorker raw = new RawWorker(workerBundle("raw-1"), utf8("READY"), utf8("PACK"), utf8("batch"));
+        RawWorker raw = new RawWorker(fx.workerBundle("raw-1"), utf8("READY"), utf8("PACK"), utf8("batch"));
         assertThat(raw.ready()).containsExactly("READY", "PACK", "batch");
-        ZMQ.Socket sensor = sensor("sensor-1");
+        ZMQ.Socket sensor = fx.sensor("sensor-1");
         for (int i = 0; i < 40; i++) {
             send(sensor, "m" + i, "PACK", "p" + i);
         }
         // The default credit is 16: that many reach the worker, the other 24 wait at the gateway.
         List<WorkerBatch.Request> held = raw.requests(16);
         waitFor(() -> gateway.metrics().messagesIn() == 40, "the gateway read all 40");
-        waitFor(() -> inFlight("raw-1") == 16, "16 in flight");
+        waitFor(() -> fx.inFlight("raw-1") == 16, "16 in flight");
         // A frame holds a quarter of the credit at most, so that several are in flight.
         assertThat(raw.frameSizes).allSatisfy(n -> assertThat(n).isBetween(1, 4));
 
@@ -145,11 +142,11 @@ class BatchedWorkersTest {
     @Test
     void aClassicAndABatchedWorkerOfOneTypeShareTheLoad() throws Exception {
         start(Duration.ofSeconds(20));
-        sdkWorker(workerBundle("batched-1"), "SHARED");
-        ClassicWorker classic = new ClassicWorker(workerBundle("classic-1"), "SHARED");
+        sdkWorker(fx.workerBundle("batched-1"), "SHARED");
+        ClassicWorker classic = new ClassicWorker(fx.workerBundle("classic-1"), "SHARED");
         closing.add(classic);
-        waitFor(() -> connected("classic-1") == 1, "the classic worker announced itself");
-        ZMQ.Socket sensor = sensor("sensor-1");
+        waitFor(() -> fx.connected("classic-1") == 1, "the classic worker announced itself");
+        ZMQ.Socket sensor = fx.sensor("sensor-1");
         for (int i = 0; i < 200; i++) {
             send(sensor, "m" + i, "SHARED", "x" + i);
         }
@@ -159,27 +156,27 @@ class BatchedWorkersTest {
         }
         assertThat(answers.values()).filteredOn(a -> a.startsWith("ACK | classic")).isNotEmpty();
         assertThat(answers.values()).filteredOn(a -> a.startsWith("ACK | X")).isNotEmpty();
-        waitFor(() -> served("batched-1") + served("classic-1") == 200, "200 served in all");
+        waitFor(() -> fx.served("batched-1") + fx.served("classic-1") == 200, "200 served in all");
         assertThat(workerStats.get("classic-1").batches()).as("a classic worker gets no BATCH").isZero();
     }
 
     @Test
     void aBatchedWorkerGoneMidBatchStillGivesEachSensorExactlyOneAnswer() throws Exception {
         start(Duration.ofSeconds(20));
-        RawWorker dying = new RawWorker(workerBundle("dying"), utf8("READY"), utf8("WORK"), utf8("batch"));
+        RawWorker dying = new RawWorker(fx.workerBundle("dying"), utf8("READY"), utf8("WORK"), utf8("batch"));
         dying.ready();
         List<ZMQ.Socket> sensors = new ArrayList<>();
         for (int s = 0; s < 5; s++) {
-            ZMQ.Socket sensor = sensor("sensor-" + s);
+            ZMQ.Socket sensor = fx.sensor("sensor-" + s);
             sensors.add(sensor);
             send(sensor, "a", "WORK", "s" + s + "a");
             send(sensor, "b", "WORK", "s" + s + "b");
         }
         List<WorkerBatch.Request> held = dying.requests(10);
-        sdkWorker(workerBundle("rescuer"), "WORK");
+        sdkWorker(fx.workerBundle("rescuer"), "WORK");
         // It answers four of its ten in one frame, then its connection dies without a DISCONNECT.
         dying.reply(held.subList(0, 4), r -> "dying");
-        waitFor(() -> served("dying") == 4, "four answered by the dying worker");
+        waitFor(() -> fx.served("dying") == 4, "four answered by the dying worker");
         dying.kill();
 
         int fromDying = 0;
@@ -198,15 +195,15 @@ class BatchedWorkersTest {
             sensor.setReceiveTimeOut(1500);
             assertThat(sensor.recv()).as("no second answer").isNull();
         }
-        waitFor(() -> served("rescuer") == 6, "the other six served by the rescuer");
+        waitFor(() -> fx.served("rescuer") == 6, "the other six served by the rescuer");
     }
 
     @Test
     void malformedBatchesAreRefusedCleanlyAndTheGatewayKeepsServing() throws Exception {
         start(Duration.ofSeconds(3));
-        RawWorker raw = new RawWorker(workerBundle("raw-bad"), utf8("READY"), utf8("BAD"), utf8("batch"));
+        RawWorker raw = new RawWorker(fx.workerBundle("raw-bad"), utf8("READY"), utf8("BAD"), utf8("batch"));
         raw.ready();
-        ZMQ.Socket sensor = sensor("sensor-1");
+        ZMQ.Socket sensor = fx.sensor("sensor-1");
         send(sensor, "1", "BAD", "one");
         send(sensor, "2", "BAD", "two");
         send(sensor, "3", "BAD", "three");
@@ -252,13 +249,13 @@ class BatchedWorkersTest {
         assertThat(sensor.recv()).as("no second answer").isNull();
 
         // A BATCH from a classic worker is refused; it is served as before.
-        RawWorker classic = new RawWorker(workerBundle("raw-classic"), utf8("READY"), utf8("BAD"));
+        RawWorker classic = new RawWorker(fx.workerBundle("raw-classic"), utf8("READY"), utf8("BAD"));
         assertThat(classic.ready()).containsExactly("READY", "BAD");
         classic.send(WorkerBatch.BATCH, whole);
         assertThat(classic.error()).startsWith("BAD_FRAME: BATCH from a classic worker");
 
         // An unknown mode is a bad READY.
-        RawWorker odd = new RawWorker(workerBundle("raw-odd"), utf8("READY"), utf8("BAD"), utf8("turbo"));
+        RawWorker odd = new RawWorker(fx.workerBundle("raw-odd"), utf8("READY"), utf8("BAD"), utf8("turbo"));
         assertThat(odd.error()).isEqualTo(
                 "BAD_FRAME: expected [READY, \"TYPE1,TYPE2\"] or [READY, \"TYPE1,TYPE2\", \"batch\"]");
 
@@ -354,7 +351,7 @@ class BatchedWorkersTest {
         /** Connects and sends {@code ready} (nothing when empty). */
         RawWorker(Path bundle, byte[]... ready) {
             ClientBundle b = ClientBundle.load(bundle, bundle.getFileName().toString());
-            socket = dealer(new CurveKeyPair(b.publicKey(), b.secretKey()), gateway.workers().boundEndpoint());
+            socket = fx.dealer(new CurveKeyPair(b.publicKey(), b.secretKey()), gateway.workers().boundEndpoint());
             if (ready.length > 0) {
                 send(ready);
             }
@@ -521,35 +518,6 @@ class BatchedWorkersTest {
 
     // ---- helpers -------------------------------------------------------------------------------------------
 
-    /** Enrols a worker key and writes its bundle as {@code edge-gateway workers add --generate} does. */
-    private Path workerBundle(String name) throws IOException {
-        Path out = dir.resolve("bundles").resolve(name);
-        CurveKeyPair pair = CurveKeyPair.generate();
-        ZCertFiles.writePair(out, name, pair, Map.of("name", name));
-        ZCertFiles.writePublic(out.resolve("server.key"),
-                ZCert.ofPublic(serverKeys.publicKey(), Map.of("endpoint", gateway.workers().boundEndpoint())));
-        gateway.admin().enrolWorker(name, pair.publicZ85(), ADMIN);
-        return out;
-    }
-
-    private ZMQ.Socket sensor(String name) {
-        CurveKeyPair keys = CurveKeyPair.generate();
-        gateway.admin().enrol(name, keys.publicZ85(), ADMIN);
-        return dealer(keys, gateway.boundEndpoint());
-    }
-
-    private ZMQ.Socket dealer(CurveKeyPair keys, String endpoint) {
-        ZMQ.Socket s = sockets.createSocket(SocketType.DEALER);
-        s.setLinger(0);
-        s.setHandshakeIvl(3000);
-        s.setReceiveTimeOut(30_000);
-        s.setCurveServerKey(serverKeys.publicKey());
-        s.setCurvePublicKey(keys.publicKey());
-        s.setCurveSecretKey(keys.secretKey());
-        s.connect(endpoint);
-        return s;
-    }
-
     /** {@code [EGW/1, id, type, payload]}. */
     private static void send(ZMQ.Socket sensor, String id, String type, String payload) {
         sensor.sendMore("EGW/1");
@@ -584,29 +552,4 @@ class BatchedWorkersTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private WorkerInfo info(String name) {
-        return gateway.admin().workers().stream().filter(w -> w.name().equals(name)).findFirst().orElseThrow();
-    }
-
-    private int connected(String name) {
-        return info(name).connections().size();
-    }
-
-    private long served(String name) {
-        return info(name).connections().stream().mapToLong(WorkerView::served).sum();
-    }
-
-    private int inFlight(String name) {
-        return info(name).connections().stream().mapToInt(WorkerView::inFlight).sum();
-    }
-
-    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 60 s: " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package org.edgegateway.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.edgegateway.client.WorkerFixture.waitFor;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -11,24 +12,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.edgegateway.client.GatewayWorker.Answer;
 import org.edgegateway.client.cli.ClientMain;
 import org.edgegateway.core.Gateway;
 import org.edgegateway.core.GatewayConfig;
 import org.edgegateway.core.HandlerLookup;
-import org.edgegateway.core.admin.Actor;
-import org.edgegateway.core.admin.WorkerInfo;
 import org.edgegateway.core.admission.AdmissionConfig;
 import org.edgegateway.core.workers.WorkerConfig;
-import org.edgegateway.core.workers.WorkerView;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.KeyStore;
-import org.edgegateway.keys.ZCert;
-import org.edgegateway.keys.ZCertFiles;
 import org.edgegateway.plugin.api.HandlerMessage;
 import org.edgegateway.plugin.api.HandlerResult;
 import org.edgegateway.plugin.api.MessageHandler;
@@ -37,7 +31,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
@@ -49,7 +42,6 @@ import org.zeromq.ZMQ;
 @Timeout(180)
 class WorkersTest {
     private static final String PYTHON = "/usr/bin/python3";
-    private static final Actor ADMIN = new Actor("test", "local");
 
     @TempDir
     Path dir;
@@ -57,6 +49,7 @@ class WorkersTest {
     private KeyStore store;
     private CurveKeyPair serverKeys;
     private Gateway gateway;
+    private WorkerFixture fx;
     private ZContext sensors;
     private final List<AutoCloseable> closing = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
@@ -83,6 +76,7 @@ class WorkersTest {
         gateway = Gateway.start(GatewayConfig.defaults("tcp://127.0.0.1:*"), AdmissionConfig.defaults(), null, workers, null,
                 null, store, serverKeys, HandlerLookup.of(List.of(new Echo())), Clock.systemUTC());
         sensors = new ZContext(1);
+        fx = new WorkerFixture(gateway, serverKeys, sensors, dir.resolve("bundles"));
     }
 
     @AfterEach
@@ -103,11 +97,11 @@ class WorkersTest {
 
     @Test
     void twoJavaWorkersShareTheLoadAndEachSensorMessageGetsItsAnswer() throws Exception {
-        Path b1 = workerBundle("upper-1");
-        Path b2 = workerBundle("upper-2");
+        Path b1 = fx.workerBundle("upper-1");
+        Path b2 = fx.workerBundle("upper-2");
         javaWorker(b1, "UPPER");
         javaWorker(b2, "UPPER");
-        ZMQ.Socket sensor = sensor("sensor-1");
+        ZMQ.Socket sensor = fx.sensor("sensor-1");
         for (int i = 0; i < 40; i++) {
             sensor.sendMore("UPPER");
             sensor.send("hello " + i);
@@ -118,19 +112,19 @@ class WorkersTest {
         }
         assertThat(replies).hasSize(40).allSatisfy(r -> assertThat(r).startsWith("ACK | HELLO "));
         assertThat(replies).contains("ACK | HELLO 0", "ACK | HELLO 39");
-        waitFor(() -> served("upper-1") + served("upper-2") == 40, "40 served in all");
-        assertThat(served("upper-1")).as("least recently used: both get a share").isPositive();
-        assertThat(served("upper-2")).isPositive();
+        waitFor(() -> fx.served("upper-1") + fx.served("upper-2") == 40, "40 served in all");
+        assertThat(fx.served("upper-1")).as("least recently used: both get a share").isPositive();
+        assertThat(fx.served("upper-2")).isPositive();
         assertThat(store.audit().page(Long.MAX_VALUE, 10)).extracting(e -> e.action()).contains("worker.enrol");
     }
 
     @Test
     void aPyzmqWorkerAnswersAndErrorsReachTheSensorAsBadPayload() throws Exception {
         assumeTrue(Files.isExecutable(Path.of(PYTHON)), "Debian's python3-zmq is not installed");
-        Path b = workerBundle("py-1");
+        Path b = fx.workerBundle("py-1");
         pythonWorker(b, "py-1", "SHOUT", 0);
-        waitFor(() -> connected("py-1") == 1, "the pyzmq worker announced itself");
-        ZMQ.Socket sensor = sensor("sensor-1");
+        waitFor(() -> fx.connected("py-1") == 1, "the pyzmq worker announced itself");
+        ZMQ.Socket sensor = fx.sensor("sensor-1");
         assertThat(ask(sensor, "SHOUT", "quiet please".getBytes(StandardCharsets.UTF_8))).isEqualTo("ACK | QUIET PLEASE");
         assertThat(ask(sensor, "SHOUT", new byte[] {(byte) 0xff, (byte) 0xfe}))
                 .isEqualTo("ERROR | BAD_PAYLOAD: not UTF-8 text");
@@ -140,17 +134,17 @@ class WorkersTest {
     @Test
     void aWorkerKilledMidRequestStillGivesTheSensorExactlyOneAnswer() throws Exception {
         assumeTrue(Files.isExecutable(Path.of(PYTHON)), "Debian's python3-zmq is not installed");
-        Path slow = workerBundle("py-slow");
+        Path slow = fx.workerBundle("py-slow");
         // Some seconds of SHA-256 per request: it is still working when it dies.
         Process dying = pythonWorker(slow, "py-slow", "CRUNCH", 30_000_000);
-        waitFor(() -> connected("py-slow") == 1, "the slow worker announced itself");
-        ZMQ.Socket sensor = sensor("sensor-1");
+        waitFor(() -> fx.connected("py-slow") == 1, "the slow worker announced itself");
+        ZMQ.Socket sensor = fx.sensor("sensor-1");
         sensor.sendMore("CRUNCH");
         sensor.send("numbers");
-        waitFor(() -> inFlight("py-slow") == 1, "the request is inside the slow worker");
-        Path fast = workerBundle("py-fast");
+        waitFor(() -> fx.inFlight("py-slow") == 1, "the request is inside the slow worker");
+        Path fast = fx.workerBundle("py-fast");
         pythonWorker(fast, "py-fast", "CRUNCH", 0);
-        waitFor(() -> connected("py-fast") == 1, "the second worker announced itself");
+        waitFor(() -> fx.connected("py-fast") == 1, "the second worker announced itself");
 
         dying.destroyForcibly(); // SIGKILL
         assertThat(dying.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -158,25 +152,25 @@ class WorkersTest {
         assertThat(reply(sensor)).isEqualTo("ACK | NUMBERS");
         sensor.setReceiveTimeOut(1500);
         assertThat(sensor.recv()).as("no second answer").isNull();
-        assertThat(served("py-fast")).isEqualTo(1);
-        waitFor(() -> connected("py-slow") == 0, "the dead worker is gone");
+        assertThat(fx.served("py-fast")).isEqualTo(1);
+        waitFor(() -> fx.connected("py-slow") == 0, "the dead worker is gone");
     }
 
     @Test
     void aRevokedWorkerIsCutWhenTheRevokeReturnsAndRefusedFromThenOn() throws Exception {
-        Path b = workerBundle("upper-1");
+        Path b = fx.workerBundle("upper-1");
         GatewayWorker w = javaWorker(b, "UPPER");
-        ZMQ.Socket sensor = sensor("sensor-1");
+        ZMQ.Socket sensor = fx.sensor("sensor-1");
         assertThat(ask(sensor, "UPPER", "a".getBytes(StandardCharsets.UTF_8))).isEqualTo("ACK | A");
 
-        gateway.admin().revokeWorker("upper-1", ADMIN);
-        assertThat(connected("upper-1")).as("cut before the revoke returned").isZero();
+        gateway.admin().revokeWorker("upper-1", WorkerFixture.ADMIN);
+        assertThat(fx.connected("upper-1")).as("cut before the revoke returned").isZero();
         assertThat(ask(sensor, "UPPER", "b".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo("ERROR | UNKNOWN_TYPE: no handler for type UPPER");
         // The SDK worker connects again at once and is refused at the handshake from now on.
         waitFor(() -> gateway.metrics().zapDenialsByReason().getOrDefault("unknown-key", 0L) > 0,
                 "the revoked key's next handshake was refused");
-        assertThat(connected("upper-1")).isZero();
+        assertThat(fx.connected("upper-1")).isZero();
         assertThat(w.refusals()).isEmpty();
         assertThat(gateway.admin().workers()).singleElement().satisfies(i -> assertThat(i.status()).isEqualTo("revoked"));
     }
@@ -185,8 +179,8 @@ class WorkersTest {
     void aClientKeyIsRefusedOnTheWorkerPortAndAWorkerKeyOnTheSensorPort() throws Exception {
         // A client key announcing itself as a worker.
         CurveKeyPair client = CurveKeyPair.generate();
-        gateway.admin().enrol("sensor-1", client.publicZ85(), ADMIN);
-        ZMQ.Socket impostor = dealer(client, gateway.workers().boundEndpoint());
+        gateway.admin().enrol("sensor-1", client.publicZ85(), WorkerFixture.ADMIN);
+        ZMQ.Socket impostor = fx.dealer(client, gateway.workers().boundEndpoint());
         impostor.sendMore("READY");
         impostor.send("UPPER");
         impostor.setReceiveTimeOut(3000);
@@ -194,9 +188,9 @@ class WorkersTest {
         assertThat(gateway.workers().types()).doesNotContain("UPPER");
 
         // A worker key sending as a sensor.
-        Path b = workerBundle("upper-1");
+        Path b = fx.workerBundle("upper-1");
         ClientBundle wb = ClientBundle.load(b, "upper-1");
-        ZMQ.Socket asSensor = dealer(new CurveKeyPair(wb.publicKey(), wb.secretKey()), gateway.boundEndpoint());
+        ZMQ.Socket asSensor = fx.dealer(new CurveKeyPair(wb.publicKey(), wb.secretKey()), gateway.boundEndpoint());
         asSensor.sendMore("ECHO");
         asSensor.send("x");
         asSensor.setReceiveTimeOut(3000);
@@ -207,7 +201,7 @@ class WorkersTest {
 
     @Test
     void aTypeAPluginServesIsRefusedToAWorker() throws Exception {
-        Path b = workerBundle("greedy");
+        Path b = fx.workerBundle("greedy");
         GatewayWorker w = GatewayWorker.start(ClientBundle.load(b, "greedy"), gateway.workers().boundEndpoint(),
                 Set.of("ECHO", "MINE", "bad type!"), r -> Answer.ack("worker"), Duration.ofMillis(500), e -> { });
         closing.add(w);
@@ -216,14 +210,14 @@ class WorkersTest {
                 "TYPE_TAKEN: ECHO is served by a plugin (workers.allow-plugin-types is off)",
                 "BAD_FRAME: type is not a token [A-Za-z0-9_.-]{1,32}: bad type!");
         waitFor(() -> gateway.workers().types().contains("MINE"), "MINE is served");
-        ZMQ.Socket sensor = sensor("sensor-1");
+        ZMQ.Socket sensor = fx.sensor("sensor-1");
         assertThat(ask(sensor, "ECHO", new byte[] {1})).isEqualTo("ACK | echo");
         assertThat(ask(sensor, "MINE", new byte[] {1})).isEqualTo("ACK | worker");
     }
 
     @Test
     void aShellCommandIsAWorkerThroughTheClientCli() throws Exception {
-        Path b = workerBundle("shell-1");
+        Path b = fx.workerBundle("shell-1");
         Path script = Files.writeString(dir.resolve("refuse.sh"),
                 "#!/bin/sh\nread line\ncase \"$line\" in bad*) echo \"no: $line\"; exit 65;; esac\necho \"$line\" | tr a-z A-Z\n");
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
@@ -231,8 +225,8 @@ class WorkersTest {
                 b.toString(), "--type", "SH", "--exec", "sh " + script), "cli-worker");
         runner.start();
         try {
-            waitFor(() -> connected("shell-1") == 1, "the CLI worker announced itself");
-            ZMQ.Socket sensor = sensor("sensor-1");
+            waitFor(() -> fx.connected("shell-1") == 1, "the CLI worker announced itself");
+            ZMQ.Socket sensor = fx.sensor("sensor-1");
             assertThat(ask(sensor, "SH", "make me loud\n".getBytes(StandardCharsets.UTF_8))).isEqualTo("ACK | MAKE ME LOUD");
             assertThat(ask(sensor, "SH", "bad input\n".getBytes(StandardCharsets.UTF_8)))
                     .isEqualTo("ERROR | BAD_PAYLOAD: no: bad input");
@@ -244,18 +238,6 @@ class WorkersTest {
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------
-
-    /** Enrols a worker key and writes its bundle as {@code edge-gateway workers add --generate} does. */
-    private Path workerBundle(String name) throws IOException {
-        Path out = dir.resolve("bundles").resolve(name);
-        CurveKeyPair pair = CurveKeyPair.generate();
-        ZCertFiles.writePair(out, name, pair, Map.of("name", name));
-        ZCertFiles.writePublic(out.resolve("server.key"),
-                ZCert.ofPublic(serverKeys.publicKey(), Map.of("endpoint", gateway.workers().boundEndpoint())));
-        WorkerInfo w = gateway.admin().enrolWorker(name, pair.publicZ85(), ADMIN);
-        assertThat(w.status()).isEqualTo("active");
-        return out;
-    }
 
     private GatewayWorker javaWorker(Path bundle, String type) throws InterruptedException {
         String name = bundle.getFileName().toString();
@@ -275,24 +257,6 @@ class WorkersTest {
         return p;
     }
 
-    private ZMQ.Socket sensor(String name) {
-        CurveKeyPair keys = CurveKeyPair.generate();
-        gateway.admin().enrol(name, keys.publicZ85(), ADMIN);
-        return dealer(keys, gateway.boundEndpoint());
-    }
-
-    private ZMQ.Socket dealer(CurveKeyPair keys, String endpoint) {
-        ZMQ.Socket s = sensors.createSocket(SocketType.DEALER);
-        s.setLinger(0);
-        s.setHandshakeIvl(3000);
-        s.setReceiveTimeOut(30_000);
-        s.setCurveServerKey(serverKeys.publicKey());
-        s.setCurvePublicKey(keys.publicKey());
-        s.setCurveSecretKey(keys.secretKey());
-        s.connect(endpoint);
-        return s;
-    }
-
     private static String ask(ZMQ.Socket s, String type, byte[] payload) {
         s.sendMore(type);
         s.send(payload);
@@ -303,32 +267,6 @@ class WorkersTest {
         byte[] status = s.recv();
         assertThat(status).as("a reply").isNotNull();
         return new String(status, StandardCharsets.UTF_8) + " | " + s.recvStr();
-    }
-
-    private WorkerInfo info(String name) {
-        return gateway.admin().workers().stream().filter(w -> w.name().equals(name)).findFirst().orElseThrow();
-    }
-
-    private int connected(String name) {
-        return info(name).connections().size();
-    }
-
-    private long served(String name) {
-        return info(name).connections().stream().mapToLong(WorkerView::served).sum();
-    }
-
-    private int inFlight(String name) {
-        return info(name).connections().stream().mapToInt(WorkerView::inFlight).sum();
-    }
-
-    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 60 s: " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 
     private static Path repositoryRoot() {
