@@ -81,10 +81,9 @@ class AdminsCommandTest {
     @Test
     void onARunningGatewayADisabledAdminLosesItsSessionAtOnce(@TempDir Path dir) throws Exception {
         GatewayHome home = new GatewayHome(dir.resolve("home"));
-        Files.createDirectories(home.conf());
-        Files.writeString(home.configFile(), String.join("\n", List.of(
+        TestHome.configure(home,
                 "gateway.endpoint=tcp://127.0.0.1:" + BundleProcess.freePort(), "admin.port=" + BundleProcess.freePort(),
-                "admin.tls=false", "pubsub.enabled=false", "")));
+                "admin.tls=false", "pubsub.enabled=false");
         try (GatewayApp app = GatewayApp.start(home, Map.of())) {
             Cli.Streams added = cli(home, "admins", "add", "ops", "--role", "admin");
             assertThat(added.code()).as(added.err()).isZero();

@@ -2,10 +2,7 @@ package org.edgegateway.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.edgegateway.core.config.GatewayHome;
 import org.edgegateway.keys.ClientRecord;
 import org.edgegateway.keys.CurveKeyPair;
@@ -24,10 +21,8 @@ class AtSignKeyTest {
     @Test
     void aKeyStartingWithAtSignsIsEnrolledAsGiven(@TempDir Path dir) throws Exception {
         GatewayHome home = new GatewayHome(dir.resolve("home"));
-        Files.createDirectories(home.conf());
-        Files.writeString(home.configFile(), String.join("\n", List.of(
-                "gateway.endpoint=tcp://127.0.0.1:" + BundleProcess.freePort(), "admin.port=0", "pubsub.enabled=false",
-                "")), StandardCharsets.UTF_8);
+        TestHome.configure(home,
+                "gateway.endpoint=tcp://127.0.0.1:" + BundleProcess.freePort(), "admin.port=0", "pubsub.enabled=false");
         // "@@" and three more characters stay below 2^32: still a valid first group of a 32-byte key.
         String escaped = "@@" + CurveKeyPair.generate().publicZ85().substring(2);
         String single = "@" + CurveKeyPair.generate().publicZ85().substring(1);

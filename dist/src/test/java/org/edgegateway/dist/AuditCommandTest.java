@@ -2,8 +2,6 @@ package org.edgegateway.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +18,8 @@ class AuditCommandTest {
     @Test
     void showsAndExportsTheFilteredAuditLog(@TempDir Path dir) throws Exception {
         GatewayHome home = new GatewayHome(dir.resolve("home"));
-        Files.createDirectories(home.conf());
-        Files.writeString(home.configFile(), String.join("\n", List.of(
-                "gateway.endpoint=tcp://127.0.0.1:" + BundleProcess.freePort(), "admin.port=0", "pubsub.enabled=false",
-                "")), StandardCharsets.UTF_8);
+        TestHome.configure(home,
+                "gateway.endpoint=tcp://127.0.0.1:" + BundleProcess.freePort(), "admin.port=0", "pubsub.enabled=false");
         try (GatewayApp app = GatewayApp.start(home, Map.of())) {
             assertThat(Cli.run(home, "clients", "add", "sensor-1", "--public-key", CurveKeyPair.generate().publicZ85()))
                     .startsWith("exit 0");

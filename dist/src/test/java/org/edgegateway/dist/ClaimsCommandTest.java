@@ -34,11 +34,10 @@ class ClaimsCommandTest {
     @Test
     void anAdminMakesAClaimASensorEnrolsOnItAndTheAdminApprovesIt(@TempDir Path dir) throws Exception {
         GatewayHome home = new GatewayHome(dir.resolve("home"));
-        Files.createDirectories(home.conf());
         String enrolEndpoint = "tcp://127.0.0.1:" + BundleProcess.freePort();
-        Files.writeString(home.configFile(), String.join("\n", List.of(
+        TestHome.configure(home,
                 "gateway.endpoint=tcp://127.0.0.1:" + BundleProcess.freePort(), "admin.port=0", "pubsub.enabled=false",
-                "enrol.enabled=true", "enrol.endpoint=" + enrolEndpoint, "")), StandardCharsets.UTF_8);
+                "enrol.enabled=true", "enrol.endpoint=" + enrolEndpoint);
         try (GatewayApp app = GatewayApp.start(home, Map.of()); ZContext context = new ZContext(1)) {
             Path file = dir.resolve("site1.claim");
             String made = Cli.run(home, "claims", "create", "site1-", "--uses", "2", "--expires", "24h", "--approve",

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -58,11 +57,10 @@ class DoctorUplinkTest {
             upstream.gateway().admin().enrol("edge-1", edgeKeys.publicZ85(), GatewayFixture.TEST_ADMIN);
 
             GatewayHome home = new GatewayHome(dir.resolve("edge"));
-            Files.createDirectories(home.conf());
             String endpoint = "tcp://127.0.0.1:" + BundleProcess.freePort();
-            Files.writeString(home.configFile(), String.join("\n", List.of(
+            TestHome.configure(home,
                     "gateway.endpoint=" + endpoint, "admin.port=0", "pubsub.enabled=false", "workers.enabled=false",
-                    "uplink.bundle=" + bundle, "uplink.retry-max=500ms", "")), StandardCharsets.UTF_8);
+                    "uplink.bundle=" + bundle, "uplink.retry-max=500ms");
             // The edge serves JSON with the built-in plugin, from a bundle as the launcher gives it.
             try (GatewayApp app = GatewayApp.start(home, Map.of(), BuiltinPlugins.bundle(dir.resolve("base")))) {
                 CurveKeyPair sensor = CurveKeyPair.generate();

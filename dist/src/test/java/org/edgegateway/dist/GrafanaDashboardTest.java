@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -196,7 +195,6 @@ class GrafanaDashboardTest {
     /** The text a running gateway's {@code /metrics} answers with. */
     private static String scrape(Path dir) throws Exception {
         GatewayHome home = new GatewayHome(dir.resolve("home"));
-        Files.createDirectories(home.conf());
         String workers = "tcp://127.0.0.1:" + BundleProcess.freePort();
         // An uplink to an upstream that is not there: its meters exist all the same.
         Path uplink = dir.resolve("uplink");
@@ -204,9 +202,9 @@ class GrafanaDashboardTest {
         ZCertFiles.writePair(uplink, "edge-1", edge, Map.of("name", "edge-1"));
         ZCertFiles.writePublic(uplink.resolve("server.key"), ZCert.ofPublic(CurveKeyPair.generate().publicKey(),
                 Map.of("endpoint", "tcp://127.0.0.1:" + BundleProcess.freePort())));
-        Files.writeString(home.configFile(), String.join("\n", List.of(
+        TestHome.configure(home,
                 "gateway.endpoint=tcp://127.0.0.1:" + BundleProcess.freePort(), "admin.port=0", "pubsub.enabled=false",
-                "workers.endpoint=" + workers, "uplink.bundle=" + uplink, "")), StandardCharsets.UTF_8);
+                "workers.endpoint=" + workers, "uplink.bundle=" + uplink);
         try (GatewayApp app = GatewayApp.start(home, Map.of())) {
             CurveKeyPair workerKeys = CurveKeyPair.generate();
             app.gateway().admin().enrolWorker("resizer-1", workerKeys.publicZ85(), GatewayFixture.TEST_ADMIN);

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.edgegateway.client.ClientBundle;
@@ -33,11 +32,10 @@ class WorkersCliTest {
     @Test
     void aWorkerEnrolledByTheCliServesListedMeasuredAndRevoked(@TempDir Path dir) throws Exception {
         GatewayHome home = new GatewayHome(dir.resolve("home"));
-        Files.createDirectories(home.conf());
         String endpoint = "tcp://127.0.0.1:" + BundleProcess.freePort();
         String workers = "tcp://127.0.0.1:" + BundleProcess.freePort();
-        Files.writeString(home.configFile(), String.join("\n", List.of("gateway.endpoint=" + endpoint, "admin.port=0",
-                "pubsub.enabled=false", "workers.endpoint=" + workers, "workers.heartbeat-interval=500ms", "")));
+        TestHome.configure(home, "gateway.endpoint=" + endpoint, "admin.port=0",
+                "pubsub.enabled=false", "workers.endpoint=" + workers, "workers.heartbeat-interval=500ms");
         try (GatewayApp app = GatewayApp.start(home, Map.of()); ZContext ctx = new ZContext(1)) {
             assertThat(Cli.run(home, "doctor")).contains("WARN  workers: the workers' port is open but no worker key is enrolled");
 
