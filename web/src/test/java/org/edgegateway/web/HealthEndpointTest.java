@@ -23,18 +23,6 @@ class HealthEndpointTest {
         return out;
     }
 
-    private static boolean eventually(Duration timeout, java.util.function.BooleanSupplier condition)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return condition.getAsBoolean();
-    }
-
     @Test
     void answersWithoutATokenAndSaysOnlyUpOrDown(@TempDir Path dir) throws Exception {
         try (TestGateway gw = new TestGateway(dir)) {
@@ -73,7 +61,7 @@ class HealthEndpointTest {
         try (TestGateway gw = new TestGateway(dir)) {
             Https anonymous = new Https(gw);
             gw.store.close();
-            assertThat(eventually(Duration.ofSeconds(20), () -> anonymous.get("/health").status() == 503)).isTrue();
+            assertThat(TestGateway.eventually(Duration.ofSeconds(20), () -> anonymous.get("/health").status() == 503)).isTrue();
             Https.Reply down = anonymous.get("/health/ready");
             assertThat(down.status()).isEqualTo(503);
             assertThat(down.json().get("checks").get("keyStore").asText()).isEqualTo("down");

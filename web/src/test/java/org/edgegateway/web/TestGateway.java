@@ -243,4 +243,17 @@ final class TestGateway implements AutoCloseable {
         }
         store.close();
     }
+
+    /** Polls {@code condition} every 100 ms until it holds or {@code timeout} passes; whether it held. */
+    static boolean eventually(java.time.Duration timeout, java.util.function.BooleanSupplier condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return condition.getAsBoolean();
+    }
 }
