@@ -14,13 +14,17 @@ import java.util.zip.ZipEntry;
 
 import org.junit.jupiter.api.Test;
 
-/** The shaded jar is the original JeroMQ jar, entry for entry and byte for byte, but for the poller. */
+/** The shaded jar is the original JeroMQ jar, entry for entry and byte for byte, but for the poller and the coder bases. */
 class ShadedJarIT {
 
-    /** Exactly the classes of zmq/poll/Poller.java and zmq/poll/PollerBase.java in JeroMQ 0.6.0. */
+    /**
+     * Exactly the classes of zmq/poll/Poller.java, zmq/poll/PollerBase.java, zmq/io/coder/DecoderBase.java
+     * and zmq/io/coder/EncoderBase.java in JeroMQ 0.6.0.
+     */
     static final Set<String> REPLACED = Set.of(
             "zmq/poll/Poller.class", "zmq/poll/Poller$Handle.class",
-            "zmq/poll/PollerBase.class", "zmq/poll/PollerBase$TimerInfo.class");
+            "zmq/poll/PollerBase.class", "zmq/poll/PollerBase$TimerInfo.class",
+            "zmq/io/coder/DecoderBase.class", "zmq/io/coder/EncoderBase.class");
     /** Left out on purpose (see the pom). */
     static final Set<String> DROPPED = Set.of("module-info.class", "META-INF/MANIFEST.MF");
 
@@ -48,6 +52,9 @@ class ShadedJarIT {
         assertThat(original.keySet()).containsAll(REPLACED).containsAll(DROPPED);
         assertThat(original.keySet().stream().filter(n -> n.startsWith("zmq/poll/Poller"))).as("nothing else belongs to those two classes")
                 .containsExactlyInAnyOrderElementsOf(REPLACED.stream().filter(n -> n.startsWith("zmq/poll/Poller")).toList());
+        assertThat(original.keySet().stream().filter(n -> n.startsWith("zmq/io/coder/DecoderBase")
+                || n.startsWith("zmq/io/coder/EncoderBase"))).as("the coder bases have no nested classes")
+                .containsExactlyInAnyOrder("zmq/io/coder/DecoderBase.class", "zmq/io/coder/EncoderBase.class");
 
         Set<String> missing = new TreeSet<>();
         Set<String> changed = new TreeSet<>();
@@ -73,10 +80,11 @@ class ShadedJarIT {
                 || n.equals("META-INF/LICENSE-JeroMQ-MPL-2.0.txt")
                 || n.equals("META-INF/NOTICE-edge-gateway-jeromq.txt"));
         assertThat(added).contains("META-INF/LICENSE-JeroMQ-MPL-2.0.txt", "META-INF/NOTICE-edge-gateway-jeromq.txt",
-                "org/edgegateway/transport/TimerQueue.class");
+                "org/edgegateway/transport/TimerQueue.class", "org/edgegateway/transport/CoderBuffers.class");
 
-        // the poller's three classes are there, and they are not the original's
-        for (String name : Set.of("zmq/poll/Poller.class", "zmq/poll/Poller$Handle.class", "zmq/poll/PollerBase.class")) {
+        // the poller's three classes and the two coder bases are there, and they are not the original's
+        for (String name : Set.of("zmq/poll/Poller.class", "zmq/poll/Poller$Handle.class", "zmq/poll/PollerBase.class",
+                "zmq/io/coder/DecoderBase.class", "zmq/io/coder/EncoderBase.class")) {
             assertThat(ours).containsKey(name);
             assertThat(ours.get(name)).as(name).isNotEqualTo(original.get(name));
         }
