@@ -149,6 +149,30 @@ final class LoadRuns {
         return children.start(name, cmd, Map.of());
     }
 
+    /**
+     * Loads {@code s} for {@code seconds} with one {@code load} client and measures nothing: the
+     * server's JIT reaches its steady state before its first window (a JVM server needs tens of
+     * seconds at load for that, more than a window's warm-up; the others are primed the same way).
+     *
+     * @param options the C client's options ({@code -t TYPE}, ...)
+     */
+    void prime(Server s, int seconds, List<String> args, List<String> options) throws Exception {
+        if (seconds <= 0) {
+            return;
+        }
+        List<String> all = new ArrayList<>(List.of("load", s.endpoint(), s.key(), files.keysFile().toString()));
+        all.addAll(args);
+        Child c = loadClient("prime-" + s.name(), all, options);
+        try {
+            c.awaitLine("CONNECTED", Duration.ofSeconds(120));
+            long start = System.currentTimeMillis();
+            c.send("GO " + start + " " + (start + seconds * 1000L));
+            c.awaitLine("RESULT", Duration.ofSeconds(seconds + 90L));
+        } finally {
+            children.stop(c, Duration.ofSeconds(10));
+        }
+    }
+
     /** A load or handshake client: the C one ({@code load.c}), or LoadClient with {@code --client jeromq}. */
     private Child loadClient(String name, List<String> args, List<String> cOptions) throws IOException {
         if (jeromqClient) {

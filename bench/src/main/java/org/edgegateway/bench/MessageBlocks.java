@@ -46,6 +46,15 @@ final class MessageBlocks {
     void messages(Server gateway, Server echo, Server cEcho, Server python) throws Exception {
         report.line("## 1. Messages: gateway, bare JeroMQ echo, bare libzmq (C) echo, pyzmq node (stand-in on the Java side)");
         report.line("");
+        int prime = Integer.parseInt(h.option("prime", "20"));
+        if (prime > 0) {
+            report.line("Each server first took " + prime + " s of 16 x 100, 64 B, not measured (`--prime`): the JVM"
+                    + " servers' JIT at its steady state before their first window.");
+            report.line("");
+            for (Server s : List.of(gateway, echo, cEcho, python)) {
+                loads.prime(s, prime, List.of("0", "16", "100", "64"), List.of());
+            }
+        }
         report.loadAverageBefore();
         report.line("| size | clients x in flight | server | msg/s | p50 µs | p95 µs | p99 µs | max µs | server CPU µs/msg"
                 + " | server CPU (cores) | client CPU µs/msg | errors |");

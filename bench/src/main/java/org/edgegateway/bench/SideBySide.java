@@ -89,7 +89,7 @@ public final class SideBySide {
         Map<String, String> opt = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                System.err.println("usage: SideBySide [--seconds 10] [--warmup 3] [--idle 10000] [--storm 2000]"
+                System.err.println("usage: SideBySide [--seconds 10] [--warmup 3] [--prime 20] [--idle 10000] [--storm 2000]"
                         + " [--storm-jnacl 2000] [--blocks 1,2,3,4,storm,profile,isolation] [--work DIR] [--bundle DIR]"
                         + " [--bench-jar JAR] [--jnacl JAR] [--python /usr/bin/python3] [--node central_node.py]"
                         + " [--c-src bench/src/main/c] [--client c|jeromq] [--client-threads 1]"

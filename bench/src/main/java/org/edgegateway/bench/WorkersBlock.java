@@ -50,6 +50,15 @@ final class WorkersBlock {
                 files.standInClassPath(), BenchWorker.class.getName(), bundles.resolve("w-java").toString(), "w-java",
                 "WSTRING"), Map.of());
         javaWorker.awaitLine("READY", Duration.ofSeconds(90));
+        int prime = Integer.parseInt(h.option("prime", "20"));
+        if (prime > 0) {
+            report.line("The gateway and the worker first took " + prime + " s of 16 x 100, 64 B, of each path, not"
+                    + " measured (`--prime`).");
+            report.line("");
+            for (String type : List.of("STRING", "WSTRING")) {
+                loads.prime(gw, prime, List.of("0", "16", "100", "64"), List.of("-t", type));
+            }
+        }
         report.loadAverageBefore();
         besidePlugin(gw, javaWorker);
         h.children().stop(javaWorker, Duration.ofSeconds(10));
