@@ -38,10 +38,7 @@ class CoderBuffersIT {
     @Test
     void idleConnectionsHoldNoCoderBuffers() {
         try (ZMQ.Context server = ZMQ.context(1); ZMQ.Context client = ZMQ.context(1)) {
-            ZMQ.Socket router = server.socket(SocketType.ROUTER);
-            router.setLinger(0);
-            router.setReceiveTimeOut(5_000);
-            router.bind("tcp://127.0.0.1:*");
+            ZMQ.Socket router = Sockets.bound(server, SocketType.ROUTER, 5_000);
             String endpoint = router.getLastEndpoint();
             // one exchange first: the I/O threads, the JDK's own temporary buffers and the free lists exist
             List<ZMQ.Socket> dealers = new ArrayList<>();
@@ -87,10 +84,8 @@ class CoderBuffersIT {
 
     /** A new DEALER (added to {@code dealers} first, so that it is closed whatever happens), one exchange. */
     private static void exchange(ZMQ.Context client, ZMQ.Socket router, String endpoint, int i, List<ZMQ.Socket> dealers) {
-        ZMQ.Socket dealer = client.socket(SocketType.DEALER);
+        ZMQ.Socket dealer = Sockets.open(client, SocketType.DEALER, 5_000);
         dealers.add(dealer);
-        dealer.setLinger(0);
-        dealer.setReceiveTimeOut(5_000);
         dealer.connect(endpoint);
         dealer.send("hello " + i);
         byte[] id = router.recv();
@@ -106,13 +101,8 @@ class CoderBuffersIT {
         Random random = new Random(7);
         int[] sizes = {0, 1, 2, 254, 255, 256, 8190, 8191, 8192, 8193, 16_384, 100_000, 1 << 20};
         try (ZMQ.Context server = ZMQ.context(1); ZMQ.Context client = ZMQ.context(1)) {
-            ZMQ.Socket router = server.socket(SocketType.ROUTER);
-            router.setLinger(0);
-            router.setReceiveTimeOut(10_000);
-            router.bind("tcp://127.0.0.1:*");
-            ZMQ.Socket dealer = client.socket(SocketType.DEALER);
-            dealer.setLinger(0);
-            dealer.setReceiveTimeOut(10_000);
+            ZMQ.Socket router = Sockets.bound(server, SocketType.ROUTER, 10_000);
+            ZMQ.Socket dealer = Sockets.open(client, SocketType.DEALER, 10_000);
             dealer.connect(router.getLastEndpoint());
             // every size, one frame and as the second of two frames, back to back so that reads cut them anywhere
             List<byte[]> sent = new ArrayList<>();

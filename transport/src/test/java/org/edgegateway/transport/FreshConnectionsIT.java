@@ -21,17 +21,12 @@ class FreshConnectionsIT {
     @Test
     void everyFreshDealerIsAnswered() {
         try (ZMQ.Context server = ZMQ.context(1); ZMQ.Context client = ZMQ.context(1)) {
-            ZMQ.Socket router = server.socket(SocketType.ROUTER);
-            router.setLinger(0);
-            router.setReceiveTimeOut(5_000);
-            router.bind("tcp://127.0.0.1:*");
+            ZMQ.Socket router = Sockets.bound(server, SocketType.ROUTER, 5_000);
             String endpoint = router.getLastEndpoint();
 
             List<Integer> stuck = new ArrayList<>();
             for (int i = 0; i < CONNECTIONS; i++) {
-                ZMQ.Socket dealer = client.socket(SocketType.DEALER);
-                dealer.setLinger(0);
-                dealer.setReceiveTimeOut(5_000);
+                ZMQ.Socket dealer = Sockets.open(client, SocketType.DEALER, 5_000);
                 dealer.connect(endpoint);
                 dealer.send("hello " + i);
                 byte[] id = router.recv();
