@@ -17,6 +17,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
+import org.edgegateway.transport.TimerQueue;
+
 import zmq.Ctx;
 import zmq.ZError;
 
@@ -213,7 +215,7 @@ public final class Poller extends PollerBase implements Runnable
         while (!stopping.get()) {
             long timeout;
             try {
-                timeout = executeTimers();
+                timeout = withSlack(executeTimers());
             }
             catch (RuntimeException e) {
                 //  as for an I/O event: reported, and the loop goes on (with the timers still due)
@@ -390,6 +392,13 @@ public final class Poller extends PollerBase implements Runnable
                 attach(handle);
             }
         }
+    }
+
+    //  A wait for the next timer shorter than the slack is lengthened to it (see TimerQueue.SLACK_MILLIS);
+    //  0 (no timer: wait for I/O) stays 0.
+    private static long withSlack(long timeout)
+    {
+        return timeout > 0 && timeout < TimerQueue.SLACK_MILLIS ? TimerQueue.SLACK_MILLIS : timeout;
     }
 
     private int countEarlyReturn(int earlyReturns, long timeout, long startNanos)

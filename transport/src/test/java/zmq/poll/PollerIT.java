@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
@@ -18,8 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import org.edgegateway.transport.TimerQueue;
 
 import zmq.Ctx;
 
@@ -270,6 +275,57 @@ class PollerIT {
         assertThat(r.events.poll(WAIT_S, TimeUnit.SECONDS)).isEqualTo("timer:2:iothread-test");
         assertThat(r.events.poll(WAIT_S, TimeUnit.SECONDS)).isEqualTo("timer:1:iothread-test");
         assertThat(r.events.poll(200, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    static final Path THREAD_STATUS = Path.of("/proc/thread-self/status");
+
+    /** How often the calling thread has blocked so far (Linux): each wake-up of a poller adds one. */
+    static long voluntarySwitches() {
+        try {
+            for (String line : Files.readAllLines(THREAD_STATUS)) {
+                if (line.startsWith("voluntary_ctxt_switches:")) {
+                    return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no voluntary_ctxt_switches in " + THREAD_STATUS);
+    }
+
+    @Test
+    void timersDueWithinTheSlackOfEachOtherFireInOneWakeUp() throws Exception {
+        Assumptions.assumeTrue(Files.isReadable(THREAD_STATUS), "Linux /proc/thread-self");
+        int timers = 20;
+        // one a millisecond over twice the slack: JeroMQ's loop (and this one without the slack)
+        // wakes up for each; with it, they fire in about two wake-ups, none before it is due
+        List<long[]> fired = new CopyOnWriteArrayList<>();
+        CountDownLatch all = new CountDownLatch(timers);
+        long[] setAt = new long[1];
+        IPollEvents sink = new IPollEvents() {
+            @Override
+            public void timerEvent(int id) {
+                fired.add(new long[] {id, voluntarySwitches(), System.nanoTime()});
+                all.countDown();
+            }
+        };
+        commands.call(() -> {
+            setAt[0] = System.nanoTime();
+            for (int i = 1; i <= timers; i++) {
+                poller.addTimer(i * TimerQueue.SLACK_MILLIS * 2 / timers, sink, i);
+            }
+        });
+        assertThat(all.await(WAIT_S, TimeUnit.SECONDS)).as("every timer fired").isTrue();
+
+        long wakeUps = fired.stream().mapToLong(f -> f[1]).distinct().count();
+        assertThat(wakeUps).as("wake-ups for %d timers over %d ms", timers, 2 * TimerQueue.SLACK_MILLIS)
+                .isLessThanOrEqualTo(4);
+        for (long[] f : fired) {
+            long dueMillis = f[0] * TimerQueue.SLACK_MILLIS * 2 / timers;
+            // the poller's clock counts whole milliseconds: a timer may fire up to 1 ms before its time
+            assertThat(TimeUnit.NANOSECONDS.toMillis(f[2] - setAt[0])).as("timer %d not early", f[0])
+                    .isGreaterThanOrEqualTo(dueMillis - 1);
+        }
     }
 
     @Test
