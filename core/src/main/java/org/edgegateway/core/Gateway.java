@@ -4,14 +4,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.edgegateway.core.admin.AdminService;
-import org.edgegateway.core.admin.ConnectionView;
 import org.edgegateway.core.admission.AdmissionConfig;
 import org.edgegateway.core.admission.AdmissionControl;
 import org.edgegateway.core.admission.BanList;
@@ -57,6 +53,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final KeyStore store;
     private final ScheduledExecutorService housekeeping;
+    private final LastSeenFlush lastSeen;
     private final String boundEndpoint;
     private final String clientEndpoint;
     private final org.edgegateway.core.pubsub.PubSub pubsub;
@@ -68,7 +65,7 @@ public final class Gateway implements AutoCloseable {
 
     private Gateway(ZContext context, ZapHandler zap, Router router, Quarantiner quarantiner, AuditTrail audit,
                     GatewayAdmin admin, GatewayMetrics metrics, KeyStore store, ScheduledExecutorService housekeeping,
-                    String boundEndpoint, String clientEndpoint, org.edgegateway.core.pubsub.PubSub pubsub,
+                    LastSeenFlush lastSeen, String boundEndpoint, String clientEndpoint, org.edgegateway.core.pubsub.PubSub pubsub,
                     WorkerHub workers, Health health, org.edgegateway.core.enrol.EnrolService enrol,
                     String enrolEndpoint) {
         this.enrol = enrol;
@@ -85,6 +82,7 @@ public final class Gateway implements AutoCloseable {
         this.metrics = metrics;
         this.store = store;
         this.housekeeping = housekeeping;
+        this.lastSeen = lastSeen;
         this.boundEndpoint = boundEndpoint;
         this.clientEndpoint = clientEndpoint;
     }
@@ -232,12 +230,14 @@ public final class Gateway implements AutoCloseable {
                 return t;
             });
             long every = config.lastSeenFlush().toMillis();
-            housekeeping.scheduleWithFixedDelay(() -> flushLastSeen(store, live), every, every, TimeUnit.MILLISECONDS);
+            LastSeenFlush lastSeen = new LastSeenFlush();
+            housekeeping.scheduleWithFixedDelay(() -> lastSeen.flush(live.drainDeparted(), live.connections(),
+                    store.clients()::touchLastSeen), every, every, TimeUnit.MILLISECONDS);
             history.sampleOn(housekeeping);
             rates.sampleOn(housekeeping, live::activity);
             LOG.info("gateway: serving on {} with {} enrolled clients; server key {}", bound, keys.size(),
                     serverKeys.publicZ85());
-            return new Gateway(context, zap, router, quarantiner, audit, admin, metrics, store, housekeeping, bound,
+            return new Gateway(context, zap, router, quarantiner, audit, admin, metrics, store, housekeeping, lastSeen, bound,
                     clientEndpoint, pubsub, workers, health, enrol, enrolEndpoint);
         } catch (RuntimeException e) {
             if (workers != null) {
@@ -334,23 +334,6 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static void flushLastSeen(KeyStore store, Router router) {
-        Map<String, Instant> seen = new HashMap<>(router.drainDeparted());
-        for (ConnectionView c : router.connections()) {
-            if (c.lastMessageAt() != null) {
-                seen.merge(c.clientName(), c.lastMessageAt(), (a, b) -> a.isAfter(b) ? a : b);
-            }
-        }
-        if (seen.isEmpty()) {
-            return;
-        }
-        try {
-            store.clients().touchLastSeen(seen);
-        } catch (RuntimeException e) {
-            LOG.warn("gateway: cannot record last-seen times: {}", e.getMessage());
-        }
-    }
-
     /** The endpoint to give clients when none is configured: the bound one with a wildcard replaced by the host name. */
     public static String advertised(String bound) {
         if (!bound.contains("://0.0.0.0:") && !bound.contains("://*:") && !bound.contains("://[::]:")) {
@@ -443,8 +426,17 @@ public final class Gateway implements AutoCloseable {
         if (enrol != null) {
             enrol.close();
         }
-        housekeeping.shutdownNow();
-        flushLastSeen(store, router);
+        // no interrupt: a flush under way must not have the store's file channel closed under it
+        housekeeping.shutdown();
+        try {
+            if (!housekeeping.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("gateway: housekeeping did not finish within 10 s; last-seen times not written");
+            } else {
+                lastSeen.flush(router.drainDeparted(), router.connections(), store.clients()::touchLastSeen);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         zap.close();
         context.close();
         audit.close();
