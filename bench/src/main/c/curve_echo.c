@@ -406,9 +406,9 @@ int main(int argc, char **argv)
     set_int(router, ZMQ_LINGER, 0, "ZMQ_LINGER");
     set_int(router, ZMQ_SNDHWM, 10000, "ZMQ_SNDHWM");
     set_int(router, ZMQ_RCVHWM, 10000, "ZMQ_RCVHWM");
-    set_int(router, ZMQ_HEARTBEAT_IVL, 5000, "ZMQ_HEARTBEAT_IVL");
-    set_int(router, ZMQ_HEARTBEAT_TIMEOUT, 15000, "ZMQ_HEARTBEAT_TIMEOUT");
-    set_int(router, ZMQ_HEARTBEAT_TTL, 15000, "ZMQ_HEARTBEAT_TTL");
+    set_int(router, ZMQ_HEARTBEAT_IVL, 10000, "ZMQ_HEARTBEAT_IVL");
+    set_int(router, ZMQ_HEARTBEAT_TIMEOUT, 30000, "ZMQ_HEARTBEAT_TIMEOUT");
+    set_int(router, ZMQ_HEARTBEAT_TTL, 30000, "ZMQ_HEARTBEAT_TTL");
     set_int(router, ZMQ_HANDSHAKE_IVL, 10000, "ZMQ_HANDSHAKE_IVL");
     set_int(router, ZMQ_RCVTIMEO, 250, "ZMQ_RCVTIMEO");
     if (zmq_bind(router, endpoint) != 0) {

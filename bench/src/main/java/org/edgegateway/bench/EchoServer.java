@@ -75,9 +75,9 @@ public final class EchoServer {
         router.setLinger(0);
         router.setSndHWM(10_000);
         router.setRcvHWM(10_000);
-        router.setHeartbeatIvl(5_000);
-        router.setHeartbeatTimeout(15_000);
-        router.setHeartbeatTtl(15_000);
+        router.setHeartbeatIvl(10_000);
+        router.setHeartbeatTimeout(30_000);
+        router.setHeartbeatTtl(30_000);
         router.setHandshakeIvl(10_000);
         router.setReceiveTimeOut(250);
         router.bind(endpoint);

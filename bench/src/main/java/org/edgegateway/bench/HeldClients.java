@@ -62,25 +62,36 @@ final class HeldClients {
         }
     }
 
-    Server idle(Server gateway, int count) throws Exception {
-        report.line("## 3. Idle authenticated clients held by the gateway (stand-in)");
+    /** Past the servers' ZMTP heartbeat time-out (30 s), so that the connections must have survived idle. */
+    private static final Duration IDLE_SETTLE = Duration.ofSeconds(35);
+    /** Long enough to hold the periodic work of every kind (last-seen flushes are 30 s apart). */
+    private static final Duration IDLE_WINDOW = Duration.ofSeconds(60);
+
+    /**
+     * Block 3 on {@code server} (a gateway, or the libzmq echo as the reference): {@code count} clients
+     * answered once, then silent; the server's CPU over a window after they settled, its RSS (and, for
+     * a Java server, heap) per client, and whether every client still answers.
+     */
+    Server idle(Server server, int count) throws Exception {
+        boolean java = server.base() != null;
+        report.line("## 3. Idle authenticated clients held by " + server.name());
         report.line("");
         report.loadAverageBefore();
-        long pid = gateway.child().pid();
-        long heap0 = ProcStats.heapUsedAfterGcKib(pid);
+        long pid = server.child().pid();
+        long heap0 = java ? ProcStats.heapUsedAfterGcKib(pid) : 0;
         long rss0 = ProcStats.rssKib(pid);
         long t0 = System.currentTimeMillis();
-        List<Child> holders = hold(gateway, count, "idle");
+        List<Child> holders = hold(server, count, "idle");
         try {
             List<String> held = await(holders, "HELD", Duration.ofSeconds(400));
             long heldMs = System.currentTimeMillis() - t0;
             long ok = sumOk(held);
             report.progress("idle: " + ok + " of " + count + " answered once after " + heldMs + " ms");
-            Thread.sleep(20_000); // past the heartbeat time-out: the connections must survive idle
+            Thread.sleep(IDLE_SETTLE.toMillis());
             long cpu0 = ProcStats.cpuNanos(pid);
-            Thread.sleep(10_000);
+            Thread.sleep(IDLE_WINDOW.toMillis());
             long idleCpu = ProcStats.cpuNanos(pid) - cpu0;
-            long heap1 = ProcStats.heapUsedAfterGcKib(pid);
+            long heap1 = java ? ProcStats.heapUsedAfterGcKib(pid) : 0;
             long rss1 = ProcStats.rssKib(pid);
             long probeStart = System.currentTimeMillis();
             for (Child holder : holders) {
@@ -88,27 +99,31 @@ final class HeldClients {
             }
             List<String> probed = await(holders, "PROBED", Duration.ofSeconds(200));
             long alive = sumOk(probed);
+            long idleSeconds = IDLE_SETTLE.plus(IDLE_WINDOW).toSeconds();
             report.line(String.format(Locale.ROOT, "* clients opened: %,d (in %d processes of at most 2,500 DEALERs, "
                     + "SDK-like reconnect 100 ms to 10 s, handshake time limit 5 s); answered once: %,d after %.1f s",
                     count, holders.size(), ok, heldMs / 1000.0));
-            report.line(String.format(Locale.ROOT, "* still connected and answering after 30 s idle (past the 15 s "
-                    + "heartbeat time-out): %,d of %,d (one more message each, all answered within %s)", alive, count,
-                    probed.stream().map(l -> LoadRuns.parse(l).get("last_ms") + " ms").toList()));
-            report.line(String.format(Locale.ROOT, "* gateway heap after full GC: %,d KiB before, %,d KiB with the "
-                    + "clients: %.1f KiB per client", heap0, heap1, (heap1 - heap0) / (double) Math.max(1, ok)));
-            report.line(String.format(Locale.ROOT, "* gateway RSS: %,d KiB before, %,d KiB with the clients: %.1f KiB "
+            report.line(String.format(Locale.ROOT, "* still connected and answering after %d s idle (past the 30 s "
+                    + "heartbeat time-out): %,d of %,d (one more message each, all answered within %s)", idleSeconds,
+                    alive, count, probed.stream().map(l -> LoadRuns.parse(l).get("last_ms") + " ms").toList()));
+            if (java) {
+                report.line(String.format(Locale.ROOT, "* heap after full GC: %,d KiB before, %,d KiB with the "
+                        + "clients: %.1f KiB per client", heap0, heap1, (heap1 - heap0) / (double) Math.max(1, ok)));
+            }
+            report.line(String.format(Locale.ROOT, "* RSS: %,d KiB before, %,d KiB with the clients: %.1f KiB "
                     + "per client", rss0, rss1, (rss1 - rss0) / (double) Math.max(1, ok)));
-            report.line(String.format(Locale.ROOT, "* gateway CPU while they idle (10 s, heartbeats only): %.3f cores",
-                    idleCpu / 1e10));
+            report.line(String.format(Locale.ROOT, "* CPU while they idle (%d s window from %d s after they all "
+                    + "answered; heartbeats every 10 s): %.3f cores", IDLE_WINDOW.toSeconds(), IDLE_SETTLE.toSeconds(),
+                    idleCpu / 1e9 / IDLE_WINDOW.toSeconds()));
             finish(holders);
         } finally {
             release(holders);
         }
         report.write();
-        return gateway;
+        return server;
     }
 
-    /** Block 4b; returns the relaunched gateway. */
+    /** Block 4b on a gateway, or on the libzmq echo as the reference; returns the relaunched server. */
     Server storm(Server gateway, int count) throws Exception {
         report.line("## 4b. Reconnect storm: " + gateway.name() + ", " + String.format(Locale.ROOT, "%,d", count)
                 + " clients");
@@ -132,7 +147,7 @@ final class HeldClients {
             long back = sumOk(probed);
             long last = probed.stream().mapToLong(l -> LoadRuns.num(LoadRuns.parse(l), "last_ms")).max().orElse(-1);
             long cpu = ProcStats.cpuNanos(restarted.child().pid());
-            report.line(String.format(Locale.ROOT, "* gateway stopped (SIGTERM), relaunched: ready %.1f s after launch",
+            report.line(String.format(Locale.ROOT, "* server stopped (SIGTERM), relaunched: ready %.1f s after launch",
                     (ready - launch) / 1000.0));
             report.line(String.format(Locale.ROOT, "* back (a message answered on the restored connection): %,d of %,d; "
                     + "the last %.1f s after the launch (per holder process p50/p90/p99/last ms: %s)", back, count,
@@ -140,7 +155,7 @@ final class HeldClients {
                         Map<String, String> r = LoadRuns.parse(l);
                         return r.get("p50_ms") + "/" + r.get("p90_ms") + "/" + r.get("p99_ms") + "/" + r.get("last_ms");
                     }).toList()));
-            report.line(String.format(Locale.ROOT, "* new gateway process CPU from launch to all back: %.1f s", cpu / 1e9));
+            report.line(String.format(Locale.ROOT, "* new server process CPU from launch to all back: %.1f s", cpu / 1e9));
             finish(holders);
         } finally {
             release(holders);

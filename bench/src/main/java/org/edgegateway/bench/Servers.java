@@ -55,8 +55,11 @@ final class Servers {
         return new Server(name, c, "tcp://127.0.0.1:" + port, files.gatewayKey(), home, base, extraEnv);
     }
 
-    /** The same gateway again, on the same endpoint and home, after it was stopped. */
+    /** The same gateway (or libzmq echo) again, on the same endpoint (and home), after it was stopped. */
     Server restart(Server old) throws Exception {
+        if (old.base() == null) {
+            return cEcho(Integer.parseInt(old.endpoint().substring(old.endpoint().lastIndexOf(':') + 1)));
+        }
         Map<String, String> env = gatewayEnv(old.endpoint());
         env.putAll(old.env());
         Child c = children.start(old.name(), List.of(old.base().resolve("bin/edge-gateway").toString(), "--home",
@@ -94,7 +97,11 @@ final class Servers {
 
     /** The libzmq twin of the echo server: same server key, same allowed keys, same socket options. */
     Server cEcho() throws Exception {
-        int port = freePort();
+        return cEcho(freePort());
+    }
+
+    /** The libzmq echo on {@code port} (again, after it was stopped: block 4b's reference). */
+    Server cEcho(int port) throws Exception {
         Child c = children.start("c-echo", List.of(files.programs().echo().toString(), "tcp://127.0.0.1:" + port,
                 files.echoSecretFile().toString(), files.keysFile().toString()), Map.of());
         c.awaitLine("READY", Duration.ofSeconds(60));

@@ -165,6 +165,10 @@ public final class SideBySide {
         HeldClients held = new HeldClients(h);
         if (blocks.contains("3")) {
             gateway = held.idle(gateway, idle);
+            // the reference: the libzmq echo (same heartbeats) holding the same clients, the gateway idle meanwhile
+            Server reference = servers.cEcho();
+            held.idle(reference, idle);
+            servers.stopEach(reference);
         }
         if (blocks.contains("storm")) {
             if (gatewayJnacl == null) {
@@ -172,6 +176,9 @@ public final class SideBySide {
             }
             if (storm > 0) {
                 gateway = held.storm(gateway, storm);
+                // the reference: the libzmq echo restarted under the same clients (same cores, same holders)
+                Server reference = servers.cEcho();
+                servers.stopEach(held.storm(reference, storm));
             }
             if (stormJnacl > 0) {
                 gatewayJnacl = held.storm(gatewayJnacl, stormJnacl);

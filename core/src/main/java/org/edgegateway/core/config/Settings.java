@@ -26,9 +26,9 @@ public final class Settings {
     public static final Setting<Long> MAX_MESSAGE_SIZE = new Setting<>("gateway.max-message-size", "1MiB",
             "Largest payload accepted; larger ones get ERROR TOO_LARGE, far larger frames drop the connection",
             Settings::bytes);
-    public static final Setting<Duration> HEARTBEAT_INTERVAL = duration("gateway.heartbeat-interval", "5s",
+    public static final Setting<Duration> HEARTBEAT_INTERVAL = duration("gateway.heartbeat-interval", "10s",
             "ZMTP heartbeat interval towards clients");
-    public static final Setting<Duration> HEARTBEAT_TIMEOUT = duration("gateway.heartbeat-timeout", "15s",
+    public static final Setting<Duration> HEARTBEAT_TIMEOUT = duration("gateway.heartbeat-timeout", "30s",
             "A client silent for this long (no traffic, no heartbeat) is disconnected");
     public static final Setting<Duration> HANDSHAKE_TIMEOUT = duration("gateway.handshake-timeout", "10s",
             "A connection that has not completed its CURVE handshake in this time is dropped");
