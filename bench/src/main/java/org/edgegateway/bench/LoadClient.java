@@ -48,6 +48,8 @@ public final class LoadClient {
     private static final long HIGHEST_MICROS = 60_000_000L;
     private static final int HOLD_CHUNK = 100;
     private static final long RESEND_MILLIS = 15_000;
+    /** Pause between sweeps of a probe that found nothing: the resolution of its answer times. */
+    private static final long SWEEP_MILLIS = 50;
 
     private LoadClient() {
     }
@@ -378,7 +380,9 @@ public final class LoadClient {
             }
             pending = kept;
             if (!any) {
-                Thread.sleep(2);
+                // a sweep of thousands of sockets is not free: sweeping every 2 ms took more than a core
+                // across the holders during a storm, on the cores the server needs
+                Thread.sleep(SWEEP_MILLIS);
             }
         }
         long[] done = Arrays.stream(at).filter(v -> v >= 0).sorted().toArray();
