@@ -194,18 +194,32 @@ class CurveInteropTest {
             dealer.setLinger(0);
             dealer.setReceiveTimeOut(2_000);
             dealer.setHandshakeIvl(2000);
+            // nothing is sent: a multipart message half written into a pipe that the refusal tears
+            // down trips JeroMQ 0.6.0's assertion in LB.sendpipe (seen once in CI)
             assertThat(dealer.setCurveServerKey(ZMQ.Curve.z85Decode(ready[2]))).isTrue();
             assertThat(dealer.setCurvePublicKey(ZMQ.Curve.z85Decode(stranger.publicKey))).isTrue();
             assertThat(dealer.setCurveSecretKey(ZMQ.Curve.z85Decode(stranger.secretKey))).isTrue();
+            assertThat(dealer.monitor("inproc://refused-monitor", ZMQ.EVENT_ALL)).isTrue();
+            ZMQ.Socket monitor = ctx.createSocket(SocketType.PAIR);
+            monitor.setReceiveTimeOut(10_000);
+            monitor.connect("inproc://refused-monitor");
             dealer.connect(ready[1]);
-            ZMsg request = new ZMsg();
-            request.add("echo");
-            request.add(new byte[] {1});
-            request.add(sha256(new byte[] {1}));
-            request.send(dealer);
 
+            int outcome = 0;
+            while (outcome == 0) {
+                ZMQ.Event event = ZMQ.Event.recv(monitor);
+                assertThat(event).as("a monitor event within 10 s").isNotNull();
+                int e = event.getEvent();
+                if ((e & (zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_SUCCEEDED | zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_FAILED_AUTH
+                        | zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL
+                        | zmq.ZMQ.ZMQ_EVENT_DISCONNECTED)) != 0) {
+                    outcome = e;
+                }
+            }
+            assertThat(outcome).as("libzmq's ZAP refusal reaches the client as an authentication failure")
+                    .isEqualTo(zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
             assertThat(ZMsg.recvMsg(dealer)).as("no reply without enrolment").isNull();
-            assertThat(python.isAlive()).as("the server got no message: %s", Files.readString(log)).isTrue();
+            assertThat(python.isAlive()).as("the server is still up: %s", Files.readString(log)).isTrue();
         } finally {
             python.destroyForcibly();
         }
