@@ -4,8 +4,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.edgegateway.core.admin.AdminService;
 import org.edgegateway.core.admission.AdmissionConfig;
@@ -224,11 +224,14 @@ public final class Gateway implements AutoCloseable {
                     advertisedEnrol);
             quarantiner = new Quarantiner(quarantines, admin, keys, router::quarantineSettled, admission, metrics, clock);
             quarantiner.start();
-            ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            ScheduledThreadPoolExecutor housekeeping = new ScheduledThreadPoolExecutor(1, r -> {
                 Thread t = new Thread(r, "egw-housekeeping");
                 t.setDaemon(true);
                 return t;
             });
+            // shutdown() drops what is scheduled (the next metric sample too) and waits only for a task under way
+            housekeeping.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+            housekeeping.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
             long every = config.lastSeenFlush().toMillis();
             LastSeenFlush lastSeen = new LastSeenFlush();
             housekeeping.scheduleWithFixedDelay(() -> lastSeen.flush(live.drainDeparted(), live.connections(),
