@@ -35,10 +35,14 @@ final class WorkersBlock {
         Workspace.copyTree(files.gatewayHome(), home);
         String workers = "tcp://127.0.0.1:" + Servers.freePort();
         String credit = h.option("worker-in-flight", "16");
-        report.line("Worker credit (`workers.max-in-flight`): " + credit + " requests per worker.");
+        String batchedCredit = h.option("batched-worker-in-flight", "64");
+        report.line("Worker credit: " + credit + " requests per classic worker (`workers.max-in-flight`, the Python"
+                + " workers), " + batchedCredit + " per batched worker (`workers.batched-max-in-flight`, the Java"
+                + " worker).");
         report.line("");
         Server gw = h.servers().gateway("gw-workers", home, files.bundle(), Map.of("EGW_WORKERS_ENDPOINT", workers,
-                "EGW_WORKERS_TIMEOUT", "30s", "EGW_WORKERS_MAX_IN_FLIGHT", credit));
+                "EGW_WORKERS_TIMEOUT", "30s", "EGW_WORKERS_MAX_IN_FLIGHT", credit,
+                "EGW_WORKERS_BATCHED_MAX_IN_FLIGHT", batchedCredit));
         Path bundles = files.work().resolve("worker-bundles");
         for (String name : List.of("w-java", "w-py-1", "w-py-2", "w-py-3", "w-py-4")) {
             h.children().runUntilBundleWritten(List.of(files.bundle().resolve("bin/edge-gateway").toString(), "--home",

@@ -108,34 +108,31 @@ class BatchedWorkersTest {
         RawWorker raw = new RawWorker(fx.workerBundle("raw-1"), utf8("READY"), utf8("PACK"), utf8("batch"));
         assertThat(raw.ready()).containsExactly("READY", "PACK", "batch");
         ZMQ.Socket sensor = fx.sensor("sensor-1");
-        for (int i = 0; i < 40; i++) {
+        for (int i = 0; i < 100; i++) {
             send(sensor, "m" + i, "PACK", "p" + i);
         }
-        // The default credit is 16: that many reach the worker, the other 24 wait at the gateway.
-        List<WorkerBatch.Request> held = raw.requests(16);
-        waitFor(() -> gateway.metrics().messagesIn() == 40, "the gateway read all 40");
-        waitFor(() -> fx.inFlight("raw-1") == 16, "16 in flight");
+        // A batched worker's default credit is 64 (workers.batched-max-in-flight): that many reach the
+        // worker, the other 36 wait at the gateway.
+        List<WorkerBatch.Request> held = raw.requests(64);
+        waitFor(() -> gateway.metrics().messagesIn() == 100, "the gateway read all 100");
+        waitFor(() -> fx.inFlight("raw-1") == 64, "64 in flight");
         // A frame holds a quarter of the credit at most, so that several are in flight.
-        assertThat(raw.frameSizes).allSatisfy(n -> assertThat(n).isBetween(1, 4));
+        assertThat(raw.frameSizes).allSatisfy(n -> assertThat(n).isBetween(1, 16));
 
-        // One frame of 16 replies gives 16 credits back in one turn: the next 16 requests leave in
-        // four full frames of four.
+        // One frame of 64 replies gives 64 credits back in one turn: the 36 waiting leave in full
+        // frames of 16 and the rest.
         raw.reply(held, r -> "ok " + new String(r.payload(), StandardCharsets.UTF_8));
         int framesBefore = raw.frameSizes.size();
-        List<WorkerBatch.Request> next = raw.requests(16);
-        assertThat(raw.frameSizes.subList(framesBefore, raw.frameSizes.size())).containsExactly(4, 4, 4, 4);
-        raw.reply(next, r -> "ok " + new String(r.payload(), StandardCharsets.UTF_8));
-        framesBefore = raw.frameSizes.size();
-        List<WorkerBatch.Request> last = raw.requests(8);
-        assertThat(raw.frameSizes.subList(framesBefore, raw.frameSizes.size())).containsExactly(4, 4);
+        List<WorkerBatch.Request> last = raw.requests(36);
+        assertThat(raw.frameSizes.subList(framesBefore, raw.frameSizes.size())).containsExactly(16, 16, 4);
         raw.reply(last, r -> "ok " + new String(r.payload(), StandardCharsets.UTF_8));
 
-        Map<String, String> answers = answers(sensor, 40);
-        for (int i = 0; i < 40; i++) {
+        Map<String, String> answers = answers(sensor, 100);
+        for (int i = 0; i < 100; i++) {
             assertThat(answers).containsEntry("m" + i, "ACK | ok p" + i);
         }
-        assertThat(workerStats.get("raw-1").batchedRequests()).isEqualTo(40);
-        assertThat(workerStats.get("raw-1").batches()).isEqualTo((long) raw.frameSizes.size()).isLessThan(40L);
+        assertThat(workerStats.get("raw-1").batchedRequests()).isEqualTo(100);
+        assertThat(workerStats.get("raw-1").batches()).isEqualTo((long) raw.frameSizes.size()).isLessThan(100L);
         assertThat(workerStats.get("raw-1").badFrames()).isZero();
     }
 

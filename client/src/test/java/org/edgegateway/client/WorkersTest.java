@@ -216,6 +216,29 @@ class WorkersTest {
     }
 
     @Test
+    void aWorkerFrameLargerThanTheLimitClosesThatWorkerAndNoOther() throws Exception {
+        javaWorker(fx.workerBundle("upper-1"), "UPPER");
+        Path b = fx.workerBundle("bloated");
+        ClientBundle wb = ClientBundle.load(b, "bloated");
+        ZMQ.Socket bloated = fx.dealer(new CurveKeyPair(wb.publicKey(), wb.secretKey()), gateway.workers().boundEndpoint());
+        bloated.sendMore("READY");
+        bloated.send("BIG");
+        waitFor(() -> fx.connected("bloated") == 1, "the raw worker announced itself");
+
+        // gateway.max-message-size is 1 MiB by default: a worker frame may be 2 MiB and 4 KiB, no more.
+        bloated.sendMore("REPLY");
+        bloated.sendMore(new byte[8]);
+        bloated.sendMore("ACK");
+        bloated.send(new byte[3 << 20]);
+        // It keeps its heartbeats going (500 ms here), so only the frame can cut it.
+        waitFor(() -> bloated.send("HEARTBEAT", ZMQ.DONTWAIT) && fx.connected("bloated") == 0,
+                "the worker that sent a 3 MiB frame is cut");
+        ZMQ.Socket sensor = fx.sensor("sensor-1");
+        assertThat(ask(sensor, "UPPER", "still here".getBytes(StandardCharsets.UTF_8))).isEqualTo("ACK | STILL HERE");
+        assertThat(fx.connected("upper-1")).isEqualTo(1);
+    }
+
+    @Test
     void aShellCommandIsAWorkerThroughTheClientCli() throws Exception {
         Path b = fx.workerBundle("shell-1");
         Path script = Files.writeString(dir.resolve("refuse.sh"),

@@ -140,7 +140,7 @@ public final class Gateway implements AutoCloseable {
             HandlerLookup served = handlers;
             if (workerConfig != null) {
                 workers = new WorkerHub(context, serverKeys, workerConfig, store.workers().list(),
-                        type -> handlers.route(type) != null, clock);
+                        type -> handlers.route(type) != null, config.maxMessageSize(), clock);
                 served = HandlerLookup.union(handlers, workers);
             }
             AuditTrail trail = new AuditTrail(store, clock, Duration.ofMinutes(1), 10_000);

@@ -66,11 +66,6 @@ final class ConnectedWorker {
         return outgoing != null;
     }
 
-    /** Whether it may take one more request. */
-    boolean hasCredit(int maxInFlight) {
-        return inFlight.size() < maxInFlight;
-    }
-
     /** Anything came from it at {@code now} ({@link System#nanoTime()}), read from {@code at}. */
     void heard(long now, Instant at) {
         lastHeard = now;

@@ -11,13 +11,14 @@ import org.edgegateway.core.config.Settings;
  *
  * @param endpoint          the workers' CURVE ROUTER, {@code tcp://host:port}
  * @param heartbeatInterval HEARTBEAT both ways this often; three missed and the other side is dead
- * @param maxInFlight       requests one worker holds at once (its credit)
+ * @param maxInFlight       requests one classic worker holds at once (its credit)
+ * @param batchedMaxInFlight requests one batched worker holds at once: its frames hold a quarter of it
  * @param queueBytes        payload bytes of one type's requests waiting or running; more get BUSY
  * @param timeout           time limit of a request, from the message's arrival
  * @param allowPluginTypes  whether a worker may serve a type a plugin serves (the plugin keeps it)
  */
-public record WorkerConfig(String endpoint, Duration heartbeatInterval, int maxInFlight, long queueBytes,
-                           Duration timeout, boolean allowPluginTypes) {
+public record WorkerConfig(String endpoint, Duration heartbeatInterval, int maxInFlight, int batchedMaxInFlight,
+                           long queueBytes, Duration timeout, boolean allowPluginTypes) {
 
     public static final Setting<Boolean> ENABLED = Settings.bool("workers.enabled", "true",
             "Serve message types with external workers that connect over CURVE to workers.endpoint");
@@ -26,7 +27,9 @@ public record WorkerConfig(String endpoint, Duration heartbeatInterval, int maxI
     public static final Setting<Duration> HEARTBEAT = Settings.duration("workers.heartbeat-interval", "2500ms",
             "HEARTBEAT to and from each worker this often; three missed and the worker is dead");
     public static final Setting<Integer> MAX_IN_FLIGHT = Settings.integer("workers.max-in-flight", "16", 1, 100_000,
-            "Requests one worker holds at once");
+            "Requests one worker holds at once (a batched worker: workers.batched-max-in-flight)");
+    public static final Setting<Integer> BATCHED_MAX_IN_FLIGHT = Settings.integer("workers.batched-max-in-flight", "64",
+            1, 100_000, "Requests one batched worker holds at once; its BATCH frames hold a quarter of it each");
     public static final Setting<Long> QUEUE_BYTES = new Setting<>("workers.queue-bytes", "16MiB",
             "Payload bytes of one type's requests waiting for or inside workers; more get ERROR BUSY", Settings::bytes);
     public static final Setting<Duration> TIMEOUT = Settings.duration("workers.timeout", "2s",
@@ -35,8 +38,8 @@ public record WorkerConfig(String endpoint, Duration heartbeatInterval, int maxI
             "Let a worker announce a type a plugin serves (the plugin keeps serving it while it runs)");
 
     /** The keys of the worker backend, for the composition root to add to the known settings. */
-    public static final List<Setting<?>> SETTINGS = List.of(ENABLED, ENDPOINT, HEARTBEAT, MAX_IN_FLIGHT, QUEUE_BYTES,
-            TIMEOUT, ALLOW_PLUGIN_TYPES);
+    public static final List<Setting<?>> SETTINGS = List.of(ENABLED, ENDPOINT, HEARTBEAT, MAX_IN_FLIGHT,
+            BATCHED_MAX_IN_FLIGHT, QUEUE_BYTES, TIMEOUT, ALLOW_PLUGIN_TYPES);
 
     public WorkerConfig {
         if (endpoint == null || !endpoint.startsWith("tcp://") || endpoint.lastIndexOf(':') <= 5) {
@@ -51,26 +54,31 @@ public record WorkerConfig(String endpoint, Duration heartbeatInterval, int maxI
         if (maxInFlight < 1) {
             throw new ConfigException(MAX_IN_FLIGHT.key(), MAX_IN_FLIGHT.key() + " < 1: " + maxInFlight);
         }
+        if (batchedMaxInFlight < 1) {
+            throw new ConfigException(BATCHED_MAX_IN_FLIGHT.key(),
+                    BATCHED_MAX_IN_FLIGHT.key() + " < 1: " + batchedMaxInFlight);
+        }
         if (queueBytes < 1) {
             throw new ConfigException(QUEUE_BYTES.key(), QUEUE_BYTES.key() + " < 1: " + queueBytes);
         }
     }
 
     public static WorkerConfig from(Settings s) {
-        return new WorkerConfig(s.get(ENDPOINT), s.get(HEARTBEAT), s.get(MAX_IN_FLIGHT), s.get(QUEUE_BYTES),
+        return new WorkerConfig(s.get(ENDPOINT), s.get(HEARTBEAT), s.get(MAX_IN_FLIGHT),
+                s.get(BATCHED_MAX_IN_FLIGHT), s.get(QUEUE_BYTES),
                 s.get(TIMEOUT), s.get(ALLOW_PLUGIN_TYPES));
     }
 
     /** The defaults, bound to {@code endpoint}. */
     public static WorkerConfig defaults(String endpoint) {
-        return new WorkerConfig(endpoint, Duration.ofMillis(2500), 16, 16L << 20, Duration.ofSeconds(2), false);
+        return new WorkerConfig(endpoint, Duration.ofMillis(2500), 16, 64, 16L << 20, Duration.ofSeconds(2), false);
     }
 
     public WorkerConfig withHeartbeat(Duration interval) {
-        return new WorkerConfig(endpoint, interval, maxInFlight, queueBytes, timeout, allowPluginTypes);
+        return new WorkerConfig(endpoint, interval, maxInFlight, batchedMaxInFlight, queueBytes, timeout, allowPluginTypes);
     }
 
     public WorkerConfig withTimeout(Duration t) {
-        return new WorkerConfig(endpoint, heartbeatInterval, maxInFlight, queueBytes, t, allowPluginTypes);
+        return new WorkerConfig(endpoint, heartbeatInterval, maxInFlight, batchedMaxInFlight, queueBytes, t, allowPluginTypes);
     }
 }

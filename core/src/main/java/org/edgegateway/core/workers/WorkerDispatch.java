@@ -26,7 +26,9 @@ import org.edgegateway.protocol.WorkerBatch;
  * so what one router turn dispatched shares a frame, and nothing waits for the router to park), or
  * earlier when the frame holds a quarter of the worker's credit ({@link #batchLimit(int)}) or the next
  * request would take it past {@link WorkerBatch#MAX_FRAME_BYTES}. A
- * request counts against the worker's credit from the moment it is packed.
+ * request counts against the worker's credit from the moment it is packed. The credit of a classic
+ * worker and that of a batched one are set apart ({@code workers.max-in-flight}, {@code
+ * workers.batched-max-in-flight}): a batched worker's credit also sets how large its frames get.
  */
 final class WorkerDispatch {
 
@@ -47,6 +49,7 @@ final class WorkerDispatch {
     }
 
     private final int maxInFlight;
+    private final int batchedMaxInFlight;
     private final int batchLimit;
     private final WorkerStatsBook stats;
     private final Link link;
@@ -55,12 +58,17 @@ final class WorkerDispatch {
     private final ArrayDeque<ConnectedWorker> unflushed = new ArrayDeque<>();
     private long requestIds;
 
-    WorkerDispatch(int maxInFlight, WorkerStatsBook stats, Link link) {
-        this(maxInFlight, batchLimit(maxInFlight), stats, link);
+    /**
+     * @param maxInFlight        requests a classic worker holds at once
+     * @param batchedMaxInFlight requests a batched worker holds at once; a quarter of it per frame
+     */
+    WorkerDispatch(int maxInFlight, int batchedMaxInFlight, WorkerStatsBook stats, Link link) {
+        this(maxInFlight, batchedMaxInFlight, batchLimit(batchedMaxInFlight), stats, link);
     }
 
-    WorkerDispatch(int maxInFlight, int batchLimit, WorkerStatsBook stats, Link link) {
+    WorkerDispatch(int maxInFlight, int batchedMaxInFlight, int batchLimit, WorkerStatsBook stats, Link link) {
         this.maxInFlight = maxInFlight;
+        this.batchedMaxInFlight = batchedMaxInFlight;
         this.batchLimit = batchLimit;
         this.stats = stats;
         this.link = link;
@@ -177,7 +185,7 @@ final class WorkerDispatch {
         }
         for (String type : w.types) {
             TypeQueue q = types.get(type);
-            if (q != null && !q.ready.contains(w) && w.hasCredit(maxInFlight)) {
+            if (q != null && !q.ready.contains(w) && hasCredit(w)) {
                 q.ready.addLast(w);
             }
             drain(q);
@@ -245,7 +253,7 @@ final class WorkerDispatch {
      */
     private boolean sendTo(TypeQueue q, RemoteCall call) {
         ConnectedWorker w;
-        while ((w = q.ready.peekFirst()) != null && !w.hasCredit(maxInFlight)) {
+        while ((w = q.ready.peekFirst()) != null && !hasCredit(w)) {
             q.ready.pollFirst();
         }
         if (w == null) {
@@ -266,10 +274,15 @@ final class WorkerDispatch {
         w.stats.send();
         type.send();
         q.ready.pollFirst();
-        if (w.hasCredit(maxInFlight)) {
+        if (hasCredit(w)) {
             q.ready.addLast(w);
         }
         return true;
+    }
+
+    /** Whether {@code w} may take one more request: its credit is that of its mode. */
+    private boolean hasCredit(ConnectedWorker w) {
+        return w.inFlight.size() < (w.batched() ? batchedMaxInFlight : maxInFlight);
     }
 
     /**

@@ -23,6 +23,7 @@ import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.WorkerRecord;
 import org.edgegateway.protocol.Frames;
 import org.edgegateway.protocol.TypeNames;
+import org.edgegateway.protocol.WorkerBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.ZContext;
@@ -39,8 +40,8 @@ import zmq.io.Metadata;
  * <p>Each type a worker serves has a remote {@link Lane} of its own (per-type isolation: bounds,
  * deadlines and breaker as for a plugin), published through {@link HandlerLookup} while at least one
  * worker serves it. A call goes to the least recently used ready worker of its type with credit left
- * ({@code workers.max-in-flight}); none has credit: it waits (its lane's bytes bound the wait). A
- * worker that dies (three heartbeats missed), disconnects or is revoked hands its requests still
+ * ({@code workers.max-in-flight}; a batched one: {@code workers.batched-max-in-flight}); none has
+ * credit: it waits (its lane's bytes bound the wait). A worker that dies (three heartbeats missed), disconnects or is revoked hands its requests still
  * unanswered to another worker of the type, or back to the wait. The router's deadline and one
  * compare-and-set per call decide between a worker's reply and the time limit, so a late reply of a
  * dead worker is dropped and a client never gets two answers.
@@ -75,6 +76,7 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
     private final ZContext context;
     private final CurveKeyPair serverKeys;
     private final WorkerConfig config;
+    private final long maxFrameBytes;
     private final WorkerKeySet enrolled = new WorkerKeySet();
     private final Predicate<String> servedElsewhere;
     private final Clock clock;
@@ -101,17 +103,20 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
      * @param enrolledKeys    the enrolled worker keys (revoked ones are ignored); see {@link #enrolled(List)}
      * @param servedElsewhere whether a type is already served by a plugin (then a worker cannot have it
      *                        unless {@link WorkerConfig#allowPluginTypes()})
+     * @param maxMessageSize  the largest payload a client may send ({@code gateway.max-message-size}): a
+     *                        worker's frames may be as large as that or a BATCH frame, not larger
      */
     public WorkerHub(ZContext context, CurveKeyPair serverKeys, WorkerConfig config, List<WorkerRecord> enrolledKeys,
-                     Predicate<String> servedElsewhere, Clock clock) {
+                     Predicate<String> servedElsewhere, long maxMessageSize, Clock clock) {
         this.context = context;
         this.serverKeys = serverKeys;
         this.config = config;
+        this.maxFrameBytes = maxFrameBytes(maxMessageSize);
         enrolled(enrolledKeys);
         this.servedElsewhere = servedElsewhere;
         this.clock = clock;
         this.routes = new WorkerRoutes(config, this::dispatch);
-        this.dispatch = new WorkerDispatch(config.maxInFlight(), stats, new WorkerDispatch.Link() {
+        this.dispatch = new WorkerDispatch(config.maxInFlight(), config.batchedMaxInFlight(), stats, new WorkerDispatch.Link() {
             @Override
             public boolean send(ConnectedWorker w, byte[][] frames) {
                 return WorkerHub.this.send(w.routingId, frames);
@@ -126,11 +131,21 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
     }
 
     /**
+     * The largest frame a worker may send: a BATCH frame of replies ({@link WorkerBatch#MAX_FRAME_BYTES}),
+     * or one reply whose detail is as large as the sensors' own limit on a message, with room for its
+     * framing. A larger frame is a protocol error: JeroMQ closes the worker's connection.
+     */
+    static long maxFrameBytes(long maxMessageSize) {
+        return Math.min(Integer.MAX_VALUE, Math.max(WorkerBatch.MAX_FRAME_BYTES, 2 * maxMessageSize) + 4096);
+    }
+
+    /**
      * Binds the workers' ROUTER (the ZAP handler must be bound already); then hand the hub to the
      * router ({@link org.edgegateway.core.router.Router#attach}), whose loop serves it from then on.
      */
     public String start() {
-        socket = new WorkerSocket(context, serverKeys, config.endpoint(), DOMAIN, peer -> later(() -> gone(peer)));
+        socket = new WorkerSocket(context, serverKeys, config.endpoint(), DOMAIN, maxFrameBytes,
+                peer -> later(() -> gone(peer)));
         boundEndpoint = socket.boundEndpoint();
         LOG.info("workers: listening on {}", boundEndpoint);
         return boundEndpoint;

@@ -50,10 +50,12 @@ final class WorkerSocket {
     /**
      * Binds the ROUTER (the ZAP handler must be bound already).
      *
-     * @param gone told, on JeroMQ's I/O thread, the peer address of each connection that closed; must
-     *             not block
+     * @param maxFrameBytes the largest frame a worker may send: a larger one closes its connection
+     * @param gone          told, on JeroMQ's I/O thread, the peer address of each connection that closed;
+     *                      must not block
      */
-    WorkerSocket(ZContext context, CurveKeyPair serverKeys, String endpoint, String domain, Consumer<String> gone) {
+    WorkerSocket(ZContext context, CurveKeyPair serverKeys, String endpoint, String domain, long maxFrameBytes,
+                 Consumer<String> gone) {
         this.gone = gone;
         socket = context.createSocket(SocketType.ROUTER);
         try {
@@ -64,6 +66,7 @@ final class WorkerSocket {
             socket.setLinger(0);
             socket.setSndHWM(100_000);
             socket.setRcvHWM(100_000);
+            socket.setMaxMsgSize(maxFrameBytes);
             socket.setHandshakeIvl(10_000);
             socket.setEventHook(this::onSocketEvent, ZMQ.EVENT_ACCEPTED | ZMQ.EVENT_DISCONNECTED);
             socket.bind(endpoint);

@@ -32,7 +32,7 @@ class WorkerDispatchTest {
 
     /** A dispatch whose batched workers get at most {@code batchLimit} requests per frame. */
     private WorkerDispatch dispatch(int maxInFlight, int batchLimit) {
-        dispatch = new WorkerDispatch(maxInFlight, batchLimit, stats, new WorkerDispatch.Link() {
+        dispatch = new WorkerDispatch(maxInFlight, maxInFlight, batchLimit, stats, new WorkerDispatch.Link() {
             @Override
             public boolean send(ConnectedWorker w, byte[][] frames) {
                 if (unreachable.contains(w.name)) {
@@ -192,6 +192,32 @@ class WorkerDispatchTest {
         assertThat(a.inFlight).hasSize(5);
         assertThat(stats.worker("a").batches()).isEqualTo(3);
         assertThat(stats.worker("a").batchedRequests()).isEqualTo(5);
+    }
+
+    @Test
+    void aBatchedWorkerHoldsItsOwnCreditAndAClassicOneTheClassicCredit() {
+        dispatch = new WorkerDispatch(2, 8, stats, new WorkerDispatch.Link() {
+            @Override
+            public boolean send(ConnectedWorker w, byte[][] frames) {
+                sent.add(w.name);
+                return true;
+            }
+
+            @Override
+            public void unreachable(ConnectedWorker w) {
+                dispatch.withdraw(w);
+            }
+        });
+        ConnectedWorker classic = worker("c", "T");
+        ConnectedWorker packed = batched("p", "T");
+        for (int i = 0; i < 20; i++) {
+            dispatch.place(call(Integer.toString(i)));
+        }
+        assertThat(classic.inFlight).as("workers.max-in-flight").hasSize(2);
+        assertThat(packed.inFlight).as("workers.batched-max-in-flight").hasSize(8);
+        dispatch.flush();
+        assertThat(sent).as("2 REQUESTs, then frames of a quarter of the batched credit")
+                .containsExactlyInAnyOrder("c", "c", "p", "p", "p", "p");
     }
 
     @Test
