@@ -94,7 +94,7 @@ public final class SideBySide {
                         + " [--bench-jar JAR] [--jnacl JAR] [--python /usr/bin/python3] [--node central_node.py]"
                         + " [--c-src bench/src/main/c] [--client c|jeromq] [--client-threads 1]"
                         + " [--loads 1x1,1x100,16x1,16x100] [--isolation-timeout 5000] [--isolation-env EGW_K=V,...]"
-                        + " [--worker-in-flight 16] [--batched-worker-in-flight 64] [--worker-work 2000] [--python-worker workers/examples/python/worker.py]");
+                        + " [--worker-in-flight 16] [--batched-worker-in-flight 128] [--worker-work 2000] [--python-worker workers/examples/python/worker.py]");
                 System.exit(2);
             }
             opt.put(args[i].substring(2), args[++i]);

@@ -35,7 +35,7 @@ final class WorkersBlock {
         Workspace.copyTree(files.gatewayHome(), home);
         String workers = "tcp://127.0.0.1:" + Servers.freePort();
         String credit = h.option("worker-in-flight", "16");
-        String batchedCredit = h.option("batched-worker-in-flight", "64");
+        String batchedCredit = h.option("batched-worker-in-flight", "128");
         report.line("Worker credit: " + credit + " requests per classic worker (`workers.max-in-flight`, the Python"
                 + " workers), " + batchedCredit + " per batched worker (`workers.batched-max-in-flight`, the Java"
                 + " worker).");

@@ -108,31 +108,31 @@ class BatchedWorkersTest {
         RawWorker raw = new RawWorker(fx.workerBundle("raw-1"), utf8("READY"), utf8("PACK"), utf8("batch"));
         assertThat(raw.ready()).containsExactly("READY", "PACK", "batch");
         ZMQ.Socket sensor = fx.sensor("sensor-1");
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < 200; i++) {
             send(sensor, "m" + i, "PACK", "p" + i);
         }
-        // A batched worker's default credit is 64 (workers.batched-max-in-flight): that many reach the
-        // worker, the other 36 wait at the gateway.
-        List<WorkerBatch.Request> held = raw.requests(64);
-        waitFor(() -> gateway.metrics().messagesIn() == 100, "the gateway read all 100");
-        waitFor(() -> fx.inFlight("raw-1") == 64, "64 in flight");
-        // A frame holds a quarter of the credit at most, so that several are in flight.
-        assertThat(raw.frameSizes).allSatisfy(n -> assertThat(n).isBetween(1, 16));
-
-        // One frame of 64 replies gives 64 credits back in one turn: the 36 waiting leave in full
-        // frames of 16 and the rest.
+        // A batched worker's window starts at the classic credit (16) and grows by one per request
+        // answered fast, up to workers.batched-max-in-flight (128): 16, 32, 64, then the last 88.
+        List<WorkerBatch.Request> held = raw.requests(16);
+        waitFor(() -> gateway.metrics().messagesIn() == 200, "the gateway read all 200");
+        waitFor(() -> fx.inFlight("raw-1") == 16, "16 in flight");
+        for (int window : new int[] {32, 64, 88}) {
+            raw.reply(held, r -> "ok " + new String(r.payload(), StandardCharsets.UTF_8));
+            held = raw.requests(window);
+            int w = window;
+            waitFor(() -> fx.inFlight("raw-1") == w, w + " in flight");
+        }
         raw.reply(held, r -> "ok " + new String(r.payload(), StandardCharsets.UTF_8));
-        int framesBefore = raw.frameSizes.size();
-        List<WorkerBatch.Request> last = raw.requests(36);
-        assertThat(raw.frameSizes.subList(framesBefore, raw.frameSizes.size())).containsExactly(16, 16, 4);
-        raw.reply(last, r -> "ok " + new String(r.payload(), StandardCharsets.UTF_8));
+        // A frame holds a quarter of the largest window at most, so that several are in flight.
+        assertThat(raw.frameSizes).allSatisfy(n -> assertThat(n).isBetween(1, 32));
+        assertThat(raw.frameSizes).contains(32);
 
-        Map<String, String> answers = answers(sensor, 100);
-        for (int i = 0; i < 100; i++) {
+        Map<String, String> answers = answers(sensor, 200);
+        for (int i = 0; i < 200; i++) {
             assertThat(answers).containsEntry("m" + i, "ACK | ok p" + i);
         }
-        assertThat(workerStats.get("raw-1").batchedRequests()).isEqualTo(100);
-        assertThat(workerStats.get("raw-1").batches()).isEqualTo((long) raw.frameSizes.size()).isLessThan(100L);
+        assertThat(workerStats.get("raw-1").batchedRequests()).isEqualTo(200);
+        assertThat(workerStats.get("raw-1").batches()).isEqualTo((long) raw.frameSizes.size()).isLessThan(200L);
         assertThat(workerStats.get("raw-1").badFrames()).isZero();
     }
 

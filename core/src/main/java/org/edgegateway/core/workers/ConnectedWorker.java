@@ -32,6 +32,14 @@ final class ConnectedWorker {
     Instant lastHeardAt;
     long served;
     long failed;
+    /**
+     * How many requests a batched worker may hold now (its window): set by {@link WorkerDispatch},
+     * between 1 and {@code workers.batched-max-in-flight}; 0 until it serves a type.
+     */
+    int credit;
+    /** Whether its window was ever halved, and when last ({@link System#nanoTime()}): one halving per round trip. */
+    boolean creditCut;
+    long creditCutAt;
     /** Taken out of the dispatch (it went away): never given credit again. */
     boolean withdrawn;
     /** Malformed frames it sent, and when the last one was logged at WARN ({@link System#nanoTime()}). */
@@ -80,8 +88,11 @@ final class ConnectedWorker {
     /**
      * Gives back the credit of requests the router answered at their deadline and this worker never
      * did, once they are {@code graceNanos} past it: each counts as failed.
+     *
+     * @return how many were dropped
      */
-    void dropUnanswered(long now, long graceNanos) {
+    int dropUnanswered(long now, long graceNanos) {
+        int dropped = 0;
         for (Iterator<Pending> it = inFlight.values().iterator(); it.hasNext(); ) {
             Pending p = it.next();
             if (!p.call().pending() && now - p.call().deadline() > graceNanos) {
@@ -89,8 +100,10 @@ final class ConnectedWorker {
                 failed++;
                 stats.lost();
                 p.type().lost();
+                dropped++;
             }
         }
+        return dropped;
     }
 
     WorkerView view() {

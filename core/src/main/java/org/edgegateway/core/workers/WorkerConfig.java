@@ -12,7 +12,8 @@ import org.edgegateway.core.config.Settings;
  * @param endpoint          the workers' CURVE ROUTER, {@code tcp://host:port}
  * @param heartbeatInterval HEARTBEAT both ways this often; three missed and the other side is dead
  * @param maxInFlight       requests one classic worker holds at once (its credit)
- * @param batchedMaxInFlight requests one batched worker holds at once: its frames hold a quarter of it
+ * @param batchedMaxInFlight the largest window of a batched worker (requests it holds at once; the window adapts
+ *                          to how fast it answers); its frames hold a quarter of it
  * @param queueBytes        payload bytes of one type's requests waiting or running; more get BUSY
  * @param timeout           time limit of a request, from the message's arrival
  * @param allowPluginTypes  whether a worker may serve a type a plugin serves (the plugin keeps it)
@@ -28,8 +29,10 @@ public record WorkerConfig(String endpoint, Duration heartbeatInterval, int maxI
             "HEARTBEAT to and from each worker this often; three missed and the worker is dead");
     public static final Setting<Integer> MAX_IN_FLIGHT = Settings.integer("workers.max-in-flight", "16", 1, 100_000,
             "Requests one worker holds at once (a batched worker: workers.batched-max-in-flight)");
-    public static final Setting<Integer> BATCHED_MAX_IN_FLIGHT = Settings.integer("workers.batched-max-in-flight", "64",
-            1, 100_000, "Requests one batched worker holds at once; its BATCH frames hold a quarter of it each");
+    public static final Setting<Integer> BATCHED_MAX_IN_FLIGHT = Settings.integer("workers.batched-max-in-flight", "128",
+            1, 100_000, "Largest window of a batched worker: requests it holds at once, from workers.max-in-flight"
+                    + " up as long as it answers within a quarter of workers.timeout; its BATCH frames hold a"
+                    + " quarter of it each");
     public static final Setting<Long> QUEUE_BYTES = new Setting<>("workers.queue-bytes", "16MiB",
             "Payload bytes of one type's requests waiting for or inside workers; more get ERROR BUSY", Settings::bytes);
     public static final Setting<Duration> TIMEOUT = Settings.duration("workers.timeout", "2s",
@@ -71,7 +74,7 @@ public record WorkerConfig(String endpoint, Duration heartbeatInterval, int maxI
 
     /** The defaults, bound to {@code endpoint}. */
     public static WorkerConfig defaults(String endpoint) {
-        return new WorkerConfig(endpoint, Duration.ofMillis(2500), 16, 64, 16L << 20, Duration.ofSeconds(2), false);
+        return new WorkerConfig(endpoint, Duration.ofMillis(2500), 16, 128, 16L << 20, Duration.ofSeconds(2), false);
     }
 
     public WorkerConfig withHeartbeat(Duration interval) {

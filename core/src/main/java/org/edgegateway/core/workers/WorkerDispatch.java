@@ -26,9 +26,15 @@ import org.edgegateway.protocol.WorkerBatch;
  * so what one router turn dispatched shares a frame, and nothing waits for the router to park), or
  * earlier when the frame holds a quarter of the worker's credit ({@link #batchLimit(int)}) or the next
  * request would take it past {@link WorkerBatch#MAX_FRAME_BYTES}. A
- * request counts against the worker's credit from the moment it is packed. The credit of a classic
- * worker and that of a batched one are set apart ({@code workers.max-in-flight}, {@code
- * workers.batched-max-in-flight}): a batched worker's credit also sets how large its frames get.
+ * request counts against the worker's credit from the moment it is packed.
+ *
+ * <p>A classic worker's credit is {@code workers.max-in-flight}. A batched worker's is a window that
+ * adapts to how fast it answers, up to {@code workers.batched-max-in-flight}: it starts at the
+ * classic credit, grows by one for each request answered within a quarter of the time limit (so it
+ * doubles every round trip while the worker keeps up), and halves, at most once per round trip,
+ * when a request took longer or was never answered. A fast worker so gets large frames (the fewer
+ * frames per message, the less each message costs the gateway), and a slow one a queue that it
+ * drains well inside the time limit, instead of requests that time out while they wait in it.
  */
 final class WorkerDispatch {
 
@@ -51,6 +57,7 @@ final class WorkerDispatch {
     private final int maxInFlight;
     private final int batchedMaxInFlight;
     private final int batchLimit;
+    private final long slowNanos;
     private final WorkerStatsBook stats;
     private final Link link;
     private final Map<String, TypeQueue> types = new HashMap<>();
@@ -60,16 +67,20 @@ final class WorkerDispatch {
 
     /**
      * @param maxInFlight        requests a classic worker holds at once
-     * @param batchedMaxInFlight requests a batched worker holds at once; a quarter of it per frame
+     * @param batchedMaxInFlight the largest window of a batched worker; a quarter of it per frame
+     * @param timeoutNanos       the time limit of a request: a batched worker's window halves when a
+     *                           request takes more than a quarter of it
      */
-    WorkerDispatch(int maxInFlight, int batchedMaxInFlight, WorkerStatsBook stats, Link link) {
-        this(maxInFlight, batchedMaxInFlight, batchLimit(batchedMaxInFlight), stats, link);
+    WorkerDispatch(int maxInFlight, int batchedMaxInFlight, long timeoutNanos, WorkerStatsBook stats, Link link) {
+        this(maxInFlight, batchedMaxInFlight, batchLimit(batchedMaxInFlight), timeoutNanos, stats, link);
     }
 
-    WorkerDispatch(int maxInFlight, int batchedMaxInFlight, int batchLimit, WorkerStatsBook stats, Link link) {
+    WorkerDispatch(int maxInFlight, int batchedMaxInFlight, int batchLimit, long timeoutNanos, WorkerStatsBook stats,
+                   Link link) {
         this.maxInFlight = maxInFlight;
         this.batchedMaxInFlight = batchedMaxInFlight;
         this.batchLimit = batchLimit;
+        this.slowNanos = timeoutNanos / 4;
         this.stats = stats;
         this.link = link;
     }
@@ -87,6 +98,9 @@ final class WorkerDispatch {
 
     /** {@code w} serves {@code type} from now on, behind the workers of the type ready already. */
     void serve(ConnectedWorker w, String type) {
+        if (w.credit == 0) {
+            w.credit = w.batched() ? Math.min(maxInFlight, batchedMaxInFlight) : maxInFlight;
+        }
         TypeQueue q = types.computeIfAbsent(type, k -> new TypeQueue());
         q.serving++;
         q.ready.addLast(w);
@@ -130,11 +144,21 @@ final class WorkerDispatch {
      * (answered by the router and dropped, answered already, or never sent to it) is ignored: false.
      */
     boolean answered(ConnectedWorker w, long requestId, HandlerResult result) {
+        return answered(w, requestId, result, System.nanoTime());
+    }
+
+    /** {@link #answered(ConnectedWorker, long, HandlerResult)} at {@code now} ({@link System#nanoTime()}). */
+    boolean answered(ConnectedWorker w, long requestId, HandlerResult result, long now) {
         ConnectedWorker.Pending pending = w.inFlight.remove(requestId);
         if (pending == null) {
             return false;
         }
-        long took = System.nanoTime() - pending.sentAt();
+        long took = now - pending.sentAt();
+        if (took > slowNanos) {
+            slow(w, pending.sentAt(), now);
+        } else if (w.batched() && w.credit < batchedMaxInFlight) {
+            w.credit++;
+        }
         boolean ok = result.outcome() != HandlerResult.Outcome.HANDLER_FAILED;
         if (ok) {
             w.served++;
@@ -280,9 +304,22 @@ final class WorkerDispatch {
         return true;
     }
 
-    /** Whether {@code w} may take one more request: its credit is that of its mode. */
+    /**
+     * {@code w} took too long over a request sent at {@code sentAt}, or never answered one: a batched
+     * worker's window halves, unless it was halved after that request was sent (one halving per round
+     * trip, however many of the requests then in flight are late).
+     */
+    void slow(ConnectedWorker w, long sentAt, long now) {
+        if (w.batched() && (!w.creditCut || sentAt - w.creditCutAt > 0)) {
+            w.credit = Math.max(1, w.credit / 2);
+            w.creditCut = true;
+            w.creditCutAt = now;
+        }
+    }
+
+    /** Whether {@code w} may take one more request. */
     private boolean hasCredit(ConnectedWorker w) {
-        return w.inFlight.size() < (w.batched() ? batchedMaxInFlight : maxInFlight);
+        return w.inFlight.size() < w.credit;
     }
 
     /**

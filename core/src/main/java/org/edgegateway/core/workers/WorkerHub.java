@@ -40,7 +40,8 @@ import zmq.io.Metadata;
  * <p>Each type a worker serves has a remote {@link Lane} of its own (per-type isolation: bounds,
  * deadlines and breaker as for a plugin), published through {@link HandlerLookup} while at least one
  * worker serves it. A call goes to the least recently used ready worker of its type with credit left
- * ({@code workers.max-in-flight}; a batched one: {@code workers.batched-max-in-flight}); none has
+ * ({@code workers.max-in-flight}; a batched one: a window that adapts up to {@code
+ * workers.batched-max-in-flight}, see {@link WorkerDispatch}); none has
  * credit: it waits (its lane's bytes bound the wait). A worker that dies (three heartbeats missed), disconnects or is revoked hands its requests still
  * unanswered to another worker of the type, or back to the wait. The router's deadline and one
  * compare-and-set per call decide between a worker's reply and the time limit, so a late reply of a
@@ -116,7 +117,8 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
         this.servedElsewhere = servedElsewhere;
         this.clock = clock;
         this.routes = new WorkerRoutes(config, this::dispatch);
-        this.dispatch = new WorkerDispatch(config.maxInFlight(), config.batchedMaxInFlight(), stats, new WorkerDispatch.Link() {
+        this.dispatch = new WorkerDispatch(config.maxInFlight(), config.batchedMaxInFlight(),
+                config.timeout().toNanos(), stats, new WorkerDispatch.Link() {
             @Override
             public boolean send(ConnectedWorker w, byte[][] frames) {
                 return WorkerHub.this.send(w.routingId, frames);
@@ -428,7 +430,9 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
                 send(w.routingId, WorkerFrames.HEARTBEAT);
             }
             // Requests answered by the router at their deadline and never by the worker give their credit back.
-            w.dropUnanswered(now, interval);
+            if (w.dropUnanswered(now, interval) > 0) {
+                dispatch.slow(w, now - interval, now);
+            }
             dispatch.credit(w);
         }
         dispatch.dropAnswered();

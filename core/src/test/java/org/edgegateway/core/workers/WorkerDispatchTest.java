@@ -25,6 +25,8 @@ class WorkerDispatchTest {
     private final List<Long> sentIds = new ArrayList<>();
     private final Set<String> unreachable = new HashSet<>();
     private WorkerDispatch dispatch;
+    /** The requests' time limit: a batched worker's window halves past a quarter of it. */
+    private static final long TIMEOUT = 2_000_000_000L;
 
     private WorkerDispatch dispatch(int maxInFlight) {
         return dispatch(maxInFlight, maxInFlight);
@@ -32,7 +34,7 @@ class WorkerDispatchTest {
 
     /** A dispatch whose batched workers get at most {@code batchLimit} requests per frame. */
     private WorkerDispatch dispatch(int maxInFlight, int batchLimit) {
-        dispatch = new WorkerDispatch(maxInFlight, maxInFlight, batchLimit, stats, new WorkerDispatch.Link() {
+        dispatch = new WorkerDispatch(maxInFlight, maxInFlight, batchLimit, TIMEOUT, stats, new WorkerDispatch.Link() {
             @Override
             public boolean send(ConnectedWorker w, byte[][] frames) {
                 if (unreachable.contains(w.name)) {
@@ -195,8 +197,77 @@ class WorkerDispatchTest {
     }
 
     @Test
-    void aBatchedWorkerHoldsItsOwnCreditAndAClassicOneTheClassicCredit() {
-        dispatch = new WorkerDispatch(2, 8, stats, new WorkerDispatch.Link() {
+    void aBatchedWorkersWindowGrowsWhileItAnswersFastUpToItsMaximumAndAClassicOneKeepsTheClassicCredit() {
+        WorkerDispatch d = recordingDispatch(2, 8);
+        ConnectedWorker classic = worker("c", "T");
+        ConnectedWorker packed = batched("p", "T");
+        for (int i = 0; i < 40; i++) {
+            d.place(call(Integer.toString(i)));
+        }
+        d.flush();
+        assertThat(classic.inFlight).as("workers.max-in-flight").hasSize(2);
+        assertThat(packed.inFlight).as("a batched worker starts at the classic credit").hasSize(2);
+
+        // Each request answered fast widens the window by one: it doubles every round trip, to 8.
+        for (int round = 0; round < 4; round++) {
+            long now = System.nanoTime();
+            for (Long id : List.copyOf(packed.inFlight.keySet())) {
+                assertThat(d.answered(packed, id, HandlerResult.ack("ok"), now)).isTrue();
+            }
+            d.flush();
+        }
+        assertThat(packed.credit).isEqualTo(8);
+        assertThat(packed.inFlight).as("workers.batched-max-in-flight").hasSize(8);
+        assertThat(classic.inFlight).hasSize(2);
+    }
+
+    @Test
+    void aBatchedWorkersWindowHalvesOncePerRoundTripWhenItAnswersLate() {
+        long timeout = 4_000_000L;
+        WorkerDispatch d = recordingDispatch(8, 64, timeout);
+        ConnectedWorker packed = batched("p", "T");
+        packed.credit = 64;
+        for (int i = 0; i < 100; i++) {
+            d.place(call(Integer.toString(i)));
+        }
+        d.flush();
+        assertThat(packed.inFlight).hasSize(64);
+        // All 64 answered past a quarter of the time limit: one halving for the round trip, not 64.
+        long late = packed.inFlight.values().stream().mapToLong(ConnectedWorker.Pending::sentAt).max().orElseThrow()
+                + timeout / 4 + 1;
+        for (Long id : List.copyOf(packed.inFlight.keySet())) {
+            d.answered(packed, id, HandlerResult.ack("late"), late);
+        }
+        assertThat(packed.credit).isEqualTo(32);
+        d.flush();
+        assertThat(packed.inFlight).as("32 of the 36 waiting, within the halved window").hasSize(32);
+        while (System.nanoTime() - late <= 0) {
+            Thread.onSpinWait(); // what leaves from now on leaves after the halving
+        }
+        // One answered at once: the window widens by one and two more requests leave.
+        Long first = packed.inFlight.keySet().iterator().next();
+        d.answered(packed, first, HandlerResult.ack("fast"), packed.inFlight.get(first).sentAt());
+        d.flush();
+        assertThat(packed.credit).isEqualTo(33);
+        assertThat(packed.inFlight).hasSize(33);
+
+        // Late again: only the requests sent after the halving count, and halve it once more.
+        long later = System.nanoTime() + timeout;
+        for (Long id : List.copyOf(packed.inFlight.keySet())) {
+            d.answered(packed, id, HandlerResult.ack("late"), later);
+        }
+        d.flush();
+        assertThat(packed.credit).isEqualTo(16);
+        assertThat(packed.inFlight).as("the last two waiting").hasSize(2);
+    }
+
+    /** A dispatch whose classic workers hold {@code classic} requests and batched ones up to {@code batched}. */
+    private WorkerDispatch recordingDispatch(int classic, int batched) {
+        return recordingDispatch(classic, batched, TIMEOUT);
+    }
+
+    private WorkerDispatch recordingDispatch(int classic, int batched, long timeout) {
+        dispatch = new WorkerDispatch(classic, batched, timeout, stats, new WorkerDispatch.Link() {
             @Override
             public boolean send(ConnectedWorker w, byte[][] frames) {
                 sent.add(w.name);
@@ -208,16 +279,7 @@ class WorkerDispatchTest {
                 dispatch.withdraw(w);
             }
         });
-        ConnectedWorker classic = worker("c", "T");
-        ConnectedWorker packed = batched("p", "T");
-        for (int i = 0; i < 20; i++) {
-            dispatch.place(call(Integer.toString(i)));
-        }
-        assertThat(classic.inFlight).as("workers.max-in-flight").hasSize(2);
-        assertThat(packed.inFlight).as("workers.batched-max-in-flight").hasSize(8);
-        dispatch.flush();
-        assertThat(sent).as("2 REQUESTs, then frames of a quarter of the batched credit")
-                .containsExactlyInAnyOrder("c", "c", "p", "p", "p", "p");
+        return dispatch;
     }
 
     @Test
