@@ -59,7 +59,8 @@ final class IsolationBlock {
         report.line("A gateway of its own (`gw-isolation`: `EGW_PLUGINS_ALLOW_UNSIGNED=true`, the shipped `plugins.*` "
                 + "limits) with four unsigned plugins in its home's `plugins/`: SLOW (sleeps 200 ms, then ACK), HANG "
                 + "(never returns, ignores interruption), THROW (always throws), HOG (allocates 1 MiB blocks and keeps "
-                + "them, without end). A: 16 clients x 100 in flight of STRING 64 B alone. B: the same, plus 4 clients "
+                + "them, without end). First " + h.option("prime", "20") + " s of STRING, 16 x 100, not measured (`--prime`). "
+                + "A: 16 clients x 100 in flight of STRING 64 B alone. B: the same, plus 4 clients "
                 + "x 1 in flight of each bad type (64 B), one load-client process per type, sending from the start of "
                 + "the measured window to its end, each client at most " + (1000 / BAD_INTERVAL_MS) + " messages a "
                 + "second (`-i " + BAD_INTERVAL_MS + "`: sensors, not flooders; once a plugin is failed its clients get "
@@ -94,6 +95,12 @@ final class IsolationBlock {
                 }
             }
             Load string = new Load("load", List.of("0", "16", "100", "64"), List.of("-T", timeout), false);
+            // A fresh JVM: without this, A measures the JIT's first minute and B its second.
+            int prime = Integer.parseInt(h.option("prime", "20"));
+            if (prime > 0) {
+                report.progress("isolation: priming the gateway with " + prime + " s of STRING");
+                h.loads().prime(gw, prime, List.of("0", "16", "100", "64"), List.of());
+            }
             report.progress("isolation A: STRING alone");
             Group a = h.loads().measureGroup(gw, List.of(string));
             List<Load> loads = new ArrayList<>(List.of(string));
