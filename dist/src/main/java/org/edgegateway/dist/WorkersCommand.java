@@ -61,16 +61,17 @@ final class WorkersCommand {
         }
 
         static void print(PrintStream out, List<WorkerInfo> all, boolean live) {
-            String format = "%-20s %-8s %-14s %-22s %-24s %9s %9s %7s  %s%n";
-            out.printf(format, "NAME", "STATUS", "CONNECTED", "PEER", "TYPES", "IN FLIGHT", "SERVED", "FAILED",
-                    "LAST HEARTBEAT");
+            String format = "%-20s %-8s %-14s %-22s %-24s %-7s %9s %7s %9s %7s  %s%n";
+            out.printf(format, "NAME", "STATUS", "CONNECTED", "PEER", "TYPES", "MODE", "IN FLIGHT", "WINDOW", "SERVED",
+                    "FAILED", "LAST HEARTBEAT");
             for (WorkerInfo w : all) {
                 if (w.connections().isEmpty()) {
-                    out.printf(format, w.name(), w.status(), live ? "no" : "gateway down", "-", "-", "-", "-", "-", "-");
+                    out.printf(format, w.name(), w.status(), live ? "no" : "gateway down", "-", "-", "-", "-", "-", "-", "-",
+                            "-");
                 }
                 for (WorkerView c : w.connections()) {
                     out.printf(format, w.name(), w.status(), "yes", c.peerAddress(), String.join(",", c.types()),
-                            c.inFlight(), c.served(), c.failed(),
+                            c.batched() ? "batched" : "classic", c.inFlight(), c.window(), c.served(), c.failed(),
                             Times.iso(c.lastHeartbeat(), "-"));
                 }
             }

@@ -559,7 +559,8 @@ class BrowserTest {
             worker.sendMore("READY");
             worker.send("RESIZE");
             wait.until(ExpectedConditions.textToBePresentInElementLocated(row, "RESIZE"));
-            assertThat(driver.findElement(row).getText()).contains("connected").contains(key.publicZ85());
+            assertThat(driver.findElement(row).getText()).contains("connected").contains(key.publicZ85())
+                    .as("a classic worker: none in flight of its 16").contains("0 / 16");
             shot("16-workers");
 
             clickWhenReady(By.cssSelector("#workers-table tr[data-worker='resizer-1'] button[data-action=revoke-worker]"));

@@ -107,7 +107,7 @@ final class ConnectedWorker {
     }
 
     WorkerView view() {
-        return new WorkerView(name, key, peer, List.copyOf(types), inFlight.size(), served, failed, connectedAt,
+        return new WorkerView(name, key, peer, List.copyOf(types), inFlight.size(), batched(), credit, served, failed, connectedAt,
                 lastHeardAt);
     }
 }

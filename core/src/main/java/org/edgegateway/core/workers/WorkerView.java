@@ -8,10 +8,13 @@ import java.util.List;
  *
  * @param types         the types it serves (those it announced and the gateway gave it)
  * @param inFlight      requests sent to it and not answered yet
+ * @param batched       whether it takes its requests in BATCH frames
+ * @param window        how many requests it may hold now: {@code workers.max-in-flight} for a classic
+ *                      worker, the adaptive window of a batched one
  * @param served        replies it sent in time
  * @param failed        requests it answered ERROR, answered too late or never answered
  * @param lastHeartbeat when the gateway last heard from it
  */
 public record WorkerView(String name, String publicKey, String peerAddress, List<String> types, int inFlight,
-                         long served, long failed, Instant connectedAt, Instant lastHeartbeat) {
+                         boolean batched, int window, long served, long failed, Instant connectedAt, Instant lastHeartbeat) {
 }
