@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.edgegateway.client.GatewayWorker.Answer;
@@ -213,6 +214,43 @@ class WorkersTest {
         ZMQ.Socket sensor = fx.sensor("sensor-1");
         assertThat(ask(sensor, "ECHO", new byte[] {1})).isEqualTo("ACK | echo");
         assertThat(ask(sensor, "MINE", new byte[] {1})).isEqualTo("ACK | worker");
+    }
+
+    @Test
+    void floodDefenceDropsASensorsExcessBeforeAnyWorkerSeesIt() throws Exception {
+        gateway.close();
+        WorkerConfig workers = WorkerConfig.defaults("tcp://127.0.0.1:*").withHeartbeat(Duration.ofMillis(500))
+                .withTimeout(Duration.ofSeconds(20));
+        // 5 messages a second, a burst of 5; quarantine far away, so the sensor stays connected.
+        AdmissionConfig admission = AdmissionConfig.of(Map.of("admission.rate.messages-per-second", "5",
+                "admission.rate.burst", "5"));
+        gateway = Gateway.start(GatewayConfig.defaults("tcp://127.0.0.1:*"), admission, null, workers, null, null,
+                store, serverKeys, HandlerLookup.of(List.of(new Echo())), Clock.systemUTC());
+        fx = new WorkerFixture(gateway, serverKeys, sensors, dir.resolve("bundles-flood"));
+        javaWorker(fx.workerBundle("upper-1"), "UPPER");
+        ZMQ.Socket sensor = fx.sensor("flooder");
+        for (int i = 0; i < 300; i++) {
+            sensor.sendMore("UPPER");
+            sensor.send("m" + i);
+        }
+        waitFor(() -> gateway.metrics().messagesIn() == 300, "the gateway read all 300");
+        sensor.setReceiveTimeOut(3000);
+        int acks = 0;
+        int limited = 0;
+        byte[] status;
+        while ((status = sensor.recv()) != null) {
+            String detail = sensor.recvStr();
+            if (new String(status, StandardCharsets.UTF_8).equals("ACK")) {
+                acks++;
+            } else if (detail.startsWith("RATE_LIMITED")) {
+                limited++;
+            }
+        }
+        int answered = acks;
+        waitFor(() -> fx.served("upper-1") == answered, "the worker served exactly what was admitted");
+        assertThat(acks).as("admitted: the burst and a few a second").isBetween(5, 150);
+        assertThat(limited).as("RATE_LIMITED answers (at most one per reply interval)").isPositive();
+        assertThat(gateway.metrics().rateLimitedMessages()).isEqualTo(300L - acks);
     }
 
     @Test
