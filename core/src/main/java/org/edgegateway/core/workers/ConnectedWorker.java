@@ -89,10 +89,10 @@ final class ConnectedWorker {
      * Gives back the credit of requests the router answered at their deadline and this worker never
      * did, once they are {@code graceNanos} past it: each counts as failed.
      *
-     * @return how many were dropped
+     * @return the last sent of those dropped, or null when none was
      */
-    int dropUnanswered(long now, long graceNanos) {
-        int dropped = 0;
+    Pending dropUnanswered(long now, long graceNanos) {
+        Pending dropped = null;
         for (Iterator<Pending> it = inFlight.values().iterator(); it.hasNext(); ) {
             Pending p = it.next();
             if (!p.call().pending() && now - p.call().deadline() > graceNanos) {
@@ -100,14 +100,14 @@ final class ConnectedWorker {
                 failed++;
                 stats.lost();
                 p.type().lost();
-                dropped++;
+                dropped = p;
             }
         }
         return dropped;
     }
 
     WorkerView view() {
-        return new WorkerView(name, key, peer, List.copyOf(types), inFlight.size(), batched(), credit, served, failed, connectedAt,
-                lastHeardAt);
+        return new WorkerView(name, key, peer, List.copyOf(types), inFlight.size(), batched(), credit, served, failed,
+                connectedAt, lastHeardAt);
     }
 }

@@ -41,9 +41,9 @@ import zmq.io.Metadata;
  * deadlines and breaker as for a plugin), published through {@link HandlerLookup} while at least one
  * worker serves it. A call goes to the least recently used ready worker of its type with credit left
  * ({@code workers.max-in-flight}; a batched one: a window that adapts up to {@code
- * workers.batched-max-in-flight}, see {@link WorkerDispatch}); none has
- * credit: it waits (its lane's bytes bound the wait). A worker that dies (three heartbeats missed), disconnects or is revoked hands its requests still
- * unanswered to another worker of the type, or back to the wait. The router's deadline and one
+ * workers.batched-max-in-flight}, see {@link WorkerDispatch}); none has credit: it waits (its lane's
+ * bytes bound the wait). A worker that dies (three heartbeats missed), disconnects or is revoked
+ * hands its requests still unanswered to another worker of the type, or back to the wait. The router's deadline and one
  * compare-and-set per call decide between a worker's reply and the time limit, so a late reply of a
  * dead worker is dropped and a client never gets two answers.
  *
@@ -430,8 +430,9 @@ public final class WorkerHub implements HandlerLookup, RouterAttachment, AutoClo
                 send(w.routingId, WorkerFrames.HEARTBEAT);
             }
             // Requests answered by the router at their deadline and never by the worker give their credit back.
-            if (w.dropUnanswered(now, interval) > 0) {
-                dispatch.slow(w, now - interval, now);
+            ConnectedWorker.Pending dropped = w.dropUnanswered(now, interval);
+            if (dropped != null) {
+                dispatch.slow(w, dropped.sentAt(), now);
             }
             dispatch.credit(w);
         }
