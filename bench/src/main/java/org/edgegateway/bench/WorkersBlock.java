@@ -37,8 +37,8 @@ final class WorkersBlock {
         String credit = h.option("worker-in-flight", "16");
         String batchedCredit = h.option("batched-worker-in-flight", "128");
         report.line("Worker credit: " + credit + " requests per classic worker (`workers.max-in-flight`, the Python"
-                + " workers), " + batchedCredit + " per batched worker (`workers.batched-max-in-flight`, the Java"
-                + " worker).");
+                + " workers), a window of up to " + batchedCredit + " per batched worker (`workers.batched-max-in-flight`,"
+                + " the Java worker).");
         report.line("");
         Server gw = h.servers().gateway("gw-workers", home, files.bundle(), Map.of("EGW_WORKERS_ENDPOINT", workers,
                 "EGW_WORKERS_TIMEOUT", "30s", "EGW_WORKERS_MAX_IN_FLIGHT", credit,
