@@ -877,8 +877,9 @@ class BrowserTest {
         e.sendKeys(text);
     }
 
+    /** Clicks the element with this id, found afresh if a live refresh (the alerts banner) replaced it. */
     private void click(String id) {
-        wait.until(ExpectedConditions.elementToBeClickable(By.id(id))).click();
+        clickWhenReady(By.id(id));
     }
 
     private void shot(String name) throws Exception {
