@@ -21,6 +21,14 @@
  *     CONCURRENCY threads each, again and again: a new DEALER with the next of the COUNT keys at
  *     OFFSET, connect, one STRING message of 16 bytes, wait for its answer (5 s at most), close.
  *     Same CONNECTED / GO / RESULT protocol; counts the connections answered inside the window.
+ *   hold ENDPOINT SERVER_KEY KEYS OFFSET COUNT
+ *     COUNT DEALERs (keys OFFSET..), reconnecting like the client SDK (100 ms, backing off to 10 s),
+ *     opened 100 at a time, each hundred answered once before the next; prints "HELD ok=N of=COUNT
+ *     last_ms=MS" and keeps them open. Then, for every "PROBE T0_MS TIMEOUT_MS" line (T0 in epoch
+ *     milliseconds), sends one STRING message on every DEALER (again every 15 s to those not yet
+ *     answered: a message written while a connection was torn down goes with it) and prints
+ *     "PROBED ok=N of=COUNT p50_ms=.. p90_ms=.. p99_ms=.. last_ms=.." (answer times after T0), until
+ *     "QUIT" or the end of standard input. The reconnect storm's and the idle clients' holder.
  *
  * KEYS is a file of "PUBLIC_Z85 SECRET_Z85" lines; SERVER_KEY the server's public key in Z85.
  *
@@ -51,6 +59,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <zmq.h>
 
 #define Z85_KEY_LEN 40
@@ -60,6 +69,12 @@
 #define HANDSHAKE_PAYLOAD 16
 #define MAX_CODES 16
 #define CODE_LEN 32
+#define HOLD_CHUNK 100
+#define HOLD_CONNECT_MS 120000
+#define HOLD_RESEND_MS 15000
+#define HOLD_BATCH_MS 20
+#define HOLD_RECONNECT_MAX_MS 10000
+#define HOLD_HANDSHAKE_MS 5000
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -442,7 +457,7 @@ static void await_go(struct window *w)
 /* ----------------------------------------------------------------- sockets */
 
 static void *dealer(void *ctx, const uint8_t server_key[KEY_LEN], const struct key_pair *k, int handshake_ms,
-                    const char *endpoint)
+                    int reconnect_max_ms, const char *endpoint)
 {
     void *s = zmq_socket(ctx, ZMQ_DEALER);
     if (s == NULL) {
@@ -458,7 +473,7 @@ static void *dealer(void *ctx, const uint8_t server_key[KEY_LEN], const struct k
     set_int(s, ZMQ_RCVHWM, 100000, "ZMQ_RCVHWM");
     set_int(s, ZMQ_HANDSHAKE_IVL, handshake_ms, "ZMQ_HANDSHAKE_IVL");
     set_int(s, ZMQ_RECONNECT_IVL, 100, "ZMQ_RECONNECT_IVL");
-    set_int(s, ZMQ_RECONNECT_IVL_MAX, 1000, "ZMQ_RECONNECT_IVL_MAX");
+    set_int(s, ZMQ_RECONNECT_IVL_MAX, reconnect_max_ms, "ZMQ_RECONNECT_IVL_MAX");
     if (zmq_connect(s, endpoint) != 0) {
         die("connecting to %s: %s", endpoint, zmq_strerror(errno));
     }
@@ -812,7 +827,7 @@ static int run_load(int argc, char **argv)
     }
     struct peer *peers = xcalloc((size_t) clients, sizeof *peers);
     for (int i = 0; i < clients; i++) {
-        peers[i].socket = dealer(ctx, server_key, &keys[i], 3000, endpoint);
+        peers[i].socket = dealer(ctx, server_key, &keys[i], 3000, 1000, endpoint);
         peers[i].sent = xcalloc(window_size, sizeof *peers[i].sent);
     }
     int connected = connect_all(peers, clients, payload, size);
@@ -890,7 +905,7 @@ struct handshake_worker {
 static int one_handshake(struct handshake_shared *sh, const struct key_pair *key, zmq_msg_t *first, zmq_msg_t *part,
                          char code[CODE_LEN + 1])
 {
-    void *s = dealer(sh->ctx, sh->server_key, key, 2000, sh->endpoint);
+    void *s = dealer(sh->ctx, sh->server_key, key, 2000, 1000, sh->endpoint);
     if (send_request(s, "STRING", 6, sh->payload, HANDSHAKE_PAYLOAD, 0) != 0) {
         die("sending: %s", zmq_strerror(errno));
     }
@@ -1023,6 +1038,213 @@ static int run_handshake(int argc, char **argv)
     return 0;
 }
 
+/* -------------------------------------------------------------------- hold */
+
+/* Reads every answer waiting on s; 1 when there was at least one. */
+static int drain_answers(void *s, zmq_msg_t *first, zmq_msg_t *part)
+{
+    char code[CODE_LEN + 1];
+    int any = 0;
+    while (recv_answer(s, first, part, ZMQ_DONTWAIT, code) >= 0) {
+        any = 1;
+    }
+    return any;
+}
+
+/* Sends the probe's [STRING, payload] without waiting; a socket that cannot take it now is sent to again later. */
+static void send_probe(void *s, const uint8_t *payload)
+{
+    send_request(s, "STRING", 6, payload, HANDSHAKE_PAYLOAD, ZMQ_DONTWAIT);
+}
+
+static int compare_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *) a;
+    int64_t y = *(const int64_t *) b;
+    return (x > y) - (x < y);
+}
+
+/* The answers of one probe: how many, and their times after T0 (ms) at p50, p90, p99 and the last. */
+struct probe_result {
+    int ok;
+    int64_t p50;
+    int64_t p90;
+    int64_t p99;
+    int64_t last;
+};
+
+/*
+ * One message on each of the n sockets, then waits until every one was answered or deadline_ns
+ * (monotonic) passes. Stale answers (to an earlier probe's resend) are read and dropped first. The
+ * sockets still waiting are polled, and after each wake-up the loop sleeps HOLD_BATCH_MS so that a
+ * storm's answers are read in batches rather than one poll of every socket per answer.
+ */
+static struct probe_result probe(void **sockets, int n, const uint8_t *payload, int64_t t0_ms, int64_t deadline_ns)
+{
+    zmq_msg_t first;
+    zmq_msg_t part;
+    if (zmq_msg_init(&first) != 0 || zmq_msg_init(&part) != 0) {
+        die("zmq_msg_init: %s", zmq_strerror(errno));
+    }
+    int *open = xcalloc((size_t) n, sizeof *open);
+    int64_t *at = xcalloc((size_t) n, sizeof *at);
+    zmq_pollitem_t *items = xcalloc((size_t) n, sizeof *items);
+    for (int i = 0; i < n; i++) {
+        drain_answers(sockets[i], &first, &part);
+        send_probe(sockets[i], payload);
+        open[i] = i;
+    }
+    int pending = n;
+    int done = 0;
+    int64_t resend_at = mono_ns() + (int64_t) HOLD_RESEND_MS * 1000000;
+    while (pending > 0) {
+        int64_t now = mono_ns();
+        if (now >= deadline_ns) {
+            break;
+        }
+        if (now >= resend_at) {
+            for (int j = 0; j < pending; j++) {
+                send_probe(sockets[open[j]], payload);
+            }
+            resend_at = now + (int64_t) HOLD_RESEND_MS * 1000000;
+        }
+        for (int j = 0; j < pending; j++) {
+            items[j].socket = sockets[open[j]];
+            items[j].fd = 0;
+            items[j].events = ZMQ_POLLIN;
+            items[j].revents = 0;
+        }
+        int64_t until = deadline_ns < resend_at ? deadline_ns : resend_at;
+        int rc = zmq_poll(items, pending, (long) ((until - now) / 1000000 + 1));
+        if (rc < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            die("zmq_poll: %s", zmq_strerror(errno));
+        }
+        if (rc == 0) {
+            continue;
+        }
+        int64_t answered_ms = real_ns() / 1000000 - t0_ms;
+        int kept = 0;
+        for (int j = 0; j < pending; j++) {
+            int i = open[j];
+            if ((items[j].revents & ZMQ_POLLIN) && drain_answers(sockets[i], &first, &part)) {
+                at[done++] = answered_ms;
+            } else {
+                open[kept++] = i;
+            }
+        }
+        pending = kept;
+        if (pending > 0) {
+            struct timespec pause = {0, (long) HOLD_BATCH_MS * 1000000};
+            nanosleep(&pause, NULL);
+        }
+    }
+    zmq_msg_close(&first);
+    zmq_msg_close(&part);
+    struct probe_result r = {done, -1, -1, -1, -1};
+    if (done > 0) {
+        qsort(at, (size_t) done, sizeof *at, compare_i64);
+        r.p50 = at[(int) (done * 0.5)];
+        r.p90 = at[done - 1 < (int) (done * 0.9) ? done - 1 : (int) (done * 0.9)];
+        r.p99 = at[done - 1 < (int) (done * 0.99) ? done - 1 : (int) (done * 0.99)];
+        r.last = at[done - 1];
+    }
+    free(items);
+    free(at);
+    free(open);
+    return r;
+}
+
+/* Two descriptors per DEALER (its connection and its mailbox): the soft limit raised to what is needed. */
+static void raise_descriptor_limit(long count)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+        die("getrlimit(RLIMIT_NOFILE): %s", strerror(errno));
+    }
+    rlim_t need = (rlim_t) (2 * count + 256);
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+        if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
+            die("%ld DEALERs need %lu open descriptors; the hard limit is %lu (ulimit -Hn): hold fewer per process",
+                count, (unsigned long) need, (unsigned long) rl.rlim_max);
+        }
+        rl.rlim_cur = need;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
+            die("setrlimit(RLIMIT_NOFILE, %lu): %s", (unsigned long) need, strerror(errno));
+        }
+    }
+}
+
+static int run_hold(int argc, char **argv)
+{
+    if (argc != 7) {
+        die("usage: load hold ENDPOINT SERVER_KEY KEYS OFFSET COUNT");
+    }
+    uint8_t server_key[KEY_LEN];
+    decode_key(server_key, argv[3], "SERVER_KEY");
+    long offset = parse_long(argv[5], "OFFSET", 0, 10000000);
+    int count = (int) parse_long(argv[6], "COUNT", 1, 100000);
+    const char *endpoint = argv[2];
+    struct key_pair *keys = read_keys(argv[4], offset, count);
+    raise_descriptor_limit(count);
+    uint8_t *payload = make_payload(HANDSHAKE_PAYLOAD);
+    void *ctx = zmq_ctx_new();
+    if (ctx == NULL) {
+        die("zmq_ctx_new: %s", zmq_strerror(errno));
+    }
+    if (zmq_ctx_set(ctx, ZMQ_MAX_SOCKETS, count + 64) != 0) {
+        die("zmq_ctx_set(ZMQ_MAX_SOCKETS): %s", zmq_strerror(errno));
+    }
+    void **sockets = xcalloc((size_t) count, sizeof *sockets);
+    int64_t begin_ms = real_ns() / 1000000;
+    int ok = 0;
+    int64_t last = -1;
+    for (int from = 0; from < count; from += HOLD_CHUNK) {
+        int n = count - from < HOLD_CHUNK ? count - from : HOLD_CHUNK;
+        for (int i = 0; i < n; i++) {
+            sockets[from + i] = dealer(ctx, server_key, &keys[from + i], HOLD_HANDSHAKE_MS, HOLD_RECONNECT_MAX_MS,
+                                       endpoint);
+        }
+        struct probe_result r = probe(sockets + from, n, payload, begin_ms,
+                                      mono_ns() + (int64_t) HOLD_CONNECT_MS * 1000000);
+        ok += r.ok;
+        if (r.last > last) {
+            last = r.last;
+        }
+    }
+    /* the secret keys are in the sockets now */
+    memset(keys, 0, (size_t) count * sizeof *keys);
+    free(keys);
+    printf("HELD ok=%d of=%d last_ms=%" PRId64 "\n", ok, count, last);
+    fflush(stdout);
+    char line[256];
+    while (fgets(line, sizeof line, stdin) != NULL) {
+        long long t0_ms;
+        long long timeout_ms;
+        if (strncmp(line, "QUIT", 4) == 0) {
+            break;
+        }
+        if (sscanf(line, "PROBE %lld %lld", &t0_ms, &timeout_ms) != 2 || timeout_ms < 0) {
+            die("expected PROBE T0_MS TIMEOUT_MS or QUIT, got '%.100s'", line);
+        }
+        struct probe_result r = probe(sockets, count, payload, (int64_t) t0_ms,
+                                      mono_ns() + (int64_t) timeout_ms * 1000000);
+        printf("PROBED ok=%d of=%d p50_ms=%" PRId64 " p90_ms=%" PRId64 " p99_ms=%" PRId64 " last_ms=%" PRId64 "\n",
+               r.ok, count, r.p50, r.p90, r.p99, r.last);
+        fflush(stdout);
+    }
+    for (int i = 0; i < count; i++) {
+        zmq_close(sockets[i]);
+    }
+    while (zmq_ctx_term(ctx) != 0 && errno == EINTR) {
+    }
+    free(sockets);
+    free(payload);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "load") == 0) {
@@ -1031,7 +1253,11 @@ int main(int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "handshake") == 0) {
         return run_handshake(argc, argv);
     }
+    if (argc >= 2 && strcmp(argv[1], "hold") == 0) {
+        return run_hold(argc, argv);
+    }
     fprintf(stderr, "usage: load load ENDPOINT SERVER_KEY KEYS OFFSET CLIENTS WINDOW SIZE [-t TYPE] [-T TIMEOUT_MS]"
-                    " [-j THREADS] [-i INTERVAL_MS]\n       load handshake ENDPOINT SERVER_KEY KEYS OFFSET COUNT CONCURRENCY\n");
+                    " [-j THREADS] [-i INTERVAL_MS]\n       load handshake ENDPOINT SERVER_KEY KEYS OFFSET COUNT CONCURRENCY\n"
+                    "       load hold ENDPOINT SERVER_KEY KEYS OFFSET COUNT\n");
     return 2;
 }

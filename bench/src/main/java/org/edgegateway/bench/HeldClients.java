@@ -8,8 +8,9 @@ import java.util.Map;
 import org.edgegateway.bench.Servers.Server;
 
 /**
- * The blocks of a side-by-side run with many clients held open by JeroMQ {@link LoadClient} processes
- * (SDK-like reconnects): idle authenticated clients (block 3) and the reconnect storm after a gateway
+ * The blocks of a side-by-side run with many clients held open by holder processes of the load
+ * client (libzmq's {@code load hold}, or JeroMQ {@link LoadClient}s with {@code --client jeromq}; SDK-like
+ * reconnects): idle authenticated clients (block 3) and the reconnect storm after a gateway
  * restart (4b). Not thread-safe: the run's main thread.
  */
 final class HeldClients {
@@ -28,7 +29,7 @@ final class HeldClients {
         List<Child> holders = new ArrayList<>();
         for (int offset = 0; offset < count; offset += PER_PROCESS) {
             int n = Math.min(PER_PROCESS, count - offset);
-            holders.add(h.loads().javaClient("hold-" + label, List.of("hold", s.endpoint(), s.key(),
+            holders.add(h.loads().holder("hold-" + label, List.of("hold", s.endpoint(), s.key(),
                     h.files().keysFile().toString(), Integer.toString(offset), Integer.toString(n))));
         }
         return holders;

@@ -140,7 +140,15 @@ final class LoadRuns {
         }
     }
 
-    /** A JeroMQ {@link LoadClient} process: the held and storm clients, and every load with {@code --client jeromq}. */
+    /**
+     * A holder of idle or storm clients ({@code hold ...}): the C client's, or a JeroMQ {@link LoadClient}
+     * with {@code --client jeromq}. Same line protocol (HELD, PROBE, PROBED, QUIT).
+     */
+    Child holder(String name, List<String> args) throws IOException {
+        return loadClient(name, args, List.of());
+    }
+
+    /** A JeroMQ {@link LoadClient} process: every load with {@code --client jeromq}. */
     Child javaClient(String name, List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("java", "-Djava.net.preferIPv4Stack=true",
                 "-Dlogback.configurationFile=" + files.bundle().resolve("conf/logback-client.xml"),

@@ -128,7 +128,8 @@ public final class SideBySide {
                 + ProcStats.loadavg());
         report.line("Load client: " + (jeromqClient ? "JeroMQ (LoadClient, one thread per DEALER)"
                 : "libzmq " + files.programs().zmqVersion() + " (load.c, " + clientThreads
-                        + " thread(s) + 1 libzmq I/O thread)") + "; held and storm clients: JeroMQ (LoadClient).");
+                        + " thread(s) + 1 libzmq I/O thread)") + "; held and storm clients: "
+                + (jeromqClient ? "JeroMQ (LoadClient hold)." : "libzmq (load.c hold, one I/O thread per process)."));
         report.line("");
 
         boolean messages = blocks.contains("1");
