@@ -174,8 +174,8 @@ class BrowserTest {
             assertThat(driver.findElement(By.cssSelector("#nav a[data-page=clients]")).getAttribute("class"))
                     .contains("active");
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages-table"), "from sensor-7"));
-            WebElement message = driver.findElement(By.cssSelector("#messages-table tbody tr"));
-            assertThat(message.getText()).contains("STRING", "<b>21.5 C</b> from sensor-7", "ACK");
+            By message = By.cssSelector("#messages-table tbody tr");
+            assertThat(textOf(message)).contains("STRING", "<b>21.5 C</b> from sensor-7", "ACK");
             assertThat(driver.findElements(By.cssSelector("#messages-table b"))).as("payload shown as text").isEmpty();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("client-connections-table"), "connected"));
             assertThat(textOf(By.id("client-connections-table"))).contains("127.0.0.1:");
@@ -223,7 +223,7 @@ class BrowserTest {
         driver.findElement(By.cssSelector("#nav a[data-page=plugins]")).click();
         By stringRow = By.cssSelector("#plugins-table tr[data-plugin='string']");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(stringRow, "started"));
-        assertThat(driver.findElement(stringRow).getText()).contains("STRING");
+        assertThat(textOf(stringRow)).contains("STRING");
         clickWhenReady(By.cssSelector("#plugins-table tr[data-plugin='string'] button[data-action=stop]"));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(stringRow, "stopped"));
         assertThat(gw.plugins.plugin("string").orElseThrow().state()).isEqualTo(PluginState.STOPPED);
@@ -252,7 +252,7 @@ class BrowserTest {
         driver.findElement(By.cssSelector("#nav a[data-page=quarantine]")).click();
         By banRow = By.cssSelector("#bans-table tr[data-address='127.0.0.1']");
         wait.until(ExpectedConditions.visibilityOfElementLocated(banRow));
-        assertThat(driver.findElement(banRow).getText()).contains("failed authentications");
+        assertThat(textOf(banRow)).contains("failed authentications");
         shot("07c-bans");
         clickWhenReady(By.cssSelector("#bans-table tr[data-address='127.0.0.1'] button[data-action=unban]"));
         visible("dialog");
@@ -278,7 +278,7 @@ class BrowserTest {
         driver.findElement(By.cssSelector("#nav a[data-page=quarantine]")).click();
         By reason = By.cssSelector("#quarantine-table tr[data-client='victim'] td.reason");
         wait.until(ExpectedConditions.visibilityOfElementLocated(reason));
-        assertThat(driver.findElement(reason).getText()).isEqualTo(hostile);
+        assertThat(textOf(reason)).isEqualTo(hostile);
         assertThat(driver.findElements(By.cssSelector("#quarantine-table img"))).isEmpty();
 
         driver.findElement(By.cssSelector("#nav a[data-page=clients]")).click();
@@ -471,7 +471,7 @@ class BrowserTest {
         }
         By firstRow = By.cssSelector("#pending-table tr[data-client='site9-a']");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(firstRow, first.publicZ85()));
-        assertThat(driver.findElement(firstRow).getText()).contains("127.0.0.1");
+        assertThat(textOf(firstRow)).contains("127.0.0.1");
         shot("15-enrolment-pending");
         clickWhenReady(By.cssSelector("#pending-table tr[data-client='site9-a'] button[data-action=approve]"));
         wait.until(ExpectedConditions.invisibilityOfElementLocated(firstRow));
@@ -559,7 +559,7 @@ class BrowserTest {
             worker.sendMore("READY");
             worker.send("RESIZE");
             wait.until(ExpectedConditions.textToBePresentInElementLocated(row, "RESIZE"));
-            assertThat(driver.findElement(row).getText()).contains("connected").contains(key.publicZ85())
+            assertThat(textOf(row)).contains("connected").contains(key.publicZ85())
                     .as("a classic worker: none in flight of its 16").contains("0 / 16");
             shot("16-workers");
 
@@ -589,13 +589,13 @@ class BrowserTest {
             // The gateway adds a point to its history every 10 s, and the page asks for it after each.
             By received = By.cssSelector("#chart-messages polyline[data-series=in]");
             wait.ignoring(StaleElementReferenceException.class).until(d -> sum(d.findElement(received)) >= 5);
-            assertThat(sum(driver.findElement(By.cssSelector("#chart-messages polyline[data-series=out]"))))
+            assertThat(sumOf(By.cssSelector("#chart-messages polyline[data-series=out]")))
                     .isGreaterThanOrEqualTo(5);
-            assertThat(sum(driver.findElement(By.cssSelector("#chart-bytes polyline[data-series=in]")))).isPositive();
-            assertThat(sum(driver.findElement(By.cssSelector("#chart-clients polyline[data-series=connected]"))))
+            assertThat(sumOf(By.cssSelector("#chart-bytes polyline[data-series=in]"))).isPositive();
+            assertThat(sumOf(By.cssSelector("#chart-clients polyline[data-series=connected]")))
                     .isPositive();
             assertThat(driver.findElements(By.cssSelector("#chart-refused polyline"))).hasSize(1);
-            assertThat(driver.findElement(By.cssSelector("#chart-messages svg")).getAttribute("data-points"))
+            assertThat(attributeOf(By.cssSelector("#chart-messages svg"), "data-points"))
                     .matches("[1-9][0-9]*");
             assertThat(textOf(By.id("history-range"))).matches("From " + DATE + "\\) to " + DATE + "\\): [0-9,]+ points? of 10 s\\.");
             assertThat(textOf(By.id("proc-version"))).isNotBlank().isNotEqualTo("–");
@@ -606,7 +606,7 @@ class BrowserTest {
 
             click("history-1m");
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("history-range"), " of 60 s."));
-            assertThat(driver.findElement(By.id("history-1m")).getAttribute("aria-pressed")).isEqualTo("true");
+            assertThat(attributeOf(By.id("history-1m"), "aria-pressed")).isEqualTo("true");
             wait.ignoring(StaleElementReferenceException.class).until(d -> sum(d.findElement(received)) >= 5);
             shot("21-dashboard-history-day");
         }
@@ -764,6 +764,17 @@ class BrowserTest {
     private static long sum(WebElement line) {
         String sum = line.getAttribute("data-sum");
         return sum == null ? 0 : Long.parseLong(sum);
+    }
+
+    /** The data-sum of the chart line {@code by} finds, found afresh if a refresh redrew the chart in between. */
+    private long sumOf(By by) {
+        return wait.ignoring(StaleElementReferenceException.class).until(d -> sum(d.findElement(by)));
+    }
+
+    /** An attribute of what {@code by} finds (null when absent), found afresh if a refresh replaced it. */
+    private String attributeOf(By by, String name) {
+        return wait.ignoring(StaleElementReferenceException.class)
+                .until(d -> java.util.Optional.ofNullable(d.findElement(by).getAttribute(name))).orElse(null);
     }
 
     @Test
