@@ -5,17 +5,10 @@ import static org.edgegateway.core.testing.GatewayFixture.await;
 import static org.edgegateway.core.testing.GatewayFixture.receiveText;
 import static org.edgegateway.core.testing.GatewayFixture.send;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.edgegateway.core.testing.GatewayFixture;
+import org.edgegateway.core.testing.TcpRelay;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.zeromq.SocketType;
@@ -24,74 +17,11 @@ import org.zeromq.ZMQ;
 /** A peer that goes silent (a dead link, not a closed socket) leaves the connection table on its own. */
 class HeartbeatTest {
 
-    /** A TCP relay on loopback that can be frozen: it then stops forwarding but keeps both sockets open. */
-    static final class FreezableRelay implements AutoCloseable {
-        private final ServerSocket server;
-        private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-        private volatile boolean frozen;
-
-        FreezableRelay(int targetPort) throws IOException {
-            server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        Socket in = server.accept();
-                        Socket out = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                        sockets.add(in);
-                        sockets.add(out);
-                        pump(in, out);
-                        pump(out, in);
-                    }
-                } catch (IOException e) {
-                    // closed
-                }
-            }, "relay-accept");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        private void pump(Socket from, Socket to) {
-            Thread t = new Thread(() -> {
-                byte[] buf = new byte[8192];
-                try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                    int n;
-                    while ((n = in.read(buf)) >= 0) {
-                        while (frozen) {
-                            Thread.sleep(50);
-                        }
-                        out.write(buf, 0, n);
-                        out.flush();
-                    }
-                } catch (IOException | InterruptedException e) {
-                    // closed
-                }
-            }, "relay-pump");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        void freeze() {
-            frozen = true;
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-            for (Socket s : sockets) {
-                s.close();
-            }
-        }
-    }
-
     @Test
     void silentPeerLeavesTheTableWithinTheHeartbeatTimeout(@TempDir Path dir) throws Exception {
         try (GatewayFixture gw = GatewayFixture.start(dir,
                 c -> c.withHeartbeat(Duration.ofMillis(500), Duration.ofSeconds(2)));
-             FreezableRelay relay = new FreezableRelay(port(gw.endpoint()))) {
+             TcpRelay relay = new TcpRelay(port(gw.endpoint()))) {
             ZMQ.Socket s = gw.clientSocket(SocketType.DEALER, gw.enrol("fragile"));
             s.connect("tcp://127.0.0.1:" + relay.port());
             send(s, "PING");

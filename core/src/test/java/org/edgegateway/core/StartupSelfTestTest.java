@@ -3,17 +3,10 @@ package org.edgegateway.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.edgegateway.core.testing.TcpRelay;
 import org.edgegateway.core.zap.ZapHandler;
 import org.edgegateway.keys.CurveKeyPair;
 import org.junit.jupiter.api.Test;
@@ -29,50 +22,72 @@ import org.zeromq.ZMsg;
  */
 class StartupSelfTestTest {
 
-    /** Answers every ZAP request with {@code status} after {@code delayMillis}; tells the test of a refused probe. */
-    private static Thread zap(ZContext context, String status, long delayMillis, StartupSelfTest test,
-                              AtomicInteger requests) {
-        ZMQ.Socket rep = context.createSocket(SocketType.REP);
-        rep.bind(ZapHandler.ENDPOINT);
-        Thread t = new Thread(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    ZMsg request = ZMsg.recvMsg(rep);
-                    if (request == null) {
-                        return;
+    /**
+     * A ZAP handler that answers every request with one status after a delay, and tells the test of
+     * a refused probe. It stops on a flag (its socket has a receive time limit), never by interrupt:
+     * JeroMQ consumes a thread's interrupt inside a send, and the thread would block in its next
+     * receive, keeping the context from closing. Close it before the context.
+     */
+    private static final class ZapStub implements AutoCloseable {
+        private final Thread thread;
+        private final AtomicInteger requests = new AtomicInteger();
+        private volatile boolean running = true;
+
+        ZapStub(ZContext context, String status, long delayMillis, StartupSelfTest test) {
+            ZMQ.Socket rep = context.createSocket(SocketType.REP);
+            rep.setReceiveTimeOut(100);
+            rep.bind(ZapHandler.ENDPOINT);
+            thread = new Thread(() -> {
+                try {
+                    while (running) {
+                        ZMsg request = ZMsg.recvMsg(rep);
+                        if (request != null) {
+                            answer(rep, request, status, delayMillis, test);
+                        }
                     }
-                    requests.incrementAndGet();
-                    Thread.sleep(delayMillis);
-                    String version = request.popString();
-                    String id = request.popString();
-                    request.popString(); // domain
-                    request.popString(); // address
-                    request.popString(); // identity
-                    request.popString(); // mechanism
-                    byte[] key = request.pop().getData();
-                    ZMsg reply = new ZMsg();
-                    reply.add(version);
-                    reply.add(id);
-                    reply.add(status);
-                    reply.add(status.equals("200") ? "OK" : "unknown key");
-                    reply.add(status.equals("200") ? "probe" : "");
-                    reply.add(new byte[0]);
-                    reply.send(rep);
-                    if (!status.equals("200") && ZMQ.Curve.z85Encode(key).equals(test.probeKey())) {
-                        test.refusedByZap();
-                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    rep.close();
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                // the context closed under the receive: the test is over
-            } finally {
-                rep.close();
+            }, "test-zap");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void answer(ZMQ.Socket rep, ZMsg request, String status, long delayMillis, StartupSelfTest test)
+                throws InterruptedException {
+            requests.incrementAndGet();
+            Thread.sleep(delayMillis);
+            String version = request.popString();
+            String id = request.popString();
+            request.popString(); // domain
+            request.popString(); // address
+            request.popString(); // identity
+            request.popString(); // mechanism
+            byte[] key = request.pop().getData();
+            ZMsg reply = new ZMsg();
+            reply.add(version);
+            reply.add(id);
+            reply.add(status);
+            reply.add(status.equals("200") ? "OK" : "unknown key");
+            reply.add(status.equals("200") ? "probe" : "");
+            reply.add(new byte[0]);
+            reply.send(rep);
+            if (!status.equals("200") && ZMQ.Curve.z85Encode(key).equals(test.probeKey())) {
+                test.refusedByZap();
             }
-        }, "test-zap");
-        t.setDaemon(true);
-        t.start();
-        return t;
+        }
+
+        int requests() {
+            return requests.get();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join(10_000);
+        }
     }
 
     private static ZMQ.Socket router(ZContext context, CurveKeyPair server) {
@@ -82,79 +97,6 @@ class StartupSelfTestTest {
         router.setZAPDomain(ZapHandler.ROUTER_DOMAIN.getBytes(StandardCharsets.UTF_8));
         router.bind("tcp://127.0.0.1:*");
         return router;
-    }
-
-    /**
-     * A loopback TCP relay in front of {@code target} that holds each connection's first bytes from
-     * the server for {@code delayMillis}: a server whose I/O thread is busy with a storm of handshakes
-     * greets late.
-     */
-    private static final class SlowGreetingRelay implements AutoCloseable {
-        private final ServerSocket listener;
-        private final List<Socket> open = new CopyOnWriteArrayList<>();
-
-        SlowGreetingRelay(int targetPort, long delayMillis) throws IOException {
-            listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        Socket client = listener.accept();
-                        Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                        open.add(client);
-                        open.add(server);
-                        pump(client, server, 0);
-                        pump(server, client, delayMillis);
-                    }
-                } catch (IOException e) {
-                    // closed: the test is over
-                }
-            }, "test-relay");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        private static void pump(Socket from, Socket to, long delayMillis) {
-            Thread t = new Thread(() -> {
-                byte[] buffer = new byte[8192];
-                boolean first = true;
-                try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                    int n;
-                    while ((n = in.read(buffer)) >= 0) {
-                        if (first) {
-                            Thread.sleep(delayMillis);
-                            first = false;
-                        }
-                        out.write(buffer, 0, n);
-                        out.flush();
-                    }
-                } catch (IOException | InterruptedException e) {
-                    // either side closed
-                } finally {
-                    close(from);
-                    close(to);
-                }
-            }, "test-relay-pump");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        private static void close(Socket s) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        }
-
-        String endpoint() {
-            return "tcp://127.0.0.1:" + listener.getLocalPort();
-        }
-
-        @Override
-        public void close() throws IOException {
-            listener.close();
-            open.forEach(SlowGreetingRelay::close);
-        }
     }
 
     private static int port(String endpoint) {
@@ -167,23 +109,20 @@ class StartupSelfTestTest {
      *
      * @return the ZAP requests the handler saw
      */
-    private static int probeRefused(long zapDelayMillis, long greetingDelayMillis) throws IOException {
+    private static int probeRefused(long zapDelayMillis, long greetingDelayMillis) throws Exception {
         CurveKeyPair server = CurveKeyPair.generate();
         StartupSelfTest test = new StartupSelfTest();
-        AtomicInteger requests = new AtomicInteger();
-        try (ZContext context = new ZContext(1)) {
-            Thread zap = zap(context, "400", zapDelayMillis, test, requests);
+        try (ZContext context = new ZContext(1); ZapStub zap = new ZapStub(context, "400", zapDelayMillis, test)) {
             ZMQ.Socket router = router(context, server);
             if (greetingDelayMillis == 0) {
                 test.run(router.getLastEndpoint(), server.publicKey());
             } else {
-                try (SlowGreetingRelay relay = new SlowGreetingRelay(port(router.getLastEndpoint()), greetingDelayMillis)) {
+                try (TcpRelay relay = new TcpRelay(port(router.getLastEndpoint()), greetingDelayMillis)) {
                     test.run(relay.endpoint(), server.publicKey());
                 }
             }
-            zap.interrupt();
+            return zap.requests();
         }
-        return requests.get();
     }
 
     @Test
@@ -199,19 +138,16 @@ class StartupSelfTestTest {
     }
 
     @Test
-    void anAdmittedProbeStopsTheStart() {
+    void anAdmittedProbeStopsTheStart() throws Exception {
         CurveKeyPair server = CurveKeyPair.generate();
         StartupSelfTest test = new StartupSelfTest(Duration.ofSeconds(5));
-        AtomicInteger requests = new AtomicInteger();
-        try (ZContext context = new ZContext(1)) {
-            Thread zap = zap(context, "200", 0, test, requests);
+        try (ZContext context = new ZContext(1); ZapStub zap = new ZapStub(context, "200", 0, test)) {
             ZMQ.Socket router = router(context, server);
             assertThatThrownBy(() -> test.run(router.getLastEndpoint(), server.publicKey()))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("could not confirm that an unknown CURVE key is refused")
                     .hasMessageContaining("refusing to serve");
-            assertThat(requests.get()).as("the probe was admitted by the ZAP handler").isPositive();
-            zap.interrupt();
+            assertThat(zap.requests()).as("the probe was admitted by the ZAP handler").isPositive();
         }
     }
 }
