@@ -117,7 +117,7 @@ public final class Gateway implements AutoCloseable {
                                 org.edgegateway.core.plugins.PluginHost plugins, KeyStore store,
                                 CurveKeyPair serverKeys, HandlerLookup handlers, Clock clock) {
         GatewayMetrics metrics = new GatewayMetrics();
-        ZContext context = new ZContext(config.ioThreads());
+        ZContext context = new ZContext(1);
         context.setUncaughtExceptionHandler((t, e) -> {
             metrics.transportFault();
             LOG.warn("transport: fault on {}: {}", t.getName(), e.toString());

@@ -17,12 +17,11 @@ import org.edgegateway.core.config.Settings;
  * @param handlerTimeout  time limit of a call of a handler outside plugins (plugins: {@code plugins.timeout})
  * @param dedupWindow     versioned messages remembered per client for retries; 0 turns it off
  * @param recentMessages  messages per client and lane kept for the admin UI
- * @param ioThreads       the transport's I/O threads (1..64)
  */
 public record GatewayConfig(String endpoint, String publicEndpoint, int maxMessageSize,
                             Duration heartbeatInterval, Duration heartbeatTimeout, Duration handshakeTimeout,
                             int sendHwm, int receiveHwm, int workers, int queue, long queueBytes, Duration handlerTimeout,
-                            int dedupWindow, int recentMessages, Duration lastSeenFlush, int ioThreads) {
+                            int dedupWindow, int recentMessages, Duration lastSeenFlush) {
 
     /** The hard ceiling for {@link #maxMessageSize}. */
     public static final int MAX_MESSAGE_SIZE_LIMIT = 256 * 1024 * 1024;
@@ -64,9 +63,6 @@ public record GatewayConfig(String endpoint, String publicEndpoint, int maxMessa
         if (dedupWindow < 0) {
             throw new ConfigException("gateway.dedup-window", "gateway.dedup-window must not be negative, got " + dedupWindow);
         }
-        if (ioThreads < 1 || ioThreads > 64) {
-            throw new ConfigException("gateway.io-threads", "gateway.io-threads must be 1..64, got " + ioThreads);
-        }
         if (recentMessages < 0) {
             throw new ConfigException("plugins.recent-messages", "plugins.recent-messages must not be negative, got "
                     + recentMessages);
@@ -88,7 +84,7 @@ public record GatewayConfig(String endpoint, String publicEndpoint, int maxMessa
                 s.get(Settings.HEARTBEAT_INTERVAL), s.get(Settings.HEARTBEAT_TIMEOUT), s.get(Settings.HANDSHAKE_TIMEOUT),
                 s.get(Settings.SEND_HWM), s.get(Settings.RECEIVE_HWM), s.get(Settings.WORKERS), s.get(Settings.QUEUE),
                 s.get(Settings.QUEUE_BYTES), s.get(Settings.HANDLER_TIMEOUT), s.get(Settings.DEDUP_WINDOW),
-                s.get(Settings.RECENT_MESSAGES), s.get(Settings.LAST_SEEN_FLUSH), s.get(Settings.IO_THREADS));
+                s.get(Settings.RECENT_MESSAGES), s.get(Settings.LAST_SEEN_FLUSH));
     }
 
     /** The defaults, bound to {@code endpoint}. */
@@ -104,42 +100,35 @@ public record GatewayConfig(String endpoint, String publicEndpoint, int maxMessa
     public GatewayConfig withEndpoint(String newEndpoint) {
         return new GatewayConfig(newEndpoint, publicEndpoint, maxMessageSize, heartbeatInterval, heartbeatTimeout,
                 handshakeTimeout, sendHwm, receiveHwm, workers, queue, queueBytes, handlerTimeout, dedupWindow,
-                recentMessages, lastSeenFlush, ioThreads);
+                recentMessages, lastSeenFlush);
     }
 
     public GatewayConfig withMaxMessageSize(int bytes) {
         return new GatewayConfig(endpoint, publicEndpoint, bytes, heartbeatInterval, heartbeatTimeout,
                 handshakeTimeout, sendHwm, receiveHwm, workers, queue, Math.max(queueBytes, bytes), handlerTimeout,
-                dedupWindow, recentMessages, lastSeenFlush, ioThreads);
+                dedupWindow, recentMessages, lastSeenFlush);
     }
 
     public GatewayConfig withHeartbeat(Duration interval, Duration timeout) {
         return new GatewayConfig(endpoint, publicEndpoint, maxMessageSize, interval, timeout, handshakeTimeout, sendHwm,
-                receiveHwm, workers, queue, queueBytes, handlerTimeout, dedupWindow, recentMessages, lastSeenFlush,
-                ioThreads);
+                receiveHwm, workers, queue, queueBytes, handlerTimeout, dedupWindow, recentMessages, lastSeenFlush);
     }
 
     public GatewayConfig withReceiveHwm(int hwm) {
         return new GatewayConfig(endpoint, publicEndpoint, maxMessageSize, heartbeatInterval, heartbeatTimeout,
                 handshakeTimeout, sendHwm, hwm, workers, queue, queueBytes, handlerTimeout, dedupWindow, recentMessages,
-                lastSeenFlush, ioThreads);
+                lastSeenFlush);
     }
 
     public GatewayConfig withLastSeenFlush(Duration every) {
         return new GatewayConfig(endpoint, publicEndpoint, maxMessageSize, heartbeatInterval, heartbeatTimeout,
                 handshakeTimeout, sendHwm, receiveHwm, workers, queue, queueBytes, handlerTimeout, dedupWindow,
-                recentMessages, every, ioThreads);
-    }
-
-    public GatewayConfig withIoThreads(int threads) {
-        return new GatewayConfig(endpoint, publicEndpoint, maxMessageSize, heartbeatInterval, heartbeatTimeout,
-                handshakeTimeout, sendHwm, receiveHwm, workers, queue, queueBytes, handlerTimeout, dedupWindow,
-                recentMessages, lastSeenFlush, threads);
+                recentMessages, every);
     }
 
     public GatewayConfig withHandlers(int newWorkers, Duration timeout, int newQueue, long newQueueBytes) {
         return new GatewayConfig(endpoint, publicEndpoint, maxMessageSize, heartbeatInterval, heartbeatTimeout,
                 handshakeTimeout, sendHwm, receiveHwm, newWorkers, newQueue, newQueueBytes, timeout, dedupWindow,
-                recentMessages, lastSeenFlush, ioThreads);
+                recentMessages, lastSeenFlush);
     }
 }

@@ -32,10 +32,6 @@ public final class Settings {
             "A client silent for this long (no traffic, no heartbeat) is disconnected");
     public static final Setting<Duration> HANDSHAKE_TIMEOUT = duration("gateway.handshake-timeout", "10s",
             "A connection that has not completed its CURVE handshake in this time is dropped");
-    public static final Setting<Integer> IO_THREADS = integer("gateway.io-threads", "1", 1, 64,
-            "Transport I/O threads (CURVE handshakes and the encryption of every message run on them; each"
-                    + " connection stays on one); more than 1 only helps a host with more cores than the gateway's"
-                    + " other threads use");
     public static final Setting<Integer> SEND_HWM = integer("gateway.send-hwm", "10000", 1, 10_000_000,
             "Outgoing messages queued per client before replies to it are dropped (and counted)");
     public static final Setting<Integer> RECEIVE_HWM = integer("gateway.receive-hwm", "10000", 1, 10_000_000,
@@ -81,7 +77,7 @@ public final class Settings {
 
     /** The keys of the gateway core and its admin UI, in documentation order. */
     public static final List<Setting<?>> CORE = List.of(ENDPOINT, PUBLIC_ENDPOINT, MAX_MESSAGE_SIZE,
-            HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT, HANDSHAKE_TIMEOUT, IO_THREADS, SEND_HWM, RECEIVE_HWM, WORKERS, QUEUE,
+            HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT, HANDSHAKE_TIMEOUT, SEND_HWM, RECEIVE_HWM, WORKERS, QUEUE,
             QUEUE_BYTES, HANDLER_TIMEOUT, DEDUP_WINDOW, RECENT_MESSAGES, STORE_URL, LAST_SEEN_FLUSH, CONTROL_ENABLED,
             ADMIN_BIND, ADMIN_PORT, ADMIN_TLS, ADMIN_KEYSTORE, ADMIN_KEYSTORE_PASSWORD, ADMIN_SESSION_IDLE,
             ADMIN_SESSION_LIFETIME, METRICS_OPEN);
