@@ -79,6 +79,7 @@ final class DoctorCommand implements Callable<Integer> {
         checkInitialPassword(home.root().resolve("admin-password.txt"));
         checkJvmOptions(home);
         checkHeap(home);
+        checkCurveCrypto();
         boolean running = ControlClient.reachable(home.controlSocket());
         if (running) {
             ok("a gateway is running on this home (control socket answers)");
@@ -252,6 +253,20 @@ final class DoctorCommand implements Callable<Integer> {
      * HOME/conf/jvm.options decides what the JVM of every command on this home runs; the launcher reads
      * it only for the home's owner, and only when nobody else may write it.
      */
+    /**
+     * Which X25519 the CURVE handshakes use: the host's libsodium when it has one (see the nacl
+     * module), else BouncyCastle, which works the same but costs more CPU per handshake.
+     */
+    private void checkCurveCrypto() {
+        String which = GatewayApp.curveCrypto();
+        if (GatewayApp.curveCryptoByLibsodium() || which.contains("=off)")) {
+            ok(which);
+        } else {
+            warn(which, "install libsodium (Debian: apt install libsodium23) and restart the gateway: its CURVE"
+                    + " handshakes then cost less CPU (docs/PERFORMANCE.md)");
+        }
+    }
+
     /** The heap ceiling the launcher will give the gateway, against the host's memory. */
     private void checkHeap(GatewayHome home) {
         Path own = home.conf().resolve("jvm.options");

@@ -9,7 +9,10 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.edgegateway.core.admin.ClientView;
@@ -42,6 +45,7 @@ import org.edgegateway.core.control.ControlServer;
 import org.edgegateway.keys.CurveKeyPair;
 import org.edgegateway.keys.KeyStore;
 import org.edgegateway.keys.ZCertFiles;
+import org.edgegateway.nacl.NaclCrypto;
 import org.edgegateway.web.AdminWebServer;
 import org.edgegateway.web.WebConfig;
 import org.slf4j.Logger;
@@ -109,6 +113,49 @@ final class GatewayApp implements AutoCloseable {
     }
 
     /** Starts everything, or fails leaving nothing running. */
+    /**
+     * Which X25519 the CURVE handshakes use (libsodium or BouncyCastle, see the nacl module), or that the
+     * bundle's NaCl classes are not the project's (a bundle where another jar took their place).
+     */
+    static String curveCrypto() {
+        try {
+            return NaclCrypto.x25519();
+        } catch (LinkageError e) {
+            return "X25519 by the NaCl classes on the class path; edge-gateway-nacl is not there (" + e + ")";
+        }
+    }
+
+    /** Whether the host's libsodium computes X25519 (false as well when edge-gateway-nacl is missing). */
+    static boolean curveCryptoByLibsodium() {
+        try {
+            return NaclCrypto.x25519ByLibsodium();
+        } catch (LinkageError e) {
+            return false;
+        }
+    }
+
+    /**
+     * JNA (the host's libsodium, see the nacl module) unpacks its native stub to {@code HOME/run/jna}, a
+     * folder only the gateway's user may use, rather than {@code ~/.cache}, which a service unit hides
+     * ({@code ProtectHome=yes}). An admin's own {@code -Djna.tmpdir} wins.
+     */
+    static void useJnaFolder(GatewayHome home) {
+        if (System.getProperty("jna.tmpdir") != null) {
+            return;
+        }
+        Path dir = home.run().resolve("jna");
+        try {
+            Files.createDirectories(dir);
+            if (Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class)) {
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            }
+            System.setProperty("jna.tmpdir", dir.toString());
+        } catch (IOException e) {
+            // libsodium is only faster: without the folder the handshakes use BouncyCastle, and say so.
+            LOG.warn("gateway: cannot prepare {} for JNA ({}); X25519 may fall back to BouncyCastle", dir, e.getMessage());
+        }
+    }
+
     static GatewayApp start(GatewayHome home, Map<String, String> environment) {
         return start(home, environment, bundleBase());
     }
@@ -121,6 +168,7 @@ final class GatewayApp implements AutoCloseable {
     static GatewayApp start(GatewayHome home, Map<String, String> environment, Path base) {
         List<Setting<?>> known = knownSettings();
         home.create(known);
+        useJnaFolder(home);
         Settings settings = home.loadSettings(known, environment);
         GatewayConfig config = GatewayConfig.from(settings);
         CurveKeyPair serverKeys = serverKeys(home);
@@ -157,6 +205,7 @@ final class GatewayApp implements AutoCloseable {
             gateway = Gateway.start(config, AdmissionConfig.from(settings), pubsub, workers, enrol, plugins, store, serverKeys,
                     handlers, Clock.systemUTC());
             running.set(gateway);
+            LOG.info("gateway: CURVE handshakes: {}", curveCrypto());
             uplink.start(gateway.health());
             if (uplink.enabled()) {
                 gateway.reportUplink(uplink::view);

@@ -33,6 +33,11 @@ class BundleIT {
         return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
     }
 
+    /** Whether the host has Debian's libsodium23 (CI installs it, so there it must). */
+    static boolean libsodium() {
+        return "true".equals(System.getenv("CI")) || Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libsodium.so.23"));
+    }
+
     static BundleProcess.Result python(Path dir, String endpoint, Path bundle, String name, String... messages)
             throws Exception {
         Path script = BundleProcess.script(dir, "sensor.py");
@@ -55,7 +60,7 @@ class BundleIT {
                 .contains("#gateway.endpoint=tcp://*:5555").contains("#admin.port=8443");
         assertThat(base.resolve("THIRD-PARTY.txt")).content().contains("Bouncy Castle")
                 .contains("(Mozilla Public License 2.0) JeroMQ 0.6.0 (org.zeromq:jeromq:0.6.0) repackaged")
-                .contains("org.edgegateway:edge-gateway-jeromq:");
+                .contains("org.edgegateway:edge-gateway-jeromq:").contains("Java Native Access");
         assertThat(base.resolve("licenses/LICENSE-JeroMQ-MPL-2.0.txt")).content().startsWith("Mozilla Public License Version 2.0");
         assertThat(base.resolve("licenses/NOTICE-edge-gateway-jeromq.txt")).content()
                 .contains("zmq/poll/Poller.java").contains("zmq/poll/PollerBase.java")
@@ -122,6 +127,16 @@ class BundleIT {
             assertThat(javaClient.exitCode()).as(javaClient.out() + javaClient.err()).isZero();
             assertThat(javaClient.out()).contains("ACK");
 
+            // The handshakes above ran on the host's libsodium where it has one (CI installs it), through
+            // a JNA stub unpacked into the home's run folder, which only the gateway's user may enter.
+            if (libsodium()) {
+                assertThat(bundle.gatewayOutput())
+                        .anyMatch(l -> l.contains("gateway: CURVE handshakes: X25519 by libsodium 1."));
+                assertThat(Files.getPosixFilePermissions(dir.resolve("home/run/jna")))
+                        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                                PosixFilePermission.OWNER_EXECUTE);
+            }
+
             BundleProcess.Result plugins = bundle.run("plugins", "list");
             assertThat(plugins.exitCode()).as(plugins.err()).isZero();
             for (String type : List.of("JSON", "STRING", "BINARY")) {
@@ -157,6 +172,9 @@ class BundleIT {
             assertThat(bundle.run("clients", "list").out()).containsPattern("sensor-1\\s+revoked\\s+disconnected");
             BundleProcess.Result doctor = bundle.run("doctor");
             assertThat(doctor.out()).contains("a gateway is running on this home").contains("all checks passed");
+            if (libsodium()) {
+                assertThat(doctor.out()).contains("OK  X25519 by libsodium 1.");
+            }
             assertThat(doctor.exitCode()).isZero();
             assertThat(bundle.stopGateway()).isZero();
 

@@ -14,7 +14,9 @@ import org.bouncycastle.util.Pack;
 
 /**
  * NaCl's {@code crypto_box} (curve25519xsalsa20poly1305) and {@code crypto_secretbox}
- * (xsalsa20poly1305) on BouncyCastle's X25519, Salsa20/XSalsa20 and Poly1305. Thread-safe: each
+ * (xsalsa20poly1305) on BouncyCastle's X25519, Salsa20/XSalsa20 and Poly1305, with the host's
+ * libsodium for the Curve25519 multiplications by a variable point when it has one ({@link Sodium}:
+ * the same bytes, about 2.3 times as fast). Thread-safe: each
  * thread has its own cipher and MAC, re-keyed at the start of every call (a box on the I/O thread's
  * path allocates no engine), and no call depends on what an earlier one left in them.
  *
@@ -138,15 +140,39 @@ public final class NaclCrypto {
         return 0;
     }
 
+    /**
+     * Which library computes the Curve25519 multiplications by a point other than the base point
+     * (libsodium when the host has it, else BouncyCastle; see {@link Sodium}), and why, in one
+     * sentence for a start-up log or a health check.
+     */
+    public static String x25519() {
+        return Sodium.description();
+    }
+
+    /** Whether the host's libsodium computes those multiplications. */
+    public static boolean x25519ByLibsodium() {
+        return Sodium.usable();
+    }
+
     /** {@code crypto_scalarmult}: Curve25519 of secret {@code n} and public point {@code p} into {@code q}. */
     public static int scalarMult(byte[] q, byte[] n, byte[] p) {
         requireLength("n", n, KEY_BYTES);
         requireLength("p", p, KEY_BYTES);
         requireLength("q", q, KEY_BYTES);
-        X25519.scalarMult(n, 0, reducedPoint(p), 0, q, 0);
+        if (Sodium.usable()) {
+            Sodium.scalarMult(q, n, reducedPoint(p));
+        } else {
+            X25519.scalarMult(n, 0, reducedPoint(p), 0, q, 0);
+        }
         SCALAR_MULTS.increment();
         zeroAsP(q);
         return 0;
+    }
+
+    /** {@link #scalarMult} on BouncyCastle whatever the host has: the reference of the tests. */
+    static void scalarMultByBouncyCastle(byte[] q, byte[] n, byte[] p) {
+        X25519.scalarMult(n, 0, reducedPoint(p), 0, q, 0);
+        zeroAsP(q);
     }
 
     /**
