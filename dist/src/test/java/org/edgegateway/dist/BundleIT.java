@@ -175,6 +175,16 @@ class BundleIT {
             if (libsodium()) {
                 assertThat(doctor.out()).contains("OK  X25519 by libsodium 1.");
             }
+            // Without libsodium the checks still pass, with a warning that names the package to install.
+            Map<String, String> noSodium = new java.util.HashMap<>(bundle.env());
+            noSodium.put("EGW_JAVA_OPTS", "-Xmx256m -Dorg.edgegateway.nacl.libsodium=/nonexistent/libsodium.so");
+            try (BundleProcess without = new BundleProcess(base, dir.resolve("home"), noSodium)) {
+                BundleProcess.Result warned = without.run("doctor");
+                assertThat(warned.exitCode()).as(warned.out()).isZero();
+                assertThat(warned.out())
+                        .contains("WARN  X25519 by BouncyCastle (libsodium not loaded: /nonexistent/libsodium.so: ")
+                        .contains("apt install libsodium23");
+            }
             assertThat(doctor.exitCode()).isZero();
             assertThat(bundle.stopGateway()).isZero();
 

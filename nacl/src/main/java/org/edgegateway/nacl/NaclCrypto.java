@@ -16,7 +16,7 @@ import org.bouncycastle.util.Pack;
  * NaCl's {@code crypto_box} (curve25519xsalsa20poly1305) and {@code crypto_secretbox}
  * (xsalsa20poly1305) on BouncyCastle's X25519, Salsa20/XSalsa20 and Poly1305, with the host's
  * libsodium for the Curve25519 multiplications by a variable point when it has one ({@link Sodium}:
- * the same bytes, about 2.3 times as fast). Thread-safe: each
+ * the same bytes, more than twice as fast). Thread-safe: each
  * thread has its own cipher and MAC, re-keyed at the start of every call (a box on the I/O thread's
  * path allocates no engine), and no call depends on what an earlier one left in them.
  *

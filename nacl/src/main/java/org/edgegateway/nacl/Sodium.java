@@ -11,10 +11,10 @@ import com.sun.jna.NativeLibrary;
 
 /**
  * The host's libsodium (Debian's {@code libsodium23}) for Curve25519 multiplications by a point other
- * than the base point, the three a CURVE handshake cannot avoid on each side. libsodium's is about
- * 2.3 times as fast as BouncyCastle's on the reference machine (docs/PERFORMANCE.md); everything else
- * stays on BouncyCastle (a call through JNA costs about what a message's box does). Called through
- * JNA's {@link Function}, a few microseconds against the 80 of a multiplication.
+ * than the base point, the three a CURVE handshake cannot avoid on each side. libsodium's is more
+ * than twice as fast as BouncyCastle's on the reference machine (80 against 190 us,
+ * docs/PERFORMANCE.md); everything else stays on BouncyCastle (a call through JNA costs a few
+ * microseconds, about what a small message's box does). Called through JNA's {@link Function}.
  *
  * <p>Chosen once, at class initialisation, by the system property {@value #PROPERTY}:
  * <ul>
