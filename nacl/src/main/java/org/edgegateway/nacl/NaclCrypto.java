@@ -4,10 +4,8 @@ import java.security.SecureRandom;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.bouncycastle.crypto.engines.Salsa20Engine;
-import org.bouncycastle.crypto.engines.XSalsa20Engine;
 import org.bouncycastle.crypto.macs.Poly1305;
 import org.bouncycastle.crypto.params.KeyParameter;
-import org.bouncycastle.crypto.params.ParametersWithIV;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 import org.bouncycastle.util.Arrays;
 import org.bouncycastle.util.Pack;
@@ -55,6 +53,8 @@ public final class NaclCrypto {
 
     private static final int TAG_BYTES = 16;
     private static final int[] SIGMA = {0x61707865, 0x3320646e, 0x79622d32, 0x6b206574};
+    /** The words of the Salsa20 core's output that make HSalsa20's. */
+    private static final int[] HSALSA20_WORDS = {0, 5, 10, 15, 6, 7, 8, 9};
     private static final SecureRandom RANDOM = new SecureRandom();
     /** p = 2^255 - 19, little-endian. */
     private static final byte[] P_LE = {
@@ -107,19 +107,86 @@ public final class NaclCrypto {
         }
     }
 
-    /** One thread's XSalsa20 and Poly1305 instances and the scratch the two box functions need. */
+    /**
+     * One thread's XSalsa20 key stream, Poly1305 and the scratch the two box functions need: re-keyed
+     * for every box without allocating (BouncyCastle's {@code XSalsa20Engine.init} takes new
+     * parameter objects that copy the key and nonce, and allocates in its own set-up, for every
+     * message on the I/O thread's path).
+     */
     private static final class Engines {
-        final XSalsa20Engine cipher = new XSalsa20Engine();
+        final XSalsa20Stream stream = new XSalsa20Stream();
         final Poly1305 mac = new Poly1305();
-        final byte[] macKey = new byte[ZERO_BYTES];
+        /** The Poly1305 key; {@link KeyParameter#getKey()} is the parameter's own array, written in place. */
+        final KeyParameter macParameter = new KeyParameter(new byte[ZERO_BYTES]);
         final byte[] tag = new byte[TAG_BYTES];
         final SharedKeys sharedKeys = new SharedKeys();
 
-        XSalsa20Engine cipher(byte[] n, byte[] k) {
+        XSalsa20Stream stream(byte[] n, byte[] k) {
             requireLength("n", n, NONCE_BYTES);
             requireLength("k", k, KEY_BYTES);
-            cipher.init(true, new ParametersWithIV(new KeyParameter(k, 0, KEY_BYTES), n, 0, NONCE_BYTES));
-            return cipher;
+            stream.init(n, k);
+            return stream;
+        }
+
+        /** Keys Poly1305 with {@code key[0..32)}; the caller clears the returned key when done. */
+        byte[] macKey() {
+            return macParameter.getKey();
+        }
+
+        void initMac() {
+            mac.init(macParameter);
+        }
+    }
+
+    /**
+     * XSalsa20 (NaCl's {@code crypto_stream_xsalsa20}): HSalsa20 of the key and the nonce's first 16
+     * bytes gives a sub-key, and Salsa20/20 with that sub-key, the nonce's last 8 bytes and a block
+     * counter from 0 gives the key stream, 64 bytes at a time. One per thread, re-used.
+     */
+    private static final class XSalsa20Stream {
+        private final int[] input = new int[16];
+        private final int[] output = new int[16];
+        private final byte[] block = new byte[64];
+        private final byte[] subKey = new byte[KEY_BYTES];
+        private int used;
+
+        void init(byte[] n, byte[] k) {
+            hsalsa20(subKey, k, n, input, output);
+            input[0] = SIGMA[0];
+            Pack.littleEndianToInt(subKey, 0, input, 1, 4);
+            input[5] = SIGMA[1];
+            input[6] = Pack.littleEndianToInt(n, 16);
+            input[7] = Pack.littleEndianToInt(n, 20);
+            input[8] = 0;
+            input[9] = 0;
+            input[10] = SIGMA[2];
+            Pack.littleEndianToInt(subKey, 16, input, 11, 4);
+            input[15] = SIGMA[3];
+            java.util.Arrays.fill(subKey, (byte) 0);
+            used = block.length;
+        }
+
+        /** {@code out[outOff..+len) = in[inOff..+len) XOR} the next {@code len} key-stream bytes. */
+        void xor(byte[] in, int inOff, int len, byte[] out, int outOff) {
+            for (int i = 0; i < len; i++) {
+                if (used == block.length) {
+                    Salsa20Engine.salsaCore(20, input, output);
+                    Pack.intToLittleEndian(output, block, 0);
+                    if (++input[8] == 0) {
+                        ++input[9];
+                    }
+                    used = 0;
+                }
+                out[outOff + i] = (byte) (in[inOff + i] ^ block[used++]);
+            }
+        }
+
+        /** Forgets the key: the state holds the sub-key, the block the last key stream. */
+        void clear() {
+            java.util.Arrays.fill(input, 0);
+            java.util.Arrays.fill(output, 0);
+            java.util.Arrays.fill(block, (byte) 0);
+            used = block.length;
         }
     }
 
@@ -245,13 +312,14 @@ public final class NaclCrypto {
         }
         int len = checkedLength("mlen", mlen, m, c);
         Engines e = ENGINES.get();
-        XSalsa20Engine cipher = e.cipher(n, k);
-        cipher.processBytes(m, 0, len, c, 0);
+        XSalsa20Stream stream = e.stream(n, k);
+        stream.xor(m, 0, len, c, 0);
+        stream.clear();
         // The one-time key is what the padding became; with zero padding, the first 32 key-stream bytes.
-        byte[] macKey = e.macKey;
+        byte[] macKey = e.macKey();
         System.arraycopy(c, 0, macKey, 0, ZERO_BYTES);
         Poly1305 mac = e.mac;
-        mac.init(new KeyParameter(macKey));
+        e.initMac();
         mac.update(c, ZERO_BYTES, len - ZERO_BYTES);
         mac.doFinal(c, BOX_ZERO_BYTES);
         java.util.Arrays.fill(c, 0, BOX_ZERO_BYTES, (byte) 0);
@@ -270,21 +338,23 @@ public final class NaclCrypto {
         }
         int len = checkedLength("clen", clen, c, m);
         Engines e = ENGINES.get();
-        XSalsa20Engine cipher = e.cipher(n, k);
-        byte[] macKey = e.macKey;
+        XSalsa20Stream stream = e.stream(n, k);
+        byte[] macKey = e.macKey();
         java.util.Arrays.fill(macKey, (byte) 0);
-        cipher.processBytes(macKey, 0, ZERO_BYTES, macKey, 0);
+        stream.xor(macKey, 0, ZERO_BYTES, macKey, 0);
         Poly1305 mac = e.mac;
-        mac.init(new KeyParameter(macKey));
+        e.initMac();
         mac.update(c, ZERO_BYTES, len - ZERO_BYTES);
         byte[] expected = e.tag;
         mac.doFinal(expected, 0);
         java.util.Arrays.fill(macKey, (byte) 0);
         if (!Arrays.constantTimeAreEqual(TAG_BYTES, expected, 0, c, BOX_ZERO_BYTES)) {
+            stream.clear();
             return -1;
         }
-        // The cipher stands at key-stream position 32, where the ciphertext proper starts.
-        cipher.processBytes(c, ZERO_BYTES, len - ZERO_BYTES, m, ZERO_BYTES);
+        // The stream stands at key-stream position 32, where the ciphertext proper starts.
+        stream.xor(c, ZERO_BYTES, len - ZERO_BYTES, m, ZERO_BYTES);
+        stream.clear();
         java.util.Arrays.fill(m, 0, ZERO_BYTES, (byte) 0);
         return 0;
     }
@@ -292,6 +362,14 @@ public final class NaclCrypto {
     /** HSalsa20 (NaCl's {@code crypto_core_hsalsa20} with the "expand 32-byte k" constant). */
     static void hsalsa20(byte[] out, byte[] key, byte[] in16) {
         int[] state = new int[16];
+        int[] x = new int[16];
+        hsalsa20(out, key, in16, state, x);
+        java.util.Arrays.fill(state, 0);
+        java.util.Arrays.fill(x, 0);
+    }
+
+    /** HSalsa20 of {@code key} and {@code in16[0..16)} into {@code out}, with {@code state} and {@code x} as scratch. */
+    private static void hsalsa20(byte[] out, byte[] key, byte[] in16, int[] state, int[] x) {
         state[0] = SIGMA[0];
         Pack.littleEndianToInt(key, 0, state, 1, 4);
         state[5] = SIGMA[1];
@@ -299,16 +377,12 @@ public final class NaclCrypto {
         state[10] = SIGMA[2];
         Pack.littleEndianToInt(key, 16, state, 11, 4);
         state[15] = SIGMA[3];
-        int[] x = new int[16];
         Salsa20Engine.salsaCore(20, state, x);
         // salsaCore adds the input words back in (the Salsa20 feed-forward); HSalsa20 has none.
-        int[] words = {0, 5, 10, 15, 6, 7, 8, 9};
-        for (int i = 0; i < words.length; i++) {
-            int w = words[i];
+        for (int i = 0; i < HSALSA20_WORDS.length; i++) {
+            int w = HSALSA20_WORDS[i];
             Pack.intToLittleEndian(x[w] - state[w], out, 4 * i);
         }
-        java.util.Arrays.fill(state, 0);
-        java.util.Arrays.fill(x, 0);
     }
 
     /**
