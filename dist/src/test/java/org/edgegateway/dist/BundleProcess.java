@@ -75,9 +75,21 @@ final class BundleProcess implements AutoCloseable {
         }
     }
 
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port free now and not handed out before in this JVM: the kernel may give the same ephemeral
+     * port to two sockets opened and closed one after the other, and a test that asks for its
+     * gateway's and its publisher's ports in a row then has the gateway fail to bind the second.
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        for (int attempt = 0; ; attempt++) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                int port = s.getLocalPort();
+                if (HANDED_OUT.add(port) || attempt >= 100) {
+                    return port;
+                }
+            }
         }
     }
 
