@@ -42,6 +42,8 @@ final class Lanes {
     private final int recentPerClient;
     private int calls;
     private long bytes;
+    /** Answers recorded in the lanes' recent-message logs, for their order across lanes. */
+    private long recorded;
 
     Lanes(Replies replies, DedupWindows dedup, GatewayMetrics metrics, Watchdog watchdog, int maxCalls, long maxBytes,
           int recentPerClient) {
@@ -214,7 +216,7 @@ final class Lanes {
         } else {
             replies.answer(conn, delimiter, version, correlationId, status, code, bytes);
         }
-        b.recent.record(m.clientName(), m.type(), m.receivedAt(), m.payload(), code == null ? "ACK" : code.name(),
+        b.recent.record(++recorded, m.clientName(), m.type(), m.receivedAt(), m.payload(), code == null ? "ACK" : code.name(),
                 detail);
     }
 
@@ -320,7 +322,7 @@ final class Lanes {
             replies.answer(c.connection, c.delimiter, c.version, c.correlationId, Reply.Status.ERROR, code, bytes);
         }
         HandlerMessage m = c.message;
-        b.recent.record(m.clientName(), m.type(), m.receivedAt(), m.payload(), code.name(), detail);
+        b.recent.record(++recorded, m.clientName(), m.type(), m.receivedAt(), m.payload(), code.name(), detail);
     }
 
     /**
@@ -358,12 +360,11 @@ final class Lanes {
 
     /** The recent messages of a client on every lane, newest first, at most {@code limit}. */
     List<RecentMessage> recent(String client, int limit) {
-        List<RecentMessage> all = new ArrayList<>();
+        List<RecentLog> logs = new ArrayList<>(books.size());
         for (LaneBook b : books.values()) {
-            all.addAll(b.recent.of(client));
+            logs.add(b.recent);
         }
-        all.sort(java.util.Comparator.comparing(RecentMessage::receivedAt).reversed());
-        return all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;
+        return RecentLog.newestFirst(logs, client, limit);
     }
 
     /** The recent-message log of a lane (for an inline answer). */

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,29 @@ final class RecentLog {
         };
     }
 
-    void record(String client, String type, Instant at, byte[] payload, String outcome, String detail) {
+    /**
+     * The recent messages of {@code client} in all {@code logs}, newest first, at most {@code limit}.
+     * Messages read in one router turn share their receive time; among them the one recorded later
+     * (answered later, and for one client's calls in one lane received later) comes first.
+     */
+    static List<RecentMessage> newestFirst(Iterable<RecentLog> logs, String client, int limit) {
+        List<Entry> all = new ArrayList<>();
+        for (RecentLog log : logs) {
+            log.collect(client, all);
+        }
+        all.sort(Comparator.comparing((Entry e) -> e.message.receivedAt()).thenComparingLong(e -> e.order).reversed());
+        List<RecentMessage> out = new ArrayList<>(Math.min(limit, all.size()));
+        for (int k = 0; k < all.size() && k < limit; k++) {
+            out.add(all.get(k).message);
+        }
+        return out;
+    }
+
+    private record Entry(long order, RecentMessage message) {
+    }
+
+    /** {@code order} ranks records across all logs of one router: it grows with each record. */
+    void record(long order, String client, String type, Instant at, byte[] payload, String outcome, String detail) {
         if (perClient == 0) {
             return;
         }
@@ -45,6 +68,7 @@ final class RecentLog {
             rings.put(client, r);
         }
         int i = r.next;
+        r.order[i] = order;
         r.type[i] = type;
         r.at[i] = at;
         r.size[i] = payload.length;
@@ -57,23 +81,22 @@ final class RecentLog {
         }
     }
 
-    /** The client's recent messages, oldest first, with previews decoded now. */
-    List<RecentMessage> of(String client) {
+    /** Adds the client's recent messages to {@code out}, oldest first, with previews decoded now. */
+    private void collect(String client, List<Entry> out) {
         Ring r = rings.get(client);
         if (r == null) {
-            return List.of();
+            return;
         }
-        List<RecentMessage> out = new ArrayList<>(r.count);
         for (int k = 0; k < r.count; k++) {
             int i = (r.next - r.count + k + perClient) % perClient;
             byte[] h = r.head[i];
-            out.add(new RecentMessage(client, r.type[i], r.at[i], r.size[i],
-                    new String(h, 0, Math.min(h.length, PREVIEW), StandardCharsets.UTF_8), r.outcome[i], r.detail[i]));
+            out.add(new Entry(r.order[i], new RecentMessage(client, r.type[i], r.at[i], r.size[i],
+                    new String(h, 0, Math.min(h.length, PREVIEW), StandardCharsets.UTF_8), r.outcome[i], r.detail[i])));
         }
-        return out;
     }
 
     private static final class Ring {
+        final long[] order;
         final String[] type;
         final Instant[] at;
         final int[] size;
@@ -84,6 +107,7 @@ final class RecentLog {
         int count;
 
         Ring(int n) {
+            order = new long[n];
             type = new String[n];
             at = new Instant[n];
             size = new int[n];
