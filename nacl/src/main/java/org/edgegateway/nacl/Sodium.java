@@ -7,6 +7,7 @@ import org.bouncycastle.math.ec.rfc7748.X25519;
 import org.bouncycastle.util.encoders.Hex;
 
 import com.sun.jna.Function;
+import com.sun.jna.Memory;
 import com.sun.jna.NativeLibrary;
 
 /**
@@ -38,6 +39,16 @@ final class Sodium {
     /** Names tried under {@code auto}: the development link, then the runtime package's soname. */
     private static final List<String> NAMES = List.of("sodium", "libsodium.so.23", "libsodium.so.26");
 
+    /**
+     * Each thread's native scratch: the result, the scalar and the point, zeroed after each call.
+     * Declared before {@link #CHOICE}, whose choice multiplies through it.
+     */
+    private static final ThreadLocal<Memory> SCRATCH = ThreadLocal.withInitial(() -> {
+        Memory m = new Memory(3L * NaclCrypto.KEY_BYTES);
+        m.clear();
+        return m;
+    });
+
     private static final Choice CHOICE = choose(System.getProperty(PROPERTY, "auto").trim());
 
     private Sodium() {
@@ -55,10 +66,30 @@ final class Sodium {
          * libsodium refuses such a point and leaves {@code q} alone, so it is cleared here.
          */
         void multiply(byte[] q, byte[] n, byte[] p) {
-            if (scalarMult.invokeInt(new Object[] {q, n, p}) != 0) {
-                java.util.Arrays.fill(q, (byte) 0);
+            // The secret scalar and the shared point go through native memory this class owns and
+            // zeroes after every call: JNA would copy Java arrays into memory it frees uncleared.
+            Memory m = SCRATCH.get();
+            try {
+                m.write(N_AT, n, 0, NaclCrypto.KEY_BYTES);
+                m.write(P_AT, p, 0, NaclCrypto.KEY_BYTES);
+                if (scalarMult.invokeInt(new Object[] {m.share(Q_AT), m.share(N_AT), m.share(P_AT)}) != 0) {
+                    java.util.Arrays.fill(q, (byte) 0);
+                } else {
+                    m.read(Q_AT, q, 0, NaclCrypto.KEY_BYTES);
+                }
+            } finally {
+                m.clear();
             }
         }
+    }
+
+    private static final long Q_AT = 0;
+    private static final long N_AT = 32;
+    private static final long P_AT = 64;
+
+    /** A copy of the calling thread's scratch, for tests: all zeros between calls. */
+    static byte[] scratchOfThisThread() {
+        return SCRATCH.get().getByteArray(0, 3 * NaclCrypto.KEY_BYTES);
     }
 
     /** Whether libsodium computes the multiplications. */

@@ -34,6 +34,23 @@ class SodiumTest {
     }
 
     @Test
+    void theScalarAndTheResultLeaveNoCopyInNativeMemory() {
+        assumeTrue(NaclCrypto.x25519ByLibsodium(), NaclCrypto.x25519());
+        byte[] n = Hex.decode("a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4");
+        byte[] p = Hex.decode("e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c");
+        p[31] &= 0x7f;
+        byte[] q = new byte[32];
+        Sodium.scalarMult(q, n, p);
+        assertThat(q).isEqualTo(Hex.decode("c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552"));
+        assertThat(Sodium.scratchOfThisThread()).as("the thread's native scratch after a multiplication")
+                .containsOnly(0);
+        // A point libsodium refuses (small order) leaves nothing behind either, and gives zeros.
+        Sodium.scalarMult(q, n, new byte[32]);
+        assertThat(q).containsOnly(0);
+        assertThat(Sodium.scratchOfThisThread()).containsOnly(0);
+    }
+
+    @Test
     void libsodiumComputesWhatBouncyCastleComputesForEveryKindOfPoint() {
         assumeTrue(NaclCrypto.x25519ByLibsodium(), NaclCrypto.x25519());
         assertThat(NaclCrypto.x25519()).startsWith("X25519 by libsodium 1.");
