@@ -64,7 +64,8 @@ class BundleIT {
         assertThat(base.resolve("licenses/LICENSE-JeroMQ-MPL-2.0.txt")).content().startsWith("Mozilla Public License Version 2.0");
         assertThat(base.resolve("licenses/NOTICE-edge-gateway-jeromq.txt")).content()
                 .contains("zmq/poll/Poller.java").contains("zmq/poll/PollerBase.java")
-                .contains("zmq/io/coder/DecoderBase.java").contains("zmq/io/coder/EncoderBase.java");
+                .contains("zmq/io/coder/DecoderBase.java").contains("zmq/io/coder/EncoderBase.java")
+                .contains("zmq/Signaler.java");
         assertThat(base.resolve("NOTICE")).content().contains("lib/edge-gateway-jeromq-*.jar is JeroMQ 0.6.0");
         try (var libs = Files.list(base.resolve("lib"))) {
             List<Path> jarPaths = libs.filter(p -> p.toString().endsWith(".jar")).toList();

@@ -156,6 +156,11 @@ final class BundleProcess implements AutoCloseable {
         }
     }
 
+    /** The process id of the running gateway's JVM (the launcher replaces itself with it). */
+    long gatewayPid() {
+        return gateway.process().pid();
+    }
+
     /** What the gateway printed since its last start, as it prints it. */
     List<String> gatewayOutput() {
         return gatewayOutput;

@@ -14,17 +14,18 @@ import java.util.zip.ZipEntry;
 
 import org.junit.jupiter.api.Test;
 
-/** The shaded jar is the original JeroMQ jar, entry for entry and byte for byte, but for the poller and the coder bases. */
+/** The shaded jar is the original JeroMQ jar, entry for entry and byte for byte, but for the poller, the coder bases and the signaler. */
 class ShadedJarIT {
 
     /**
-     * Exactly the classes of zmq/poll/Poller.java, zmq/poll/PollerBase.java, zmq/io/coder/DecoderBase.java
-     * and zmq/io/coder/EncoderBase.java in JeroMQ 0.6.0.
+     * Exactly the classes of zmq/poll/Poller.java, zmq/poll/PollerBase.java, zmq/io/coder/DecoderBase.java,
+     * zmq/io/coder/EncoderBase.java and zmq/Signaler.java in JeroMQ 0.6.0.
      */
     static final Set<String> REPLACED = Set.of(
             "zmq/poll/Poller.class", "zmq/poll/Poller$Handle.class",
             "zmq/poll/PollerBase.class", "zmq/poll/PollerBase$TimerInfo.class",
-            "zmq/io/coder/DecoderBase.class", "zmq/io/coder/EncoderBase.class");
+            "zmq/io/coder/DecoderBase.class", "zmq/io/coder/EncoderBase.class",
+            "zmq/Signaler.class", "zmq/Signaler$IoOperation.class");
     /** Left out on purpose (see the pom). */
     static final Set<String> DROPPED = Set.of("module-info.class", "META-INF/MANIFEST.MF");
 
@@ -55,6 +56,8 @@ class ShadedJarIT {
         assertThat(original.keySet().stream().filter(n -> n.startsWith("zmq/io/coder/DecoderBase")
                 || n.startsWith("zmq/io/coder/EncoderBase"))).as("the coder bases have no nested classes")
                 .containsExactlyInAnyOrder("zmq/io/coder/DecoderBase.class", "zmq/io/coder/EncoderBase.class");
+        assertThat(original.keySet().stream().filter(n -> n.startsWith("zmq/Signaler"))).as("the signaler's classes")
+                .containsExactlyInAnyOrder("zmq/Signaler.class", "zmq/Signaler$IoOperation.class");
 
         Set<String> missing = new TreeSet<>();
         Set<String> changed = new TreeSet<>();
@@ -82,13 +85,14 @@ class ShadedJarIT {
         assertThat(added).contains("META-INF/LICENSE-JeroMQ-MPL-2.0.txt", "META-INF/NOTICE-edge-gateway-jeromq.txt",
                 "org/edgegateway/transport/TimerQueue.class", "org/edgegateway/transport/CoderBuffers.class");
 
-        // the poller's three classes and the two coder bases are there, and they are not the original's
+        // the poller's three classes, the two coder bases and the signaler are there, and they are not the original's
         for (String name : Set.of("zmq/poll/Poller.class", "zmq/poll/Poller$Handle.class", "zmq/poll/PollerBase.class",
-                "zmq/io/coder/DecoderBase.class", "zmq/io/coder/EncoderBase.class")) {
+                "zmq/io/coder/DecoderBase.class", "zmq/io/coder/EncoderBase.class", "zmq/Signaler.class")) {
             assertThat(ours).containsKey(name);
             assertThat(ours.get(name)).as(name).isNotEqualTo(original.get(name));
         }
-        assertThat(ours).doesNotContainKey("zmq/poll/PollerBase$TimerInfo.class").doesNotContainKey("module-info.class");
+        assertThat(ours).doesNotContainKey("zmq/poll/PollerBase$TimerInfo.class")
+                .doesNotContainKey("zmq/Signaler$IoOperation.class").doesNotContainKey("module-info.class");
         assertThat(new String(ours.get("META-INF/MANIFEST.MF"), java.nio.charset.StandardCharsets.UTF_8))
                 .contains("Automatic-Module-Name: org.zeromq.jeromq");
         assertThat(new String(ours.get("META-INF/LICENSE-JeroMQ-MPL-2.0.txt"), java.nio.charset.StandardCharsets.UTF_8))
