@@ -17,7 +17,6 @@ import org.edgegateway.core.admission.Quarantiner;
 import org.edgegateway.core.health.Health;
 import org.edgegateway.core.metrics.MetricHistory;
 import org.edgegateway.core.metrics.ProcessProbe;
-import org.edgegateway.core.router.CpuPlacement;
 import org.edgegateway.core.router.Router;
 import org.edgegateway.core.workers.WorkerHub;
 import org.edgegateway.core.zap.ZapHandler;
@@ -124,21 +123,6 @@ public final class Gateway implements AutoCloseable {
             LOG.warn("transport: fault on {}: {}", t.getName(), e.toString());
         };
         context.setUncaughtExceptionHandler(transportFault);
-        CpuPlacement placement = CpuPlacement.host();
-        LOG.info("gateway: CPU placement: {}", placement.description());
-        if (placement.active()) {
-            // JeroMQ's own factory, plus the I/O thread placing itself before its loop (the reaper is left alone)
-            context.setThreadFactor((r, name) -> {
-                Runnable run = name.startsWith("iothread") ? () -> {
-                    placement.placeIoThread();
-                    r.run();
-                } : r;
-                Thread t = new Thread(run, name);
-                t.setDaemon(true);
-                t.setUncaughtExceptionHandler(transportFault);
-                return t;
-            });
-        }
         context.setNotificationExceptionHandler((t, e) -> {
             metrics.transportFault();
             LOG.warn("transport: fault on {}: {}", t.getName(), e.toString());

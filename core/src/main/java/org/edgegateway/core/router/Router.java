@@ -356,7 +356,6 @@ public final class Router implements AutoCloseable {
     private void loop(Call adopted) {
         boolean handedOver = false;
         Throwable failure = null;
-        CpuPlacement.host().placeRouterThread();
         try {
             if (adopted != null) {
                 lanes.adopt(adopted);
