@@ -121,9 +121,11 @@ final class Signaler implements Closeable
 
     void send()
     {
-        sent.incrementAndGet();
+        //  Everything that may fail before the byte (the buffer's first allocation) comes before the
+        //  count: a signal counted and never written would hold its reader in recv().
         ByteBuffer b = out.get();
         boolean interrupted = Thread.interrupted();
+        sent.incrementAndGet();
         try {
             while (true) {
                 b.clear();
