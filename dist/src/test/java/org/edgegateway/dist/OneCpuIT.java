@@ -68,11 +68,11 @@ class OneCpuIT {
 
     /** Runs the one-at-a-time sensor for {@code count} messages; its last line. */
     private static String sensor(Path dir, BundleProcess bundle, int count) throws Exception {
-        Path script = BundleProcess.script(dir, "oneatatime.py");
+        Path script = BundleProcess.script(dir, "sensor.py");
         Path certs = dir.resolve("sensor");
         Process p = new ProcessBuilder(BundleIT.PYTHON, script.toString(), bundle.env().get("EGW_GATEWAY_ENDPOINT"),
-                certs.resolve("sensor.key_secret").toString(), certs.resolve("server.key").toString(),
-                Integer.toString(count)).redirectErrorStream(true).start();
+                certs.resolve("sensor.key_secret").toString(), certs.resolve("server.key").toString(), "DEALER",
+                "--repeat", Integer.toString(count), "STRING=a reading").redirectErrorStream(true).start();
         p.getOutputStream().close();
         boolean done = p.waitFor(120, TimeUnit.SECONDS);
         if (!done) {
