@@ -17,6 +17,11 @@ import org.zeromq.ZMQ;
 
 /** Reloading a plugin while clients send: every request gets exactly one answer. */
 class ReloadUnderTrafficTest {
+    /** A bound on each client's requests, should the reloads never end. */
+    private static final int MAX_PER_CLIENT = 200_000;
+    /** About 80 requests a second per client: under the default admission rate of 100 (burst 500). */
+    private static final long PACE_MILLIS = 12;
+
     @TempDir
     Path dir;
 
@@ -30,50 +35,61 @@ class ReloadUnderTrafficTest {
         ExecutorService clients = Executors.newFixedThreadPool(3);
         try (PluginHost host = PluginHost.start(PluginHostConfig.defaults(home, null), ClientPush.NONE);
              PluginGateway gw = new PluginGateway(dir, host, 4)) {
-            int perClient = 300;
             List<ZMQ.Socket> sockets = new ArrayList<>();
             for (int c = 0; c < 3; c++) {
                 sockets.add(gw.dealer("sensor-" + c));
             }
+            // The clients send until the reloads are over (and some traffic after the last one): a fixed
+            // number of requests could all be answered before the first reload has finished.
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
             java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
             List<Future<List<String>>> results = new ArrayList<>();
             for (ZMQ.Socket s : sockets) {
                 results.add(clients.submit(() -> {
                     List<String> outcomes = new ArrayList<>();
-                    for (int i = 0; i < perClient; i++) {
+                    for (int i = 0; i < MAX_PER_CLIENT && !stop.get(); i++) {
                         List<String> reply = PluginGateway.exchange(s, "ECHO", "m" + i);
                         outcomes.add(reply == null ? "NO REPLY to m" + i : reply.get(0) + " " + reply.get(1));
                         answered.incrementAndGet();
+                        Thread.sleep(PACE_MILLIS);
                     }
                     return outcomes;
                 }));
             }
             int reloads = 0;
-            while (!results.stream().allMatch(Future::isDone) && reloads < 10) {
-                int wanted = 60 * (reloads + 1);
-                org.edgegateway.core.testing.GatewayFixture.await(java.time.Duration.ofSeconds(30),
-                        () -> answered.get() >= wanted);
+            for (; reloads < 5; reloads++) {
+                awaitMoreAnswers(answered, results);
                 PluginSignatures.sign(TestPlugins.zip(home.plugins(), "echo", "1.0." + (reloads + 1),
                         PluginHostTest.REQUIRES, EchoHandler.class), dir.resolve("k"));
                 assertThat(host.reload("echo").state()).isEqualTo(PluginState.STARTED);
-                reloads++;
             }
+            awaitMoreAnswers(answered, results);
+            stop.set(true);
             List<String> all = new ArrayList<>();
             for (Future<List<String>> f : results) {
                 all.addAll(f.get(120, TimeUnit.SECONDS));
             }
-            assertThat(reloads).isPositive();
-            assertThat(all).hasSize(3 * perClient);
+            assertThat(reloads).isEqualTo(5);
+            assertThat(all).hasSize(answered.get());
             // Every request is answered: by a version of the plugin, BUSY while it reloads, or (on a
             // machine too loaded to finish a reload within the handler time limit) HANDLER_FAILED.
             assertThat(all).allSatisfy(o -> assertThat(o).matches("ACK v1\\.0\\.\\d+ m\\d+|ERROR BUSY: plugin echo is .*"
                     + "|ERROR HANDLER_FAILED: handler for ECHO timed out after \\d+ ms"));
             assertThat(all.stream().filter(o -> o.startsWith("ERROR HANDLER_FAILED")).count())
-                    .as("time-outs, which only a heavily loaded machine should produce").isLessThan(perClient);
+                    .as("time-outs, which only a heavily loaded machine should produce").isLessThan(all.size() / 3);
             assertThat(all.stream().filter(o -> o.startsWith("ACK")).map(o -> o.split(" ")[1]).distinct().count())
                     .as("versions that answered while traffic ran").isGreaterThan(1);
         } finally {
             clients.shutdownNow();
         }
+    }
+
+    /** Waits until the clients have had 60 more answers (or have all stopped). */
+    private static void awaitMoreAnswers(java.util.concurrent.atomic.AtomicInteger answered,
+                                         List<Future<List<String>>> results) throws Exception {
+        int wanted = answered.get() + 60;
+        assertThat(org.edgegateway.core.testing.GatewayFixture.await(java.time.Duration.ofSeconds(30),
+                () -> answered.get() >= wanted || results.stream().allMatch(Future::isDone)))
+                .as("60 more answers within 30 s").isTrue();
     }
 }
