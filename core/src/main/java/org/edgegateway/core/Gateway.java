@@ -122,11 +122,9 @@ public final class Gateway implements AutoCloseable {
             metrics.transportFault();
             LOG.warn("transport: fault on {}: {}", t.getName(), e.toString());
         };
+        // A transport thread that dies, and an exception its loop reports and survives: both are counted and logged.
         context.setUncaughtExceptionHandler(transportFault);
-        context.setNotificationExceptionHandler((t, e) -> {
-            metrics.transportFault();
-            LOG.warn("transport: fault on {}: {}", t.getName(), e.toString());
-        });
+        context.setNotificationExceptionHandler(transportFault);
         KeyCache keys = new KeyCache();
         Health health = new Health(clock);
         AuditTrail audit = null;
