@@ -250,12 +250,8 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     /**
-     * HOME/conf/jvm.options decides what the JVM of every command on this home runs; the launcher reads
-     * it only for the home's owner, and only when nobody else may write it.
-     */
-    /**
-     * Which X25519 the CURVE handshakes use: the host's libsodium when it has one (see the nacl
-     * module), else BouncyCastle, which works the same but costs more CPU per handshake.
+     * Which library does CURVE's cryptography: the host's libsodium when it has one (see the nacl
+     * module), else BouncyCastle, which works the same but costs more CPU per handshake and message.
      */
     private void checkCurveCrypto() {
         String which = GatewayApp.curveCrypto();
@@ -263,7 +259,7 @@ final class DoctorCommand implements Callable<Integer> {
             ok(which);
         } else {
             warn(which, "install libsodium (Debian: apt install libsodium23) and restart the gateway: its CURVE"
-                    + " handshakes then cost less CPU (docs/PERFORMANCE.md)");
+                    + " handshakes and messages then cost less CPU (docs/PERFORMANCE.md)");
         }
     }
 
@@ -335,6 +331,10 @@ final class DoctorCommand implements Callable<Integer> {
         return -1;
     }
 
+    /**
+     * HOME/conf/jvm.options decides what the JVM of every command on this home runs; the launcher reads
+     * it only for the home's owner, and only when nobody else may write it.
+     */
     private void checkJvmOptions(GatewayHome home) {
         Path file = home.conf().resolve("jvm.options");
         if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

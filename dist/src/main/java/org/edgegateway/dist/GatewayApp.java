@@ -112,23 +112,26 @@ final class GatewayApp implements AutoCloseable {
         return url == null || url.isBlank() ? KeyStore.fileUrl(home.data()) : url;
     }
 
-    /** Starts everything, or fails leaving nothing running. */
     /**
-     * Which X25519 the CURVE handshakes use (libsodium or BouncyCastle, see the nacl module), or that the
-     * bundle's NaCl classes are not the project's (a bundle where another jar took their place).
+     * Which library does CURVE's cryptography, handshakes and messages (libsodium or BouncyCastle, see
+     * the nacl module), or that the bundle's NaCl classes are not the project's (a bundle where another
+     * jar took their place).
      */
     static String curveCrypto() {
         try {
-            return NaclCrypto.x25519();
+            return NaclCrypto.implementation();
         } catch (LinkageError e) {
-            return "X25519 by the NaCl classes on the class path; edge-gateway-nacl is not there (" + e + ")";
+            return "CURVE by the NaCl classes on the class path; edge-gateway-nacl is not there (" + e + ")";
         }
     }
 
-    /** Whether the host's libsodium computes X25519 (false as well when edge-gateway-nacl is missing). */
+    /**
+     * Whether the host's libsodium computes X25519 and the messages' boxes (false as well when
+     * edge-gateway-nacl is missing).
+     */
     static boolean curveCryptoByLibsodium() {
         try {
-            return NaclCrypto.x25519ByLibsodium();
+            return NaclCrypto.x25519ByLibsodium() && NaclCrypto.secretboxByLibsodium();
         } catch (LinkageError e) {
             return false;
         }
@@ -205,7 +208,7 @@ final class GatewayApp implements AutoCloseable {
             gateway = Gateway.start(config, AdmissionConfig.from(settings), pubsub, workers, enrol, plugins, store, serverKeys,
                     handlers, Clock.systemUTC());
             running.set(gateway);
-            LOG.info("gateway: CURVE handshakes: {}", curveCrypto());
+            LOG.info("gateway: CURVE crypto: {}", curveCrypto());
             uplink.start(gateway.health());
             if (uplink.enabled()) {
                 gateway.reportUplink(uplink::view);

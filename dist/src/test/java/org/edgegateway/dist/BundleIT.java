@@ -128,11 +128,11 @@ class BundleIT {
             assertThat(javaClient.exitCode()).as(javaClient.out() + javaClient.err()).isZero();
             assertThat(javaClient.out()).contains("ACK");
 
-            // The handshakes above ran on the host's libsodium where it has one (CI installs it), through
+            // The handshakes and messages above ran on the host's libsodium where it has one (CI installs it), through
             // a JNA stub unpacked into the home's run folder, which only the gateway's user may enter.
             if (libsodium()) {
                 assertThat(bundle.gatewayOutput())
-                        .anyMatch(l -> l.contains("gateway: CURVE handshakes: X25519 by libsodium 1."));
+                        .anyMatch(l -> l.contains("gateway: CURVE crypto: X25519 and XSalsa20-Poly1305 by libsodium 1."));
                 assertThat(Files.getPosixFilePermissions(dir.resolve("home/run/jna")))
                         .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
                                 PosixFilePermission.OWNER_EXECUTE);
@@ -174,7 +174,7 @@ class BundleIT {
             BundleProcess.Result doctor = bundle.run("doctor");
             assertThat(doctor.out()).contains("a gateway is running on this home").contains("all checks passed");
             if (libsodium()) {
-                assertThat(doctor.out()).contains("OK  X25519 by libsodium 1.");
+                assertThat(doctor.out()).contains("OK  X25519 and XSalsa20-Poly1305 by libsodium 1.");
             }
             // Without libsodium the checks still pass, with a warning that names the package to install.
             Map<String, String> noSodium = new java.util.HashMap<>(bundle.env());
@@ -183,7 +183,7 @@ class BundleIT {
                 BundleProcess.Result warned = without.run("doctor");
                 assertThat(warned.exitCode()).as(warned.out()).isZero();
                 assertThat(warned.out())
-                        .contains("WARN  X25519 by BouncyCastle (libsodium not loaded: /nonexistent/libsodium.so: ")
+                        .contains("WARN  X25519 and XSalsa20-Poly1305 by BouncyCastle (libsodium not loaded: /nonexistent/libsodium.so: ")
                         .contains("apt install libsodium23");
             }
             assertThat(doctor.exitCode()).isZero();

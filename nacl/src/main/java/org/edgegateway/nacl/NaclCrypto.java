@@ -13,8 +13,8 @@ import org.bouncycastle.util.Pack;
 /**
  * NaCl's {@code crypto_box} (curve25519xsalsa20poly1305) and {@code crypto_secretbox}
  * (xsalsa20poly1305) on BouncyCastle's X25519, Salsa20/XSalsa20 and Poly1305, with the host's
- * libsodium for the Curve25519 multiplications by a variable point when it has one ({@link Sodium}:
- * the same bytes, more than twice as fast). Thread-safe: each
+ * libsodium for the Curve25519 multiplications by a variable point and for the secretbox when it
+ * has one ({@link Sodium}: the same bytes, faster). Thread-safe: each
  * thread has its own cipher and MAC, re-keyed at the start of every call (a box on the I/O thread's
  * path allocates no engine), and no call depends on what an earlier one left in them.
  *
@@ -52,6 +52,12 @@ public final class NaclCrypto {
     public static final int BOX_ZERO_BYTES = 16;
 
     private static final int TAG_BYTES = 16;
+    /**
+     * The smallest box libsodium computes when the host has it: below this the JNI call and
+     * libsodium's second key-stream set-up on opening cost more than BouncyCastle's cipher
+     * (docs/PERFORMANCE.md, "Tenth run": even at 128 bytes, 4x faster at 1 KiB).
+     */
+    static final int SECRETBOX_BY_LIBSODIUM_FROM = 128;
     private static final int[] SIGMA = {0x61707865, 0x3320646e, 0x79622d32, 0x6b206574};
     /** The words of the Salsa20 core's output that make HSalsa20's. */
     private static final int[] HSALSA20_WORDS = {0, 5, 10, 15, 6, 7, 8, 9};
@@ -208,17 +214,22 @@ public final class NaclCrypto {
     }
 
     /**
-     * Which library computes the Curve25519 multiplications by a point other than the base point
-     * (libsodium when the host has it, else BouncyCastle; see {@link Sodium}), and why, in one
-     * sentence for a start-up log or a health check.
+     * Which library computes the Curve25519 multiplications by a point other than the base point and
+     * every message's XSalsa20-Poly1305 (libsodium when the host has it, else BouncyCastle; see
+     * {@link Sodium}), and why, in one sentence for a start-up log or a health check.
      */
-    public static String x25519() {
+    public static String implementation() {
         return Sodium.description();
     }
 
     /** Whether the host's libsodium computes those multiplications. */
     public static boolean x25519ByLibsodium() {
         return Sodium.usable();
+    }
+
+    /** Whether the host's libsodium computes every message's box and open. */
+    public static boolean secretboxByLibsodium() {
+        return Sodium.secretBoxUsable();
     }
 
     /** {@code crypto_scalarmult}: Curve25519 of secret {@code n} and public point {@code p} into {@code q}. */
@@ -311,6 +322,16 @@ public final class NaclCrypto {
             return -1;
         }
         int len = checkedLength("mlen", mlen, m, c);
+        if (len >= SECRETBOX_BY_LIBSODIUM_FROM && Sodium.secretBoxUsable()) {
+            requireLength("n", n, NONCE_BYTES);
+            requireLength("k", k, KEY_BYTES);
+            return Sodium.secretbox(c, m, len, n, k);
+        }
+        return secretboxByBouncyCastle(c, m, len, n, k);
+    }
+
+    /** {@link #secretbox} on BouncyCastle whatever the host has, {@code len} checked: the reference of the tests. */
+    static int secretboxByBouncyCastle(byte[] c, byte[] m, int len, byte[] n, byte[] k) {
         Engines e = ENGINES.get();
         XSalsa20Stream stream = e.stream(n, k);
         stream.xor(m, 0, len, c, 0);
@@ -337,6 +358,16 @@ public final class NaclCrypto {
             return -1;
         }
         int len = checkedLength("clen", clen, c, m);
+        if (len >= SECRETBOX_BY_LIBSODIUM_FROM && Sodium.secretBoxUsable()) {
+            requireLength("n", n, NONCE_BYTES);
+            requireLength("k", k, KEY_BYTES);
+            return Sodium.secretboxOpen(m, c, len, n, k);
+        }
+        return secretboxOpenByBouncyCastle(m, c, len, n, k);
+    }
+
+    /** {@link #secretboxOpen} on BouncyCastle whatever the host has, {@code len} checked. */
+    static int secretboxOpenByBouncyCastle(byte[] m, byte[] c, int len, byte[] n, byte[] k) {
         Engines e = ENGINES.get();
         XSalsa20Stream stream = e.stream(n, k);
         byte[] macKey = e.macKey();

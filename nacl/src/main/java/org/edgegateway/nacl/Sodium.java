@@ -1,21 +1,28 @@
 package org.edgegateway.nacl;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import org.bouncycastle.math.ec.rfc7748.X25519;
 import org.bouncycastle.util.encoders.Hex;
 
 import com.sun.jna.Function;
 import com.sun.jna.Memory;
+import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
 
 /**
- * The host's libsodium (Debian's {@code libsodium23}) for Curve25519 multiplications by a point other
- * than the base point, the three a CURVE handshake cannot avoid on each side. libsodium's is more
- * than twice as fast as BouncyCastle's on the reference machine (80 against 190 us,
- * docs/PERFORMANCE.md); everything else stays on BouncyCastle (a call through JNA costs a few
- * microseconds, about what a small message's box does). Called through JNA's {@link Function}.
+ * The host's libsodium (Debian's {@code libsodium23}) for the two things a CURVE socket spends its
+ * time on: Curve25519 multiplications by a point other than the base point (the three a handshake
+ * cannot avoid on each side; 80 against BouncyCastle's 190 us on the reference machine,
+ * docs/PERFORMANCE.md), called through JNA's {@link Function}, and every message's box and open
+ * (NaCl's {@code crypto_secretbox_xsalsa20poly1305} and {@code _open}), bound by JNA's direct
+ * mapping ({@link SecretBox}: a JNI call without argument objects, which per message a
+ * {@code Function} call would cost). Key generation, HSalsa20 and the base-point multiplication stay
+ * on BouncyCastle.
  *
  * <p>Chosen once, at class initialisation, by the system property {@value #PROPERTY}:
  * <ul>
@@ -49,13 +56,19 @@ final class Sodium {
         return m;
     });
 
+    /** Each thread's native scratch for boxes: see {@link BoxScratch}. */
+    private static final ThreadLocal<BoxScratch> BOX_SCRATCH = ThreadLocal.withInitial(BoxScratch::new);
+
     private static final Choice CHOICE = choose(System.getProperty(PROPERTY, "auto").trim());
 
     private Sodium() {
     }
 
-    /** What was chosen: libsodium's function (null for BouncyCastle) and a sentence for logs and {@code doctor}. */
-    record Choice(Function scalarMult, String description) {
+    /**
+     * What was chosen: libsodium's multiplication (null for BouncyCastle), whether its boxes are
+     * bound ({@link SecretBox}), and a sentence for logs and {@code doctor}.
+     */
+    record Choice(Function scalarMult, boolean secretBox, String description) {
         boolean usable() {
             return scalarMult != null;
         }
@@ -73,7 +86,7 @@ final class Sodium {
                 m.write(N_AT, n, 0, NaclCrypto.KEY_BYTES);
                 m.write(P_AT, p, 0, NaclCrypto.KEY_BYTES);
                 if (scalarMult.invokeInt(new Object[] {m.share(Q_AT), m.share(N_AT), m.share(P_AT)}) != 0) {
-                    java.util.Arrays.fill(q, (byte) 0);
+                    Arrays.fill(q, (byte) 0);
                 } else {
                     m.read(Q_AT, q, 0, NaclCrypto.KEY_BYTES);
                 }
@@ -90,6 +103,118 @@ final class Sodium {
     /** A copy of the calling thread's scratch, for tests: all zeros between calls. */
     static byte[] scratchOfThisThread() {
         return SCRATCH.get().getByteArray(0, 3 * NaclCrypto.KEY_BYTES);
+    }
+
+    /** A copy of the calling thread's box scratch, for tests: all zeros between calls. */
+    static byte[] boxScratchOfThisThread() {
+        BoxScratch s = BOX_SCRATCH.get();
+        return s.memory.getByteArray(0, (int) s.memory.size());
+    }
+
+    /**
+     * libsodium's NaCl-convention secretbox, registered on this class by {@link Native#register}
+     * once a library is chosen. The arguments point into a {@link BoxScratch}; the box is computed
+     * in place (libsodium XORs the key stream byte by byte and authenticates before it decrypts).
+     */
+    static final class SecretBox {
+        private SecretBox() {
+        }
+
+        static native int crypto_secretbox_xsalsa20poly1305(Pointer c, Pointer m, long mlen, Pointer n, Pointer k);
+
+        static native int crypto_secretbox_xsalsa20poly1305_open(Pointer m, Pointer c, long clen, Pointer n, Pointer k);
+    }
+
+    /**
+     * One thread's native memory for boxes: the key, the nonce and the message, zeroed after every
+     * call (JNA would otherwise copy the key into native memory it frees uncleared). Grows to the
+     * largest message up to {@link #KEPT_BYTES}; a larger one gets memory of its own, zeroed and
+     * freed after the call.
+     */
+    private static final class BoxScratch {
+        static final int KEPT_BYTES = 64 * 1024;
+        static final long KEY_AT = 0;
+        static final long NONCE_AT = 32;
+        static final long DATA_AT = 64;
+
+        Memory memory = allocate(2048);
+        Pointer key;
+        Pointer nonce;
+        Pointer data;
+
+        BoxScratch() {
+            share();
+        }
+
+        private static Memory allocate(int dataBytes) {
+            Memory m = new Memory(DATA_AT + dataBytes);
+            m.clear();
+            return m;
+        }
+
+        private void share() {
+            key = memory.share(KEY_AT, NaclCrypto.KEY_BYTES);
+            nonce = memory.share(NONCE_AT, NaclCrypto.NONCE_BYTES);
+            data = memory.share(DATA_AT);
+        }
+
+        /** Scratch for {@code len} bytes: this thread's, grown if need be, or a one-off for a large message. */
+        Memory forLength(int len) {
+            if (DATA_AT + len <= memory.size()) {
+                return memory;
+            }
+            if (len > KEPT_BYTES) {
+                return allocate(len);
+            }
+            memory.close();
+            memory = allocate(Math.max(len, (int) Math.min(KEPT_BYTES, 2 * (memory.size() - DATA_AT))));
+            share();
+            return memory;
+        }
+    }
+
+    /** Whether libsodium computes every message's box and open. */
+    static boolean secretBoxUsable() {
+        return CHOICE.secretBox();
+    }
+
+    /**
+     * {@code crypto_secretbox} by libsodium (only when {@link #secretBoxUsable()}): {@code c[0..len)}
+     * from {@code m[0..len)}, {@code len >= 32}, lengths checked by the caller.
+     */
+    static int secretbox(byte[] c, byte[] m, int len, byte[] n, byte[] k) {
+        return secretBox(c, m, len, n, k, true);
+    }
+
+    /** {@code crypto_secretbox_open} by libsodium; {@code m} is written only when the box authenticates. */
+    static int secretboxOpen(byte[] m, byte[] c, int len, byte[] n, byte[] k) {
+        return secretBox(m, c, len, n, k, false);
+    }
+
+    private static int secretBox(byte[] out, byte[] in, int len, byte[] n, byte[] k, boolean seal) {
+        BoxScratch s = BOX_SCRATCH.get();
+        Memory m = s.forLength(len);
+        boolean own = m == s.memory;
+        Pointer data = own ? s.data : m.share(BoxScratch.DATA_AT);
+        Pointer key = own ? s.key : m.share(BoxScratch.KEY_AT, NaclCrypto.KEY_BYTES);
+        Pointer nonce = own ? s.nonce : m.share(BoxScratch.NONCE_AT, NaclCrypto.NONCE_BYTES);
+        try {
+            m.write(BoxScratch.KEY_AT, k, 0, NaclCrypto.KEY_BYTES);
+            m.write(BoxScratch.NONCE_AT, n, 0, NaclCrypto.NONCE_BYTES);
+            m.write(BoxScratch.DATA_AT, in, 0, len);
+            int rc = seal
+                    ? SecretBox.crypto_secretbox_xsalsa20poly1305(data, data, len, nonce, key)
+                    : SecretBox.crypto_secretbox_xsalsa20poly1305_open(data, data, len, nonce, key);
+            if (rc == 0) {
+                m.read(BoxScratch.DATA_AT, out, 0, len);
+            }
+            return rc;
+        } finally {
+            m.setMemory(0, BoxScratch.DATA_AT + len, (byte) 0);
+            if (!own) {
+                m.close();
+            }
+        }
     }
 
     /** Whether libsodium computes the multiplications. */
@@ -109,7 +234,7 @@ final class Sodium {
 
     static Choice choose(String setting) {
         if (setting.equalsIgnoreCase("off")) {
-            return new Choice(null, "X25519 by BouncyCastle (" + PROPERTY + "=off)");
+            return new Choice(null, false, "X25519 and XSalsa20-Poly1305 by BouncyCastle (" + PROPERTY + "=off)");
         }
         List<String> names = setting.isEmpty() || setting.equalsIgnoreCase("auto") ? NAMES : List.of(setting);
         List<String> failures = new ArrayList<>();
@@ -120,21 +245,68 @@ final class Sodium {
                     failures.add(name + ": sodium_init failed");
                     continue;
                 }
-                Choice candidate = new Choice(library.getFunction("crypto_scalarmult_curve25519"), "");
+                Choice candidate = new Choice(library.getFunction("crypto_scalarmult_curve25519"), false, "");
                 if (!agreesWithBouncyCastle(candidate)) {
                     // A library that computes something else must not take part in a handshake.
                     failures.add(name + ": its results differ from RFC 7748's");
                     continue;
                 }
                 String version = library.getFunction("sodium_version_string").invokeString(new Object[0], false);
-                return new Choice(candidate.scalarMult(), "X25519 by libsodium " + version + " (" + library.getFile() + ")");
+                String where = version + " (" + library.getFile() + ")";
+                String boxes = bindSecretBox(library);
+                if (boxes != null) {
+                    return new Choice(candidate.scalarMult(), false, "X25519 by libsodium " + where
+                            + ", XSalsa20-Poly1305 by BouncyCastle (" + boxes + ")");
+                }
+                return new Choice(candidate.scalarMult(), true, "X25519 and XSalsa20-Poly1305 by libsodium " + where);
             } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
                 failures.add(name + ": " + firstLine(e.getMessage()));
             } catch (RuntimeException e) {
                 failures.add(name + ": " + e.getClass().getSimpleName() + " " + firstLine(e.getMessage()));
             }
         }
-        return new Choice(null, "X25519 by BouncyCastle (libsodium not loaded: " + String.join("; ", failures) + ")");
+        return new Choice(null, false, "X25519 and XSalsa20-Poly1305 by BouncyCastle (libsodium not loaded: "
+                + String.join("; ", failures) + ")");
+    }
+
+    /**
+     * Registers {@link SecretBox} on {@code library} and checks it against BouncyCastle on a box of
+     * every length from 32 to 200 bytes and one of 70,000 (past the kept scratch); null when it
+     * agrees, else why not.
+     */
+    private static String bindSecretBox(NativeLibrary library) {
+        try {
+            Native.register(SecretBox.class, library);
+        } catch (UnsatisfiedLinkError | IllegalArgumentException e) {
+            return "libsodium's secretbox not bound: " + firstLine(e.getMessage());
+        }
+        byte[] k = new byte[NaclCrypto.KEY_BYTES];
+        byte[] n = new byte[NaclCrypto.NONCE_BYTES];
+        for (int i = 0; i < k.length; i++) {
+            k[i] = (byte) (7 * i + 1);
+        }
+        for (int i = 0; i < n.length; i++) {
+            n[i] = (byte) (11 * i + 3);
+        }
+        int[] lengths = IntStream.concat(IntStream.rangeClosed(NaclCrypto.ZERO_BYTES, 200),
+                IntStream.of(BoxScratch.KEPT_BYTES + 4_464)).toArray();
+        for (int len : lengths) {
+            byte[] m = new byte[len];
+            for (int i = NaclCrypto.ZERO_BYTES; i < len; i++) {
+                m[i] = (byte) (i * 31);
+            }
+            byte[] bySodium = new byte[len];
+            byte[] byBouncyCastle = new byte[len];
+            byte[] opened = new byte[len];
+            if (secretbox(bySodium, m, len, n, k) != 0
+                    || NaclCrypto.secretboxByBouncyCastle(byBouncyCastle, m, len, n, k) != 0
+                    || !Arrays.equals(bySodium, byBouncyCastle)
+                    || secretboxOpen(opened, bySodium, len, n, k) != 0
+                    || !Arrays.equals(opened, m)) {
+                return "libsodium's secretbox differs from NaCl's at " + len + " bytes";
+            }
+        }
+        return null;
     }
 
     private static String firstLine(String message) {
@@ -163,8 +335,8 @@ final class Sodium {
             p[31] &= 0x7f; // RFC 7748 masks the top bit; both implementations are given the same point
             candidate.multiply(byLibsodium, n, p);
             X25519.scalarMult(n, 0, p, 0, byBouncyCastle, 0);
-            if (!java.util.Arrays.equals(byLibsodium, byBouncyCastle)
-                    || !java.util.Arrays.equals(byLibsodium, Hex.decode(v[2]))) {
+            if (!Arrays.equals(byLibsodium, byBouncyCastle)
+                    || !Arrays.equals(byLibsodium, Hex.decode(v[2]))) {
                 return false;
             }
         }
