@@ -59,7 +59,23 @@ public final class PasswordHasher {
     public String hash(char[] password) {
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
-        byte[] hash = derive(password, salt, memoryKiB, iterations, parallelism, HASH_BYTES);
+        return phc(salt, derive(password, salt, memoryKiB, iterations, parallelism, HASH_BYTES));
+    }
+
+    /**
+     * A well-formed PHC string with this hasher's cost, a random salt and a random hash that no
+     * password derives (but with probability 2^-256): checking a password against it costs what
+     * checking against a real hash costs, and is false. Computes no Argon2, so it costs nothing to make.
+     */
+    public String unmatchable() {
+        byte[] salt = new byte[SALT_BYTES];
+        byte[] hash = new byte[HASH_BYTES];
+        random.nextBytes(salt);
+        random.nextBytes(hash);
+        return phc(salt, hash);
+    }
+
+    private String phc(byte[] salt, byte[] hash) {
         return "$argon2id$v=19$m=" + memoryKiB + ",t=" + iterations + ",p=" + parallelism
                 + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
     }

@@ -13,13 +13,16 @@ final class PasswordHashing {
 
     private final PasswordHasher hasher;
     private final Semaphore slots;
-    /** Checked against when there is no hash (an unknown user), so that the check takes as long either way. */
+    /**
+     * Checked against when there is no hash (an unknown user), so that the check takes as long either
+     * way: the hasher's cost, nothing it derives (no Argon2 at start).
+     */
     private final String dummyHash;
 
     PasswordHashing(PasswordHasher hasher, Semaphore slots) {
         this.hasher = hasher;
         this.slots = slots;
-        this.dummyHash = hasher.hash("not a password".toCharArray());
+        this.dummyHash = hasher.unmatchable();
     }
 
     /**

@@ -37,6 +37,21 @@ class PasswordHasherTest {
     }
 
     @Test
+    void theUnmatchableHashCostsWhatARealOneCostsAndMatchesNothing() {
+        PasswordHasher cheap = new PasswordHasher(64, 1, 1);
+        String real = cheap.hash("s3cret".toCharArray());
+        String unmatchable = cheap.unmatchable();
+        // The same cost parameters and lengths: verify() derives with the same work against either.
+        String shape = "\\$argon2id\\$v=19\\$m=64,t=1,p=1\\$[A-Za-z0-9+/]{22}\\$[A-Za-z0-9+/]{43}";
+        assertThat(real).matches(shape);
+        assertThat(unmatchable).matches(shape).isNotEqualTo(cheap.unmatchable());
+        for (String password : new String[] {"", "s3cret", "not a password", "x".repeat(100)}) {
+            assertThat(cheap.verify(password.toCharArray(), unmatchable)).as(password).isFalse();
+        }
+        assertThat(hasher.unmatchable()).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+    }
+
+    @Test
     void refusesWeakParameters() {
         assertThatThrownBy(() -> new PasswordHasher(4, 1, 1)).hasMessageContaining("memory 4");
         assertThatThrownBy(() -> new PasswordHasher(19_456, 0, 1)).hasMessageContaining("iterations 0");
