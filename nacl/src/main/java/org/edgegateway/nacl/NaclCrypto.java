@@ -322,12 +322,21 @@ public final class NaclCrypto {
             return -1;
         }
         int len = checkedLength("mlen", mlen, m, c);
-        if (len >= SECRETBOX_BY_LIBSODIUM_FROM && Sodium.secretBoxUsable()) {
-            requireLength("n", n, NONCE_BYTES);
-            requireLength("k", k, KEY_BYTES);
-            return Sodium.secretbox(c, m, len, n, k);
+        return byLibsodium(len, n, k) ? Sodium.secretbox(c, m, len, n, k) : secretboxByBouncyCastle(c, m, len, n, k);
+    }
+
+    /**
+     * Whether a box of {@code len} bytes goes to libsodium (from {@link #SECRETBOX_BY_LIBSODIUM_FROM}
+     * bytes, when the host has it); checks the nonce and key it would be handed, as BouncyCastle's
+     * path does.
+     */
+    private static boolean byLibsodium(int len, byte[] n, byte[] k) {
+        if (len < SECRETBOX_BY_LIBSODIUM_FROM || !Sodium.secretBoxUsable()) {
+            return false;
         }
-        return secretboxByBouncyCastle(c, m, len, n, k);
+        requireLength("n", n, NONCE_BYTES);
+        requireLength("k", k, KEY_BYTES);
+        return true;
     }
 
     /** {@link #secretbox} on BouncyCastle whatever the host has, {@code len} checked: the reference of the tests. */
@@ -358,12 +367,8 @@ public final class NaclCrypto {
             return -1;
         }
         int len = checkedLength("clen", clen, c, m);
-        if (len >= SECRETBOX_BY_LIBSODIUM_FROM && Sodium.secretBoxUsable()) {
-            requireLength("n", n, NONCE_BYTES);
-            requireLength("k", k, KEY_BYTES);
-            return Sodium.secretboxOpen(m, c, len, n, k);
-        }
-        return secretboxOpenByBouncyCastle(m, c, len, n, k);
+        return byLibsodium(len, n, k) ? Sodium.secretboxOpen(m, c, len, n, k)
+                : secretboxOpenByBouncyCastle(m, c, len, n, k);
     }
 
     /** {@link #secretboxOpen} on BouncyCastle whatever the host has, {@code len} checked. */
