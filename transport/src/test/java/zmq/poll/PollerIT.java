@@ -318,8 +318,11 @@ class PollerIT {
         assertThat(all.await(WAIT_S, TimeUnit.SECONDS)).as("every timer fired").isTrue();
 
         long wakeUps = fired.stream().mapToLong(f -> f[1]).distinct().count();
+        // About two; the thread may also block for reasons of the JVM's own (a safepoint, a page
+        // fault) on a loaded machine, each one more switch. A loop without the slack takes one per
+        // timer, so half of them still tells the two apart.
         assertThat(wakeUps).as("wake-ups for %d timers over %d ms", timers, 2 * TimerQueue.SLACK_MILLIS)
-                .isLessThanOrEqualTo(4);
+                .isLessThanOrEqualTo(timers / 2);
         for (long[] f : fired) {
             long dueMillis = f[0] * TimerQueue.SLACK_MILLIS * 2 / timers;
             // the poller's clock counts whole milliseconds: a timer may fire up to 1 ms before its time
