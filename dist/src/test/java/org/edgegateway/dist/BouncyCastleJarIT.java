@@ -8,7 +8,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Enumeration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -65,7 +65,7 @@ class BouncyCastleJarIT {
             Path original = jarOf(probe);
             assertThat(original.getFileName().toString()).endsWith("-" + version + ".jar");
             try (ZipFile zip = new ZipFile(original.toFile())) {
-                for (ZipEntry e : entries(zip)) {
+                for (ZipEntry e : Collections.list(zip.entries())) {
                     if (!e.isDirectory() && !leftOut(e.getName())) {
                         assertThat(expected.put(e.getName(), read(zip, e))).as("%s in two jars", e.getName()).isNull();
                     }
@@ -77,7 +77,7 @@ class BouncyCastleJarIT {
         Map<String, byte[]> actual = new TreeMap<>();
         Path bundled = lib.resolve(bundledName);
         try (ZipFile zip = new ZipFile(bundled.toFile())) {
-            for (ZipEntry e : entries(zip)) {
+            for (ZipEntry e : Collections.list(zip.entries())) {
                 if (!e.isDirectory() && !e.getName().equals("META-INF/MANIFEST.MF")) {
                     actual.put(e.getName(), read(zip, e));
                 }
@@ -102,14 +102,6 @@ class BouncyCastleJarIT {
 
     private static Path jarOf(String className) throws ClassNotFoundException, URISyntaxException {
         return Path.of(Class.forName(className).getProtectionDomain().getCodeSource().getLocation().toURI());
-    }
-
-    private static List<ZipEntry> entries(ZipFile zip) {
-        List<ZipEntry> all = new ArrayList<>();
-        for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements();) {
-            all.add(e.nextElement());
-        }
-        return all;
     }
 
     private static byte[] read(ZipFile zip, ZipEntry e) throws IOException {
